@@ -1,0 +1,89 @@
+"""The command line: the same operations as the window, headless, for automation and tests.
+
+Exit codes: 0 done; 2 wrong usage; 3 input refused (nothing changed); 1 anything else.
+Each area registers its subcommands from its own module.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from datetime import date
+
+from core import APP_VERSION
+from core.errors import UsageError, UserError
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        sys.stderr.write(f"用法错误：{message}\n")
+        sys.exit(2)
+
+
+def _date_arg(value: str) -> date:
+    from core.dates import parse_date
+
+    try:
+        return parse_date(value, "--today")
+    except UserError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from core.cli import exchange_cmds, ledger_cmds, report_cmds, setup_cmds, team_cmds
+
+    p = _Parser(prog="main.py", description="RectiDesk 整改通 — 整改台账、报送与反馈")
+    p.add_argument("--version", action="version", version=f"RectiDesk {APP_VERSION}")
+    p.add_argument("--data-dir", help="数据文件夹（默认：用户数据目录，或环境变量 RECTIDESK_DATA_DIR）")
+    p.add_argument("--today", type=_date_arg, help="按这一天计算预警灯（YYYY-MM-DD），用于测试和培训")
+    p.add_argument("--user", help="以此用户身份操作")
+    p.add_argument("--demo", action="store_true", help="打开窗口时先建立一份演示台账")
+    p.add_argument("--smoke", action="store_true", help="打开窗口、绘制台账后立即退出（用于自检）")
+    p.add_argument("--lang", choices=("zh_CN", "en"), help="界面语言")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for module in (setup_cmds, ledger_cmds, exchange_cmds, report_cmds, team_cmds):
+        module.register(sub)
+    return p
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the chosen subcommand; user errors become a plain message and an exit code."""
+    handler: Handler | None = getattr(args, "handler", None)
+    if handler is None:
+        raise UsageError("请指定要执行的命令。")
+    try:
+        return handler(args)
+    except UserError as exc:
+        sys.stderr.write(f"{exc}\n")
+        log.info("refused: %s", exc)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        sys.stderr.write("已取消。\n")
+        return 1
+    except Exception as exc:  # noqa: BLE001 - every other error is a bug: log it, say so plainly
+        log.exception("unexpected error in %s", getattr(args, "command", "?"))
+        sys.stderr.write(f"程序出错：{exc.__class__.__name__}: {exc}\n详细信息已写入日志文件。\n")
+        return 1
+
+
+def prepare_streams() -> None:
+    """A Windows console that cannot show a character prints '?' instead of failing."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(errors="replace")  # type: ignore[union-attr]
+        except (AttributeError, ValueError):
+            pass
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """The command line without the window (used by tests and the console twin)."""
+    prepare_streams()
+    args = build_parser().parse_args(argv)
+    return run(args)

@@ -1,0 +1,50 @@
+"""Commands that set up or check a data folder: init, demo, verify."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from core.cli.common import say, with_workspace
+from core.workspace import Workspace
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("init", help="建立本单位的台账")
+    p.add_argument("--unit-code", required=True, help="市督查室分配的单位代码")
+    p.add_argument("--unit-name", required=True, help="单位全称")
+    p.add_argument("--level", default="township", help="township（乡镇/街道）| department（部门）| other")
+    p.add_argument("--admin", default="", help="管理员姓名")
+    p.set_defaults(handler=with_workspace(cmd_init))
+
+    p = sub.add_parser("demo", help="建立一份演示台账（约 60 条任务）")
+    p.set_defaults(handler=with_workspace(cmd_demo))
+
+    p = sub.add_parser("verify", help="检查数据库、操作日志链和佐证材料文件是否完好")
+    p.set_defaults(handler=with_workspace(cmd_verify))
+
+
+def cmd_init(ws: Workspace, args: argparse.Namespace) -> int:
+    from core.unit import init_unit
+
+    with ws.session() as s:
+        unit = init_unit(s, args.unit_code, args.unit_name, args.level, args.admin or "")
+        say(f"已建立台账：{unit.name}（{unit.code}），数据文件夹 {ws.paths.root}")
+    return 0
+
+
+def cmd_demo(ws: Workspace, args: argparse.Namespace) -> int:  # noqa: ARG001
+    from core.demo import build_demo
+
+    summary = build_demo(ws)
+    say(f"演示台账已建立：{summary['tasks']} 条整改任务，数据文件夹 {ws.paths.root}")
+    return 0
+
+
+def cmd_verify(ws: Workspace, args: argparse.Namespace) -> int:  # noqa: ARG001
+    from core.verify import verify_workspace
+
+    report = verify_workspace(ws)
+    for line in report.lines():
+        say(line)
+    return 0 if report.ok else 1

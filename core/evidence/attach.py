@@ -1,0 +1,52 @@
+"""Attaching evidence files to tasks and nodes, and removing them (tombstones, the file stays stored)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from core import audit
+from core.dates import now_ts
+from core.errors import InputRefused, NotFound
+from core.evidence.store import EvidenceStore, media_type_for
+from core.ledger.tasks import get_node, get_task, refresh, touch
+from db.models import Evidence
+
+
+def attach_file(session: Session, store: EvidenceStore, actor: str, task_id: str, source: Path, *,
+                node_seq: int | None = None, description: str = "") -> Evidence:
+    task = get_task(session, task_id)
+    node = get_node(task, node_seq) if node_seq is not None else None
+    if not source.exists():
+        raise InputRefused(f"找不到文件“{source}”。", hint="请检查文件路径是否正确。")
+    if not source.is_file():
+        raise InputRefused(f"“{source}”不是一个文件。", hint="请选择具体的文件。")
+    try:
+        file_date: str | None = date.fromtimestamp(source.stat().st_mtime).isoformat()
+    except (OSError, ValueError, OverflowError):
+        file_date = None
+    stored = store.add_file(source)
+    ev = Evidence(id=str(uuid.uuid4()), task_id=task.id, node_id=node.id if node else None, sha256=stored.sha256,
+                  filename=source.name, size=stored.size, media_type=media_type_for(source.name),
+                  description=description.strip(), added=now_ts(), added_by=actor, file_date=file_date)
+    session.add(ev)
+    touch(session, ev)
+    if task.status == "open":
+        refresh(task)
+    audit.record(session, actor, "evidence.add", "evidence", ev.id, obj=ev, task_id=task.id)
+    return ev
+
+
+def remove_evidence(session: Session, actor: str, evidence_id: str) -> Evidence:
+    ev = session.get(Evidence, evidence_id)
+    if ev is None or ev.deleted:
+        raise NotFound(f"找不到编号为“{evidence_id}”的佐证材料。")
+    ev.deleted = now_ts()
+    touch(session, ev)
+    audit.record(session, actor, "evidence.delete", "evidence", ev.id, obj=ev, task_id=ev.task_id)
+    return ev
+
+

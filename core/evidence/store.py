@@ -1,0 +1,159 @@
+"""Content-addressed evidence store: files named by SHA-256, streamed, written to a temp name then renamed."""
+
+from __future__ import annotations
+
+import hashlib
+import mimetypes
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
+
+from core.errors import InputRefused
+
+CHUNK = 1024 * 1024
+_EXTRA_TYPES = {
+    ".ofd": "application/ofd",
+    ".wps": "application/vnd.ms-works",
+    ".et": "application/vnd.ms-excel",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def media_type_for(filename: str) -> str:
+    ext = Path(filename).suffix.lower()
+    if ext in _EXTRA_TYPES:
+        return _EXTRA_TYPES[ext]
+    guessed, _ = mimetypes.guess_type(filename)
+    return guessed or "application/octet-stream"
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        while chunk := f.read(CHUNK):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+@dataclass
+class StoredFile:
+    sha256: str
+    size: int
+    existed: bool
+
+
+@dataclass
+class StoreReport:
+    checked: int = 0
+    missing: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not (self.missing or self.changed)
+
+
+class EvidenceStore:
+    def __init__(self, root: Path, tmp: Path) -> None:
+        self.root = root
+        self.tmp = tmp
+
+    def path_for(self, sha256: str) -> Path:
+        return self.root / sha256[:2] / sha256
+
+    def has(self, sha256: str) -> bool:
+        return self.path_for(sha256).is_file()
+
+    def add_file(self, source: Path) -> StoredFile:
+        """Copy a file in; an identical file already stored is not stored twice."""
+        try:
+            with open(source, "rb") as f:
+                return self.add_stream(f)
+        except FileNotFoundError:
+            raise InputRefused(f"找不到文件“{source}”。", hint="请检查文件路径是否正确。") from None
+        except IsADirectoryError:
+            raise InputRefused(f"“{source}”是一个文件夹，不是文件。", hint="请选择具体的文件。") from None
+        except PermissionError:
+            raise InputRefused(f"没有权限读取文件“{source}”。", hint="请确认文件没有被其他程序占用。") from None
+        except OSError as exc:
+            raise InputRefused(f"无法读取文件“{source}”（{exc.strerror or exc}）。") from None
+
+    def add_stream(self, stream: BinaryIO, expected_sha256: str | None = None,
+                   max_bytes: int | None = None) -> StoredFile:
+        self.tmp.mkdir(parents=True, exist_ok=True)
+        h = hashlib.sha256()
+        size = 0
+        fd, tmp_name = tempfile.mkstemp(dir=self.tmp, prefix="ev-", suffix=".part")
+        tmp_path = Path(tmp_name)
+        try:
+            with os.fdopen(fd, "wb") as out:
+                while chunk := stream.read(CHUNK):
+                    size += len(chunk)
+                    if max_bytes is not None and size > max_bytes:
+                        raise InputRefused("文件超过允许的大小。")
+                    h.update(chunk)
+                    out.write(chunk)
+                out.flush()
+                os.fsync(out.fileno())
+            digest = h.hexdigest()
+            if expected_sha256 is not None and digest != expected_sha256:
+                raise InputRefused("文件内容与其校验值不符。")
+            target = self.path_for(digest)
+            if target.is_file():
+                tmp_path.unlink()
+                return StoredFile(digest, size, existed=True)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(tmp_path, target)
+            return StoredFile(digest, size, existed=False)
+        except BaseException:
+            tmp_path.unlink(missing_ok=True)
+            raise
+
+    def verify(self, expected: Iterable[str]) -> StoreReport:
+        """Re-hash every file the ledger names; report those that changed or vanished."""
+        report = StoreReport()
+        for sha in sorted(set(expected)):
+            report.checked += 1
+            path = self.path_for(sha)
+            if not path.is_file():
+                report.missing.append(sha)
+            elif sha256_file(path) != sha:
+                report.changed.append(sha)
+        return report
+
+    def stored(self) -> set[str]:
+        if not self.root.exists():
+            return set()
+        return {p.name for p in self.root.glob("??/*") if p.is_file() and len(p.name) == 64}
+
+    def remove_orphans(self, referenced: set[str], older_than_s: float = 3600) -> list[str]:
+        """Delete stored files no row names (left by a crash between copy and commit)."""
+        removed = []
+        cutoff = time.time() - older_than_s
+        for sha in self.stored() - referenced:
+            path = self.path_for(sha)
+            try:
+                if path.stat().st_mtime < cutoff:
+                    path.unlink()
+                    removed.append(sha)
+            except OSError:
+                continue
+        return removed
+
+    def sweep_temp(self) -> None:
+        """Half-written files from an interrupted copy are never valid: remove them at start."""
+        if self.tmp.exists():
+            for p in self.tmp.glob("*.part"):
+                try:
+                    p.unlink()
+                except OSError:
+                    pass
+
+    def export_copy(self, sha256: str, target: Path) -> None:
+        shutil.copyfile(self.path_for(sha256), target)

@@ -1,0 +1,294 @@
+"""Ledger queries that scale: filter, sort and page in SQL; lights set-based; reasons only for the page."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, func, select
+from sqlalchemy.orm import Session, aliased
+
+from core.ledger.lights import Light, LightRule, OpenNotice, PendingDate
+from core.settings import thresholds
+from db.models import Deduction, Node, Notice, Person, Section, Task
+
+SORT_KEYS = ("deadline", "next_due", "title", "city_ref", "source", "category", "status", "owner", "section",
+             "light", "updated", "created")
+
+
+@dataclass
+class LedgerFilter:
+    light: str | None = None
+    status: str | None = None
+    source: str | None = None
+    category: str | None = None
+    section: str | None = None
+    owner: str | None = None
+    batch: str | None = None
+    text: str | None = None
+    overdue_only: bool = False
+    include_closed: bool = True
+    sort: str = "deadline"
+    descending: bool = False
+
+
+@dataclass
+class NodeRow:
+    id: str
+    seq: int
+    title: str
+    due: str
+    done: str | None
+    status: str
+    done_by: str | None = None
+    confirmed_by: str | None = None
+
+
+@dataclass
+class TaskRow:
+    id: str
+    city_ref: str | None
+    title: str
+    source: str
+    category: str
+    status: str
+    light: str
+    deadline: str
+    next_due: str | None
+    owner: str
+    section: str
+    batch: str
+    leader: str
+    light_reason: str = ""
+    nodes: list[NodeRow] = field(default_factory=list)
+    open_notices: list[dict[str, str]] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "city_ref": self.city_ref, "title": self.title, "source": self.source,
+            "category": self.category, "status": self.status, "light": self.light,
+            "light_reason": self.light_reason, "deadline": self.deadline, "owner": self.owner,
+            "section": self.section,
+            "nodes": [{"seq": n.seq, "title": n.title, "due": n.due, "done": n.done, "status": n.status}
+                      for n in self.nodes],
+            "open_notices": self.open_notices,
+        }
+
+
+class LedgerQuery:
+    """Built once per (session, today); runs pages, counts and lights over the live tasks."""
+
+    def __init__(self, session: Session, today: date) -> None:
+        self.session = session
+        self.today = today
+        self.thresholds = thresholds(session)
+        self.rule = LightRule(self.thresholds, today)
+        self.light_expr = self.rule.sql_case().label("light")
+
+    # -- building blocks --------------------------------------------------------------------
+    def _base(self, f: LedgerFilter) -> tuple[Select[Any], list[ColumnElement[bool]]]:
+        owner = aliased(Person)
+        section = aliased(Section)
+        q = (
+            select(Task.id, Task.city_ref, Task.title, Task.source, Task.category, Task.status,
+                   self.light_expr, Task.deadline, Task.next_due,
+                   func.coalesce(owner.name, "").label("owner"), func.coalesce(section.name, "").label("section"),
+                   Task.batch, Task.leader)
+            .select_from(Task)
+            .outerjoin(owner, Task.owner_id == owner.id)
+            .outerjoin(section, Task.section_id == section.id)
+        )
+        conds: list[ColumnElement[bool]] = [Task.deleted.is_(None)]
+        if f.status:
+            conds.append(Task.status == f.status)
+        if not f.include_closed:
+            conds.append(Task.status != "closed")
+        if f.source:
+            conds.append(Task.source == f.source)
+        if f.category:
+            conds.append(Task.category == f.category)
+        if f.section:
+            conds.append(section.name == f.section)
+        if f.owner:
+            conds.append(owner.name == f.owner)
+        if f.batch:
+            conds.append(Task.batch == f.batch)
+        if f.text and f.text.strip():
+            for word in f.text.lower().split():
+                conds.append(func.instr(Task.search_text, word) > 0)
+        if f.overdue_only:
+            conds.append(and_(Task.status != "closed", self.rule.worst_due_sql() < self.today.isoformat()))
+        if f.light:
+            conds.append(self.rule.sql_case() == f.light)
+        self._sort_cols = {"owner": owner.name, "section": section.name}
+        return q, conds
+
+    def _order(self, f: LedgerFilter) -> list[Any]:
+        sort = f.sort if f.sort in SORT_KEYS else "deadline"
+        if sort == "light":
+            col: Any = self.rule.sql_case()
+        elif sort in self._sort_cols:
+            col = self._sort_cols[sort]
+        else:
+            col = getattr(Task, sort)
+        first = col.desc() if f.descending else col.asc()
+        return [first, Task.deadline.asc(), Task.id.asc()]
+
+    # -- public -----------------------------------------------------------------------------
+    def count(self, f: LedgerFilter) -> int:
+        q, conds = self._base(f)
+        sub = q.where(*conds).subquery()
+        return int(self.session.scalar(select(func.count()).select_from(sub)) or 0)
+
+    def page(self, f: LedgerFilter, offset: int = 0, limit: int | None = 50,
+             with_details: bool = True) -> list[TaskRow]:
+        q, conds = self._base(f)
+        q = q.where(*conds).order_by(*self._order(f)).offset(offset)
+        if limit is not None:
+            q = q.limit(limit)
+        rows = [TaskRow(*r) for r in self.session.execute(q)]
+        if with_details and rows:
+            self.add_details(rows)
+        return rows
+
+    def ids(self, f: LedgerFilter) -> list[str]:
+        q, conds = self._base(f)
+        q = q.with_only_columns(Task.id).where(*conds).order_by(*self._order(f))
+        return list(self.session.scalars(q))
+
+    def add_details(self, rows: list[TaskRow]) -> None:
+        """Nodes, open notices and the light's reason for a page of rows (a few queries, not N+1)."""
+        ids = [r.id for r in rows]
+        nodes: dict[str, list[NodeRow]] = defaultdict(list)
+        for chunk in _chunks(ids):
+            for n in self.session.execute(
+                select(Node.task_id, Node.id, Node.seq, Node.title, Node.due, Node.done, Node.status, Node.done_by,
+                       Node.confirmed_by)
+                .where(Node.task_id.in_(chunk), Node.deleted.is_(None)).order_by(Node.task_id, Node.seq)
+            ):
+                nodes[n[0]].append(NodeRow(*n[1:]))
+        notices = self.open_notices(ids)
+        for r in rows:
+            r.nodes = nodes.get(r.id, [])
+            ns = notices.get(r.id, [])
+            r.open_notices = [{"id": n.notice_id, "level": n.level} for n in ns]
+            light = self.explain(r.status, r.deadline, r.nodes, ns)
+            r.light_reason = light.reason
+            r.light = light.color
+
+    def open_notices(self, task_ids: list[str]) -> dict[str, list[OpenNotice]]:
+        out: dict[str, list[OpenNotice]] = defaultdict(list)
+        for chunk in _chunks(task_ids):
+            for tid, nid, level, title in self.session.execute(
+                select(Notice.task_id, Notice.id, Notice.level, Notice.title)
+                .where(Notice.task_id.in_(chunk), Notice.state == "open").order_by(Notice.issued)
+            ):
+                out[tid].append(OpenNotice(nid, level, title))
+        return out
+
+    def explain(self, status: str, deadline: str, nodes: list[NodeRow], notices: list[OpenNotice]) -> Light:
+        pending = [PendingDate(n.due, f"节点{n.seq}“{n.title}”") for n in nodes if n.status == "pending"]
+        return self.rule.for_task(status, deadline, pending, notices)
+
+    def light_of(self, task_id: str) -> Light:
+        t = self.session.get(Task, task_id)
+        assert t is not None
+        nodes = [NodeRow(n.id, n.seq, n.title, n.due, n.done, n.status) for n in t.nodes if n.deleted is None]
+        return self.explain(t.status, t.deadline, nodes, self.open_notices([task_id]).get(task_id, []))
+
+    def all_lights(self) -> dict[str, str]:
+        """Every live task's light in one set-based pass."""
+        q = select(Task.id, self.rule.sql_case()).where(Task.deleted.is_(None))
+        return dict(self.session.execute(q).all())
+
+    def distinct_values(self, column: str) -> list[str]:
+        if column == "owner":
+            q = select(Person.name).join(Task, Task.owner_id == Person.id).where(Task.deleted.is_(None)).distinct()
+        elif column == "section":
+            q = select(Section.name).join(Task, Task.section_id == Section.id).where(Task.deleted.is_(None)).distinct()
+        else:
+            col = getattr(Task, column)
+            q = select(col).where(Task.deleted.is_(None), col != "").distinct()
+        return sorted(v for v in self.session.scalars(q) if v)
+
+    # -- dashboard --------------------------------------------------------------------------
+    def dashboard(self) -> dict[str, Any]:
+        light = self.rule.sql_case()
+        live = Task.deleted.is_(None)
+        by_light = dict(self.session.execute(select(light, func.count()).where(live).group_by(light)).all())
+        by_status = dict(self.session.execute(
+            select(Task.status, func.count()).where(live).group_by(Task.status)).all())
+        by_source = dict(self.session.execute(
+            select(Task.source, func.count()).where(live).group_by(Task.source)).all())
+        by_category = dict(self.session.execute(
+            select(Task.category, func.count()).where(live).group_by(Task.category)).all())
+        closed_by_source = dict(self.session.execute(
+            select(Task.source, func.count()).where(live, Task.status == "closed").group_by(Task.source)).all())
+        total = sum(by_status.values())
+        closed = by_status.get("closed", 0)
+        today = self.today.isoformat()
+        soon = (self.today + timedelta(days=self.thresholds.due_soon_days)).isoformat()
+        pending_live = and_(Node.deleted.is_(None), Node.status == "pending", Task.deleted.is_(None),
+                            Task.status != "closed")
+        overdue_nodes = self.session.scalar(
+            select(func.count()).select_from(Node).join(Task, Node.task_id == Task.id)
+            .where(pending_live, Node.due < today)) or 0
+        due_soon_nodes = self.session.scalar(
+            select(func.count()).select_from(Node).join(Task, Node.task_id == Task.id)
+            .where(pending_live, Node.due >= today, Node.due <= soon)) or 0
+        overdue_tasks = self.session.scalar(
+            select(func.count()).where(live, Task.status.not_in(("closed", "submitted")), Task.deadline < today)) or 0
+        open_notices = dict(self.session.execute(
+            select(Notice.level, func.count()).where(Notice.state == "open").group_by(Notice.level)).all())
+        from db.models import Response  # local: only the dashboard needs it
+
+        unanswered = self.session.scalar(
+            select(func.count()).select_from(Notice).where(
+                Notice.state == "open", ~Notice.id.in_(select(Response.notice_id)))) or 0
+        pre = self.session.scalar(select(func.coalesce(func.sum(Deduction.points), 0)).where(
+            Deduction.kind == "pre", Deduction.reversed_by.is_(None))) or 0
+        final = self.session.scalar(select(func.coalesce(func.sum(Deduction.points), 0)).where(
+            Deduction.kind == "final", Deduction.reversed_by.is_(None))) or 0
+        return {
+            "today": today,
+            "total": total,
+            "closed": closed,
+            "completion_rate": round(closed / total, 4) if total else 0.0,
+            "by_light": {k: by_light.get(k, 0) for k in ("red", "yellow", "green")},
+            "by_status": {k: by_status.get(k, 0) for k in ("open", "in_progress", "submitted", "returned", "closed")},
+            "by_source": by_source,
+            "closed_by_source": closed_by_source,
+            "by_category": by_category,
+            "overdue_nodes": int(overdue_nodes),
+            "due_soon_nodes": int(due_soon_nodes),
+            "overdue_tasks": int(overdue_tasks),
+            "open_notices": {k: open_notices.get(k, 0) for k in ("red", "yellow")},
+            "notices_awaiting_response": int(unanswered),
+            "deductions": {"pre": float(pre), "final": float(final)},
+        }
+
+    def completion_by_month(self, months: int = 12) -> list[tuple[str, int, int]]:
+        """(YYYY-MM, tasks closed that month, tasks open at its end) for the chart."""
+        out = []
+        y, m = self.today.year, self.today.month
+        keys = []
+        for _ in range(months):
+            keys.append(f"{y:04d}-{m:02d}")
+            y, m = (y - 1, 12) if m == 1 else (y, m - 1)
+        keys.reverse()
+        closed = dict(self.session.execute(
+            select(func.substr(Task.closed_on, 1, 7), func.count())
+            .where(Task.deleted.is_(None), Task.closed_on.is_not(None))
+            .group_by(func.substr(Task.closed_on, 1, 7))).all())
+        created = dict(self.session.execute(
+            select(func.substr(Task.created, 1, 7), func.count()).where(Task.deleted.is_(None))
+            .group_by(func.substr(Task.created, 1, 7))).all())
+        for k in keys:
+            out.append((k, int(closed.get(k, 0)), int(created.get(k, 0))))
+        return out
+
+
+def _chunks(items: list[str], size: int = 500) -> list[list[str]]:
+    return [items[i:i + size] for i in range(0, len(items), size)]

@@ -1,0 +1,319 @@
+"""Task and node operations: create, edit, delete (tombstones), complete, two-person confirm, submit.
+
+Every operation takes the session of one unit of work and the acting user, checks its input first
+(nothing is changed when it refuses), and writes the audit log.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core import audit, enums
+from core.counters import next_change_no
+from core.dates import now_ts, parse_date
+from core.errors import InputRefused, NotFound, PermissionDenied
+from core.ledger.people import person_named, section_named
+from db.models import Evidence, Node, Person, Task
+
+
+@dataclass
+class NodeInput:
+    title: str
+    due: str
+
+
+@dataclass
+class TaskInput:
+    title: str = ""
+    source: str = ""
+    category: str = ""
+    owner: str = ""
+    deadline: str = ""
+    section: str = ""
+    leader: str = ""
+    batch: str = ""
+    description: str = ""
+    measures: str = ""
+    nodes: list[NodeInput] = field(default_factory=list)
+
+
+def parse_node_spec(spec: str) -> NodeInput:
+    """`TITLE@YYYY-MM-DD` as typed on the command line."""
+    title, sep, due = spec.rpartition("@")
+    if not sep or not title.strip():
+        raise InputRefused(f"节点“{spec}”格式不对。", hint="请写成 节点名称@年-月-日，例如 制定方案@2026-05-31。")
+    parse_date(due, "节点期限")
+    return NodeInput(title.strip(), due.strip())
+
+
+def _check(data: TaskInput, partial: bool = False) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if not partial or data.title:
+        if not data.title.strip():
+            raise InputRefused("整改任务的标题不能为空。", hint="请用一句话写明问题。")
+        out["title"] = data.title.strip()
+    if not partial or data.source:
+        out["source"] = enums.parse("source", data.source)
+    if not partial or data.category:
+        out["category"] = enums.parse("category", data.category)
+    if not partial or data.deadline:
+        out["deadline"] = parse_date(data.deadline, "整改期限").isoformat()
+    for name in ("leader", "batch", "description", "measures"):
+        value = getattr(data, name)
+        if not partial or value:
+            out[name] = value.strip()
+    for n in data.nodes:
+        parse_date(n.due, "节点期限")
+        if not n.title.strip():
+            raise InputRefused("节点名称不能为空。")
+    return out
+
+
+def get_task(session: Session, task_id: str) -> Task:
+    task = session.get(Task, task_id)
+    if task is None or task.deleted:
+        task = session.scalar(select(Task).where(Task.city_ref == task_id, Task.deleted.is_(None)))
+    if task is None:
+        raise NotFound(f"找不到编号为“{task_id}”的整改任务。", hint="可用 ledger 命令查看任务编号。")
+    return task
+
+
+def live_nodes(task: Task) -> list[Node]:
+    return [n for n in task.nodes if n.deleted is None]
+
+
+def get_node(task: Task, seq: int) -> Node:
+    for n in live_nodes(task):
+        if n.seq == seq:
+            return n
+    raise NotFound(f"任务“{task.title}”没有第 {seq} 个节点。", hint="请检查节点序号。")
+
+
+def touch(session: Session, obj: Task | Node | Evidence) -> None:
+    obj.change_no = next_change_no(session)
+    if isinstance(obj, (Task, Node)):
+        obj.updated = now_ts()
+        obj.rev = (obj.rev or 0) + 1
+
+
+def refresh(task: Task) -> None:
+    """Recompute what derives from nodes and reviews: next due date, status, search text."""
+    nodes = live_nodes(task)
+    pending = [n.due for n in nodes if n.status == "pending"]
+    task.next_due = min(pending) if pending else None
+    task.status = derive_status(task, nodes)
+    owner = task.owner.name if task.owner else ""
+    section = task.section.name if task.section else ""
+    task.search_text = " ".join(
+        x for x in (task.title, task.city_ref or "", owner, section, task.batch, task.leader, task.description)
+        if x
+    ).lower()
+
+
+def derive_status(task: Task, nodes: list[Node]) -> str:
+    if task.review_state == "accepted":
+        return "closed"
+    pending = any(n.status == "pending" for n in nodes)
+    if task.submitted_at and not pending:
+        return "submitted"
+    if task.review_state == "returned":
+        return "returned"
+    if any(n.status != "pending" for n in nodes):
+        return "in_progress"
+    return "open"
+
+
+def create_task(session: Session, actor: str, data: TaskInput, *, city_ref: str | None = None,
+                from_city: bool = False, task_id: str | None = None) -> Task:
+    fields = _check(data)
+    if city_ref and session.scalar(select(Task.id).where(Task.city_ref == city_ref)):
+        raise InputRefused(f"市平台编号“{city_ref}”已被另一条任务使用。")
+    section = section_named(session, data.section)
+    owner = person_named(session, data.owner, section)
+    now = now_ts()
+    task = Task(id=task_id or str(uuid.uuid4()), city_ref=city_ref or None, section=section, owner=owner,
+                from_city=from_city, created=now, updated=now, rev=1, status="open", **fields)
+    session.add(task)
+    task.change_no = next_change_no(session)
+    for i, n in enumerate(data.nodes, start=1):
+        task.nodes.append(Node(id=str(uuid.uuid4()), seq=i, title=n.title.strip(), due=n.due, status="pending",
+                               updated=now, rev=1, from_city=from_city, change_no=task.change_no))
+    refresh(task)
+    audit.record(session, actor, "task.create", "task", task.id, obj=task, task_id=task.id)
+    for n in task.nodes:
+        audit.record(session, actor, "node.create", "node", n.id, obj=n, task_id=task.id)
+    return task
+
+
+def edit_task(session: Session, actor: str, task_id: str, data: TaskInput, *,
+              owner_set: bool | None = None, section_set: bool | None = None) -> Task:
+    task = get_task(session, task_id)
+    if task.status == "closed":
+        raise InputRefused(f"任务“{task.title}”已销号，不能再修改。", hint="如需重新整改，请通过回头看重新打开。")
+    fields = _check(data, partial=True)
+    before = audit.snapshot("task", task)
+    for k, v in fields.items():
+        setattr(task, k, v)
+    if data.section or section_set:
+        task.section = section_named(session, data.section)
+    if data.owner or owner_set:
+        task.owner = person_named(session, data.owner, task.section)
+    if data.nodes:
+        start = max((n.seq for n in live_nodes(task)), default=0)
+        for i, n in enumerate(data.nodes, start=start + 1):
+            node = Node(id=str(uuid.uuid4()), seq=i, title=n.title.strip(), due=n.due, status="pending",
+                        updated=now_ts(), rev=1, change_no=next_change_no(session))
+            task.nodes.append(node)
+            session.flush()
+            audit.record(session, actor, "node.create", "node", node.id, obj=node, task_id=task.id)
+    touch(session, task)
+    refresh(task)
+    audit.record(session, actor, "task.edit", "task", task.id, obj=task, before=before, task_id=task.id)
+    return task
+
+
+def delete_task(session: Session, actor: str, task_id: str) -> Task:
+    task = get_task(session, task_id)
+    if task.from_city:
+        raise InputRefused(f"任务“{task.title}”是市督查平台交办的，不能在本单位删除。",
+                           hint="如交办有误，请向市督查室申诉。")
+    now = now_ts()
+    for ev in session.scalars(select(Evidence).where(Evidence.task_id == task.id, Evidence.deleted.is_(None))):
+        ev.deleted = now
+        touch(session, ev)
+        audit.record(session, actor, "evidence.delete", "evidence", ev.id, obj=ev, task_id=task.id)
+    for n in live_nodes(task):
+        n.deleted = now
+        touch(session, n)
+        audit.record(session, actor, "node.delete", "node", n.id, obj=n, task_id=task.id)
+    task.deleted = now
+    touch(session, task)
+    audit.record(session, actor, "task.delete", "task", task.id, obj=task, task_id=task.id)
+    return task
+
+
+def add_node(session: Session, actor: str, task_id: str, title: str, due: str) -> Node:
+    task = get_task(session, task_id)
+    ni = NodeInput(title, parse_date(due, "节点期限").isoformat())
+    if not title.strip():
+        raise InputRefused("节点名称不能为空。")
+    seq = max((n.seq for n in live_nodes(task)), default=0) + 1
+    node = Node(id=str(uuid.uuid4()), seq=seq, title=ni.title.strip(), due=ni.due, status="pending",
+                updated=now_ts(), rev=1, change_no=next_change_no(session))
+    task.nodes.append(node)
+    task.submitted_at = None
+    touch(session, task)
+    refresh(task)
+    audit.record(session, actor, "node.create", "node", node.id, obj=node, task_id=task.id)
+    return node
+
+
+def edit_node(session: Session, actor: str, task_id: str, seq: int, *, title: str | None = None,
+              due: str | None = None) -> Node:
+    task = get_task(session, task_id)
+    node = get_node(task, seq)
+    if node.from_city and due is not None and due != node.due:
+        raise InputRefused("市平台交办的节点期限不能在本单位修改。", hint="如需延期，请向市督查室申请。")
+    before = audit.snapshot("node", node)
+    if title is not None:
+        if not title.strip():
+            raise InputRefused("节点名称不能为空。")
+        node.title = title.strip()
+    if due is not None:
+        node.due = parse_date(due, "节点期限").isoformat()
+    touch(session, node)
+    refresh(task)
+    audit.record(session, actor, "node.edit", "node", node.id, obj=node, before=before, task_id=task.id)
+    return node
+
+
+def delete_node(session: Session, actor: str, task_id: str, seq: int) -> Node:
+    task = get_task(session, task_id)
+    node = get_node(task, seq)
+    if node.from_city:
+        raise InputRefused("市平台交办的节点不能在本单位删除。")
+    node.deleted = now_ts()
+    touch(session, node)
+    refresh(task)
+    audit.record(session, actor, "node.delete", "node", node.id, obj=node, task_id=task.id)
+    return node
+
+
+def complete_node(session: Session, actor: str, task_id: str, seq: int, *, done: date,
+                  note: str = "", today: date | None = None) -> Node:
+    task = get_task(session, task_id)
+    if task.status == "closed":
+        raise InputRefused(f"任务“{task.title}”已销号。")
+    node = get_node(task, seq)
+    if node.status != "pending":
+        raise InputRefused(f"第 {seq} 个节点已经填报为完成。")
+    if today is not None and done > today:
+        raise InputRefused(f"完成日期 {done.isoformat()} 晚于今天。", hint="完成日期不能是将来的日子。")
+    before = audit.snapshot("node", node)
+    node.status = "done"
+    node.done = done.isoformat()
+    node.note = note.strip() or node.note
+    node.done_by = actor
+    node.confirmed_by = None
+    node.city_result = None
+    touch(session, node)
+    touch(session, task)
+    refresh(task)
+    audit.record(session, actor, "node.done", "node", node.id, obj=node, before=before, task_id=task.id)
+    return node
+
+
+def _check_reviewer(session: Session, actor: str) -> None:
+    """双人核查: where the unit keeps user accounts, only a reviewer or admin may confirm."""
+    users = session.scalar(select(Person.id).where(Person.role.is_not(None)).limit(1))
+    if users is None:
+        return
+    person = session.scalar(select(Person).where(Person.name == actor))
+    if person is None or person.role not in ("reviewer", "admin") or not person.active:
+        raise PermissionDenied(f"“{actor}”没有审核人权限，不能核查节点。", hint="请由本单位的审核人登录后核查。")
+
+
+def confirm_node(session: Session, actor: str, task_id: str, seq: int) -> Node:
+    task = get_task(session, task_id)
+    node = get_node(task, seq)
+    if node.status == "pending":
+        raise InputRefused(f"第 {seq} 个节点还没有填报完成，不能核查。")
+    if node.status == "confirmed":
+        raise InputRefused(f"第 {seq} 个节点已经由{node.confirmed_by}核查过了。")
+    if (node.done_by or "") == actor:
+        raise InputRefused(f"第 {seq} 个节点是“{actor}”本人填报的，不能由本人核查。",
+                           hint="双人核查：请由另一位同事核查确认。")
+    _check_reviewer(session, actor)
+    before = audit.snapshot("node", node)
+    node.status = "confirmed"
+    node.confirmed_by = actor
+    node.confirmed_at = now_ts()
+    touch(session, node)
+    nodes = live_nodes(task)
+    if nodes and all(n.status == "confirmed" for n in nodes) and task.review_state != "accepted":
+        task.submitted_at = now_ts()
+    touch(session, task)
+    refresh(task)
+    audit.record(session, actor, "node.confirm", "node", node.id, obj=node, before=before, task_id=task.id)
+    return node
+
+
+def submit_task(session: Session, actor: str, task_id: str) -> Task:
+    """申请销号: the unit says the task is done; every node must be filled in."""
+    task = get_task(session, task_id)
+    if task.status == "closed":
+        raise InputRefused(f"任务“{task.title}”已经销号。")
+    pending = [n.seq for n in live_nodes(task) if n.status == "pending"]
+    if pending:
+        raise InputRefused(f"还有节点未完成（第 {'、'.join(map(str, pending))} 个），不能申请销号。")
+    task.submitted_at = now_ts()
+    touch(session, task)
+    refresh(task)
+    audit.record(session, actor, "task.submit", "task", task.id, obj=task, task_id=task.id)
+    return task

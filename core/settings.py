@@ -1,0 +1,93 @@
+"""Settings declared once, each with a type, a default and whether the city may set it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.errors import InputRefused
+from db.models import Setting
+
+
+@dataclass(frozen=True)
+class SettingSpec:
+    key: str
+    default: int
+    label: str
+    city: bool  # the city's `settings` record may set it (then it is read-only here)
+    minimum: int = 0
+
+
+SPECS: dict[str, SettingSpec] = {
+    s.key: s
+    for s in (
+        SettingSpec("yellow_after_days", 0, "逾期超过多少天亮黄灯", city=True),
+        SettingSpec("red_after_days", 10, "逾期超过多少天亮红灯", city=True),
+        SettingSpec("due_soon_days", 3, "临期提醒天数", city=True),
+        SettingSpec("volume_limit_mb", 20, "报送包分卷大小（MB）", city=True, minimum=1),
+        SettingSpec("recheck_first_months", 3, "销号后第一次回头看（月）", city=False, minimum=1),
+        SettingSpec("recheck_second_months", 6, "销号后第二次回头看（月）", city=False, minimum=1),
+        SettingSpec("backups_kept", 10, "保留自动备份份数", city=False, minimum=1),
+    )
+}
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    yellow_after_days: int = 0
+    red_after_days: int = 10
+    due_soon_days: int = 3
+
+
+def get_int(session: Session, key: str) -> int:
+    spec = SPECS[key]
+    row = session.get(Setting, key)
+    if row is None:
+        return spec.default
+    try:
+        return int(row.value)
+    except ValueError:
+        return spec.default
+
+
+def all_values(session: Session) -> dict[str, tuple[int, str]]:
+    """Every setting with its value and who set it (local / city)."""
+    rows = {r.key: r for r in session.scalars(select(Setting))}
+    out: dict[str, tuple[int, str]] = {}
+    for key, spec in SPECS.items():
+        row = rows.get(key)
+        out[key] = (int(row.value), row.source) if row else (spec.default, "default")
+    return out
+
+
+def set_local(session: Session, key: str, value: int) -> None:
+    spec = SPECS.get(key)
+    if spec is None:
+        raise InputRefused(f"没有名为“{key}”的设置。")
+    if value < spec.minimum:
+        raise InputRefused(f"“{spec.label}”不能小于 {spec.minimum}。")
+    row = session.get(Setting, key)
+    if row is not None and row.source == "city":
+        raise InputRefused(f"“{spec.label}”由市督查平台设定，本单位不能修改。")
+    if row is None:
+        session.add(Setting(key=key, value=str(value), source="local"))
+    else:
+        row.value = str(value)
+
+
+def set_from_city(session: Session, key: str, value: int, sequence: int) -> None:
+    row = session.get(Setting, key)
+    if row is None:
+        session.add(Setting(key=key, value=str(value), source="city", city_seq=sequence))
+    else:
+        row.value, row.source, row.city_seq = str(value), "city", sequence
+
+
+def thresholds(session: Session) -> Thresholds:
+    return Thresholds(
+        yellow_after_days=get_int(session, "yellow_after_days"),
+        red_after_days=get_int(session, "red_after_days"),
+        due_soon_days=get_int(session, "due_soon_days"),
+    )

@@ -1,0 +1,57 @@
+"""`verify`: database integrity, the audit chain against the rows, and every evidence file's hash."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import select, text
+
+from core import audit
+from core.workspace import Workspace
+from db.models import Evidence
+
+
+@dataclass
+class VerifyReport:
+    integrity: str = "ok"
+    audit: audit.AuditProblems = field(default_factory=audit.AuditProblems)
+    evidence_checked: int = 0
+    evidence_missing: list[str] = field(default_factory=list)
+    evidence_changed: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.integrity == "ok" and self.audit.ok and not self.evidence_missing and not self.evidence_changed
+
+    def lines(self) -> list[str]:
+        out = [f"数据库完整性检查：{'正常' if self.integrity == 'ok' else self.integrity}"]
+        a = self.audit
+        out.append("操作日志链：" + ("完整" if not a.broken_chain else f"有 {len(a.broken_chain)} 条记录被改动"))
+        for etype, eid in a.changed_rows:
+            out.append(f"  被绕过程序修改的记录：{_ENTITY.get(etype, etype)} {eid}")
+        for etype, eid in a.unlogged_rows:
+            out.append(f"  没有操作日志的记录：{_ENTITY.get(etype, etype)} {eid}")
+        out.append(f"佐证材料文件：检查 {self.evidence_checked} 个，缺失 {len(self.evidence_missing)} 个，"
+                   f"被改动 {len(self.evidence_changed)} 个")
+        for sha in self.evidence_missing:
+            out.append(f"  缺失：{sha}")
+        for sha in self.evidence_changed:
+            out.append(f"  内容已改变：{sha}")
+        out.append("结论：" + ("全部正常" if self.ok else "发现问题，请从备份恢复或联系技术支持"))
+        return out
+
+
+_ENTITY = {"task": "整改任务", "node": "节点", "evidence": "佐证材料"}
+
+
+def verify_workspace(ws: Workspace) -> VerifyReport:
+    report = VerifyReport()
+    with ws.read() as s:
+        report.integrity = str(s.execute(text("PRAGMA integrity_check")).scalar())
+        report.audit = audit.verify(s)
+        shas = set(s.scalars(select(Evidence.sha256).where(Evidence.deleted.is_(None))))
+    store = ws.evidence.verify(shas)
+    report.evidence_checked = store.checked
+    report.evidence_missing = store.missing
+    report.evidence_changed = store.changed
+    return report

@@ -1,0 +1,90 @@
+"""Opens the unit's SQLite database (WAL, foreign keys) and brings its schema to the newest revision."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from datetime import datetime
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+def _set_pragmas(dbapi_conn: sqlite3.Connection, _record: object) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA busy_timeout=5000")
+    cur.close()
+
+
+def make_engine(db_path: Path) -> Engine:
+    engine = create_engine(f"sqlite:///{db_path}", future=True)
+    event.listen(engine, "connect", _set_pragmas)
+    return engine
+
+
+def alembic_config(engine: Engine | None = None) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    if engine is not None:
+        cfg.set_main_option("sqlalchemy.url", str(engine.url))
+    return cfg
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def backup_file(db_path: Path, target: Path) -> None:
+    """Consistent copy of a live SQLite database through the online backup API."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    src = sqlite3.connect(str(db_path))
+    try:
+        dst = sqlite3.connect(str(target))
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+    finally:
+        src.close()
+
+
+def migrate(engine: Engine, db_path: Path, backup_dir: Path, target: str = "head") -> None:
+    """Upgrade the schema; a database that already holds data is copied first."""
+    current = current_revision(engine)
+    wanted = head_revision() if target == "head" else target
+    if current == wanted:
+        return
+    if current is not None and db_path.exists():
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        copy = backup_dir / f"before-upgrade-{current}-{stamp}.sqlite3"
+        backup_file(db_path, copy)
+        log.info("database copied to %s before upgrade %s -> %s", copy, current, wanted)
+    cfg = alembic_config(engine)
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, target)
+
+
+def open_database(db_path: Path, backup_dir: Path) -> tuple[Engine, sessionmaker[Session]]:
+    engine = make_engine(db_path)
+    migrate(engine, db_path, backup_dir)
+    return engine, sessionmaker(engine, expire_on_commit=False)

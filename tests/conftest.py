@@ -1,0 +1,56 @@
+"""Test set-up: offscreen Qt, a fresh data folder per test, the city's fixtures."""
+
+from __future__ import annotations
+
+import os
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+SHARED = ROOT.parent / "shared"
+FIXTURES = SHARED / "fixtures"
+FIXTURE_TODAY = date(2026, 4, 15)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test ever touches a real user data folder."""
+    monkeypatch.setenv("RECTIDESK_DATA_DIR", str(tmp_path / "default-data"))
+    monkeypatch.delenv("RECTIDESK_PASSPHRASE", raising=False)
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    return tmp_path / "data"
+
+
+@pytest.fixture
+def workspace(data_dir: Path):  # noqa: ANN201
+    from core.unit import init_unit
+    from core.workspace import Workspace
+
+    ws = Workspace.open(data_dir, user="张三", today=date(2026, 4, 15))
+    with ws.session() as s:
+        init_unit(s, "442000-017", "中山市某某镇人民政府", "township", admin="张三")
+    yield ws
+    ws.close()
+
+
+@pytest.fixture
+def cli(data_dir: Path, capsys: pytest.CaptureFixture[str]):  # noqa: ANN201
+    """Run the command line in-process: returns (exit code, stdout, stderr)."""
+    from core.cli import main
+
+    def run(*argv: str, data: Path | None = None) -> tuple[int, str, str]:
+        code = main(["--data-dir", str(data or data_dir), *argv])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run
