@@ -29,6 +29,8 @@ class LedgerFilter:
     batch: str | None = None
     text: str | None = None
     overdue_only: bool = False
+    due_within_days: int | None = None  # tasks with an unfinished node due from today to today + N
+    closed_in: str | None = None  # YYYY-MM: tasks closed (销号) that month
     include_closed: bool = True
     sort: str = "deadline"
     descending: bool = False
@@ -122,6 +124,13 @@ class LedgerQuery:
             conds.append(and_(Task.status != "closed", self.rule.worst_due_sql() < self.today.isoformat()))
         if f.light:
             conds.append(self.rule.sql_case() == f.light)
+        if f.due_within_days is not None:
+            soon = (self.today + timedelta(days=f.due_within_days)).isoformat()
+            conds.append(and_(Task.status != "closed", Task.id.in_(
+                select(Node.task_id).where(Node.deleted.is_(None), Node.status == "pending",
+                                           Node.due >= self.today.isoformat(), Node.due <= soon))))
+        if f.closed_in:
+            conds.append(func.substr(Task.closed_on, 1, 7) == f.closed_in)
         self._sort_cols = {"owner": owner.name, "section": section.name}
         return q, conds
 
@@ -288,6 +297,60 @@ class LedgerQuery:
         for k in keys:
             out.append((k, int(closed.get(k, 0)), int(created.get(k, 0))))
         return out
+
+
+# -- read helpers for the window (plain rows, no rules) --------------------------------------
+def notice_rows(session: Session, task_id: str | None = None) -> list[dict[str, Any]]:
+    """督办通知 with the unit's side of them: unread / read / responded / closed."""
+    from db.models import Response
+
+    q = select(Notice).order_by(Notice.state.desc(), Notice.issued.desc())
+    if task_id is not None:
+        q = q.where(Notice.task_id == task_id)
+    notices = list(session.scalars(q))
+    responses: dict[str, list[Response]] = defaultdict(list)
+    for chunk in _chunks([n.id for n in notices]):
+        q_resp = select(Response).where(Response.notice_id.in_(chunk)).order_by(Response.responded)
+        for r in session.scalars(q_resp):
+            responses[r.notice_id].append(r)
+    titles = dict(session.execute(select(Task.id, Task.title).where(
+        Task.id.in_([n.task_id for n in notices if n.task_id]))).all()) if notices else {}
+    out = []
+    for n in notices:
+        rs = responses.get(n.id, [])
+        state = "closed" if n.state == "closed" else "responded" if rs else "read" if n.read_at else "unread"
+        out.append({"id": n.id, "level": n.level, "state": state, "title": n.title, "text": n.text,
+                    "task_id": n.task_id, "task_ref": n.task_ref,
+                    "task_title": titles.get(n.task_id or "", ""),
+                    "issued": n.issued, "issuer": n.issuer, "respond_by": n.respond_by,
+                    "closure_comment": n.closure_comment,
+                    "responses": [{"text": r.text, "responded": r.responded, "by": r.by} for r in rs]})
+    return out
+
+
+def task_history(session: Session, task_id: str) -> list[dict[str, Any]]:
+    """The audit log entries of one task, newest first."""
+    from db.models import AuditEntry
+
+    q = select(AuditEntry.at, AuditEntry.user, AuditEntry.action, AuditEntry.entity_type,
+               AuditEntry.summary).where(AuditEntry.task_id == task_id).order_by(AuditEntry.id.desc())
+    return [{"at": at, "user": user, "action": action, "entity_type": et, "summary": summary}
+            for at, user, action, et, summary in session.execute(q)]
+
+
+def task_city_records(session: Session, task_id: str) -> dict[str, list[dict[str, Any]]]:
+    """The city's reviews (审核) and deductions (扣分) about one task."""
+    from db.models import Review
+
+    reviews = [{"id": r.id, "target": r.target, "result": r.result, "reviewed": r.reviewed,
+                "reviewer": r.reviewer, "comment": r.comment}
+               for r in session.scalars(select(Review).where(Review.task_id == task_id)
+                                        .order_by(Review.reviewed))]
+    deductions = [{"id": d.id, "points": d.points, "kind": d.kind, "reason": d.reason, "issued": d.issued,
+                   "reversed_by": d.reversed_by}
+                  for d in session.scalars(select(Deduction).where(Deduction.task_id == task_id)
+                                           .order_by(Deduction.issued))]
+    return {"reviews": reviews, "deductions": deductions}
 
 
 def _chunks(items: list[str], size: int = 500) -> list[list[str]]:

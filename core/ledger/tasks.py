@@ -270,9 +270,12 @@ def complete_node(session: Session, actor: str, task_id: str, seq: int, *, done:
 
 
 def _check_reviewer(session: Session, actor: str) -> None:
-    """双人核查: where the unit keeps user accounts, only a reviewer or admin may confirm."""
-    users = session.scalar(select(Person.id).where(Person.role.is_not(None)).limit(1))
-    if users is None:
+    """双人核查: once the unit keeps several user accounts, only a reviewer or admin may confirm.
+
+    A one-account unit (a single clerk with the admin made at init) still needs a different person.
+    """
+    users = session.scalars(select(Person.id).where(Person.role.is_not(None)).limit(2)).all()
+    if len(users) < 2:
         return
     person = session.scalar(select(Person).where(Person.name == actor))
     if person is None or person.role not in ("reviewer", "admin") or not person.active:

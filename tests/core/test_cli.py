@@ -1,0 +1,104 @@
+"""The command line as a contract: round trip through `ledger --json`, exit codes, clear messages."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _init(cli) -> None:  # noqa: ANN001
+    code, _, err = cli("init", "--unit-code", "442000-017", "--unit-name", "中山市某某镇人民政府", "--admin", "张三")
+    assert code == 0, err
+
+
+def test_round_trip_through_ledger_json(cli, tmp_path: Path) -> None:  # noqa: ANN001
+    _init(cli)
+    code, out, err = cli("--user", "李四", "task", "add", "--title", "村务公开不及时", "--source", "巡察",
+                         "--category", "立行立改", "--owner", "李四", "--deadline", "2026-05-31",
+                         "--section", "党政办", "--node", "公开栏更新@2026-04-10", "--node", "建立制度@2026-05-31")
+    assert code == 0, err
+    task_id = out.strip()
+    assert cli("--user", "李四", "--today", "2026-04-15", "node", "done", task_id, "1", "--date", "2026-04-09")[0] == 0
+    ev = tmp_path / "公开栏照片.png"
+    ev.write_bytes(b"\x89PNG fake")
+    assert cli("evidence", "add", task_id, str(ev), "--node", "1")[0] == 0
+    code, out, _ = cli("--today", "2026-04-15", "ledger", "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["unit"] == {"code": "442000-017", "name": "中山市某某镇人民政府"}
+    assert data["today"] == "2026-04-15"
+    (t,) = data["tasks"]
+    assert t["id"] == task_id and t["source"] == "inspection" and t["category"] == "immediate"
+    assert t["status"] == "in_progress" and t["light"] == "green" and t["light_reason"]
+    assert t["owner"] == "李四" and t["section"] == "党政办" and t["city_ref"] is None
+    assert [(n["seq"], n["status"], n["done"]) for n in t["nodes"]] == [(1, "done", "2026-04-09"), (2, "pending", None)]
+    assert t["open_notices"] == []
+    # later: the node is overdue and the light follows
+    code, out, _ = cli("--today", "2026-06-15", "ledger", "--json", "--light", "红")
+    assert [x["id"] for x in json.loads(out)["tasks"]] == [task_id]
+
+
+def test_exit_codes_and_messages(cli) -> None:  # noqa: ANN001
+    _init(cli)
+    code, _, err = cli("task", "edit", "no-such-id", "--title", "x")
+    assert code == 3 and "找不到" in err
+    code, _, err = cli("task", "add", "--title", "x", "--source", "audit", "--category", "phased", "--owner", "a",
+                       "--deadline", "2026-02-30")
+    assert code == 3 and "不是真实存在的日期" in err
+    code, _, err = cli("evidence", "add", "x", "/nonexistent/file.pdf")
+    assert code == 3
+    with pytest.raises(SystemExit) as exc:
+        cli("task", "add", "--title")
+    assert exc.value.code == 2
+
+
+def test_same_person_cannot_confirm(cli) -> None:  # noqa: ANN001
+    _init(cli)
+    _, out, _ = cli("--user", "李四", "task", "add", "--title", "t", "--source", "audit", "--category", "phased",
+                    "--owner", "李四", "--deadline", "2026-05-31", "--node", "n@2026-05-01")
+    tid = out.strip()
+    assert cli("--user", "李四", "node", "done", tid, "1")[0] == 0
+    code, _, err = cli("--user", "李四", "node", "confirm", tid, "1")
+    assert code == 3 and "本人" in err
+    code, out, _ = cli("--user", "张三", "node", "confirm", tid, "1")
+    assert code == 0
+
+
+def test_commands_before_init_say_what_to_do(cli) -> None:  # noqa: ANN001
+    code, _, err = cli("ledger")
+    assert code == 3 and "init" in err
+
+
+def _run(*args: str, env_extra: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, **(env_extra or {}))
+    return subprocess.run([sys.executable, str(ROOT / "main.py"), *args], capture_output=True, text=True,
+                          env=env, timeout=120)
+
+
+def test_unwritable_data_folder_is_a_clear_message(tmp_path: Path) -> None:
+    # A path below a plain file can never be created, even by root (who ignores read-only modes).
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    r = _run("--data-dir", str(blocker / "data"), "ledger")
+    assert r.returncode == 1 and "无法写入" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_data_folder_in_use_by_another_copy(tmp_path: Path) -> None:
+    from core.workspace import Workspace
+
+    data = tmp_path / "d"
+    ws = Workspace.open(data)
+    try:
+        r = _run("--data-dir", str(data), "dashboard")
+        assert r.returncode == 1 and "正被另一个" in r.stderr and "Traceback" not in r.stderr
+    finally:
+        ws.close()
+    r = _run("--data-dir", str(data), "ledger")
+    assert "正被另一个" not in r.stderr

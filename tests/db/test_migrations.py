@@ -1,0 +1,58 @@
+"""Migrations: from an empty database, from the previous revision with data, and matching the models."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+
+from db.engine import alembic_config, current_revision, head_revision, make_engine, migrate
+from db.models import Base
+
+
+def test_empty_database_reaches_head_and_matches_models(tmp_path: Path) -> None:
+    db = tmp_path / "a.sqlite3"
+    engine = make_engine(db)
+    migrate(engine, db, tmp_path / "backups")
+    assert current_revision(engine) == head_revision()
+    with engine.connect() as conn:
+        assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
+    # a fresh database needs no copy
+    assert not (tmp_path / "backups").exists() or not list((tmp_path / "backups").iterdir())
+
+
+def test_previous_revision_with_data_is_upgraded_and_copied_first(tmp_path: Path) -> None:
+    db = tmp_path / "b.sqlite3"
+    engine = make_engine(db)
+    cfg = alembic_config(engine)
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0001")
+    with sqlite3.connect(db) as raw:
+        raw.execute("INSERT INTO unit (id, code, name, level, created) VALUES (1, '442000-017', '某镇', "
+                    "'township', '2026-01-01T00:00:00+08:00')")
+        raw.execute("INSERT INTO tasks (id, title, description, measures, source, category, batch, leader, deadline, "
+                    "status, search_text, from_city, rev, created, updated, change_no, review_comment) VALUES "
+                    "('t1', '旧任务', '', '', 'audit', 'phased', '', '', '2026-05-01', 'open', '', 0, 1, 'x', 'x', 1, '')")
+    assert current_revision(engine) == "0001"
+    migrate(engine, db, tmp_path / "backups")
+    assert current_revision(engine) == head_revision()
+    with sqlite3.connect(db) as raw:
+        assert raw.execute("SELECT title FROM tasks").fetchall() == [("旧任务",)]
+        assert raw.execute("SELECT count(*) FROM notices").fetchone() == (0,)
+    copies = list((tmp_path / "backups").glob("before-upgrade-0001-*.sqlite3"))
+    assert len(copies) == 1
+    with sqlite3.connect(copies[0]) as raw:
+        assert raw.execute("SELECT title FROM tasks").fetchall() == [("旧任务",)]
+
+
+def test_wal_and_foreign_keys_are_on(tmp_path: Path) -> None:
+    db = tmp_path / "c.sqlite3"
+    engine = make_engine(db)
+    migrate(engine, db, tmp_path / "backups")
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
