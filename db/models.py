@@ -149,6 +149,7 @@ class Node(Base):
     __table_args__ = (
         Index("ix_nodes_task_status_due", "task_id", "status", "due"),
         Index("ix_nodes_change_no", "change_no"),
+        Index("ix_nodes_status_due", "status", "due", "deleted", "task_id"),  # covers the dashboard's node counts
     )
 
 

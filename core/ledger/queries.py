@@ -7,12 +7,12 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from core.ledger.lights import Light, LightRule, OpenNotice, PendingDate
 from core.settings import thresholds
-from db.models import Deduction, Node, Notice, Person, Section, Task
+from db.models import Deduction, Node, Notice, Person, Response, Section, Task
 
 SORT_KEYS = ("deadline", "next_due", "title", "city_ref", "source", "category", "status", "owner", "section",
              "light", "updated", "created")
@@ -224,35 +224,39 @@ class LedgerQuery:
 
     # -- dashboard --------------------------------------------------------------------------
     def dashboard(self) -> dict[str, Any]:
-        light = self.rule.sql_case()
-        live = Task.deleted.is_(None)
-        by_light = dict(self.session.execute(select(light, func.count()).where(live).group_by(light)).all())
-        by_status = dict(self.session.execute(
-            select(Task.status, func.count()).where(live).group_by(Task.status)).all())
-        by_source = dict(self.session.execute(
-            select(Task.source, func.count()).where(live).group_by(Task.source)).all())
-        by_category = dict(self.session.execute(
-            select(Task.category, func.count()).where(live).group_by(Task.category)).all())
-        closed_by_source = dict(self.session.execute(
-            select(Task.source, func.count()).where(live, Task.status == "closed").group_by(Task.source)).all())
-        total = sum(by_status.values())
-        closed = by_status.get("closed", 0)
+        """The 工作台 figures in a few set-based passes (one over tasks, one index range over nodes)."""
         today = self.today.isoformat()
         soon = (self.today + timedelta(days=self.thresholds.due_soon_days)).isoformat()
-        pending_live = and_(Node.deleted.is_(None), Node.status == "pending", Task.deleted.is_(None),
-                            Task.status != "closed")
-        overdue_nodes = self.session.scalar(
-            select(func.count()).select_from(Node).join(Task, Node.task_id == Task.id)
-            .where(pending_live, Node.due < today)) or 0
-        due_soon_nodes = self.session.scalar(
-            select(func.count()).select_from(Node).join(Task, Node.task_id == Task.id)
-            .where(pending_live, Node.due >= today, Node.due <= soon)) or 0
-        overdue_tasks = self.session.scalar(
-            select(func.count()).where(live, Task.status.not_in(("closed", "submitted")), Task.deadline < today)) or 0
+        late_task = and_(Task.status.not_in(("closed", "submitted")), Task.deadline < today)
+        light = self.rule.sql_case()
+        by_light: dict[str, int] = defaultdict(int)
+        by_status: dict[str, int] = defaultdict(int)
+        by_source: dict[str, int] = defaultdict(int)
+        by_category: dict[str, int] = defaultdict(int)
+        closed_by_source: dict[str, int] = defaultdict(int)
+        overdue_tasks = 0
+        for lt, status, source, category, n, late in self.session.execute(
+            select(light, Task.status, Task.source, Task.category, func.count(),
+                   func.sum(case((late_task, 1), else_=0)))
+            .where(Task.deleted.is_(None)).group_by(light, Task.status, Task.source, Task.category)
+        ):
+            by_light[lt] += n
+            by_status[status] += n
+            by_source[source] += n
+            by_category[category] += n
+            if status == "closed":
+                closed_by_source[source] += n
+            overdue_tasks += int(late or 0)
+        total = sum(by_status.values())
+        closed = by_status.get("closed", 0)
+        gone = select(Task.id).where(or_(Task.status == "closed", Task.deleted.is_not(None)))
+        overdue_nodes, due_soon_nodes = self.session.execute(
+            select(func.sum(case((Node.due < today, 1), else_=0)), func.sum(case((Node.due >= today, 1), else_=0)))
+            .where(Node.status == "pending", Node.due <= soon, Node.deleted.is_(None), Node.task_id.not_in(gone))
+        ).one()
+        overdue_nodes, due_soon_nodes = overdue_nodes or 0, due_soon_nodes or 0
         open_notices = dict(self.session.execute(
             select(Notice.level, func.count()).where(Notice.state == "open").group_by(Notice.level)).all())
-        from db.models import Response  # local: only the dashboard needs it
-
         unanswered = self.session.scalar(
             select(func.count()).select_from(Notice).where(
                 Notice.state == "open", ~Notice.id.in_(select(Response.notice_id)))) or 0
@@ -267,9 +271,9 @@ class LedgerQuery:
             "completion_rate": round(closed / total, 4) if total else 0.0,
             "by_light": {k: by_light.get(k, 0) for k in ("red", "yellow", "green")},
             "by_status": {k: by_status.get(k, 0) for k in ("open", "in_progress", "submitted", "returned", "closed")},
-            "by_source": by_source,
-            "closed_by_source": closed_by_source,
-            "by_category": by_category,
+            "by_source": dict(by_source),
+            "closed_by_source": dict(closed_by_source),
+            "by_category": dict(by_category),
             "overdue_nodes": int(overdue_nodes),
             "due_soon_nodes": int(due_soon_nodes),
             "overdue_tasks": int(overdue_tasks),
@@ -336,6 +340,18 @@ def task_history(session: Session, task_id: str) -> list[dict[str, Any]]:
                AuditEntry.summary).where(AuditEntry.task_id == task_id).order_by(AuditEntry.id.desc())
     return [{"at": at, "user": user, "action": action, "entity_type": et, "summary": summary}
             for at, user, action, et, summary in session.execute(q)]
+
+
+def task_evidence(session: Session, task_id: str) -> list[dict[str, Any]]:
+    """The live evidence files (佐证材料) of one task, with the node each belongs to."""
+    from db.models import Evidence
+
+    seqs = dict(session.execute(select(Node.id, Node.seq).where(Node.task_id == task_id)).all())
+    q = select(Evidence).where(Evidence.task_id == task_id, Evidence.deleted.is_(None)).order_by(Evidence.added)
+    return [{"id": e.id, "filename": e.filename, "sha256": e.sha256, "size": e.size, "media_type": e.media_type,
+             "description": e.description, "added": e.added, "added_by": e.added_by,
+             "node_seq": seqs.get(e.node_id) if e.node_id else None}
+            for e in session.scalars(q)]
 
 
 def task_city_records(session: Session, task_id: str) -> dict[str, list[dict[str, Any]]]:

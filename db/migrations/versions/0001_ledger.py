@@ -138,6 +138,7 @@ def upgrade() -> None:
     with op.batch_alter_table("nodes", schema=None) as batch_op:
         batch_op.create_index("ix_nodes_change_no", ["change_no"], unique=False)
         batch_op.create_index("ix_nodes_task_status_due", ["task_id", "status", "due"], unique=False)
+        batch_op.create_index("ix_nodes_status_due", ["status", "due", "deleted", "task_id"], unique=False)
     op.create_table(
         "evidence",
         sa.Column("id", sa.String(length=36), nullable=False),
@@ -170,6 +171,7 @@ def downgrade() -> None:
         batch_op.drop_index("ix_evidence_change_no")
     op.drop_table("evidence")
     with op.batch_alter_table("nodes", schema=None) as batch_op:
+        batch_op.drop_index("ix_nodes_status_due")
         batch_op.drop_index("ix_nodes_task_status_due")
         batch_op.drop_index("ix_nodes_change_no")
     op.drop_table("nodes")
