@@ -57,6 +57,10 @@ class Workspace:
             self._lock.release()
             raise
         self.evidence.sweep_temp()
+        from core.evidence.sweep import sweep_orphans
+
+        with self.session() as s:
+            sweep_orphans(s, self.evidence)
 
     def close(self) -> None:
         if self.engine is not None:

@@ -7,15 +7,19 @@ import sqlite3
 from datetime import datetime
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 log = logging.getLogger(__name__)
 
+# The newest revision, known without importing Alembic (which costs half a second at every start);
+# tests/db holds it equal to the scripts' head.
+HEAD_REVISION = "0002"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
@@ -35,6 +39,8 @@ def make_engine(db_path: Path) -> Engine:
 
 
 def alembic_config(engine: Engine | None = None) -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     if engine is not None:
@@ -43,6 +49,8 @@ def alembic_config(engine: Engine | None = None) -> Config:
 
 
 def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     assert head is not None
     return head
@@ -50,7 +58,11 @@ def head_revision() -> str:
 
 def current_revision(engine: Engine) -> str | None:
     with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        has_table = conn.execute(text(
+            "SELECT 1 FROM sqlite_master WHERE type='table' AND name='alembic_version'")).first()
+        if not has_table:
+            return None
+        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
 def backup_file(db_path: Path, target: Path) -> None:
@@ -70,9 +82,11 @@ def backup_file(db_path: Path, target: Path) -> None:
 def migrate(engine: Engine, db_path: Path, backup_dir: Path, target: str = "head") -> None:
     """Upgrade the schema; a database that already holds data is copied first."""
     current = current_revision(engine)
-    wanted = head_revision() if target == "head" else target
-    if current == wanted:
+    if current == (HEAD_REVISION if target == "head" else target):
         return
+    from alembic import command
+
+    wanted = head_revision() if target == "head" else target
     if current is not None and db_path.exists():
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
         copy = backup_dir / f"before-upgrade-{current}-{stamp}.sqlite3"

@@ -9,7 +9,7 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
-from db.engine import alembic_config, current_revision, head_revision, make_engine, migrate
+from db.engine import HEAD_REVISION, alembic_config, current_revision, head_revision, make_engine, migrate
 from db.models import Base
 
 
@@ -56,3 +56,7 @@ def test_wal_and_foreign_keys_are_on(tmp_path: Path) -> None:
     with engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+def test_head_revision_constant_matches_the_scripts() -> None:
+    assert head_revision() == HEAD_REVISION

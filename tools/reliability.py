@@ -1,0 +1,154 @@
+"""Crash-consistency harness: run an operation as a subprocess, SIGKILL it at a random moment, then check
+that the data folder is intact and holds either the state before or the state after the operation.
+
+Used by tests/reliability/ (a few trials) and bench/crash_bench.py (hundreds).
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import re
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+MAIN = ROOT / "main.py"
+
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+_TS = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?([+-]\d{2}:\d{2}|Z)")
+# Columns whose values are made fresh on every run (hash chain, clock) or bookkeeping only.
+_VOLATILE = {"audit_log": {"id", "at", "hash", "prev_hash", "row_hash", "summary"},
+             "counters": set(), "package_log": {"logged", "created", "file_name", "package_id", "group_id",
+                                                "digest", "group_digest", "previous_digest"}}
+_SKIP_TABLES = {"alembic_version", "sqlite_sequence"}
+
+
+def _norm(value: object) -> object:
+    if isinstance(value, str):
+        return _TS.sub("<ts>", _UUID.sub("<uuid>", value))
+    return value
+
+
+def logical_dump(db: Path) -> dict[str, list[tuple[object, ...]]]:
+    """Every table's rows as a sorted list, with generated ids and timestamps folded."""
+    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        tables = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")
+                  if r[0] not in _SKIP_TABLES]
+        out = {}
+        for t in sorted(tables):
+            cols = [r[1] for r in con.execute(f'PRAGMA table_info("{t}")')]
+            keep = [c for c in cols if c not in _VOLATILE.get(t, set())]
+            rows = con.execute(f'SELECT {", ".join(chr(34) + c + chr(34) for c in keep)} FROM "{t}"').fetchall()
+            out[t] = sorted((tuple(_norm(v) for v in r) for r in rows), key=repr)
+        return out
+    finally:
+        con.close()
+
+
+def integrity(db: Path) -> str:
+    con = sqlite3.connect(db)
+    try:
+        return str(con.execute("PRAGMA integrity_check").fetchone()[0])
+    finally:
+        con.close()
+
+
+def store_state(data: Path) -> tuple[set[str], set[str]]:
+    """(files in the evidence store, hashes the database names)."""
+    stored = {p.name for p in (data / "evidence").glob("??/*") if p.is_file()}
+    con = sqlite3.connect(data / "rectidesk.sqlite3")
+    try:
+        refs = {r[0] for r in con.execute("SELECT sha256 FROM evidence")}
+    finally:
+        con.close()
+    return stored, refs
+
+
+def run_cli(data: Path, argv: list[str], env: dict[str, str] | None = None,
+            timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, str(MAIN), "--data-dir", str(data), *argv], capture_output=True,
+                          text=True, env=env, timeout=timeout)
+
+
+@dataclass
+class Trial:
+    killed_after_s: float
+    finished: bool
+    outcome: str  # before | after | BROKEN: ...
+
+
+def open_and_settle(data: Path) -> None:
+    """Start the program once (what a user does after a crash): migrations, temp and orphan sweep."""
+    r = run_cli(data, ["ledger", "--json"])
+    if r.returncode not in (0, 3):
+        raise RuntimeError(f"start after crash failed: {r.stderr}")
+
+
+def kill_trial(base: Path, work: Path, argv: list[str], delay_s: float, before: dict, after: dict,
+               env: dict[str, str] | None = None) -> Trial:
+    shutil.rmtree(work, ignore_errors=True)
+    shutil.copytree(base, work)
+    proc = subprocess.Popen([sys.executable, str(MAIN), "--data-dir", str(work), *argv], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, env=env, start_new_session=True)
+    time.sleep(delay_s)
+    finished = proc.poll() is not None
+    if not finished:
+        os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    open_and_settle(work)
+    db = work / "rectidesk.sqlite3"
+    check = integrity(db)
+    if check != "ok":
+        return Trial(delay_s, finished, f"BROKEN: integrity_check {check}")
+    stored, refs = store_state(work)
+    if refs - stored:
+        return Trial(delay_s, finished, f"BROKEN: {len(refs - stored)} evidence file(s) missing")
+    if stored - refs:
+        return Trial(delay_s, finished, f"BROKEN: {len(stored - refs)} orphaned evidence file(s) after start-up")
+    state = logical_dump(db)
+    if state == before:
+        return Trial(delay_s, finished, "before")
+    if state == after:
+        return Trial(delay_s, finished, "after")
+    diff = [t for t in state if state[t] != before.get(t) and state[t] != after.get(t)]
+    return Trial(delay_s, finished, f"BROKEN: tables neither before nor after: {', '.join(diff)}")
+
+
+def measure(base: Path, work: Path, argv: list[str], env: dict[str, str] | None = None) -> tuple[dict, dict, float]:
+    """State before, state after a complete run, and how long the operation takes."""
+    shutil.rmtree(work, ignore_errors=True)
+    shutil.copytree(base, work)
+    open_and_settle(work)
+    before = logical_dump(work / "rectidesk.sqlite3")
+    t0 = time.perf_counter()
+    r = run_cli(work, argv, env=env)
+    took = time.perf_counter() - t0
+    if r.returncode != 0:
+        raise RuntimeError(f"operation failed: {r.stderr}")
+    open_and_settle(work)
+    after = logical_dump(work / "rectidesk.sqlite3")
+    if before == after:
+        raise RuntimeError("the operation changed nothing: nothing to test")
+    return before, after, took
+
+
+def run_trials(base: Path, work: Path, argv: list[str], trials: int, seed: int = 1,
+               env: dict[str, str] | None = None, prepare: Callable[[Path], None] | None = None) -> list[Trial]:
+    before, after, took = measure(base, work, argv, env)
+    rng = random.Random(seed)
+    out = []
+    for _ in range(trials):
+        # Python start-up is part of `took`; spread kills over the whole run and a little past it.
+        out.append(kill_trial(base, work, argv, rng.uniform(0.05, took * 1.1), before, after, env))
+        if prepare:
+            prepare(work)
+    return out
