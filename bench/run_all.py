@@ -22,6 +22,7 @@ SCRIPTS = [
     ("exchange", "exchange_bench.py", ["--quick"]),
     ("ui", "ui_bench.py", ["--quick"]),
     ("reports", "reports_bench.py", ["--quick"]),
+    ("team", "team_bench.py", ["--quick"]),
     ("crash", "crash_bench.py", ["--trials", "20"]),
 ]
 

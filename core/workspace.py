@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 
 from sqlalchemy import Engine, select
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 
 from core import applog
@@ -47,7 +47,7 @@ class Workspace:
         self._lock.acquire()
         try:
             self.engine, self._sessions = open_database(self.paths.database, self.paths.backups)
-        except OperationalError as exc:
+        except DatabaseError as exc:
             self._lock.release()
             raise DataFolderError(
                 f"无法打开台账数据库“{self.paths.database}”：{exc.orig}。",

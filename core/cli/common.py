@@ -3,24 +3,54 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
+import os
 import sys
 from collections.abc import Callable
 from typing import Any
 
+from core.errors import PermissionDenied
 from core.workspace import Workspace
+
+ENV_PASSWORD = "RECTIDESK_PASSWORD"
 
 
 def open_workspace(args: argparse.Namespace) -> Workspace:
     return Workspace.open(args.data_dir, user=args.user, today=args.today)
 
 
+def _read_password(prompt: str) -> str:
+    value = os.environ.get(ENV_PASSWORD)
+    if value is not None:
+        return value
+    if sys.stdin is not None and sys.stdin.isatty():
+        return getpass.getpass(prompt)
+    return ""
+
+
+def login(ws: Workspace) -> str:
+    """Where the unit has several users with passwords, every command needs the password of --user."""
+    from core.team.users import authenticate, login_required
+
+    with ws.read() as s:
+        if login_required(s):
+            password = _read_password(f"{ws.user} 的密码：")
+            if not password:
+                raise PermissionDenied("本单位有多名用户，需要先登录。",
+                                       hint="请用 --user 姓名 指定用户，并在终端输入密码"
+                                            f"或设置环境变量 {ENV_PASSWORD}。")
+            authenticate(s, ws.user, password)
+    return ws.user
+
+
 def with_workspace(fn: Callable[[Workspace, argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
-    """Handler wrapper: open (and lock) the data folder, run, always close."""
+    """Handler wrapper: open (and lock) the data folder, log in where needed, run, always close."""
 
     def handler(args: argparse.Namespace) -> int:
         ws = open_workspace(args)
         try:
+            login(ws)
             return fn(ws, args)
         finally:
             ws.close()

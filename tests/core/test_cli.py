@@ -102,3 +102,15 @@ def test_data_folder_in_use_by_another_copy(tmp_path: Path) -> None:
         ws.close()
     r = _run("--data-dir", str(data), "ledger")
     assert "正被另一个" not in r.stderr
+
+
+def test_every_command_needs_a_login_once_several_users_have_passwords(cli, monkeypatch) -> None:  # noqa: ANN001
+    _init(cli)
+    assert cli("--user", "张三", "user", "passwd", "张三", "--password", "admin-pass-1")[0] == 0
+    monkeypatch.setenv("RECTIDESK_PASSWORD", "admin-pass-1")
+    assert cli("--user", "张三", "user", "add", "李审", "--role", "reviewer", "--password", "rev-pass-2")[0] == 0
+    monkeypatch.delenv("RECTIDESK_PASSWORD")
+    code, _, err = cli("--user", "张三", "ledger")
+    assert code == 3 and "登录" in err
+    monkeypatch.setenv("RECTIDESK_PASSWORD", "rev-pass-2")
+    assert cli("--user", "李审", "ledger")[0] == 0

@@ -1,0 +1,250 @@
+"""Local user accounts (填报员 / 审核人 / 管理员): scrypt password hashes, login, roles enforced in core.
+
+A person (责任人) becomes a user when given a role. While the unit has no user account at all, the
+program runs open (one clerk on one PC); once accounts exist every guarded action checks the actor's
+role here, whatever front end called it.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from core import audit, enums
+from core.errors import InputRefused, NotFound, PermissionDenied
+from core.ledger.people import section_named
+from db.models import Person
+
+ROLES = ("clerk", "reviewer", "admin")
+MIN_PASSWORD = 6
+# scrypt with n=2**14, r=8: 16 MiB per hash, about 50 ms on an old PC; stored with its parameters
+# so they can be raised later without breaking existing passwords.
+SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
+
+
+def hash_password(password: str) -> str:
+    salt = secrets.token_bytes(16)
+    digest = hashlib.scrypt(password.encode("utf-8"), salt=salt, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P, dklen=32)
+    b64 = base64.b64encode
+    return f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${b64(salt).decode()}${b64(digest).decode()}"
+
+
+def check_password(stored: str | None, password: str) -> bool:
+    """True when `password` matches the stored self-describing hash; a malformed hash never matches."""
+    if not stored:
+        return False
+    try:
+        scheme, n, r, p, salt_b64, digest_b64 = stored.split("$")
+        if scheme != "scrypt":
+            return False
+        salt, digest = base64.b64decode(salt_b64), base64.b64decode(digest_b64)
+        got = hashlib.scrypt(password.encode("utf-8"), salt=salt, n=int(n), r=int(r), p=int(p),
+                             dklen=len(digest), maxmem=256 * 1024 * 1024)
+    except (ValueError, TypeError):
+        return False
+    return hmac.compare_digest(got, digest)
+
+
+# -- who is a user ---------------------------------------------------------------------------
+
+def _is_account(p: Person) -> bool:
+    return p.role is not None
+
+
+def accounts_exist(session: Session) -> bool:
+    return session.scalar(select(Person.id).where(Person.role.is_not(None)).limit(1)) is not None
+
+
+def login_required(session: Session) -> bool:
+    """A login at start is needed once more than one person with a password uses this ledger.
+
+    Accounts without a password cannot log in, so they do not count: the demo ledger (roles but no
+    passwords) stays open, while `add_user` always sets a password and first makes the admin set one.
+    """
+    count = session.scalar(select(func.count()).select_from(Person).where(
+        Person.role.is_not(None), Person.active.is_(True), Person.password_hash.is_not(None))) or 0
+    return int(count) > 1
+
+
+def find_user(session: Session, name: str) -> Person:
+    person = session.scalar(select(Person).where(Person.name == (name or "").strip()))
+    if person is None or not _is_account(person):
+        raise NotFound(f"没有名为“{name}”的用户。", hint="可用 user list 查看本单位的用户。")
+    return person
+
+
+def require_role(session: Session, actor: str, *roles: str, action: str = "执行此操作") -> Person | None:
+    """Refuse unless `actor` is an active user with one of `roles` (admin may always act).
+
+    Returns the actor's account, or None while the unit keeps no accounts (single-user mode).
+    Kept in step with core.ledger.tasks._check_reviewer (the same rule for 双人核查).
+    """
+    if not accounts_exist(session):
+        return None
+    allowed = set(roles) | {"admin"}
+    person = session.scalar(select(Person).where(Person.name == (actor or "").strip()))
+    if person is None or not _is_account(person):
+        raise PermissionDenied(f"“{actor}”不是本单位的用户，不能{action}。", hint="请用本人的用户名登录。")
+    if not person.active:
+        raise PermissionDenied(f"用户“{actor}”已停用，不能{action}。", hint="请由在岗的同事登录操作。")
+    if person.role not in allowed:
+        need = "、".join(enums.label("role", r) for r in ROLES if r in allowed)
+        raise PermissionDenied(f"“{actor}”是{enums.label('role', person.role)}，不能{action}。",
+                               hint=f"此操作需要{need}权限，请由有权限的同事登录操作。")
+    return person
+
+
+def authenticate(session: Session, name: str, password: str) -> Person:
+    """The login check: each refusal says plainly what is wrong."""
+    name = (name or "").strip()
+    if not name:
+        raise InputRefused("请输入用户名。")
+    person = session.scalar(select(Person).where(Person.name == name))
+    if person is None or not _is_account(person):
+        raise PermissionDenied(f"没有名为“{name}”的用户。",
+                               hint="请检查姓名是否写对，或请管理员为你建立账户。")
+    if not person.active:
+        raise PermissionDenied(f"用户“{name}”已停用。", hint="如需重新使用，请联系本单位管理员。")
+    if not person.password_hash:
+        raise PermissionDenied(f"用户“{name}”还没有设置密码。", hint="请管理员用 user passwd 为其设置密码。")
+    if not check_password(person.password_hash, password or ""):
+        raise PermissionDenied("密码不对。",
+                               hint="请注意大小写和输入法状态后重新输入；忘记密码请联系管理员重设。")
+    return person
+
+
+# -- managing accounts (admin only) ----------------------------------------------------------
+
+def _check_password_text(password: str) -> str:
+    if len(password or "") < MIN_PASSWORD:
+        raise InputRefused(f"密码太短，至少需要 {MIN_PASSWORD} 位。", hint="请设置一个不容易被猜到的密码。")
+    return password
+
+
+def _account_view(p: Person) -> dict[str, object]:
+    """What the audit log keeps of an account: never the password hash."""
+    return {"name": p.name, "role": p.role, "active": p.active, "section_id": p.section_id,
+            "left_on": p.left_on, "has_password": bool(p.password_hash)}
+
+
+def add_user(session: Session, actor: str, name: str, role: str, password: str, *,
+             section: str = "") -> Person:
+    actor_account = require_role(session, actor, "admin", action="管理用户")
+    name = (name or "").strip()
+    if not name:
+        raise InputRefused("用户姓名不能为空。")
+    role = enums.parse("role", role)
+    _check_password_text(password)
+    if actor_account is not None and not actor_account.password_hash and actor_account.name != name:
+        # Otherwise the admin would be locked out by the login that a second account switches on.
+        raise InputRefused("请先为你自己设置密码，再添加其他用户。",
+                           hint=f"运行 user passwd {actor_account.name}，添加第二个用户后启动时需要登录。")
+    person = session.scalar(select(Person).where(Person.name == name))
+    if person is not None and _is_account(person):
+        raise InputRefused(f"用户“{name}”已经存在。", hint="如需修改密码请用 user passwd。")
+    if person is not None and not person.active:
+        raise InputRefused(f"“{name}”已登记为离岗人员，不能作为用户添加。",
+                           hint="如是同名的新同事，请在姓名后加以区分。")
+    before = _account_view(person) if person is not None else None
+    if person is None:
+        person = Person(name=name, active=True)
+        session.add(person)
+    person.role = role
+    person.password_hash = hash_password(password)
+    if section.strip():
+        sec = section_named(session, section)
+        person.section_id = sec.id if sec else None
+    session.flush()
+    audit.record(session, actor, "user.add", "person", str(person.id), before=before,
+                 after=_account_view(person))
+    return person
+
+
+def _last_admin(session: Session, person: Person) -> bool:
+    others = session.scalar(select(func.count()).select_from(Person).where(
+        Person.role == "admin", Person.active.is_(True), Person.id != person.id)) or 0
+    return person.role == "admin" and person.active and others == 0
+
+
+def disable_user(session: Session, actor: str, name: str, today: date) -> Person:
+    """停用: the person has left; history keeps the name, the account can no longer log in."""
+    require_role(session, actor, "admin", action="管理用户")
+    person = find_user(session, name)
+    if not person.active:
+        raise InputRefused(f"用户“{name}”已经停用。")
+    if person.name == (actor or "").strip():
+        raise InputRefused("不能停用你自己的账户。", hint="请由另一位管理员操作。")
+    if _last_admin(session, person):
+        raise InputRefused(f"“{name}”是本单位最后一位管理员，不能停用。", hint="请先把另一位用户设为管理员。")
+    before = _account_view(person)
+    person.active = False
+    person.left_on = today.isoformat()
+    audit.record(session, actor, "user.disable", "person", str(person.id), before=before,
+                 after=_account_view(person))
+    return person
+
+
+def set_password(session: Session, actor: str, name: str, password: str) -> Person:
+    """A user changes their own password; an admin may set anyone's."""
+    person = find_user(session, name)
+    if person.name != (actor or "").strip():
+        require_role(session, actor, "admin", action="修改别人的密码")
+    elif accounts_exist(session):
+        require_role(session, actor, *ROLES, action="修改密码")
+    _check_password_text(password)
+    person.password_hash = hash_password(password)
+    audit.record(session, actor, "user.password", "person", str(person.id), after={"name": person.name})
+    return person
+
+
+def set_role(session: Session, actor: str, name: str, role: str) -> Person:
+    require_role(session, actor, "admin", action="管理用户")
+    person = find_user(session, name)
+    role = enums.parse("role", role)
+    if role != "admin" and _last_admin(session, person):
+        raise InputRefused(f"“{name}”是本单位最后一位管理员，不能改为其他角色。",
+                           hint="请先把另一位用户设为管理员。")
+    before = _account_view(person)
+    person.role = role
+    audit.record(session, actor, "user.role", "person", str(person.id), before=before,
+                 after=_account_view(person))
+    return person
+
+
+@dataclass
+class UserRow:
+    name: str
+    role: str
+    role_label: str
+    section: str
+    active: bool
+    has_password: bool
+    left_on: str | None
+
+    def as_json(self) -> dict[str, object]:
+        return dict(self.__dict__)
+
+
+def list_users(session: Session) -> list[UserRow]:
+    rows = session.scalars(select(Person).where(Person.role.is_not(None)).order_by(Person.active.desc(),
+                                                                                   Person.id))
+    return [UserRow(p.name, p.role or "", enums.label("role", p.role), p.section.name if p.section else "",
+                    bool(p.active), bool(p.password_hash), p.left_on) for p in rows]
+
+
+def set_setting(session: Session, actor: str, key: str, value: int) -> None:
+    """Settings are the admin's: the role check sits here so every front end gets it."""
+    from core import settings
+
+    require_role(session, actor, "admin", action="修改设置")
+    before = settings.get_int(session, key) if key in settings.SPECS else None
+    settings.set_local(session, key, value)
+    audit.record(session, actor, "setting.set", "setting", key, before={"value": before},
+                 after={"value": value})
