@@ -1,9 +1,137 @@
-"""Report commands (filled in by their issue)."""
+"""Report and spreadsheet commands: report, verify-report, import-excel, export-excel."""
 
 from __future__ import annotations
 
+import argparse
+import re
+from pathlib import Path
 from typing import Any
 
+from core.cli.common import print_json, say, with_workspace
+from core.errors import UsageError
+from core.workspace import Workspace
 
-def register(sub: Any) -> None:  # noqa: ARG001
-    return None
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("report", help="生成 PDF 报告：整改报告、台账、单个任务、月报")
+    p.add_argument("out", help="输出的 PDF 文件")
+    p.add_argument(
+        "--kind",
+        default="summary",
+        choices=("summary", "ledger", "task", "monthly"),
+        help="summary 整改报告（默认）/ ledger 台账 / task 单个任务 / monthly 月报",
+    )
+    p.add_argument("--task", help="任务编号（--kind task 时必填）")
+    p.add_argument("--period", help="月报的月份 YYYY-MM（默认本月）")
+    p.set_defaults(handler=with_workspace(cmd_report))
+
+    p = sub.add_parser("verify-report", help="核验 PDF 报告：台账是否仍与报告一致")
+    p.add_argument("file", help="本软件生成的 PDF 报告")
+    p.add_argument("--json", action="store_true", help="输出 JSON")
+    p.set_defaults(handler=with_workspace(cmd_verify_report))
+
+    p = sub.add_parser("import-excel", help="导入市里下发的 Excel 问题清单")
+    p.add_argument("file", help="问题清单 .xlsx")
+    p.add_argument("--dry-run", action="store_true", help="只检查并预览，不导入")
+    p.add_argument("--json", action="store_true", help="输出 JSON")
+    p.set_defaults(handler=with_workspace(cmd_import_excel))
+
+    p = sub.add_parser("export-excel", help="把台账导出为 Excel（与市里清单同样的格式）")
+    p.add_argument("out", help="输出的 .xlsx 文件")
+    p.set_defaults(handler=with_workspace(cmd_export_excel))
+
+
+def cmd_report(ws: Workspace, args: argparse.Namespace) -> int:
+    from core.reports.pdf import KINDS, render_report
+
+    period = args.period
+    if period and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", period):
+        raise UsageError(f"月份“{period}”格式不对。", hint="请写成 年-月，例如 2026-04。")
+    out = Path(args.out)
+    with ws.read() as s:
+        ws.require_unit(s)
+        path, fonts = render_report(s, ws.today, args.kind, out, task_id=args.task, period=period)
+    say(f"已生成{KINDS[args.kind]}：{path}")
+    for note in fonts.notes:
+        say(f"提示：{note}")
+    if fonts.missing:
+        say(f"提示：字库中没有“{''.join(sorted(fonts.missing))}”，报告中以“〓”代替，请手工补写。")
+    return 0
+
+
+def cmd_verify_report(ws: Workspace, args: argparse.Namespace) -> int:
+    from core.reports.stamp import verify_report
+
+    with ws.read() as s:
+        ws.require_unit(s)
+        result = verify_report(s, Path(args.file))
+    st = result.stamp
+    if args.json:
+        print_json(
+            {
+                "matches": result.matches,
+                "same_unit": result.same_unit,
+                "unit": st.unit_code,
+                "date": st.date,
+                "kind": st.kind,
+                "report_sha256": st.sha256,
+                "ledger_sha256": result.current,
+            }
+        )
+    elif not result.same_unit:
+        say(f"报告属于单位 {st.unit_code}，不是本单位的台账，无法核验。")
+    elif result.matches:
+        say(f"一致：报告（{st.date} 生成）与当前台账相符，生成后台账没有变动。")
+    else:
+        say(
+            f"不一致：报告于 {st.date} 生成，此后台账已有变动（新增、修改、审核或督办等）。"
+            "如需最新情况，请重新生成报告。"
+        )
+    return 0 if result.matches else 3
+
+
+def cmd_import_excel(ws: Workspace, args: argparse.Namespace) -> int:
+    from core.excel.importer import import_problem_list, read_problem_list
+
+    path = Path(args.file)
+    with ws.read() as s:
+        ws.require_unit(s)
+        preview = read_problem_list(path, session=s)
+    if not args.dry_run and preview.importable:
+        with ws.session() as s:
+            result = import_problem_list(s, ws.user, preview)
+    else:
+        result = None
+    if args.json:
+        out = preview.as_json()
+        out["imported"] = len(result) if result is not None else 0
+        out["dry_run"] = bool(args.dry_run)
+        print_json(out)
+    else:
+        say(f"“{path.name}”：表头在第 {preview.header_row} 行，共 {len(preview.rows)} 行问题。")
+        for e in preview.errors:
+            say(f"  第 {e.row} 行【{e.column}】{e.reason}")
+        dups = preview.duplicates
+        for d in dups[:5]:
+            say(f"  第 {d.row} 行：{d.reason}，跳过。")
+        if len(dups) > 5:
+            say(f"  另有 {len(dups) - 5} 行已在台账中，跳过。")
+        if args.dry_run:
+            say(f"预览：可导入 {len(preview.importable)} 条，有问题 {len(preview.bad_rows)} 行（未导入，--dry-run）。")
+        else:
+            bad = len(preview.bad_rows)
+            say(
+                f"已导入 {len(result or [])} 条。"
+                + (f"有问题的 {bad} 行未导入，请改正后重新导入（已导入的不会重复）。" if bad else "")
+            )
+    return 0
+
+
+def cmd_export_excel(ws: Workspace, args: argparse.Namespace) -> int:
+    from core.excel.exporter import export_ledger
+
+    with ws.read() as s:
+        ws.require_unit(s)
+        path, count = export_ledger(s, ws.today, Path(args.out))
+    say(f"已导出 {count} 条任务：{path}")
+    return 0

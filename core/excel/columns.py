@@ -1,0 +1,128 @@
+"""The columns of the city's problem list (整改问题清单): names, synonyms, dates as people type them."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import date, datetime
+
+# The city's own layout (the order of its sheet), then the columns RectiDesk adds on export.
+CITY_COLUMNS: list[tuple[str, str]] = [
+    ("seq", "序号"),
+    ("source", "问题来源"),
+    ("batch", "批次"),
+    ("title", "问题描述"),
+    ("category", "整改类别"),
+    ("leader", "责任领导"),
+    ("section", "责任科室"),
+    ("owner", "责任人"),
+    ("deadline", "整改时限"),
+    ("measures", "整改措施"),
+    ("note", "备注"),
+]
+EXTRA_COLUMNS: list[tuple[str, str]] = [
+    ("city_ref", "问题编号"),
+    ("description", "问题详情"),
+    ("nodes", "整改节点"),
+    ("status", "整改状态"),
+    ("light", "预警灯"),
+    ("light_reason", "预警原因"),
+]
+EXPORT_ONLY = {"status", "light", "light_reason"}
+
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "seq": ("序号", "顺序号", "No", "No.", "NO"),
+    "city_ref": ("问题编号", "编号", "任务编号", "清单编号", "市平台编号", "问题序号编号"),
+    "source": ("问题来源", "来源", "反馈来源", "问题类型", "检查类型"),
+    "batch": ("批次", "反馈批次", "巡察批次", "轮次", "巡察轮次"),
+    "title": (
+        "问题描述",
+        "问题",
+        "存在问题",
+        "问题表现",
+        "问题内容",
+        "问题名称",
+        "问题标题",
+        "主要问题",
+        "具体问题",
+        "反馈问题",
+    ),
+    "description": ("问题详情", "详细描述", "具体表现", "问题说明", "详细情况"),
+    "category": ("整改类别", "整改类型", "类别", "整改方式", "整改要求"),
+    "leader": ("责任领导", "分管领导", "牵头领导", "责任领导（分管）"),
+    "section": ("责任科室", "责任单位", "责任部门", "牵头科室", "责任股室", "牵头单位"),
+    "owner": ("责任人", "具体责任人", "经办人", "直接责任人"),
+    "deadline": ("整改时限", "整改期限", "完成时限", "整改完成时限", "完成时间", "时限", "整改完成时间"),
+    "measures": ("整改措施", "措施", "整改举措", "整改方案"),
+    "nodes": ("整改节点", "节点", "阶段节点"),
+    "note": ("备注", "说明"),
+    "status": ("整改状态", "状态", "整改进度"),
+    "light": ("预警灯", "预警"),
+    "light_reason": ("预警原因", "预警说明"),
+}
+LABELS = dict(CITY_COLUMNS + EXTRA_COLUMNS)
+REQUIRED = ("title", "source", "category", "owner", "deadline")
+
+_HEADER_NOISE = re.compile(r"[\s\u3000*＊:：]|（必填）|\(必填\)")
+_LOOKUP = {_HEADER_NOISE.sub("", name).lower(): key for key, names in SYNONYMS.items() for name in names}
+
+
+def header_key(value: object) -> str | None:
+    """The field a header cell names, or None."""
+    if value is None:
+        return None
+    return _LOOKUP.get(_HEADER_NOISE.sub("", str(value)).lower())
+
+
+class DateProblem(ValueError):
+    """A typed date that cannot be read; the message says why, in Chinese."""
+
+
+_YMD = re.compile(r"^(\d{4})\s*(?:年|[./\-\\])\s*(\d{1,2})\s*(?:月|[./\-\\])\s*(\d{1,2})\s*[日号]?$")
+_YM = re.compile(r"^(\d{4})\s*(?:年|[./\-])\s*(\d{1,2})\s*月?\s*(底|末)?$")
+_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+_EXCEL_EPOCH = date(1899, 12, 30).toordinal()
+
+
+def parse_typed_date(value: object) -> date:
+    """Excel dates and the forms people type: 2026年6月30日, 2026.6.30, 2026/6/30, 2026-06-30, 20260630,
+    2026年6月（底） (the month's last day). Raises DateProblem with the reason."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if 20000 < value < 80000:  # an Excel serial number in a cell not formatted as a date
+            return date.fromordinal(_EXCEL_EPOCH + int(value))
+        text = str(int(value)) if float(value).is_integer() else str(value)
+    else:
+        text = str(value or "").strip()
+    text = re.sub(r"(之前|以前|前)$", "", text).strip()
+    if not text:
+        raise DateProblem("未填写")
+    m = _YMD.match(text) or _COMPACT.match(text)
+    if m:
+        y, mo, d = (int(x) for x in m.groups())
+        if not 1 <= mo <= 12:
+            raise DateProblem(f"“{text}”不是有效日期：没有{mo}月")
+        last = calendar.monthrange(y, mo)[1]
+        if not 1 <= d <= last:
+            raise DateProblem(f"“{text}”不是有效日期：{y}年{mo}月只有{last}天")
+        return date(y, mo, d)
+    m = _YM.match(text)
+    if m:
+        y, mo = int(m.group(1)), int(m.group(2))
+        if not 1 <= mo <= 12:
+            raise DateProblem(f"“{text}”不是有效日期：没有{mo}月")
+        return date(y, mo, calendar.monthrange(y, mo)[1])
+    raise DateProblem(f"“{text}”看不出是哪一天，请写成 2026-06-30 或 2026年6月30日")
+
+
+def cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    return str(value).strip()

@@ -1,0 +1,854 @@
+"""PDF reports: 整改报告 (summary, GB/T 9704-2012), 台账 (ledger), single task, 月报 (monthly), simple tables.
+
+Every renderer takes plain data from core.reports.data and a FontSet, writes to a temporary file,
+flushes it and renames it into place, so a failed report never leaves half a file behind.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from reportlab.graphics.barcode.qr import QrCodeWidget
+from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
+from reportlab.graphics.charts.legends import Legend
+from reportlab.graphics.charts.piecharts import Pie
+from reportlab.graphics.shapes import Drawing, String
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    NextPageTemplate,
+    PageBreak,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from core import enums
+from core.reports import layout as L
+from core.reports.data import LedgerData, MonthData, TaskDetail
+from core.reports.fonts import FontSet, load_fonts
+from core.reports.output import write_atomic
+from core.reports.stamp import Stamp
+
+KINDS = {"summary": "整改报告", "ledger": "整改台账", "task": "整改任务情况", "monthly": "整改工作月报"}
+PLAIN_MARGIN = 20 * mm
+
+
+def cn_date(d: date | str) -> str:
+    """2026年4月15日: the date in Arabic numerals, as GB/T 9704 asks."""
+    if isinstance(d, str):
+        d = date.fromisoformat(d[:10])
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+_SPACE_BY_CJK = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef])[ \t]+|[ \t]+(?=[\u3000-\u9fff\uff00-\uffef])")
+
+
+def tidy(text: str) -> str:
+    """No spaces between Chinese characters and numbers in running text (逾期 17 天 -> 逾期17天)."""
+    return _SPACE_BY_CJK.sub("", text)
+
+
+def percent(x: float) -> str:
+    return f"{x * 100:.1f}%"
+
+
+# -- the document ---------------------------------------------------------------------------
+class ReportDoc(BaseDocTemplate):
+    """Three page templates: the GB/T 9704 portrait grid, landscape for wide tables, plain portrait."""
+
+    def __init__(
+        self,
+        path: Path,
+        fonts: FontSet,
+        *,
+        title: str,
+        subject: str,
+        author: str,
+        keywords: str,
+        first: str = "official",
+    ) -> None:
+        super().__init__(
+            str(path),
+            pagesize=A4,
+            title=title,
+            subject=subject,
+            author=author,
+            keywords=keywords,
+            creator="RectiDesk 整改通",
+            initialFontName=fonts.font("song"),
+            initialFontSize=12,
+            leftMargin=L.LEFT_MARGIN,
+            rightMargin=L.PAGE_W - L.LEFT_MARGIN - L.BLOCK_W,
+            topMargin=L.TOP_MARGIN,
+            bottomMargin=L.BLOCK_BOTTOM,
+        )
+        numbers = L.page_number_drawer(fonts)
+        official = _template("official", A4, numbers, L.LEFT_MARGIN, L.BLOCK_BOTTOM, L.BLOCK_W, L.BLOCK_H + 0.01)
+        land_h = L.LAND_H - 2 * L.LAND_MARGIN - 8 * mm
+        wide = _template(
+            "landscape",
+            landscape(A4),
+            numbers,
+            L.LAND_MARGIN,
+            L.LAND_MARGIN + 8 * mm,
+            L.LAND_W - 2 * L.LAND_MARGIN,
+            land_h,
+        )
+        plain = _template(
+            "plain",
+            A4,
+            numbers,
+            PLAIN_MARGIN,
+            PLAIN_MARGIN + 8 * mm,
+            L.PAGE_W - 2 * PLAIN_MARGIN,
+            L.PAGE_H - 2 * PLAIN_MARGIN - 8 * mm,
+        )
+        order = {
+            "official": [official, wide, plain],
+            "landscape": [wide, official, plain],
+            "plain": [plain, official, wide],
+        }[first]
+        self.addPageTemplates(order)
+
+
+def _template(
+    name: str, size: tuple[float, float], on_page: Callable[..., None], x: float, y: float, width: float, height: float
+) -> PageTemplate:
+    frame = Frame(x, y, width, height, id=name, leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+    return PageTemplate(name, pagesize=size, onPage=on_page, frames=[frame])
+
+
+def _doc(
+    tmp: Path, fonts: FontSet, title: str, kind: str, unit_name: str, stamp: Stamp | None, first: str
+) -> ReportDoc:
+    return ReportDoc(
+        tmp,
+        fonts,
+        title=title,
+        subject=KINDS.get(kind, kind),
+        author=unit_name,
+        keywords=stamp.payload() if stamp else "",
+        first=first,
+    )
+
+
+# -- small building blocks ------------------------------------------------------------------
+def _style(
+    fonts: FontSet,
+    role: str,
+    size: float,
+    *,
+    align: int = 0,
+    leading: float | None = None,
+    space_before: float = 0,
+    space_after: float = 0,
+) -> ParagraphStyle:
+    return ParagraphStyle(
+        f"{role}-{size}-{align}",
+        fontName=fonts.font(role),
+        fontSize=size,
+        leading=leading or size * 1.5,
+        alignment=align,
+        wordWrap="CJK",
+        spaceBefore=space_before,
+        spaceAfter=space_after,
+    )
+
+
+def para(fonts: FontSet, text: str, role: str = "song", size: float = 12, **kw: Any) -> Paragraph:
+    return Paragraph(fonts.markup(text, role).replace("\n", "<br/>"), _style(fonts, role, size, **kw))
+
+
+class StampBlock(Flowable):
+    """The QR code with the report's stamp and its words beside it, on the last page.
+
+    Placed after the content when there is room; otherwise in the bottom margin of the same page, on the
+    side away from the page number, so the stamp never ends up alone on an extra page."""
+
+    MARGIN_SIZE = 20 * mm
+
+    def __init__(self, fonts: FontSet, stamp: Stamp, size: float = 28 * mm) -> None:
+        super().__init__()
+        self.fonts = fonts
+        self.stamp = stamp
+        self.size = size
+        self._inline = True
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        self.width = availWidth
+        self._inline = availHeight >= self.size + 4 * mm
+        return availWidth, (self.size + 4 * mm) if self._inline else 0.0
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
+        self.wrap(availWidth, availHeight)
+        return [self]
+
+    def draw(self) -> None:
+        if self._inline:
+            self._draw_at(self.width - self.size, 0, self.size, text_left=True)
+            return
+        canv = self.canv
+        ax, ay = canv.absolutePosition(0, 0)
+        page_w, _ = canv._pagesize
+        left, right = (
+            (L.LAND_MARGIN, page_w - L.LAND_MARGIN)
+            if page_w > L.PAGE_W + 1
+            else (L.LEFT_MARGIN, L.LEFT_MARGIN + L.BLOCK_W)
+        )
+        canv.saveState()
+        canv.translate(-ax, -ay)
+        y = 4 * mm
+        if canv.getPageNumber() % 2:  # page number on the right: the stamp goes left
+            self._draw_at(left, y, self.MARGIN_SIZE, text_left=False)
+        else:
+            self._draw_at(right - self.MARGIN_SIZE, y, self.MARGIN_SIZE, text_left=True)
+        canv.restoreState()
+
+    def _draw_at(self, x: float, y: float, size: float, *, text_left: bool) -> None:
+        widget = QrCodeWidget(self.stamp.payload(), barLevel="M", barBorder=2)
+        x0, y0, x1, y1 = widget.getBounds()
+        drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
+        drawing.initialFontName = self.fonts.font("song")  # else ReportLab adds an unembedded Helvetica
+        drawing.add(widget)
+        drawing.drawOn(self.canv, x, y)
+        lines = [
+            "报告校验码（扫码或用“核验报告”功能核对台账是否变动）",
+            f"单位代码：{self.stamp.unit_code}　生成日期：{self.stamp.date}",
+            f"台账摘要 SHA-256：{self.stamp.sha256[:32]}",
+            f"{self.stamp.sha256[32:]}",
+        ]
+        ty = y + size - 12
+        for line in lines:
+            width = self.fonts.string_width(line, "song", 8)
+            cx = x - 3 * mm - width if text_left else x + size + 3 * mm
+            for name, chunk in self.fonts.runs(line, "song"):
+                self.canv.setFont(name, 8)
+                self.canv.drawString(cx, ty, chunk)
+                cx += L.pdfmetrics.stringWidth(chunk, name, 8)
+            ty -= 11
+
+
+def _stamp(unit_code: str, today: date, kind: str, digest: str) -> Stamp:
+    return Stamp(unit_code, today.isoformat(), kind, digest)
+
+
+def _light(light: str) -> str:
+    return enums.label("light", light)
+
+
+# -- 整改报告 (summary) -----------------------------------------------------------------------
+def summary_story(data: LedgerData, fonts: FontSet) -> list[Flowable]:
+    f = data.figures
+    a = data.activity
+    total, closed = f["total"], f["closed"]
+    st = f["by_status"]
+    lights = f["by_light"]
+    story: list[Flowable] = []
+
+    def body(text: str) -> None:
+        story.append(L.GridText(tidy(text), fonts, "fang"))
+
+    def h1(text: str) -> None:
+        story.append(L.GridText(text, fonts, "hei"))
+
+    def h2(text: str) -> None:
+        story.append(L.GridText(text, fonts, "kai"))
+
+    story.append(
+        L.GridText(
+            f"{data.unit_name}关于整改工作进展情况的报告",
+            fonts,
+            "title",
+            size=L.SIZE_2,
+            indent_chars=0,
+            align="center",
+        )
+    )
+    story.append(L.GridSpacer())
+    body(
+        f"截至{cn_date(data.today)}，本单位共承担整改任务{total}项，已整改完成并销号{closed}项，整改完成率"
+        f"{percent(f['completion_rate'])}；正在整改{st['open'] + st['in_progress'] + st['returned']}项，"
+        f"已完成待审核{st['submitted']}项。现将有关情况报告如下。"
+    )
+    h1("一、整改工作开展情况")
+    body(
+        f"本单位对照问题清单逐项明确整改措施、责任人和整改时限，共细化整改节点{a['nodes_total']}个，"
+        f"已完成{a['nodes_done']}个，其中经第二人核查确认{a['nodes_confirmed']}个；上传佐证材料"
+        f"{a['evidence']}份；收到上级督办通知{a['notices']}份，已反馈{a['responses']}次；"
+        f"因人员变动办理责任交接{a['handovers']}次；申请销号{a['submitted']}项。"
+    )
+    h1("二、整改任务完成情况")
+    h2("（一）总体情况")
+    body(
+        f"全部{total}项任务中，红灯{lights['red']}项、黄灯{lights['yellow']}项、绿灯{lights['green']}项；"
+        f"逾期未完成任务{f['overdue_tasks']}项，逾期未完成节点{f['overdue_nodes']}个，近期到期节点"
+        f"{f['due_soon_nodes']}个。尚未办结的督办通知：挂牌督办{f['open_notices']['red']}份、滞后警示"
+        f"{f['open_notices']['yellow']}份。"
+    )
+    h2("（二）按问题来源")
+    parts = [
+        f"{enums.label('source', k)}反馈问题{v}项，已完成{f['closed_by_source'].get(k, 0)}项"
+        for k, v in sorted(f["by_source"].items(), key=lambda kv: -kv[1])
+    ]
+    body("；".join(parts) + "。" if parts else "暂无整改任务。")
+    h2("（三）按整改类别")
+    closed_by_cat: dict[str, int] = {}
+    for r in data.rows:
+        if r.status == "closed":
+            closed_by_cat[r.category] = closed_by_cat.get(r.category, 0) + 1
+    parts = [
+        f"{enums.label('category', k)}{v}项，已完成{closed_by_cat.get(k, 0)}项"
+        for k, v in sorted(f["by_category"].items(), key=lambda kv: -kv[1])
+    ]
+    body("；".join(parts) + "。" if parts else "暂无整改任务。")
+    ded = f["deductions"]
+    if ded["pre"] or ded["final"]:
+        body(f"上级考核预扣分{ded['pre']:g}分、扣分{ded['final']:g}分，本单位正在按要求整改或申诉。")
+    h1("三、尚未完成的问题及原因")
+    pending = [r for r in data.rows if r.status != "closed"]
+    flagged = sorted((r for r in pending if r.light in ("red", "yellow")), key=lambda r: (r.light != "red",))
+    if not pending:
+        body("全部问题均已整改完成。" if total else "本单位目前没有整改任务。")
+    for i, r in enumerate(flagged, start=1):
+        who = "、".join(x for x in (r.section, r.owner) if x) or "未明确责任人"
+        body(f"{i}．{r.title}（{who}，整改期限{cn_date(r.deadline)}）：{_light(r.light)}，{r.light_reason}。")
+    rest = len(pending) - len(flagged)
+    if rest:
+        body(f"其余{rest}项未完成任务均在整改期限内按计划推进，详见附件。")
+    h1("四、下一步工作打算")
+    body(
+        f"一是对{lights['red']}项红灯、{lights['yellow']}项黄灯任务逐项督促，由责任领导牵头，明确时间表，"
+        f"确保限期销号。二是对近期到期的{f['due_soon_nodes']}个节点提前调度，确保按期完成、佐证材料齐全。"
+        f"三是对已销号的{closed}项问题开展“回头看”，防止问题反弹，建立健全长效机制。"
+    )
+    story.append(L.GridSpacer())
+    story.append(L.GridText("附件：整改问题清单", fonts, "fang"))
+    story.append(L.GridSpacer(2))
+    story.extend(_signature(fonts, data.unit_name, data.today))
+    story.append(NextPageTemplate("landscape"))
+    story.append(PageBreak())
+    story.append(para(fonts, "附件", "hei", L.SIZE_3, leading=L.SIZE_3 * 1.6))
+    story.append(para(fonts, "整改问题清单", "title", 20, align=1, leading=32, space_after=6))
+    story.append(ledger_table(data, fonts))
+    return story
+
+
+def _signature(fonts: FontSet, unit_name: str, today: date) -> list[Flowable]:
+    """GB/T 9704 §7.3.5.2: the unit right-aligned two characters in; the date below, starting two characters
+    further right (or right-aligned two characters in when it is the longer one)."""
+    cell = L.GRID_CELL
+    date_text = cn_date(today)
+    name_w = len(unit_name) * cell
+    date_w = len(date_text) * cell
+    right = L.BLOCK_W - 2 * cell
+    name_x = right - name_w
+    date_x = name_x + 2 * cell
+    if date_x + date_w > right:
+        date_x = right - date_w
+        name_x = date_x - 2 * cell
+    return [
+        L.GridText(unit_name, fonts, "fang", indent_chars=0, align="left", left_pt=max(0.0, name_x)),
+        L.GridText(date_text, fonts, "fang", indent_chars=0, align="left", left_pt=max(0.0, date_x)),
+    ]
+
+
+LEDGER_HEADERS = (
+    "序号",
+    "编号",
+    "问题",
+    "来源",
+    "类别",
+    "责任科室",
+    "责任人",
+    "整改期限",
+    "下一节点",
+    "状态",
+    "预警灯及原因",
+)
+LEDGER_WIDTHS_MM = (11, 30, 58, 16, 18, 20, 14, 21, 21, 17, 58)
+
+
+def ledger_table(data: LedgerData, fonts: FontSet, width: float | None = None) -> Flowable:
+    width = width or (L.LAND_W - 2 * L.LAND_MARGIN)
+    scale = width / (sum(LEDGER_WIDTHS_MM) * mm)
+    widths = [w * mm * scale for w in LEDGER_WIDTHS_MM]
+    make = L.CellMaker(fonts, widths, "song", 9)
+    rows = []
+    for i, r in enumerate(data.rows, start=1):
+        rows.append(
+            [
+                str(i),
+                r.city_ref or "",
+                r.title,
+                enums.label("source", r.source),
+                enums.label("category", r.category),
+                r.section,
+                r.owner,
+                r.deadline,
+                r.next_due or "",
+                enums.label("status", r.status),
+                make.rich(L.light_markup(fonts, r.light, _light(r.light), tidy(r.light_reason))),
+            ]
+        )
+    f = data.figures
+    lights = f["by_light"]
+    total = [
+        "合计",
+        f"{f['total']}项",
+        f"已销号{f['closed']}项，完成率{percent(f['completion_rate'])}",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        f"红灯{lights['red']} 黄灯{lights['yellow']} 绿灯{lights['green']}",
+    ]
+    table = L.data_table(fonts, LEDGER_HEADERS, rows, widths, size=9, total_row=total)
+    table.setStyle(TableStyle([("SPAN", (2, -1), (9, -1)), ("ALIGN", (0, 0), (0, -1), "CENTER")]))
+    return table
+
+
+def render_summary(data: LedgerData, path: Path, fonts: FontSet | None = None) -> Path:
+    fonts = fonts or load_fonts()
+    stamp = _stamp(data.unit_code, data.today, "summary", data.digest)
+    story = summary_story(data, fonts)
+    story.append(Spacer(1, 6 * mm))
+    story.append(StampBlock(fonts, stamp))
+    title = f"{data.unit_name}关于整改工作进展情况的报告"
+    return write_atomic(
+        path, lambda tmp: _doc(tmp, fonts, title, "summary", data.unit_name, stamp, "official").build(story)
+    )
+
+
+# -- 台账 (ledger) -----------------------------------------------------------------------------
+def render_ledger(data: LedgerData, path: Path, fonts: FontSet | None = None) -> Path:
+    fonts = fonts or load_fonts()
+    stamp = _stamp(data.unit_code, data.today, "ledger", data.digest)
+    title = f"{data.unit_name}整改台账"
+    story: list[Flowable] = [
+        para(fonts, title, "title", 20, align=1, leading=30),
+        para(
+            fonts,
+            f"截至{cn_date(data.today)}　共{data.figures['total']}项　预警灯按{cn_date(data.today)}计算",
+            "song",
+            10.5,
+            align=1,
+            leading=16,
+            space_after=6,
+        ),
+        ledger_table(data, fonts),
+        Spacer(1, 6 * mm),
+        StampBlock(fonts, stamp),
+    ]
+    return write_atomic(
+        path, lambda tmp: _doc(tmp, fonts, title, "ledger", data.unit_name, stamp, "landscape").build(story)
+    )
+
+
+# -- single task ------------------------------------------------------------------------------
+def _section(fonts: FontSet, text: str) -> Paragraph:
+    return para(fonts, text, "hei", 13, leading=20, space_before=8, space_after=4)
+
+
+def render_task(data: TaskDetail, path: Path, fonts: FontSet | None = None) -> Path:
+    fonts = fonts or load_fonts()
+    stamp = _stamp(data.unit_code, data.today, "task", data.digest)
+    t = data.task
+    width = L.PAGE_W - 2 * PLAIN_MARGIN
+    story: list[Flowable] = [
+        para(fonts, "整改任务情况", "title", 20, align=1, leading=30),
+        para(fonts, t["title"], "kai", 14, align=1, leading=22, space_after=8),
+    ]
+    fields = [
+        ("编号", t["city_ref"] or t["id"]),
+        ("问题来源", enums.label("source", t["source"])),
+        ("整改类别", enums.label("category", t["category"])),
+        ("批次", t["batch"]),
+        ("责任领导", t["leader"]),
+        ("责任科室", t["section"]),
+        ("责任人", t["owner"]),
+        ("整改期限", t["deadline"]),
+        ("状态", enums.label("status", t["status"])),
+        ("销号日期", t["closed_on"]),
+        ("登记日期", t["created"]),
+    ]
+    kv_widths = [26 * mm, width / 2 - 26 * mm] * 2
+    make = L.CellMaker(fonts, kv_widths, "song", 10.5)
+    kv_rows = []
+    for i in range(0, len(fields), 2):
+        pair = fields[i : i + 2] + ([("", "")] if i + 1 >= len(fields) else [])
+        kv_rows.append([make(pair[0][0], 0), make(pair[0][1], 1), make(pair[1][0], 2), make(pair[1][1], 3)])
+    light_color, reason = data.light
+    kv_rows.append(
+        [
+            make("预警灯", 0),
+            make.rich(L.light_markup(fonts, light_color, _light(light_color), tidy(reason))),
+            "",
+            "",
+        ]
+    )
+    kv = Table(kv_rows, colWidths=kv_widths)
+    kv.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+                ("FONT", (0, 0), (-1, -1), fonts.font("song"), 10.5),
+                ("FONT", (0, 0), (0, -1), fonts.font("hei"), 10.5),
+                ("FONT", (2, 0), (2, -1), fonts.font("hei"), 10.5),
+                ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#F0F0F0")),
+                ("BACKGROUND", (2, 0), (2, -2), colors.HexColor("#F0F0F0")),
+                ("SPAN", (1, -1), (3, -1)),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ]
+        )
+    )
+    story.append(kv)
+    story.append(_section(fonts, "一、问题描述"))
+    story.append(para(fonts, t["description"] or t["title"], "song", 11, leading=18))
+    story.append(_section(fonts, "二、整改措施"))
+    story.append(para(fonts, t["measures"] or "（未填写）", "song", 11, leading=18))
+    if t["review_comment"]:
+        story.append(para(fonts, f"审核意见：{t['review_comment']}", "song", 11, leading=18))
+    story.append(_section(fonts, "三、整改节点"))
+    node_rows = [
+        [
+            n["seq"],
+            n["title"],
+            n["due"],
+            n["done"],
+            _node_status(n["status"]),
+            n["done_by"],
+            n["confirmed_by"],
+            n["note"] + (f"（市平台：{n['city_result']}）" if n["city_result"] else ""),
+        ]
+        for n in data.nodes
+    ]
+    story.append(
+        _table_or_none(
+            fonts,
+            ("序号", "节点", "期限", "完成日期", "状态", "填报人", "核查人", "说明"),
+            node_rows,
+            (10, 40, 20, 20, 16, 16, 16, 32),
+            width,
+        )
+    )
+    story.append(_section(fonts, "四、佐证材料"))
+    ev_rows = [
+        [i, e["filename"], e["node"], _size(e["size"]), e["added"], e["by"], e["sha256"]]
+        for i, e in enumerate(data.evidence, start=1)
+    ]
+    story.append(
+        _table_or_none(
+            fonts,
+            ("序号", "文件名", "节点", "大小", "添加日期", "添加人", "SHA-256"),
+            ev_rows,
+            (10, 42, 10, 16, 20, 16, 56),
+            width,
+            size=8.5,
+        )
+    )
+    story.append(_section(fonts, "五、督办通知及反馈"))
+    notice_rows = []
+    for n in data.notices:
+        replies = "\n".join(f"{r['responded']} {r['by']}：{r['text']}" for r in n["responses"]) or "尚未反馈"
+        notice_rows.append(
+            [
+                n["id"],
+                enums.NOTICE_LEVELS.get(n["level"], n["level"]),
+                n["issued"],
+                f"{n['title']}\n{n['text']}",
+                n["respond_by"],
+                "已办结" + (f"（{n['closed']}）" if n["closed"] else "") if n["state"] == "closed" else "未办结",
+                replies,
+            ]
+        )
+    story.append(
+        _table_or_none(
+            fonts,
+            ("编号", "级别", "下发日期", "内容", "反馈期限", "状态", "本单位反馈"),
+            notice_rows,
+            (22, 16, 18, 50, 18, 18, 40),
+            width,
+        )
+    )
+    story.append(_section(fonts, "六、审核结果"))
+    review_rows = [
+        [
+            r["reviewed"],
+            "任务" if r["target"] == "task" else f"节点{r['node']}",
+            {"accepted": "通过", "returned": "退回"}.get(r["result"], r["result"]),
+            r["reviewer"],
+            r["comment"],
+        ]
+        for r in data.reviews
+    ]
+    if data.deductions:
+        for d in data.deductions:
+            review_rows.append(
+                [
+                    d["issued"],
+                    "扣分",
+                    f"{enums.DEDUCTION_KINDS.get(d['kind'], d['kind'])}"
+                    f" {d['points']:g}分" + ("（已撤销）" if d["reversed"] else ""),
+                    "",
+                    d["reason"],
+                ]
+            )
+    story.append(
+        _table_or_none(fonts, ("日期", "对象", "结果", "审核单位", "意见"), review_rows, (22, 18, 22, 40, 80), width)
+    )
+    story.append(_section(fonts, "七、责任交接"))
+    ho_rows = [[h["date"], h["from"], h["to"], h["by"], h["note"]] for h in data.handovers]
+    story.append(
+        _table_or_none(fonts, ("日期", "移交人", "接收人", "经办人", "说明"), ho_rows, (22, 24, 24, 24, 80), width)
+    )
+    story.append(Spacer(1, 8 * mm))
+    story.append(StampBlock(fonts, stamp))
+    title = f"整改任务情况：{t['title']}"
+    return write_atomic(path, lambda tmp: _doc(tmp, fonts, title, "task", data.unit_name, stamp, "plain").build(story))
+
+
+def _node_status(status: str) -> str:
+    return enums.NODE_STATUSES.get(status, status)
+
+
+def _size(n: int) -> str:
+    for unit in ("B", "KB", "MB", "GB"):
+        if n < 1024 or unit == "GB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024  # type: ignore[assignment]
+    return str(n)
+
+
+def _table_or_none(
+    fonts: FontSet,
+    headers: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    widths_mm: Sequence[float],
+    width: float,
+    size: float = 9.5,
+) -> Flowable:
+    if not rows:
+        return para(fonts, "无。", "song", 11, leading=18)
+    scale = width / (sum(widths_mm) * mm)
+    return L.data_table(fonts, headers, rows, [w * mm * scale for w in widths_mm], size=size)
+
+
+# -- 月报 (monthly) ------------------------------------------------------------------------------
+def _drawing(fonts: FontSet, width: float, height: float) -> Drawing:
+    d = Drawing(width, height)
+    d.initialFontName = fonts.font("song")  # else ReportLab adds an unembedded Helvetica
+    return d
+
+
+def _label(fonts: FontSet, x: float, y: float, text: str, role: str = "hei", size: float = 11) -> String:
+    """A chart caption in one font that has every one of its characters."""
+    name, safe = fonts.safe_text(text, role)
+    return String(x, y, safe, fontName=name, fontSize=size)
+
+
+def _chart_font(fonts: FontSet) -> str:
+    return fonts.font("song")
+
+
+def months_chart(data: MonthData, fonts: FontSet, width: float) -> Drawing:
+    d = _drawing(fonts, width, 70 * mm)
+    font = _chart_font(fonts)
+    d.add(_label(fonts, 0, 66 * mm, "近12个月新增与销号任务数"))
+    chart = VerticalBarChart()
+    chart.x, chart.y, chart.width, chart.height = 30, 28, width - 120, 54 * mm
+    chart.data = [[m[1] for m in data.months], [m[2] for m in data.months]]
+    chart.categoryAxis.categoryNames = [f"{int(m[0][5:])}月" for m in data.months]
+    chart.categoryAxis.labels.fontName = font
+    chart.categoryAxis.labels.fontSize = 8
+    chart.valueAxis.labels.fontName = font
+    chart.valueAxis.labels.fontSize = 8
+    chart.valueAxis.valueMin = 0
+    chart.bars[0].fillColor = colors.HexColor("#5B7DB1")
+    chart.bars[1].fillColor = colors.HexColor("#2E7D32")
+    d.add(chart)
+    legend = Legend()
+    legend.x, legend.y = width - 80, 50 * mm
+    legend.fontName = font
+    legend.fontSize = 9
+    legend.colorNamePairs = [(colors.HexColor("#5B7DB1"), "新增"), (colors.HexColor("#2E7D32"), "销号")]
+    d.add(legend)
+    return d
+
+
+def lights_chart(data: MonthData, fonts: FontSet, width: float) -> Drawing:
+    d = _drawing(fonts, width, 62 * mm)
+    font = _chart_font(fonts)
+    d.add(_label(fonts, 0, 58 * mm, "预警灯分布（按报告日期）"))
+    values = [data.lights.get(k, 0) for k in ("red", "yellow", "green")]
+    if sum(values):
+        pie = Pie()
+        pie.x, pie.y, pie.width, pie.height = 20, 8, 44 * mm, 44 * mm
+        pie.data = [v or 0.0001 for v in values]
+        pie.labels = None
+        for i, k in enumerate(("red", "yellow", "green")):
+            pie.slices[i].fillColor = L.LIGHT_COLORS[k]
+            pie.slices[i].strokeColor = colors.white
+        d.add(pie)
+    legend = Legend()
+    legend.x, legend.y = 60 * mm, 42 * mm
+    legend.fontName = font
+    legend.fontSize = 10
+    legend.colorNamePairs = [
+        (L.LIGHT_COLORS[k], f"{_light(k)} {v}项") for k, v in zip(("red", "yellow", "green"), values, strict=True)
+    ]
+    d.add(legend)
+    sources = data.by_source[:6]
+    if sources:
+        bars = HorizontalBarChart()
+        bars.x, bars.y, bars.width, bars.height = width / 2 + 50, 8, width / 2 - 70, 44 * mm
+        bars.data = [[s[1] for s in sources], [s[2] for s in sources]]
+        bars.categoryAxis.categoryNames = [fonts.safe_text(enums.label("source", s[0]), "song")[1] for s in sources]
+        bars.categoryAxis.labels.fontName = font
+        bars.categoryAxis.labels.fontSize = 8
+        bars.valueAxis.labels.fontName = font
+        bars.valueAxis.labels.fontSize = 8
+        bars.valueAxis.valueMin = 0
+        bars.bars[0].fillColor = colors.HexColor("#9E9E9E")
+        bars.bars[1].fillColor = colors.HexColor("#2E7D32")
+        d.add(bars)
+        d.add(_label(fonts, width / 2 + 10, 58 * mm, "按来源：任务数（灰）与已完成（绿）"))
+    return d
+
+
+def render_monthly(data: MonthData, path: Path, fonts: FontSet | None = None) -> Path:
+    fonts = fonts or load_fonts()
+    stamp = _stamp(data.unit_code, data.today, "monthly", data.digest)
+    y, m = data.period.split("-")
+    width = L.PAGE_W - 2 * PLAIN_MARGIN
+    f = data.figures
+    title = f"{data.unit_name}整改工作月报"
+    story: list[Flowable] = [
+        para(fonts, title, "title", 20, align=1, leading=30),
+        para(fonts, f"（{int(y)}年{int(m)}月）", "kai", 14, align=1, leading=22, space_after=8),
+        _section(fonts, "一、本月进展"),
+        para(
+            fonts,
+            f"本月新增整改任务{f['created']}项，销号{f['closed']}项；本月到期节点{f['nodes_due']}个，"
+            f"已完成{f['nodes_due_done']}个；本月填报完成节点{f['nodes_done']}个，上传佐证材料"
+            f"{f['evidence']}份，收到督办通知{f['notices']}份。截至{cn_date(data.today)}，累计承担整改任务"
+            f"{f['total']}项，已销号{f['total_closed']}项，整改完成率{percent(f['completion_rate'])}。",
+            "song",
+            11,
+            leading=19,
+        ),
+        _section(fonts, "二、图表"),
+        months_chart(data, fonts, width),
+        Spacer(1, 4 * mm),
+        lights_chart(data, fonts, width),
+        _section(fonts, "三、本月到期节点"),
+    ]
+    rows = [
+        [n["due"], n["task"], f"{n['seq']}. {n['title']}", n["done"], _node_status(n["status"])] for n in data.due_nodes
+    ]
+    story.append(
+        _table_or_none(fonts, ("期限", "整改任务", "节点", "完成日期", "状态"), rows, (20, 70, 50, 20, 18), width)
+    )
+    story.append(_section(fonts, "四、本月销号任务"))
+    rows = [[c["closed_on"], c["ref"], c["title"]] for c in data.closed_tasks]
+    story.append(_table_or_none(fonts, ("销号日期", "编号", "整改任务"), rows, (22, 30, 120), width))
+    story.append(Spacer(1, 8 * mm))
+    story.append(StampBlock(fonts, stamp))
+    return write_atomic(
+        path,
+        lambda tmp: _doc(tmp, fonts, f"{title}（{data.period}）", "monthly", data.unit_name, stamp, "plain").build(
+            story
+        ),
+    )
+
+
+# -- a plain table document (交接清单 and the like) --------------------------------------------
+def render_table_document(
+    path: Path,
+    title: str,
+    headers: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    *,
+    subtitle: str = "",
+    widths_mm: Sequence[float] | None = None,
+    landscape_pages: bool = False,
+    notes: Sequence[str] = (),
+    signatures: Sequence[str] = (),
+    author: str = "",
+    font_size: float = 10.5,
+) -> Path:
+    """A titled table with the report fonts (embedded, no missing glyphs), header repeated on each page,
+    optional note lines below and signature blanks (e.g. ("移交人", "接收人", "监交人"))."""
+    fonts = load_fonts()
+    width = (L.LAND_W - 2 * L.LAND_MARGIN) if landscape_pages else (L.PAGE_W - 2 * PLAIN_MARGIN)
+    ws = list(widths_mm) if widths_mm else [1.0] * len(headers)
+    scale = width / sum(ws)
+    story: list[Flowable] = [para(fonts, title, "title", 20, align=1, leading=30)]
+    if subtitle:
+        story.append(para(fonts, subtitle, "kai", 12, align=1, leading=20, space_after=6))
+    story.append(
+        L.data_table(fonts, headers, rows, [w * scale for w in ws], size=font_size)
+        if rows
+        else para(fonts, "无。", "song", 11)
+    )
+    for line in notes:
+        story.append(para(fonts, line, "song", 11, leading=18, space_before=4))
+    if signatures:
+        cells = [f"{s}（签字）：" for s in signatures]
+        sig = Table(
+            [cells, ["日期：" for _ in signatures]],
+            colWidths=[width / len(signatures)] * len(signatures),
+            rowHeights=[14 * mm, 8 * mm],
+        )
+        sig.setStyle(
+            TableStyle([("FONT", (0, 0), (-1, -1), fonts.font("song"), 11), ("VALIGN", (0, 0), (-1, -1), "BOTTOM")])
+        )
+        story.append(Spacer(1, 10 * mm))
+        story.append(sig)
+    return write_atomic(
+        path,
+        lambda tmp: _doc(tmp, fonts, title, "table", author, None, "landscape" if landscape_pages else "plain").build(
+            story
+        ),
+    )
+
+
+# -- entry point ----------------------------------------------------------------------------------
+def render_report(
+    session: Any, today: date, kind: str, path: Path, *, task_id: str | None = None, period: str | None = None
+) -> tuple[Path, FontSet]:
+    """Gather the data for `kind` from the ledger and render it; returns the path and the fonts used."""
+    from core.errors import UsageError
+    from core.reports import data as D
+
+    fonts = load_fonts()
+    fonts.missing.clear()
+    if kind == "summary":
+        render_summary(D.ledger_data(session, today), path, fonts)
+    elif kind == "ledger":
+        render_ledger(D.ledger_data(session, today), path, fonts)
+    elif kind == "task":
+        if not task_id:
+            raise UsageError("生成单个任务的报告时请用 --task 指定任务编号。")
+        render_task(D.task_detail(session, today, task_id), path, fonts)
+    elif kind == "monthly":
+        if period and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", period):
+            raise UsageError(f"月份“{period}”格式不对。", hint="请写成 年-月，例如 2026-04。")
+        render_monthly(D.month_data(session, today, period or today.strftime("%Y-%m")), path, fonts)
+    else:
+        raise UsageError(f"没有“{kind}”这种报告。", hint="可选：summary、ledger、task、monthly。")
+    return Path(path), fonts

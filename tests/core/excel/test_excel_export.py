@@ -1,0 +1,133 @@
+"""Exporting the ledger to Excel in the city's layout, and importing it back with every field kept."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import openpyxl
+import pytest
+from sqlalchemy import select
+
+from core.excel.columns import CITY_COLUMNS
+from core.excel.exporter import export_ledger
+from core.excel.importer import import_problem_list, read_problem_list
+from core.workspace import Workspace
+from db.models import Task
+from tests.conftest import FIXTURES
+
+TODAY = date(2026, 4, 15)
+
+
+def _snapshot(ws: Workspace) -> list[tuple]:
+    with ws.read() as s:
+        out = []
+        for t in s.scalars(select(Task).where(Task.deleted.is_(None))):
+            nodes = tuple((n.title, n.due) for n in t.nodes if n.deleted is None)
+            out.append(
+                (
+                    t.title,
+                    t.description,
+                    t.measures,
+                    t.source,
+                    t.category,
+                    t.batch,
+                    t.leader,
+                    t.section.name if t.section else "",
+                    t.owner.name if t.owner else "",
+                    t.deadline,
+                    t.city_ref,
+                    nodes,
+                )
+            )
+        return sorted(out, key=lambda x: (x[0], x[5]))
+
+
+@pytest.fixture(scope="module")
+def demo_export(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    from core.demo import build_demo
+
+    root = tmp_path_factory.mktemp("excel")
+    ws = Workspace.open(root / "data", user="陈晓红", today=TODAY)
+    try:
+        build_demo(ws)
+        with ws.read() as s:
+            path, count = export_ledger(s, TODAY, root / "台账.xlsx")
+        assert count == 60
+    finally:
+        ws.close()
+    return root / "data", path
+
+
+def test_round_trip_keeps_every_field(demo_export, tmp_path: Path) -> None:  # noqa: ANN001
+    from core.unit import init_unit
+
+    data_dir, xlsx = demo_export
+    source = Workspace.open(data_dir, today=TODAY)
+    try:
+        before = _snapshot(source)
+    finally:
+        source.close()
+    target = Workspace.open(tmp_path / "other", user="张三", today=TODAY)
+    try:
+        with target.session() as s:
+            init_unit(s, "442000-017", "中山市某某镇人民政府", "township", admin="张三")
+        with target.read() as s:
+            preview = read_problem_list(xlsx, session=s)
+        assert not preview.errors
+        with target.session() as s:
+            assert len(import_problem_list(s, "张三", preview)) == 60
+        after = _snapshot(target)
+    finally:
+        target.close()
+    assert after == before
+    assert any(row[11] for row in after) and any(row[10] for row in after) and any(row[1] for row in after)
+
+
+def test_layout_matches_the_city_sheet_and_prints_well(demo_export) -> None:  # noqa: ANN001
+    data_dir, xlsx = demo_export
+    city = openpyxl.load_workbook(FIXTURES / "excel" / "problem-list-sample.xlsx").active
+    city_header = [c.value for c in city[2]]
+    wb = openpyxl.load_workbook(xlsx)
+    sheet = wb["整改清单"]
+    header = [c.value for c in sheet[2]]
+    assert header[: len(city_header)] == city_header == [label for _, label in CITY_COLUMNS]
+    assert sheet.freeze_panes == "A3"
+    assert sheet.auto_filter.ref == "A2:Q62"
+    assert sheet.print_title_rows == "$1:$2"
+    assert sheet.page_setup.orientation == "landscape" and str(sheet.page_setup.paperSize) == "9"  # A4
+    widths = {k: v.width for k, v in sheet.column_dimensions.items()}
+    assert widths["D"] >= 30  # 问题描述 fits Chinese text
+    assert widths["A"] < 10
+    light_col = header.index("预警灯") + 1
+    fills = {}
+    for row in sheet.iter_rows(min_row=3, min_col=light_col, max_col=light_col):
+        fills.setdefault(row[0].value, set()).add(row[0].fill.fgColor.rgb)
+    assert set(fills) == {"红灯", "黄灯", "绿灯"}
+    assert all(len(v) == 1 for v in fills.values()) and len({next(iter(v)) for v in fills.values()}) == 3
+    deadline = sheet.cell(row=3, column=header.index("整改时限") + 1)
+    assert deadline.is_date and deadline.number_format == "yyyy-mm-dd"
+    figures = wb["统计"]
+    values = {r[0].value: r[1].value for r in figures.iter_rows(min_row=1) if r and r[0].value}
+    assert values["整改任务总数"] == 60 and values["已销号"] == 14
+    assert values["红灯"] == 16
+
+
+def test_cli_export_excel(cli, workspace, tmp_path: Path) -> None:  # noqa: ANN001
+    workspace.close()
+    code, out, _ = cli("import-excel", str(FIXTURES / "excel" / "problem-list-sample.xlsx"))
+    assert code == 0
+    code, out, _ = cli("--today", "2026-04-15", "export-excel", str(tmp_path / "out.xlsx"))
+    assert code == 0 and "已导出 9 条" in out
+    code, out, _ = cli("import-excel", str(tmp_path / "out.xlsx"), "--dry-run")
+    assert code == 0 and "可导入 0 条" in out  # all nine are recognised as already in the ledger
+
+
+def test_unwritable_target_is_a_plain_refusal(cli, workspace, tmp_path: Path) -> None:  # noqa: ANN001
+    workspace.close()
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x", encoding="utf-8")
+    code, _, err = cli("export-excel", str(blocker / "out.xlsx"))
+    assert code == 3 and "无法写入" in err
+    code, _, err = cli("report", str(blocker / "out.pdf"))
+    assert code == 3 and "无法写入" in err
