@@ -9,7 +9,15 @@ def main(argv: list[str] | None = None) -> int:
     from core.cli import build_parser, prepare_streams, run
 
     prepare_streams()
-    args = build_parser().parse_args(sys.argv[1:] if argv is None else argv)
+    argv = sys.argv[1:] if argv is None else argv
+    if not {"-h", "--help", "--version"} & set(argv):
+        # Only global options: the window starts without importing every subcommand's modules.
+        args, rest = build_parser(with_commands=False).parse_known_args(argv)
+        if not rest:
+            from ui.app import run_app
+
+            return run_app(args)
+    args = build_parser().parse_args(argv)
     if args.command is None:
         from ui.app import run_app
 

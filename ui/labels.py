@@ -6,39 +6,120 @@ from functools import cache
 
 from PySide6.QtCore import QCoreApplication
 
-
-def _t(text: str) -> str:
-    return QCoreApplication.translate("Labels", text)
+translate = QCoreApplication.translate
 
 
 @cache  # built once the translators are installed; reset() after a language change
 def _tables() -> dict[str, dict[str, str]]:
     return {
-        "source": {"inspection": _t("Inspection"), "audit": _t("Audit"), "assessment": _t("Assessment"),
-                   "supervision": _t("Supervision"), "petition": _t("Petition / public report"),
-                   "other": _t("Other")},
-        "category": {"immediate": _t("Rectify at once"), "phased": _t("Phased rectification"),
-                     "long_term": _t("Long-term rectification")},
-        "status": {"open": _t("To rectify"), "in_progress": _t("In progress"),
-                   "submitted": _t("Done, awaiting review"), "returned": _t("Returned"),
-                   "closed": _t("Closed (signed off)")},
-        "node_status": {"pending": _t("Not done"), "done": _t("Done"), "confirmed": _t("Confirmed")},
-        "light": {"green": _t("Green"), "yellow": _t("Yellow"), "red": _t("Red")},
-        "notice_level": {"red": _t("Listed for supervision"), "yellow": _t("Delay warning")},
-        "notice_state": {"unread": _t("Unread"), "read": _t("Read"), "responded": _t("Responded"),
-                         "closed": _t("Closed")},
-        "deduction": {"pre": _t("Provisional deduction"), "final": _t("Deduction"),
-                      "reversed": _t("Deduction withdrawn")},
-        "review": {"accepted": _t("Accepted"), "returned": _t("Returned")},
-        "level": {"township": _t("Township (street)"), "department": _t("County (city) department"),
-                  "other": _t("Other")},
-        "role": {"clerk": _t("Clerk"), "reviewer": _t("Reviewer"), "admin": _t("Administrator")},
+        "source": {
+            "inspection": translate("Labels", "Inspection"),
+            "audit": translate("Labels", "Audit"),
+            "assessment": translate("Labels", "Assessment"),
+            "supervision": translate("Labels", "Supervision"),
+            "petition": translate("Labels", "Petition / public report"),
+            "other": translate("Labels", "Other"),
+        },
+        "category": {
+            "immediate": translate("Labels", "Rectify at once"),
+            "phased": translate("Labels", "Phased rectification"),
+            "long_term": translate("Labels", "Long-term rectification"),
+        },
+        "status": {
+            "open": translate("Labels", "To rectify"),
+            "in_progress": translate("Labels", "In progress"),
+            "submitted": translate("Labels", "Done, awaiting review"),
+            "returned": translate("Labels", "Returned"),
+            "closed": translate("Labels", "Closed (signed off)"),
+        },
+        "node_status": {
+            "pending": translate("Labels", "Not done"),
+            "done": translate("Labels", "Done"),
+            "confirmed": translate("Labels", "Confirmed"),
+        },
+        "light": {
+            "green": translate("Labels", "Green"),
+            "yellow": translate("Labels", "Yellow"),
+            "red": translate("Labels", "Red"),
+        },
+        "notice_level": {
+            "red": translate("Labels", "Listed for supervision"),
+            "yellow": translate("Labels", "Delay warning"),
+        },
+        "notice_state": {
+            "unread": translate("Labels", "Unread"),
+            "read": translate("Labels", "Read"),
+            "responded": translate("Labels", "Responded"),
+            "closed": translate("Labels", "Closed"),
+        },
+        "deduction": {
+            "pre": translate("Labels", "Provisional deduction"),
+            "final": translate("Labels", "Deduction"),
+            "reversed": translate("Labels", "Deduction withdrawn"),
+        },
+        "review": {
+            "accepted": translate("Labels", "Accepted"),
+            "returned": translate("Labels", "Returned"),
+        },
+        "level": {
+            "township": translate("Labels", "Township (street)"),
+            "department": translate("Labels", "County (city) department"),
+            "other": translate("Labels", "Other"),
+        },
+        "role": {
+            "clerk": translate("Labels", "Clerk"),
+            "reviewer": translate("Labels", "Reviewer"),
+            "admin": translate("Labels", "Administrator"),
+        },
+        "package_status": {
+            "accepted": translate("Labels", "Imported"),
+            "waiting": translate("Labels", "Waiting for its other parts"),
+            "sent": translate("Labels", "Sent, no receipt yet"),
+            "acknowledged": translate("Labels", "Received by the city"),
+            "rejected": translate("Labels", "Refused by the city"),
+        },
+        "package_type": {
+            "city-feedback": translate("Labels", "Feedback"),
+            "unit-report": translate("Labels", "Report"),
+        },
+        "field": {
+            "title": translate("Labels", "Title"),
+            "description": translate("Labels", "Description"),
+            "measures": translate("Labels", "Measures"),
+            "source": translate("Labels", "Source"),
+            "category": translate("Labels", "Category"),
+            "batch": translate("Labels", "Batch"),
+            "leader": translate("Labels", "Leader"),
+            "deadline": translate("Labels", "Deadline"),
+            "city_ref": translate("Labels", "City ref."),
+            "review_state": translate("Labels", "Review"),
+            "review_comment": translate("Labels", "Review comment"),
+            "closed_on": translate("Labels", "Closed on"),
+            "seq": translate("Labels", "No."),
+            "due": translate("Labels", "Due"),
+            "done": translate("Labels", "Done on"),
+            "status": translate("Labels", "Status"),
+            "note": translate("Labels", "Note"),
+            "done_by": translate("Labels", "Reported by"),
+            "confirmed_by": translate("Labels", "Confirmed by"),
+            "city_result": translate("Labels", "City result"),
+            "filename": translate("Labels", "File"),
+            "size": translate("Labels", "Size"),
+            "media_type": translate("Labels", "File type"),
+        },
         "action": {
-            "task.create": _t("Task created"), "task.edit": _t("Task edited"), "task.delete": _t("Task deleted"),
-            "task.submit": _t("Sign-off requested"), "task.review": _t("City review"),
-            "node.create": _t("Node added"), "node.edit": _t("Node edited"), "node.delete": _t("Node deleted"),
-            "node.done": _t("Node reported done"), "node.confirm": _t("Node confirmed"),
-            "evidence.add": _t("Evidence added"), "evidence.delete": _t("Evidence removed"),
+            "task.create": translate("Labels", "Task created"),
+            "task.edit": translate("Labels", "Task edited"),
+            "task.delete": translate("Labels", "Task deleted"),
+            "task.submit": translate("Labels", "Sign-off requested"),
+            "task.review": translate("Labels", "City review"),
+            "node.create": translate("Labels", "Node added"),
+            "node.edit": translate("Labels", "Node edited"),
+            "node.delete": translate("Labels", "Node deleted"),
+            "node.done": translate("Labels", "Node reported done"),
+            "node.confirm": translate("Labels", "Node confirmed"),
+            "evidence.add": translate("Labels", "Evidence added"),
+            "evidence.delete": translate("Labels", "Evidence removed"),
         },
     }
 

@@ -36,9 +36,8 @@ def _date_arg(value: str) -> date:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
-def build_parser() -> argparse.ArgumentParser:
-    from core.cli import exchange_cmds, ledger_cmds, report_cmds, setup_cmds, team_cmds
-
+def build_parser(with_commands: bool = True) -> argparse.ArgumentParser:
+    """The full command line; without commands only the global options (the window starts faster)."""
     p = _Parser(prog="main.py", description="RectiDesk 整改通 — 整改台账、报送与反馈")
     p.add_argument("--version", action="version", version=f"RectiDesk {APP_VERSION}")
     p.add_argument("--data-dir", help="数据文件夹（默认：用户数据目录，或环境变量 RECTIDESK_DATA_DIR）")
@@ -47,6 +46,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--demo", action="store_true", help="打开窗口时先建立一份演示台账")
     p.add_argument("--smoke", action="store_true", help="打开窗口、绘制台账后立即退出（用于自检）")
     p.add_argument("--lang", choices=("zh_CN", "en"), help="界面语言")
+    if not with_commands:
+        p.set_defaults(command=None)
+        return p
+    from core.cli import exchange_cmds, ledger_cmds, report_cmds, setup_cmds, team_cmds
+
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for module in (setup_cmds, ledger_cmds, exchange_cmds, report_cmds, team_cmds):
         module.register(sub)

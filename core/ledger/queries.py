@@ -347,8 +347,10 @@ def task_evidence(session: Session, task_id: str) -> list[dict[str, Any]]:
     from db.models import Evidence
 
     seqs = dict(session.execute(select(Node.id, Node.seq).where(Node.task_id == task_id)).all())
-    q = select(Evidence).where(Evidence.task_id == task_id, Evidence.deleted.is_(None)).order_by(Evidence.added)
-    return [{"id": e.id, "filename": e.filename, "sha256": e.sha256, "size": e.size, "media_type": e.media_type,
+    q = select(Evidence).where(Evidence.task_id == task_id, Evidence.deleted.is_(None)) \
+        .order_by(Evidence.added)
+    return [{"id": e.id, "filename": e.filename, "sha256": e.sha256, "size": e.size,
+             "media_type": e.media_type,
              "description": e.description, "added": e.added, "added_by": e.added_by,
              "node_seq": seqs.get(e.node_id) if e.node_id else None}
             for e in session.scalars(q)]
@@ -367,6 +369,34 @@ def task_city_records(session: Session, task_id: str) -> dict[str, list[dict[str
                   for d in session.scalars(select(Deduction).where(Deduction.task_id == task_id)
                                            .order_by(Deduction.issued))]
     return {"reviews": reviews, "deductions": deductions}
+
+
+def package_rows(session: Session) -> list[dict[str, Any]]:
+    """Packages sent and received (报送 / 反馈), newest first, with their acknowledgement state."""
+    from db.models import PackageLog
+
+    q = select(PackageLog).order_by(PackageLog.logged.desc())
+    return [{"direction": p.direction, "type": p.package_type, "sequence": p.sequence, "part": p.part_no,
+             "parts": p.part_count, "created": p.created, "file_name": p.file_name, "size": p.size,
+             "status": p.status, "ack_reason": p.ack_reason, "key_id": p.key_id}
+            for p in session.scalars(q)]
+
+
+def people_rows(session: Session) -> list[dict[str, Any]]:
+    """People of the unit with their section and, for users, their role."""
+    q = select(Person.name, Person.role, Person.active, Section.name).outerjoin(
+        Section, Person.section_id == Section.id).order_by(Person.role.is_(None), Person.name)
+    return [{"name": n, "role": r, "active": a, "section": sec or ""} for n, r, a, sec in session.execute(q)]
+
+
+def key_rows(session: Session) -> list[dict[str, Any]]:
+    """The unit's own signing keys and the city's trusted keys (ids only, never secrets)."""
+    from db.models import Key
+
+    q = select(Key.key_id, Key.owner, Key.name, Key.added, Key.valid_to_sequence) \
+        .order_by(Key.owner, Key.added)
+    return [{"key_id": k, "owner": o, "name": n, "added": a, "current": v is None}
+            for k, o, n, a, v in session.execute(q)]
 
 
 def _chunks(items: list[str], size: int = 500) -> list[list[str]]:

@@ -1,0 +1,2262 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>AddUserDialog</name>
+    <message>
+        <location filename="../../ui/dialogs/people_dialogs.py" line="34"/>
+        <source>Add a user</source>
+        <translation>添加用户</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/people_dialogs.py" line="42"/>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/people_dialogs.py" line="43"/>
+        <source>Role</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/people_dialogs.py" line="44"/>
+        <source>Section</source>
+        <translation>责任科室</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/people_dialogs.py" line="45"/>
+        <source>Initial password</source>
+        <translation>初始密码</translation>
+    </message>
+</context>
+<context>
+    <name>App</name>
+    <message>
+        <location filename="../../ui/app.py" line="99"/>
+        <source>RectiDesk</source>
+        <translation>整改通</translation>
+    </message>
+</context>
+<context>
+    <name>Background</name>
+    <message>
+        <location filename="../../ui/background.py" line="144"/>
+        <source>Working…</source>
+        <translation>正在处理…</translation>
+    </message>
+</context>
+<context>
+    <name>BackgroundJob</name>
+    <message>
+        <location filename="../../ui/background.py" line="96"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+</context>
+<context>
+    <name>CrashDialog</name>
+    <message>
+        <location filename="../../ui/crash.py" line="34"/>
+        <source>The program ran into a problem</source>
+        <translation>程序遇到问题</translation>
+    </message>
+    <message>
+        <location filename="../../ui/crash.py" line="36"/>
+        <source>Something went wrong inside the program. Your data has not been changed by the failed action. The details below were written to the log file; please copy them and send them to technical support.</source>
+        <translation>程序内部出错。出错的操作没有改动您的数据。下面的详细信息已写入日志文件，请复制后发送给技术支持人员。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/crash.py" line="46"/>
+        <source>Copy details</source>
+        <translation>复制详细信息</translation>
+    </message>
+</context>
+<context>
+    <name>DashboardPage</name>
+    <message>
+        <location filename="../../ui/pages/dashboard.py" line="65"/>
+        <source>Rectification tasks</source>
+        <translation>整改任务总数</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard.py" line="66"/>
+        <source>Closed (signed off)</source>
+        <translation>已销号</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard.py" line="67"/>
+        <source>Completion rate</source>
+        <translation>整改完成率</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard.py" line="68"/>
+        <source>Red light</source>
+        <translation>红灯</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard.py" line="69"/>
+        <source>Yellow light</source>
+        <translation>黄灯</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard.py" line="70"/>
+        <source>Green light</source>
+        <translation>绿灯</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard.py" line="72"/>
+        <source>Nodes due soon</source>
+        <translation>临期节点</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard.py" line="73"/>
+        <source>Notices awaiting response</source>
+        <translation>待反馈督办通知</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard.py" line="121"/>
+        <source>Today %s</source>
+        <translation>今天 %s</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard.py" line="71"/>
+        <source>Overdue nodes</source>
+        <translation>逾期节点</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard.py" line="74"/>
+        <source>Awaiting sign-off by the city</source>
+        <translation>已完成待审核销号</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard.py" line="130"/>
+        <source>Nodes due within %s days</source>
+        <translation>%s 天内到期节点</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard.py" line="146"/>
+        <source>Tasks by source (click a bar for the list)</source>
+        <translation>按问题来源统计（点击柱条查看清单）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard.py" line="148"/>
+        <source>All</source>
+        <translation>任务总数</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard.py" line="149"/>
+        <source>Closed</source>
+        <translation>已销号</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard.py" line="161"/>
+        <source>Three-colour warning</source>
+        <translation>三色预警</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard.py" line="177"/>
+        <source>Completion over the last 12 months</source>
+        <translation>近12个月整改完成情况</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard.py" line="178"/>
+        <source>Closed that month</source>
+        <translation>当月销号</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard.py" line="179"/>
+        <source>Added that month</source>
+        <translation>当月新增</translation>
+    </message>
+</context>
+<context>
+    <name>ExchangePage</name>
+    <message>
+        <location filename="../../ui/pages/exchange.py" line="45"/>
+        <source>Import the city’s feedback</source>
+        <translation>导入市平台反馈</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/exchange.py" line="47"/>
+        <source>Drop a feedback package (.zgb) here, or choose it from a folder or USB drive. You will see what changes before anything is applied.</source>
+        <translation>把反馈包（.zgb）拖到这里，或从文件夹、U盘中选择。应用之前会先列出将要发生的变化。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/exchange.py" line="53"/>
+        <source>Import feedback…</source>
+        <translation>导入反馈包…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/exchange.py" line="61"/>
+        <source>Export a report to the city</source>
+        <translation>向市平台报送</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/exchange.py" line="64"/>
+        <source>Changes since the last report (delta)</source>
+        <translation>上次报送以来的变化（增量）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/exchange.py" line="65"/>
+        <source>Everything (full)</source>
+        <translation>全部内容（全量）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/exchange.py" line="70"/>
+        <source>Export report…</source>
+        <translation>生成报送包…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/exchange.py" line="72"/>
+        <source>Contents</source>
+        <translation>报送内容</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/exchange.py" line="73"/>
+        <source>Volume size</source>
+        <translation>分卷大小</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/exchange.py" line="76"/>
+        <source>Package history</source>
+        <translation>报送与反馈记录</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/exchange.py" line="81"/>
+        <source>Direction</source>
+        <translation>方向</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/exchange.py" line="81"/>
+        <source>Type</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/exchange.py" line="81"/>
+        <source>Sequence</source>
+        <translation>序号</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/exchange.py" line="82"/>
+        <source>Created</source>
+        <translation>生成时间</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/exchange.py" line="82"/>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/exchange.py" line="82"/>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/exchange.py" line="99"/>
+        <source>Received</source>
+        <translation>收到</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/exchange.py" line="99"/>
+        <source>Sent</source>
+        <translation>报出</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/exchange.py" line="121"/>
+        <source>Choose feedback packages</source>
+        <translation>选择反馈包</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/exchange.py" line="122"/>
+        <source>Feedback packages (*.zgb *.zip)</source>
+        <translation>反馈包 (*.zgb *.zip)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/exchange.py" line="203"/>
+        <source>Collecting what the report carries…</source>
+        <translation>正在统计报送内容…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/exchange.py" line="208"/>
+        <source>tasks</source>
+        <translation>任务</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/exchange.py" line="208"/>
+        <source>nodes</source>
+        <translation>节点</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/exchange.py" line="208"/>
+        <source>evidence records</source>
+        <translation>佐证材料记录</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/exchange.py" line="209"/>
+        <source>notice responses</source>
+        <translation>督办反馈</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/exchange.py" line="209"/>
+        <source>deletions</source>
+        <translation>删除记录</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/exchange.py" line="210"/>
+        <source>handovers</source>
+        <translation>交接记录</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/exchange.py" line="210"/>
+        <source>appeals</source>
+        <translation>申诉</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/exchange.py" line="213"/>
+        <source>Report no. %1 will carry: %2; %3 evidence file(s), %4. Write it to %5?</source>
+        <translation>第 %1 号报送包将报送：%2；佐证材料文件 %3 个，共 %4。写到 %5 吗？</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/exchange.py" line="214"/>
+        <source>no changes</source>
+        <translation>没有变化</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/exchange.py" line="247"/>
+        <source>Report no. %1 written (%2 file(s)), signed with key %3:</source>
+        <translation>第 %1 号报送包已生成（%2 个文件），签名密钥 %3：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/exchange.py" line="130"/>
+        <location filename="../../ui/pages/exchange.py" line="176"/>
+        <source>Import feedback</source>
+        <translation>导入反馈</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/exchange.py" line="145"/>
+        <source>Checking the feedback packages…</source>
+        <translation>正在核验反馈包…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/exchange.py" line="163"/>
+        <source>Importing feedback…</source>
+        <translation>正在导入反馈…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/exchange.py" line="170"/>
+        <source>%1: refused — %2</source>
+        <translation>%1：已拒收 — %2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/exchange.py" line="180"/>
+        <source>Choose a folder or USB drive for the report</source>
+        <translation>选择保存报送包的文件夹或U盘</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/exchange.py" line="189"/>
+        <source>Sign the report</source>
+        <translation>签名报送包</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/exchange.py" line="190"/>
+        <source>Passphrase of the unit&apos;s signing key:</source>
+        <translation>本单位签名密钥的密码：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/exchange.py" line="198"/>
+        <location filename="../../ui/pages/exchange.py" line="216"/>
+        <location filename="../../ui/pages/exchange.py" line="251"/>
+        <source>Export report</source>
+        <translation>报送</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/exchange.py" line="241"/>
+        <source>Writing the report…</source>
+        <translation>正在生成报送包…</translation>
+    </message>
+</context>
+<context>
+    <name>FeatureLinks</name>
+    <message>
+        <location filename="../../ui/feature_links.py" line="76"/>
+        <source>This feature is not available in this version yet. Your data has not been changed.</source>
+        <translation>此功能在当前版本中尚未提供。您的数据没有任何改动。</translation>
+    </message>
+</context>
+<context>
+    <name>FirstRunDialog</name>
+    <message>
+        <location filename="../../ui/dialogs/first_run.py" line="42"/>
+        <source>Set up RectiDesk</source>
+        <translation>首次设置整改通</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/first_run.py" line="46"/>
+        <source>This data folder has no ledger yet. Enter your unit as the city&apos;s supervision office registered it.</source>
+        <translation>这个数据文件夹还没有台账。请按市督查室登记的信息填写本单位。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/first_run.py" line="64"/>
+        <source>Key passphrase</source>
+        <translation>密钥密码</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/first_run.py" line="65"/>
+        <source>Type it again</source>
+        <translation>再输入一次</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/first_run.py" line="67"/>
+        <source>Choose file…</source>
+        <translation>选择文件…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/first_run.py" line="69"/>
+        <source>(not chosen yet — can be done later in Settings)</source>
+        <translation>（尚未选择 — 也可以以后在“设置”中导入）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/first_run.py" line="74"/>
+        <source>City&apos;s public key</source>
+        <translation>市平台公钥</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/first_run.py" line="76"/>
+        <source>Fill in a demo ledger to try the program</source>
+        <translation>建立一份演示台账，先试用程序</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/first_run.py" line="106"/>
+        <source>Key id %1 (%2): compare it with the key id the city gave you.</source>
+        <translation>密钥标识 %1（%2）：请与市督查室提供的密钥标识核对。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/first_run.py" line="125"/>
+        <source>Please set the key passphrase.</source>
+        <translation>请设置密钥密码。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/first_run.py" line="146"/>
+        <source>Back up the key</source>
+        <translation>备份密钥</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/first_run.py" line="147"/>
+        <source>Back up the encrypted signing key now (to a USB drive)?</source>
+        <translation>现在就把加密的签名密钥备份到U盘吗？</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/first_run.py" line="57"/>
+        <source>Unit code</source>
+        <translation>单位代码</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/first_run.py" line="58"/>
+        <source>Unit name</source>
+        <translation>单位名称</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/first_run.py" line="59"/>
+        <source>Level</source>
+        <translation>单位层级</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/first_run.py" line="60"/>
+        <source>First user (administrator)</source>
+        <translation>第一位用户（管理员）</translation>
+    </message>
+</context>
+<context>
+    <name>HandoverDialog</name>
+    <message>
+        <location filename="../../ui/dialogs/people_dialogs.py" line="52"/>
+        <source>Hand over tasks</source>
+        <translation>工作交接</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/people_dialogs.py" line="54"/>
+        <source>All open tasks of %s go to the colleague named below; the handover is recorded and reported to the city.</source>
+        <translation>%s 名下所有未销号的任务将移交给下面这位同事；交接情况会被记录，并随报送告知市平台。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/people_dialogs.py" line="64"/>
+        <source>%s has left the unit</source>
+        <translation>%s 已调离本单位</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/people_dialogs.py" line="65"/>
+        <source>Hand over to</source>
+        <translation>接手人</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/people_dialogs.py" line="66"/>
+        <source>Note</source>
+        <translation>说明</translation>
+    </message>
+</context>
+<context>
+    <name>ImportPreviewDialog</name>
+    <message>
+        <location filename="../../ui/dialogs/import_preview.py" line="17"/>
+        <source>Import feedback: preview</source>
+        <translation>导入反馈：预览</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_preview.py" line="20"/>
+        <source>Nothing has been changed yet. Check what the packages will do, then apply.</source>
+        <translation>目前还没有任何改动。请核对反馈包将带来的变化，再点击“应用”。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_preview.py" line="27"/>
+        <source>Apply</source>
+        <translation>应用</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_preview.py" line="37"/>
+        <source>Refused:</source>
+        <translation>已拒收：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_preview.py" line="37"/>
+        <source>New tasks:</source>
+        <translation>新交办任务：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_preview.py" line="37"/>
+        <source>Tasks changed:</source>
+        <translation>有变化的任务：</translation>
+    </message>
+</context>
+<context>
+    <name>KeyDialogs</name>
+    <message>
+        <location filename="../../ui/dialogs/key_dialogs.py" line="21"/>
+        <source>The passphrase protects the unit&apos;s signing key. It cannot be recovered: if it is lost, reports can no longer be signed until a new key is registered with the city. Write it down and keep it in a safe place, and back up the key.</source>
+        <translation>密钥密码用于保护本单位的签名密钥，遗忘后无法找回：一旦丢失，在向市平台登记新密钥之前将无法签名报送。请记下密码并妥善保管，同时备份密钥。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/key_dialogs.py" line="31"/>
+        <source>The two passphrases differ. Please type them again.</source>
+        <translation>两次输入的密码不一致，请重新输入。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/key_dialogs.py" line="35"/>
+        <source>The city&apos;s public key file</source>
+        <translation>市平台公钥文件</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/key_dialogs.py" line="36"/>
+        <source>Public key (*.pub.json)</source>
+        <translation>公钥文件 (*.pub.json)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/key_dialogs.py" line="41"/>
+        <source>Back up the encrypted signing key</source>
+        <translation>备份加密的签名密钥</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/key_dialogs.py" line="43"/>
+        <source>Key backup (*.json)</source>
+        <translation>密钥备份 (*.json)</translation>
+    </message>
+</context>
+<context>
+    <name>Labels</name>
+    <message>
+        <location filename="../../ui/labels.py" line="16"/>
+        <source>Inspection</source>
+        <translation>巡察</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="17"/>
+        <source>Audit</source>
+        <translation>审计</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="18"/>
+        <source>Assessment</source>
+        <translation>绩效考核</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="19"/>
+        <source>Supervision</source>
+        <translation>督查</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="20"/>
+        <source>Petition / public report</source>
+        <translation>信访/群众反映</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="21"/>
+        <location filename="../../ui/labels.py" line="67"/>
+        <source>Other</source>
+        <translation>其他</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="24"/>
+        <source>Rectify at once</source>
+        <translation>立行立改</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="25"/>
+        <source>Phased rectification</source>
+        <translation>分阶段整改</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="26"/>
+        <source>Long-term rectification</source>
+        <translation>长效整改</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="29"/>
+        <source>To rectify</source>
+        <translation>待整改</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="30"/>
+        <source>In progress</source>
+        <translation>整改中</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="31"/>
+        <source>Done, awaiting review</source>
+        <translation>已完成待审核</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="32"/>
+        <location filename="../../ui/labels.py" line="62"/>
+        <source>Returned</source>
+        <translation>退回</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="33"/>
+        <source>Closed (signed off)</source>
+        <translation>已销号</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="36"/>
+        <source>Not done</source>
+        <translation>未完成</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="37"/>
+        <source>Done</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="38"/>
+        <source>Confirmed</source>
+        <translation>已核查</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="41"/>
+        <source>Green</source>
+        <translation>绿灯</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="42"/>
+        <source>Yellow</source>
+        <translation>黄灯</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="43"/>
+        <source>Red</source>
+        <translation>红灯</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="46"/>
+        <source>Listed for supervision</source>
+        <translation>挂牌督办</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="47"/>
+        <source>Delay warning</source>
+        <translation>滞后警示</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="50"/>
+        <source>Unread</source>
+        <translation>未读</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="51"/>
+        <source>Read</source>
+        <translation>已读</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="52"/>
+        <source>Responded</source>
+        <translation>已反馈</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="53"/>
+        <source>Closed</source>
+        <translation>已办结</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="56"/>
+        <source>Provisional deduction</source>
+        <translation>预扣分</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="57"/>
+        <source>Deduction</source>
+        <translation>扣分</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="58"/>
+        <source>Deduction withdrawn</source>
+        <translation>撤销扣分</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="61"/>
+        <source>Accepted</source>
+        <translation>审核通过</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="65"/>
+        <source>Township (street)</source>
+        <translation>乡镇（街道）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="66"/>
+        <source>County (city) department</source>
+        <translation>县（市）直部门</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="70"/>
+        <source>Clerk</source>
+        <translation>填报员</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="71"/>
+        <source>Reviewer</source>
+        <translation>审核人</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="72"/>
+        <source>Administrator</source>
+        <translation>管理员</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="75"/>
+        <source>Imported</source>
+        <translation>已导入</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="76"/>
+        <source>Waiting for its other parts</source>
+        <translation>等待其余分卷</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="77"/>
+        <source>Sent, no receipt yet</source>
+        <translation>已报出，尚无回执</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="78"/>
+        <source>Received by the city</source>
+        <translation>市平台已签收</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="79"/>
+        <source>Refused by the city</source>
+        <translation>市平台拒收</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="82"/>
+        <source>Feedback</source>
+        <translation>反馈包</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="83"/>
+        <source>Report</source>
+        <translation>报送包</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="86"/>
+        <source>Title</source>
+        <translation>标题</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="87"/>
+        <source>Description</source>
+        <translation>问题描述</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="88"/>
+        <source>Measures</source>
+        <translation>整改措施</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="89"/>
+        <source>Source</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="90"/>
+        <source>Category</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="91"/>
+        <source>Batch</source>
+        <translation>批次</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="92"/>
+        <source>Leader</source>
+        <translation>责任领导</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="93"/>
+        <source>Deadline</source>
+        <translation>整改期限</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="94"/>
+        <source>City ref.</source>
+        <translation>市平台编号</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="95"/>
+        <source>Review</source>
+        <translation>审核结果</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="96"/>
+        <source>Review comment</source>
+        <translation>审核意见</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="97"/>
+        <source>Closed on</source>
+        <translation>销号日期</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="98"/>
+        <source>No.</source>
+        <translation>序号</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="99"/>
+        <source>Due</source>
+        <translation>节点期限</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="100"/>
+        <source>Done on</source>
+        <translation>完成日期</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="101"/>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="102"/>
+        <source>Note</source>
+        <translation>说明</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="103"/>
+        <source>Reported by</source>
+        <translation>填报人</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="104"/>
+        <source>Confirmed by</source>
+        <translation>核查人</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="105"/>
+        <source>City result</source>
+        <translation>市平台审核结果</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="106"/>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="107"/>
+        <source>Size</source>
+        <translation>大小</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="108"/>
+        <source>File type</source>
+        <translation>文件类型</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="111"/>
+        <source>Task created</source>
+        <translation>新建任务</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="112"/>
+        <source>Task edited</source>
+        <translation>修改任务</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="113"/>
+        <source>Task deleted</source>
+        <translation>删除任务</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="114"/>
+        <source>Sign-off requested</source>
+        <translation>申请销号</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="115"/>
+        <source>City review</source>
+        <translation>市平台审核</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="116"/>
+        <source>Node added</source>
+        <translation>新增节点</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="117"/>
+        <source>Node edited</source>
+        <translation>修改节点</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="118"/>
+        <source>Node deleted</source>
+        <translation>删除节点</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="119"/>
+        <source>Node reported done</source>
+        <translation>填报节点完成</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="120"/>
+        <source>Node confirmed</source>
+        <translation>核查确认节点</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="121"/>
+        <source>Evidence added</source>
+        <translation>上传佐证材料</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="122"/>
+        <source>Evidence removed</source>
+        <translation>移除佐证材料</translation>
+    </message>
+</context>
+<context>
+    <name>LedgerModel</name>
+    <message>
+        <location filename="../../ui/models/ledger_model.py" line="61"/>
+        <source>Light</source>
+        <translation>预警灯</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/ledger_model.py" line="62"/>
+        <source>City ref.</source>
+        <translation>市平台编号</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/ledger_model.py" line="63"/>
+        <source>Problem</source>
+        <translation>问题（任务）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/ledger_model.py" line="64"/>
+        <source>Source</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/ledger_model.py" line="65"/>
+        <source>Category</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/ledger_model.py" line="66"/>
+        <source>Section</source>
+        <translation>责任科室</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/ledger_model.py" line="67"/>
+        <source>Owner</source>
+        <translation>责任人</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/ledger_model.py" line="68"/>
+        <source>Deadline</source>
+        <translation>整改期限</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/ledger_model.py" line="69"/>
+        <source>Next node due</source>
+        <translation>下一节点期限</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/ledger_model.py" line="70"/>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+</context>
+<context>
+    <name>LedgerPage</name>
+    <message>
+        <location filename="../../ui/pages/ledger.py" line="43"/>
+        <source>Search title, city ref., owner, section, batch… (Ctrl+F)</source>
+        <translation>搜索标题、市平台编号、责任人、科室、批次…（Ctrl+F）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/ledger.py" line="54"/>
+        <source>Light</source>
+        <translation>预警灯</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/ledger.py" line="54"/>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/ledger.py" line="54"/>
+        <source>Source</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/ledger.py" line="55"/>
+        <source>Category</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/ledger.py" line="55"/>
+        <source>Section</source>
+        <translation>责任科室</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/ledger.py" line="55"/>
+        <source>Owner</source>
+        <translation>责任人</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/ledger.py" line="56"/>
+        <source>Batch</source>
+        <translation>批次</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/ledger.py" line="62"/>
+        <source>All: %s</source>
+        <translation>全部%s</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/ledger.py" line="68"/>
+        <source>Overdue only</source>
+        <translation>只看逾期</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/ledger.py" line="75"/>
+        <source>Remove this filter</source>
+        <translation>取消这个筛选</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/ledger.py" line="77"/>
+        <source>Clear filters</source>
+        <translation>清除筛选</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/ledger.py" line="79"/>
+        <source>New task…</source>
+        <translation>新建任务…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/ledger.py" line="80"/>
+        <source>Add a rectification task (Ctrl+N)</source>
+        <translation>新增一条整改任务（Ctrl+N）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/ledger.py" line="187"/>
+        <source>Node due within %s days</source>
+        <translation>节点 %s 天内到期</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/ledger.py" line="189"/>
+        <source>Closed in %s</source>
+        <translation>%s 销号</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/ledger.py" line="208"/>
+        <source>%s tasks</source>
+        <translation>共 %s 条</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/ledger.py" line="240"/>
+        <source>Open…</source>
+        <translation>打开…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/ledger.py" line="242"/>
+        <source>Copy city ref.</source>
+        <translation>复制市平台编号</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/ledger.py" line="245"/>
+        <source>Copy title</source>
+        <translation>复制标题</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/ledger.py" line="248"/>
+        <source>Show all tasks of %s</source>
+        <translation>查看%s的全部任务</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/ledger.py" line="252"/>
+        <source>Delete task…</source>
+        <translation>删除任务…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/ledger.py" line="258"/>
+        <source>Delete task</source>
+        <translation>删除任务</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/ledger.py" line="257"/>
+        <source>Delete the task “%s”? The deletion is reported to the city in the next export.</source>
+        <translation>确定删除任务“%s”吗？删除情况会在下次报送时告知市平台。</translation>
+    </message>
+</context>
+<context>
+    <name>LoginDialog</name>
+    <message>
+        <location filename="../../ui/dialogs/people_dialogs.py" line="78"/>
+        <source>Log in to RectiDesk</source>
+        <translation>登录整改通</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/people_dialogs.py" line="85"/>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/people_dialogs.py" line="86"/>
+        <source>Password</source>
+        <translation>密码</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <location filename="../../ui/main_window.py" line="67"/>
+        <source>RectiDesk — %s</source>
+        <translation>整改通 — %s</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="67"/>
+        <source>no ledger yet</source>
+        <translation>尚未建立台账</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="82"/>
+        <source>Dashboard</source>
+        <translation>工作台</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="83"/>
+        <source>Rectification ledger</source>
+        <translation>整改台账</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="84"/>
+        <source>Supervision notices</source>
+        <translation>督办通知</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="85"/>
+        <source>Data exchange</source>
+        <translation>数据交换</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="86"/>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="163"/>
+        <source>Search the ledger</source>
+        <translation>搜索台账</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="166"/>
+        <source>New task</source>
+        <translation>新建任务</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="169"/>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="172"/>
+        <source>Quit</source>
+        <translation>退出</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../ui/main_window.py" line="192"/>
+        <source>%n notice(s) waiting for a response</source>
+        <translation>
+            <numerusform>%n 条督办通知待反馈</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="199"/>
+        <source>%1 · user %2 · today %3 · data folder %4</source>
+        <translation>%1 · 用户 %2 · 今天 %3 · 数据文件夹 %4</translation>
+    </message>
+</context>
+<context>
+    <name>Messages</name>
+    <message>
+        <location filename="../../ui/messages.py" line="12"/>
+        <source>Cannot do that</source>
+        <translation>无法执行</translation>
+    </message>
+</context>
+<context>
+    <name>NodeDialog</name>
+    <message>
+        <location filename="../../ui/dialogs/task_editor.py" line="92"/>
+        <source>Completed on</source>
+        <translation>完成日期</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/task_editor.py" line="93"/>
+        <source>What was done</source>
+        <translation>完成情况说明</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/task_editor.py" line="95"/>
+        <source>Node</source>
+        <translation>节点</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/task_editor.py" line="96"/>
+        <source>Due</source>
+        <translation>节点期限</translation>
+    </message>
+</context>
+<context>
+    <name>NoticesModel</name>
+    <message>
+        <location filename="../../ui/pages/notices.py" line="60"/>
+        <source>Level</source>
+        <translation>督办级别</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/notices.py" line="60"/>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/notices.py" line="60"/>
+        <source>Notice</source>
+        <translation>通知</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/notices.py" line="60"/>
+        <source>Task</source>
+        <translation>任务</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/notices.py" line="60"/>
+        <source>Issued</source>
+        <translation>下发日期</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/notices.py" line="61"/>
+        <source>Respond by</source>
+        <translation>反馈期限</translation>
+    </message>
+</context>
+<context>
+    <name>NoticesPage</name>
+    <message>
+        <location filename="../../ui/pages/notices.py" line="97"/>
+        <source>Open notices</source>
+        <translation>未办结的通知</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/notices.py" line="98"/>
+        <source>All notices</source>
+        <translation>全部通知</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/notices.py" line="113"/>
+        <source>Respond…</source>
+        <translation>反馈整改情况…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/notices.py" line="114"/>
+        <source>Write how the problem was handled; the response travels to the city in the next export</source>
+        <translation>填写整改落实情况；反馈内容随下次报送发给市平台</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/notices.py" line="117"/>
+        <source>Open the task</source>
+        <translation>打开任务</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/notices.py" line="151"/>
+        <source>%1 shown, %2 waiting for a response</source>
+        <translation>显示 %1 条，待反馈 %2 条</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/notices.py" line="167"/>
+        <source>No supervision notices. Notices arrive with the city’s feedback packages (Data exchange → Import feedback).</source>
+        <translation>暂无督办通知。督办通知随市平台的反馈包送达（数据交换 → 导入反馈包）。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/notices.py" line="171"/>
+        <source>Issued by</source>
+        <translation>下发单位</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/notices.py" line="171"/>
+        <source>respond by</source>
+        <translation>反馈期限</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/notices.py" line="178"/>
+        <source>Task</source>
+        <translation>任务</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/notices.py" line="180"/>
+        <source>Response</source>
+        <translation>整改情况反馈</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/notices.py" line="180"/>
+        <source>Closed by the city</source>
+        <translation>市平台已办结</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/notices.py" line="204"/>
+        <source>Respond to a notice</source>
+        <translation>反馈督办通知</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/notices.py" line="216"/>
+        <source>This notice names no task of the ledger, so files cannot be attached.</source>
+        <translation>这份通知没有对应台账中的任务，不能附加文件。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/notices.py" line="217"/>
+        <source>Send the response without files, or ask the city&apos;s supervision office.</source>
+        <translation>请不附文件直接反馈，或向市督查室咨询。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/notices.py" line="219"/>
+        <source>Response to notice %s</source>
+        <translation>督办通知 %s 的反馈材料</translation>
+    </message>
+</context>
+<context>
+    <name>PassphraseDialog</name>
+    <message>
+        <location filename="../../ui/dialogs/key_dialogs.py" line="50"/>
+        <source>Key passphrase</source>
+        <translation>密钥密码</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/key_dialogs.py" line="55"/>
+        <source>Current passphrase</source>
+        <translation>当前密码</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/key_dialogs.py" line="58"/>
+        <source>New passphrase</source>
+        <translation>新密码</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/key_dialogs.py" line="59"/>
+        <source>Type it again</source>
+        <translation>再输入一次</translation>
+    </message>
+</context>
+<context>
+    <name>PasswordDialog</name>
+    <message>
+        <location filename="../../ui/dialogs/people_dialogs.py" line="107"/>
+        <source>Set my password</source>
+        <translation>设置我的密码</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/people_dialogs.py" line="110"/>
+        <source>New password</source>
+        <translation>新密码</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/people_dialogs.py" line="111"/>
+        <source>Type it again</source>
+        <translation>再输入一次</translation>
+    </message>
+</context>
+<context>
+    <name>ReportsBox</name>
+    <message>
+        <location filename="../../ui/pages/reports_box.py" line="26"/>
+        <location filename="../../ui/pages/reports_box.py" line="42"/>
+        <source>PDF report</source>
+        <translation>PDF 报告</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/reports_box.py" line="39"/>
+        <source>Characters missing from the fonts were printed as 〓: %s</source>
+        <translation>字库中没有的字以“〓”代替，请手工补写：%s</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/reports_box.py" line="41"/>
+        <source>Report written: %s</source>
+        <translation>报告已生成：%s</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/reports_box.py" line="50"/>
+        <source>Making the report…</source>
+        <translation>正在生成报告…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/reports_box.py" line="59"/>
+        <source>Reports and spreadsheets</source>
+        <translation>报告与表格</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/reports_box.py" line="61"/>
+        <source>Rectification report</source>
+        <translation>整改报告</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/reports_box.py" line="61"/>
+        <source>Ledger table</source>
+        <translation>整改台账</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/reports_box.py" line="62"/>
+        <source>Monthly report</source>
+        <translation>整改工作月报</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/reports_box.py" line="64"/>
+        <source>Make PDF…</source>
+        <translation>生成 PDF…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/reports_box.py" line="66"/>
+        <source>Export ledger to Excel…</source>
+        <translation>导出台账 Excel…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/reports_box.py" line="68"/>
+        <source>Import the city&apos;s Excel problem list…</source>
+        <translation>导入市里下发的 Excel 问题清单…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/reports_box.py" line="85"/>
+        <source>Save the PDF report</source>
+        <translation>保存 PDF 报告</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/reports_box.py" line="95"/>
+        <source>Save the ledger as Excel</source>
+        <translation>把台账保存为 Excel</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/reports_box.py" line="102"/>
+        <location filename="../../ui/pages/reports_box.py" line="114"/>
+        <source>Export to Excel</source>
+        <translation>导出 Excel</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/reports_box.py" line="112"/>
+        <source>%1 tasks exported to %2</source>
+        <translation>已导出 %1 条任务：%2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/reports_box.py" line="116"/>
+        <source>Writing the spreadsheet…</source>
+        <translation>正在生成表格…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/reports_box.py" line="119"/>
+        <source>The city&apos;s problem list</source>
+        <translation>市里下发的问题清单</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/reports_box.py" line="128"/>
+        <location filename="../../ui/pages/reports_box.py" line="146"/>
+        <location filename="../../ui/pages/reports_box.py" line="150"/>
+        <location filename="../../ui/pages/reports_box.py" line="153"/>
+        <source>Import a problem list</source>
+        <translation>导入问题清单</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/reports_box.py" line="138"/>
+        <source>“%1”: %2 problem rows, %3 can be imported.</source>
+        <translation>“%1”：共 %2 行问题，%3 条可以导入。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/reports_box.py" line="140"/>
+        <source>Row %1 [%2]: %3</source>
+        <translation>第 %1 行【%2】%3</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/reports_box.py" line="142"/>
+        <source>Row %1: %2, skipped.</source>
+        <translation>第 %1 行：%2，跳过。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/reports_box.py" line="148"/>
+        <source>Import the %s rows that are correct?</source>
+        <translation>导入其中正确的 %s 行吗？</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/reports_box.py" line="154"/>
+        <source>%s tasks imported.</source>
+        <translation>已导入 %s 条任务。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/reports_box.py" line="157"/>
+        <source>Reading the problem list…</source>
+        <translation>正在读取问题清单…</translation>
+    </message>
+</context>
+<context>
+    <name>RespondDialog</name>
+    <message>
+        <location filename="../../ui/dialogs/respond_dialog.py" line="27"/>
+        <source>Respond to a notice</source>
+        <translation>反馈督办通知</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/respond_dialog.py" line="34"/>
+        <source>How was the problem handled?</source>
+        <translation>问题是如何整改落实的？</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/respond_dialog.py" line="37"/>
+        <source>Evidence (drag files here, or add them):</source>
+        <translation>佐证材料（可把文件拖到这里，或点击添加）：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/respond_dialog.py" line="41"/>
+        <source>Add files…</source>
+        <translation>添加文件…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/respond_dialog.py" line="58"/>
+        <source>Choose evidence files</source>
+        <translation>选择佐证材料文件</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsPage</name>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="49"/>
+        <source>Unit</source>
+        <translation>本单位</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="54"/>
+        <source>Warning thresholds and limits</source>
+        <translation>预警界限与限额</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="57"/>
+        <source>Yellow light after overdue days</source>
+        <translation>逾期超过多少天亮黄灯</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="58"/>
+        <source>Red light after overdue days</source>
+        <translation>逾期超过多少天亮红灯</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="59"/>
+        <source>Remind days before due</source>
+        <translation>临期提醒天数</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="60"/>
+        <source>Report volume size (MB)</source>
+        <translation>报送包分卷大小（MB）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="61"/>
+        <source>First re-check after (months)</source>
+        <translation>销号后第一次回头看（月）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="62"/>
+        <source>Second re-check after (months)</source>
+        <translation>销号后第二次回头看（月）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="63"/>
+        <source>Automatic backups kept</source>
+        <translation>保留自动备份份数</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="73"/>
+        <source>Save thresholds</source>
+        <translation>保存设置</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="77"/>
+        <source>Users and people</source>
+        <translation>用户与责任人</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="81"/>
+        <location filename="../../ui/pages/settings.py" line="104"/>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="81"/>
+        <source>Role</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="81"/>
+        <source>Section</source>
+        <translation>科室</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="81"/>
+        <source>Active</source>
+        <translation>在岗</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="83"/>
+        <source>Hand over this person&apos;s tasks…</source>
+        <translation>交接此人的任务…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="88"/>
+        <source>Add user…</source>
+        <translation>添加用户…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="90"/>
+        <source>Hand over tasks…</source>
+        <translation>工作交接…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="92"/>
+        <source>Set my password…</source>
+        <translation>设置我的密码…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="100"/>
+        <source>Signing keys</source>
+        <translation>签名密钥</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="104"/>
+        <source>Key id</source>
+        <translation>密钥标识</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="104"/>
+        <source>Whose</source>
+        <translation>所属</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="104"/>
+        <source>Added</source>
+        <translation>添加日期</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="111"/>
+        <source>Create signing key…</source>
+        <translation>建立签名密钥…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="112"/>
+        <source>Export public key…</source>
+        <translation>导出公钥…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="113"/>
+        <source>Back up key…</source>
+        <translation>备份密钥…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="114"/>
+        <source>Change key and passphrase…</source>
+        <translation>更换密钥和密码…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="115"/>
+        <source>Trust the city&apos;s public key…</source>
+        <translation>导入市平台公钥…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="123"/>
+        <source>Data folder and backup</source>
+        <translation>数据文件夹与备份</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="126"/>
+        <source>Open data folder</source>
+        <translation>打开数据文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="129"/>
+        <source>Back up now…</source>
+        <translation>立即备份…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="131"/>
+        <source>Restore from a backup…</source>
+        <translation>从备份恢复…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="368"/>
+        <location filename="../../ui/pages/settings.py" line="378"/>
+        <location filename="../../ui/pages/settings.py" line="390"/>
+        <location filename="../../ui/pages/settings.py" line="403"/>
+        <source>Restore from a backup</source>
+        <translation>从备份恢复</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="143"/>
+        <source>Data folder</source>
+        <translation>数据文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="145"/>
+        <source>Language (from next start)</source>
+        <translation>界面语言（下次启动生效）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="165"/>
+        <source>No unit set up yet.</source>
+        <translation>尚未设置本单位。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="168"/>
+        <source>%1 (code %2, %3)</source>
+        <translation>%1（代码 %2，%3）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="178"/>
+        <source>set by the city, read-only</source>
+        <translation>由市平台设定，不能修改</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="179"/>
+        <source>The city set this value; it cannot be changed here.</source>
+        <translation>此项由市督查平台设定，本单位不能修改。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="182"/>
+        <source>yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="182"/>
+        <source>left</source>
+        <translation>已离岗</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="186"/>
+        <source>this unit</source>
+        <translation>本单位</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="186"/>
+        <source>the city</source>
+        <translation>市平台</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="197"/>
+        <source>Add user</source>
+        <translation>添加用户</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="211"/>
+        <location filename="../../ui/pages/settings.py" line="218"/>
+        <location filename="../../ui/pages/settings.py" line="222"/>
+        <source>Set my password</source>
+        <translation>设置我的密码</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="222"/>
+        <source>Your password was changed.</source>
+        <translation>密码已修改。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="227"/>
+        <location filename="../../ui/pages/settings.py" line="232"/>
+        <location filename="../../ui/pages/settings.py" line="244"/>
+        <source>Hand over tasks</source>
+        <translation>工作交接</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="232"/>
+        <source>Select the person who hands over first.</source>
+        <translation>请先选中要交出工作的人。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="244"/>
+        <source>%1 task(s) handed over from %2 to %3.</source>
+        <translation>已将 %1 项任务从 %2 移交给 %3。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="256"/>
+        <location filename="../../ui/pages/settings.py" line="265"/>
+        <source>Create signing key</source>
+        <translation>建立签名密钥</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="266"/>
+        <source>The unit&apos;s signing key %s was created. Back it up now (Back up key…) and send the exported public key to the city.</source>
+        <translation>本单位签名密钥 %s 已建立。请立即备份（备份密钥…），并把导出的公钥报送市督查室。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="270"/>
+        <location filename="../../ui/pages/settings.py" line="280"/>
+        <source>Export public key</source>
+        <translation>导出公钥</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="275"/>
+        <source>Save the public key for the city</source>
+        <translation>保存报送市平台的公钥</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="281"/>
+        <source>Public key %1 saved to %2.</source>
+        <translation>公钥 %1 已保存到 %2。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="285"/>
+        <location filename="../../ui/pages/settings.py" line="290"/>
+        <source>Back up key</source>
+        <translation>备份密钥</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="290"/>
+        <source>The encrypted key was saved to %s. Keep it on a USB drive in a safe place.</source>
+        <translation>加密的密钥已保存到 %s。请存放在U盘中并妥善保管。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="294"/>
+        <location filename="../../ui/pages/settings.py" line="303"/>
+        <source>Change key and passphrase</source>
+        <translation>更换密钥和密码</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="304"/>
+        <source>New key %s made. The next report announces it to the city; the report after that is signed with it.</source>
+        <translation>新密钥 %s 已生成。下一次报送会告知市平台，再下一次报送起使用新密钥签名。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="308"/>
+        <location filename="../../ui/pages/settings.py" line="325"/>
+        <source>Trust the city&apos;s public key</source>
+        <translation>导入市平台公钥</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="322"/>
+        <source>Key id %1 of %2. Compare it with the key id the city&apos;s supervision office gave you. Trust this key?</source>
+        <translation>%2 的密钥标识为 %1。请与市督查室提供的密钥标识核对。确定信任这把密钥吗？</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="352"/>
+        <location filename="../../ui/pages/settings.py" line="362"/>
+        <source>Back up</source>
+        <translation>备份</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="355"/>
+        <source>Choose a folder or USB drive for the backup</source>
+        <translation>选择保存备份的文件夹或U盘</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="362"/>
+        <source>Backup written to %s</source>
+        <translation>备份已保存到 %s</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="365"/>
+        <source>Backing up…</source>
+        <translation>正在备份…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="368"/>
+        <source>Backup (*.zip)</source>
+        <translation>备份文件 (*.zip)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="387"/>
+        <source>The backup of %1 made on %2 replaces the data in this folder (the current data is kept aside). Restore it?</source>
+        <translation>将用 %1 于 %2 做的备份替换本文件夹中的数据（现有数据会另行保留）。确定恢复吗？</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="402"/>
+        <source>The replaced data is kept in %s.</source>
+        <translation>被替换的数据保留在 %s。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="403"/>
+        <source>The backup was restored.</source>
+        <translation>已从备份恢复。</translation>
+    </message>
+</context>
+<context>
+    <name>TaskEditor</name>
+    <message>
+        <location filename="../../ui/dialogs/task_editor.py" line="147"/>
+        <source>Rectification task</source>
+        <translation>整改任务</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/task_editor.py" line="154"/>
+        <source>Task</source>
+        <translation>任务</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/task_editor.py" line="155"/>
+        <source>Nodes</source>
+        <translation>节点</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/task_editor.py" line="156"/>
+        <source>Evidence</source>
+        <translation>佐证材料</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/task_editor.py" line="157"/>
+        <source>History</source>
+        <translation>修改记录</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/task_editor.py" line="158"/>
+        <source>Notices, reviews, deductions</source>
+        <translation>督办、审核与扣分</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/task_editor.py" line="161"/>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/task_editor.py" line="164"/>
+        <source>Request sign-off</source>
+        <translation>申请销号</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/task_editor.py" line="166"/>
+        <source>All nodes are done: ask the city to close (销号) this task</source>
+        <translation>全部节点已完成：申请市平台对本任务销号</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/task_editor.py" line="168"/>
+        <source>Task report (PDF)…</source>
+        <translation>任务报告 (PDF)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/task_editor.py" line="185"/>
+        <source>One sentence naming the problem</source>
+        <translation>用一句话写明问题</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/task_editor.py" line="210"/>
+        <source>Problem *</source>
+        <translation>问题（任务）*</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/task_editor.py" line="211"/>
+        <source>City ref.</source>
+        <translation>市平台编号</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/task_editor.py" line="214"/>
+        <source>Category *</source>
+        <translation>类别 *</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/task_editor.py" line="216"/>
+        <source>Deadline *</source>
+        <translation>整改期限 *</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/task_editor.py" line="219"/>
+        <source>Source *</source>
+        <translation>来源 *</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/task_editor.py" line="222"/>
+        <source>Owner *</source>
+        <translation>责任人 *</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/task_editor.py" line="224"/>
+        <source>Leader</source>
+        <translation>责任领导</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/task_editor.py" line="226"/>
+        <source>Section</source>
+        <translation>责任科室</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/task_editor.py" line="227"/>
+        <source>Batch</source>
+        <translation>批次</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/task_editor.py" line="228"/>
+        <source>Description</source>
+        <translation>问题描述</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/task_editor.py" line="229"/>
+        <source>Measures</source>
+        <translation>整改措施</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/task_editor.py" line="236"/>
+        <source>No.</source>
+        <translation>序号</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/task_editor.py" line="236"/>
+        <source>Node</source>
+        <translation>节点</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/task_editor.py" line="236"/>
+        <source>Due</source>
+        <translation>节点期限</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/task_editor.py" line="236"/>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/task_editor.py" line="237"/>
+        <source>Done on</source>
+        <translation>完成日期</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/task_editor.py" line="237"/>
+        <source>Reported by</source>
+        <translation>填报人</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/task_editor.py" line="237"/>
+        <source>Confirmed by</source>
+        <translation>核查人</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/task_editor.py" line="241"/>
+        <source>Add node…</source>
+        <translation>新增节点…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/task_editor.py" line="243"/>
+        <source>Report done…</source>
+        <translation>填报完成…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/task_editor.py" line="245"/>
+        <source>Confirm (second person)</source>
+        <translation>核查确认（另一人）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/task_editor.py" line="246"/>
+        <source>Two-person check: a colleague other than the one who reported it confirms that the node is really done</source>
+        <translation>双人核查：由填报人以外的另一位同事确认该节点确已完成</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/task_editor.py" line="249"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="567"/>
+        <source>Delete node</source>
+        <translation>删除节点</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/task_editor.py" line="262"/>
+        <source>Drag files here from the file manager, or use “Add files…”.</source>
+        <translation>可以从文件管理器把文件拖到这里，或点击“添加文件…”。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/task_editor.py" line="270"/>
+        <source>Add files…</source>
+        <translation>添加文件…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/task_editor.py" line="272"/>
+        <source>Open</source>
+        <translation>打开</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/task_editor.py" line="274"/>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/task_editor.py" line="277"/>
+        <source>Attach to</source>
+        <translation>关联到</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/task_editor.py" line="293"/>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/task_editor.py" line="293"/>
+        <source>User</source>
+        <translation>用户</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/task_editor.py" line="293"/>
+        <source>Action</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/task_editor.py" line="294"/>
+        <source>Changes</source>
+        <translation>改动内容</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/task_editor.py" line="302"/>
+        <source>Item</source>
+        <translation>事项</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/task_editor.py" line="302"/>
+        <source>Date</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/task_editor.py" line="302"/>
+        <source>Details</source>
+        <translation>详情</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/task_editor.py" line="306"/>
+        <source>Appeal…</source>
+        <translation>申诉…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/task_editor.py" line="307"/>
+        <source>Ask the city to reconsider a deduction, a return or a notice (申诉)</source>
+        <translation>对扣分、退回或督办通知向市平台提出申诉</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/task_editor.py" line="333"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="337"/>
+        <source>Appeal</source>
+        <translation>申诉</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/task_editor.py" line="337"/>
+        <source>Reasons for the appeal:</source>
+        <translation>申诉理由：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/task_editor.py" line="352"/>
+        <source>New rectification task: fill in the fields marked * and save.</source>
+        <translation>新建整改任务：请填写带 * 的项目后保存。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/task_editor.py" line="383"/>
+        <source>(none — entered by this unit)</source>
+        <translation>（无 — 本单位自行录入）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/task_editor.py" line="399"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="603"/>
+        <source>the task</source>
+        <translation>任务本身</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/task_editor.py" line="406"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="603"/>
+        <source>node %s</source>
+        <translation>节点 %s</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/task_editor.py" line="448"/>
+        <source>Supervision notices</source>
+        <translation>督办通知</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/task_editor.py" line="451"/>
+        <source>City reviews</source>
+        <translation>市平台审核</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/task_editor.py" line="454"/>
+        <source>Deductions</source>
+        <translation>扣分</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/task_editor.py" line="485"/>
+        <source>Please name the person responsible (owner).</source>
+        <translation>请填写责任人。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/task_editor.py" line="505"/>
+        <source>Save the task report</source>
+        <translation>保存任务报告</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/task_editor.py" line="531"/>
+        <source>Add node</source>
+        <translation>新增节点</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/task_editor.py" line="543"/>
+        <source>Report node %s done</source>
+        <translation>填报节点 %s 完成</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/task_editor.py" line="567"/>
+        <source>Delete node %s?</source>
+        <translation>确定删除节点 %s 吗？</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/task_editor.py" line="574"/>
+        <source>Choose evidence files</source>
+        <translation>选择佐证材料文件</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/task_editor.py" line="601"/>
+        <source>%s file(s). Select one to see its details.</source>
+        <translation>共 %s 个文件。选中一个文件可查看详情。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/task_editor.py" line="605"/>
+        <source>%1 · %2 bytes · attached to %3 · added %4 by %5
+SHA-256: %6</source>
+        <translation>%1 · %2 字节 · 关联到%3 · %4 由 %5 添加
+SHA-256：%6</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/task_editor.py" line="628"/>
+        <source>Remove evidence</source>
+        <translation>移除佐证材料</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/task_editor.py" line="627"/>
+        <source>Remove “%s” from this task?</source>
+        <translation>确定从本任务中移除“%s”吗？</translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,61 @@
+"""Reports and spreadsheets from the window: PDF and Excel written by core in the background; the city's
+Excel problem list previewed row by row before the correct rows are imported."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from tests_ui_paths import FIXTURES
+
+
+def _wait(qtbot: Any, job: Any) -> None:
+    with qtbot.waitSignal(job.done, timeout=60000):
+        pass
+
+
+def test_pdf_report_is_written(window: Any, qtbot: Any, messages: list[str], tmp_path: Path) -> None:
+    box = window.exchange_page.reports
+    out = tmp_path / "整改报告.pdf"
+    box.make_pdf(out, "summary")
+    _wait(qtbot, box.last_job)
+    assert out.exists() and out.read_bytes().startswith(b"%PDF")
+    assert str(out) in messages[-1]
+
+
+def test_task_report_from_the_editor(ctx: Any, qtbot: Any, tmp_path: Path, monkeypatch: Any) -> None:
+    from ui.dialogs import task_editor
+    from ui.models.ledger_model import LedgerModel
+
+    out = tmp_path / "task.pdf"
+    monkeypatch.setattr(task_editor.QFileDialog, "getSaveFileName", lambda *_a, **_k: (str(out), ""))
+    task_id = LedgerModel(ctx.ws.read, ctx.ws.today).task_id(0)
+    editor = task_editor.TaskEditor(ctx, task_id)
+    qtbot.addWidget(editor)
+    editor.task_pdf()
+    _wait(qtbot, editor.last_job)
+    assert out.exists() and out.stat().st_size > 1000
+
+
+def test_ledger_to_excel(window: Any, qtbot: Any, messages: list[str], tmp_path: Path) -> None:
+    box = window.exchange_page.reports
+    out = tmp_path / "台账.xlsx"
+    box.export_excel(out)
+    _wait(qtbot, box.last_job)
+    assert out.exists()
+    assert messages[-1].startswith("已导出 60 条任务")
+
+
+def test_city_problem_list_preview_then_import(workspace: Any, qtbot: Any, messages: list[str]) -> None:
+    from ui.main_window import MainWindow
+
+    win = MainWindow(workspace)
+    qtbot.addWidget(win)
+    box = win.exchange_page.reports
+    box.import_excel(FIXTURES / "excel" / "problem-list-sample.xlsx")
+    _wait(qtbot, box.last_job)
+    preview = messages[0]
+    assert "9 条可以导入" in preview
+    assert preview.count("第 ") >= 3  # each refused row with its row number
+    assert messages[-1] == "已导入 9 条任务。"
+    assert win.ledger_page.model.rowCount() == 9

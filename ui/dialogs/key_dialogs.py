@@ -1,0 +1,75 @@
+"""Key dialogs: a new passphrase typed twice (with the warning that a lost one cannot be recovered), and the
+file choosers for the city's public key and the key backup."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QLabel, QLineEdit, QWidget
+
+translate = QCoreApplication.translate
+
+
+def password_field() -> QLineEdit:
+    field = QLineEdit()
+    field.setEchoMode(QLineEdit.EchoMode.Password)
+    return field
+
+
+def passphrase_warning() -> QLabel:
+    label = QLabel(translate("KeyDialogs", "The passphrase protects the unit's signing key. It cannot be "
+                             "recovered: if it is lost, reports can no longer be signed until a new key is "
+                             "registered with the city. Write it down and keep it in a safe place, and back up "
+                             "the key."))
+    label.setWordWrap(True)
+    label.setStyleSheet("QLabel { color: #8a5300; }")
+    return label
+
+
+def passphrases_differ() -> str:
+    return translate("KeyDialogs", "The two passphrases differ. Please type them again.")
+
+
+def ask_city_key_file(parent: QWidget | None) -> Path | None:
+    path, _ = QFileDialog.getOpenFileName(parent, translate("KeyDialogs", "The city's public key file"), "",
+                                          translate("KeyDialogs", "Public key (*.pub.json)"))
+    return Path(path) if path else None
+
+
+def ask_key_backup_file(parent: QWidget | None) -> Path | None:
+    path, _ = QFileDialog.getSaveFileName(parent, translate("KeyDialogs", "Back up the encrypted signing key"),
+                                          "rectidesk-key-backup.json",
+                                          translate("KeyDialogs", "Key backup (*.json)"))
+    return Path(path) if path else None
+
+
+class PassphraseDialog(QDialog):
+    def __init__(self, parent: QWidget | None = None, *, ask_current: bool = False) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Key passphrase"))
+        form = QFormLayout(self)
+        form.addRow(passphrase_warning())
+        self.current = password_field()
+        if ask_current:
+            form.addRow(self.tr("Current passphrase"), self.current)
+        self.first = password_field()
+        self.second = password_field()
+        form.addRow(self.tr("New passphrase"), self.first)
+        form.addRow(self.tr("Type it again"), self.second)
+        self.error = QLabel()
+        self.error.setStyleSheet("QLabel { color: #c5221f; }")
+        form.addRow(self.error)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self._check)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def _check(self) -> None:
+        if self.first.text() != self.second.text():
+            self.error.setText(passphrases_differ())
+            return
+        self.accept()
+
+    def passphrase(self) -> str:
+        return self.first.text()

@@ -1,0 +1,660 @@
+"""The task editor: fields, nodes (add, done, 双人核查), 佐证材料 with drag and drop, history, city records.
+
+Every change goes through core (create_task, edit_task, add_node, complete_node, confirm_node,
+attach_file, remove_evidence) in one transaction; a refusal is shown in plain words and nothing changes.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QDate, QSize, Qt, QUrl
+from PySide6.QtGui import (
+    QDesktopServices,
+    QDragEnterEvent,
+    QDropEvent,
+    QIcon,
+    QKeySequence,
+    QPixmap,
+    QShortcut,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QTabWidget,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.orm import Session
+
+from core.evidence.attach import attach_file, remove_evidence
+from core.ledger import queries
+from core.ledger.tasks import (
+    TaskInput,
+    add_node,
+    complete_node,
+    confirm_node,
+    create_task,
+    delete_node,
+    edit_task,
+    get_task,
+    live_nodes,
+    submit_task,
+)
+from ui import labels
+from ui.context import AppContext
+from ui.models.ledger_model import light_icon
+
+EVIDENCE_ID_ROLE = Qt.ItemDataRole.UserRole + 20
+THUMB = 72
+
+
+def _qdate(iso: str | None) -> QDate:
+    return QDate.fromString(iso, "yyyy-MM-dd") if iso else QDate()
+
+
+def _iso(edit: QDateEdit) -> str:
+    return edit.date().toString("yyyy-MM-dd")
+
+
+class NodeDialog(QDialog):
+    """Asks for a node's title and due date, or a completion date and note."""
+
+    def __init__(self, title: str, parent: QWidget | None, *, done: bool = False,
+                 today: date | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        form = QFormLayout(self)
+        self.text = QLineEdit() if not done else QPlainTextEdit()
+        self.date = QDateEdit()
+        self.date.setCalendarPopup(True)
+        self.date.setDisplayFormat("yyyy-MM-dd")
+        self.date.setDate(_qdate((today or date.today()).isoformat()))
+        if done:
+            form.addRow(self.tr("Completed on"), self.date)
+            form.addRow(self.tr("What was done"), self.text)
+        else:
+            form.addRow(self.tr("Node"), self.text)
+            form.addRow(self.tr("Due"), self.date)
+        ok_cancel = QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        buttons = QDialogButtonBox(ok_cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def value(self) -> tuple[str, str]:
+        text = self.text.toPlainText() if isinstance(self.text, QPlainTextEdit) else self.text.text()
+        return text, _iso(self.date)
+
+
+class EvidenceList(QListWidget):
+    """Evidence files as thumbnails; files dropped from the file manager are attached."""
+
+    def __init__(self, editor: TaskEditor) -> None:
+        super().__init__()
+        self.editor = editor
+        self.setAcceptDrops(True)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.DropOnly)
+        self.setViewMode(QListWidget.ViewMode.IconMode)
+        self.setIconSize(QSize(THUMB, THUMB))
+        self.setGridSize(QSize(THUMB + 70, THUMB + 44))
+        self.setResizeMode(QListWidget.ResizeMode.Adjust)
+        self.setWordWrap(True)
+        self.setMovement(QListWidget.Movement.Static)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+        else:
+            super().dragEnterEvent(event)
+
+    def dragMoveEvent(self, event: Any) -> None:
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+        else:
+            super().dragMoveEvent(event)
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+        if paths:
+            event.acceptProposedAction()
+            self.editor.attach_files(paths)
+
+
+class TaskEditor(QDialog):
+    def __init__(self, ctx: AppContext, task_id: str | None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.task_id = task_id
+        self.setWindowTitle(self.tr("Rectification task"))
+        self.resize(940, 640)
+
+        self.header = QLabel()
+        self.header.setWordWrap(True)
+        self.header.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self._fields_tab(), self.tr("Task"))
+        self.tabs.addTab(self._nodes_tab(), self.tr("Nodes"))
+        self.tabs.addTab(self._evidence_tab(), self.tr("Evidence"))
+        self.tabs.addTab(self._history_tab(), self.tr("History"))
+        self.tabs.addTab(self._city_tab(), self.tr("Notices, reviews, deductions"))
+
+        buttons = QDialogButtonBox()
+        self.save_button = buttons.addButton(self.tr("Save"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.save_button.setDefault(True)
+        self.save_button.clicked.connect(self.save)
+        self.submit_button = buttons.addButton(self.tr("Request sign-off"),
+                                               QDialogButtonBox.ButtonRole.ActionRole)
+        self.submit_button.setToolTip(self.tr("All nodes are done: ask the city to close (销号) this task"))
+        self.submit_button.clicked.connect(self.submit)
+        self.pdf_button = buttons.addButton(self.tr("Task report (PDF)…"), QDialogButtonBox.ButtonRole.ActionRole)
+        self.pdf_button.clicked.connect(self.task_pdf)
+        close = buttons.addButton(QDialogButtonBox.StandardButton.Close)
+        close.clicked.connect(self.reject)
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self, activated=self.save)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.header)
+        layout.addWidget(self.tabs, 1)
+        layout.addWidget(buttons)
+        self.load()
+
+    # -- tabs --------------------------------------------------------------------------------
+    def _fields_tab(self) -> QWidget:
+        w = QWidget()
+        form = QFormLayout(w)
+        self.title_edit = QLineEdit()
+        self.title_edit.setPlaceholderText(self.tr("One sentence naming the problem"))
+        self.city_ref = QLabel()
+        self.city_ref.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.source = QComboBox()
+        for key, text in labels.choices("source"):
+            self.source.addItem(text, key)
+        self.category = QComboBox()
+        for key, text in labels.choices("category"):
+            self.category.addItem(text, key)
+        self.section = QComboBox()
+        self.section.setEditable(True)
+        self.owner = QComboBox()
+        self.owner.setEditable(True)
+        self.leader = QLineEdit()
+        self.batch = QComboBox()
+        self.batch.setEditable(True)
+        self.deadline = QDateEdit()
+        self.deadline.setCalendarPopup(True)
+        self.deadline.setDisplayFormat("yyyy-MM-dd")
+        self.description = QPlainTextEdit()
+        self.measures = QPlainTextEdit()
+        values = self.ctx.query(lambda q: {k: q.distinct_values(k) for k in ("section", "owner", "batch")})
+        for key, combo in (("section", self.section), ("owner", self.owner), ("batch", self.batch)):
+            combo.addItem("")
+            combo.addItems(values[key])
+        form.addRow(self.tr("Problem *"), self.title_edit)
+        form.addRow(self.tr("City ref."), self.city_ref)
+        row = QHBoxLayout()
+        row.addWidget(self.source)
+        row.addWidget(QLabel(self.tr("Category *")))
+        row.addWidget(self.category)
+        row.addWidget(QLabel(self.tr("Deadline *")))
+        row.addWidget(self.deadline)
+        row.addStretch(1)
+        form.addRow(self.tr("Source *"), row)
+        row = QHBoxLayout()
+        row.addWidget(self.section, 1)
+        row.addWidget(QLabel(self.tr("Owner *")))
+        row.addWidget(self.owner, 1)
+        row.addWidget(QLabel(self.tr("Leader")))
+        row.addWidget(self.leader, 1)
+        form.addRow(self.tr("Section"), row)
+        form.addRow(self.tr("Batch"), self.batch)
+        form.addRow(self.tr("Description"), self.description)
+        form.addRow(self.tr("Measures"), self.measures)
+        return w
+
+    def _nodes_tab(self) -> QWidget:
+        w = QWidget()
+        self.nodes = QTreeWidget()
+        self.nodes.setRootIsDecorated(False)
+        self.nodes.setHeaderLabels([self.tr("No."), self.tr("Node"), self.tr("Due"), self.tr("Status"),
+                                    self.tr("Done on"), self.tr("Reported by"), self.tr("Confirmed by")])
+        self.nodes.header().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.nodes.header().setStretchLastSection(False)
+        self.nodes.itemSelectionChanged.connect(self._node_buttons)
+        self.add_node_button = QPushButton(self.tr("Add node…"))
+        self.add_node_button.clicked.connect(self.add_node)
+        self.done_button = QPushButton(self.tr("Report done…"))
+        self.done_button.clicked.connect(self.complete_node)
+        self.confirm_button = QPushButton(self.tr("Confirm (second person)"))
+        self.confirm_button.setToolTip(self.tr("Two-person check: a colleague other than the one who "
+                                               "reported it confirms that the node is really done"))
+        self.confirm_button.clicked.connect(self.confirm_node)
+        self.delete_node_button = QPushButton(self.tr("Delete node"))
+        self.delete_node_button.clicked.connect(self.delete_node)
+        buttons = QHBoxLayout()
+        for b in (self.add_node_button, self.done_button, self.confirm_button, self.delete_node_button):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(w)
+        layout.addWidget(self.nodes)
+        layout.addLayout(buttons)
+        return w
+
+    def _evidence_tab(self) -> QWidget:
+        w = QWidget()
+        hint = QLabel(self.tr("Drag files here from the file manager, or use “Add files…”."))
+        self.evidence = EvidenceList(self)
+        self.evidence.itemDoubleClicked.connect(lambda _: self.open_evidence())
+        self.evidence.itemSelectionChanged.connect(self._evidence_selected)
+        self.evidence_info = QLabel()
+        self.evidence_info.setWordWrap(True)
+        self.evidence_info.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.evidence_node = QComboBox()
+        add = QPushButton(self.tr("Add files…"))
+        add.clicked.connect(self._choose_files)
+        self.open_button = QPushButton(self.tr("Open"))
+        self.open_button.clicked.connect(self.open_evidence)
+        self.remove_button = QPushButton(self.tr("Remove"))
+        self.remove_button.clicked.connect(self.remove_evidence)
+        buttons = QHBoxLayout()
+        buttons.addWidget(QLabel(self.tr("Attach to")))
+        buttons.addWidget(self.evidence_node)
+        buttons.addWidget(add)
+        buttons.addWidget(self.open_button)
+        buttons.addWidget(self.remove_button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(w)
+        layout.addWidget(hint)
+        layout.addWidget(self.evidence, 1)
+        layout.addWidget(self.evidence_info)
+        layout.addLayout(buttons)
+        return w
+
+    def _history_tab(self) -> QWidget:
+        self.history = QTreeWidget()
+        self.history.setRootIsDecorated(False)
+        self.history.setHeaderLabels([self.tr("Time"), self.tr("User"), self.tr("Action"),
+                                      self.tr("Changes")])
+        self.history.header().setStretchLastSection(True)
+        return self.history
+
+    def _city_tab(self) -> QWidget:
+        w = QWidget()
+        self.city_records = QTreeWidget()
+        self.city_records.setRootIsDecorated(True)
+        self.city_records.setHeaderLabels([self.tr("Item"), self.tr("Date"), self.tr("Details")])
+        self.city_records.header().setStretchLastSection(True)
+        self.city_records.itemSelectionChanged.connect(
+            lambda: self.appeal_button.setEnabled(self.selected_city_record() is not None))
+        self.appeal_button = QPushButton(self.tr("Appeal…"))
+        self.appeal_button.setToolTip(self.tr("Ask the city to reconsider a deduction, a return or a notice (申诉)"))
+        self.appeal_button.setEnabled(False)
+        self.appeal_button.clicked.connect(self.appeal)
+        row = QHBoxLayout()
+        row.addWidget(self.appeal_button)
+        row.addStretch(1)
+        layout = QVBoxLayout(w)
+        layout.addWidget(self.city_records)
+        layout.addLayout(row)
+        return w
+
+    def selected_city_record(self) -> tuple[str, str] | None:
+        items = self.city_records.selectedItems()
+        target = items[0].data(0, Qt.ItemDataRole.UserRole) if items else None
+        return tuple(target) if target else None  # type: ignore[return-value]
+
+    def appeal(self) -> None:
+        """申诉: the reasons travel to the city with the next report; the result comes back with feedback."""
+        from ui import feature_links
+        from ui.messages import show_info
+
+        target = self.selected_city_record()
+        fn = feature_links.link("file_appeal").resolve()
+        if target is None:
+            return
+        if fn is None:
+            show_info(self, self.tr("Appeal"), feature_links.not_ready_text())
+            return
+        from PySide6.QtWidgets import QInputDialog
+
+        reason, ok = QInputDialog.getMultiLineText(self, self.tr("Appeal"), self.tr("Reasons for the appeal:"))
+        if ok and reason.strip() and self.task_id is not None:
+            task_id = self.task_id
+            if self.ctx.act(self, lambda s: fn(s, self.ctx.user, target[0], target[1], reason,
+                                               task_id=task_id)) is not None:
+                self.load()
+
+    # -- loading -----------------------------------------------------------------------------
+    def load(self) -> None:
+        is_new = self.task_id is None
+        for i in range(1, self.tabs.count()):
+            self.tabs.setTabEnabled(i, not is_new)
+        self.submit_button.setEnabled(not is_new)
+        self.pdf_button.setEnabled(not is_new)
+        if is_new:
+            self.header.setText(self.tr("New rectification task: fill in the fields marked * and save."))
+            self.deadline.setDate(_qdate(self.ctx.ws.today.isoformat()).addMonths(1))
+            self._node_buttons()
+            return
+        assert self.task_id is not None
+        task_id = self.task_id
+
+        def read(s: Session) -> dict[str, Any]:
+            t = get_task(s, task_id)
+            q = queries.LedgerQuery(s, self.ctx.ws.today)
+            light = q.light_of(t.id)
+            return {
+                "title": t.title, "city_ref": t.city_ref, "source": t.source, "category": t.category,
+                "section": t.section.name if t.section else "", "owner": t.owner.name if t.owner else "",
+                "leader": t.leader, "batch": t.batch, "deadline": t.deadline, "description": t.description,
+                "measures": t.measures, "status": t.status, "light": light.color, "reason": light.reason,
+                "from_city": t.from_city,
+                "nodes": [(n.seq, n.title, n.due, n.status, n.done, n.done_by, n.confirmed_by)
+                          for n in live_nodes(t)],
+                "evidence": queries.task_evidence(s, t.id),
+                "history": queries.task_history(s, t.id),
+                "notices": queries.notice_rows(s, t.id),
+                "city": queries.task_city_records(s, t.id),
+            }
+
+        d = self.ctx.read(read)
+        self.data = d
+        self.header.setText(f"<b>{d['title']}</b>　{labels.label('status', d['status'])}　"
+                            f"{labels.label('light', d['light'])}：{d['reason']}")
+        self.setWindowIcon(light_icon(d["light"]))
+        self.title_edit.setText(d["title"])
+        self.city_ref.setText(d["city_ref"] or self.tr("(none — entered by this unit)"))
+        self.source.setCurrentIndex(max(0, self.source.findData(d["source"])))
+        self.category.setCurrentIndex(max(0, self.category.findData(d["category"])))
+        self.section.setCurrentText(d["section"])
+        self.owner.setCurrentText(d["owner"])
+        self.leader.setText(d["leader"])
+        self.batch.setCurrentText(d["batch"])
+        self.deadline.setDate(_qdate(d["deadline"]))
+        self.description.setPlainText(d["description"])
+        self.measures.setPlainText(d["measures"])
+        closed = d["status"] == "closed"
+        self.save_button.setEnabled(not closed)
+        self.submit_button.setEnabled(d["status"] in ("in_progress", "returned", "open"))
+
+        self.nodes.clear()
+        self.evidence_node.clear()
+        self.evidence_node.addItem(self.tr("the task"), None)
+        for seq, title, due, status, done, done_by, confirmed_by in d["nodes"]:
+            item = QTreeWidgetItem([str(seq), title, due, labels.label("node_status", status), done or "",
+                                    done_by or "", confirmed_by or ""])
+            item.setData(0, Qt.ItemDataRole.UserRole, seq)
+            item.setData(0, Qt.ItemDataRole.UserRole + 1, status)
+            self.nodes.addTopLevelItem(item)
+            self.evidence_node.addItem(self.tr("node %s") % seq, seq)
+        for i in range(7):
+            if i != 1:
+                self.nodes.resizeColumnToContents(i)
+        self._node_buttons()
+        self._load_evidence(d["evidence"])
+        self._load_history(d["history"])
+        self._load_city(d["notices"], d["city"])
+
+    def _load_evidence(self, files: list[dict[str, Any]]) -> None:
+        self.evidence.clear()
+        for ev in files:
+            item = QListWidgetItem(ev["filename"])
+            item.setData(EVIDENCE_ID_ROLE, ev)
+            item.setToolTip(f"{ev['filename']}\nSHA-256: {ev['sha256']}")
+            item.setIcon(self._thumbnail(ev))
+            self.evidence.addItem(item)
+        self._evidence_selected()
+
+    def _thumbnail(self, ev: dict[str, Any]) -> QIcon:
+        if str(ev["media_type"]).startswith("image/"):
+            pm = QPixmap(str(self.ctx.ws.evidence.path_for(ev["sha256"])))
+            if not pm.isNull():
+                return QIcon(pm.scaled(THUMB, THUMB, Qt.AspectRatioMode.KeepAspectRatio,
+                                       Qt.TransformationMode.SmoothTransformation))
+        style = self.style()
+        return style.standardIcon(style.StandardPixmap.SP_FileIcon)
+
+    def _load_history(self, entries: list[dict[str, Any]]) -> None:
+        self.history.clear()
+        for e in entries:
+            summary = _summary(e["summary"])
+            item = QTreeWidgetItem([e["at"][:19].replace("T", " "), e["user"], labels.label("action", e["action"]),
+                                    summary])
+            item.setToolTip(3, summary)
+            self.history.addTopLevelItem(item)
+        self.history.resizeColumnToContents(0)
+        self.history.resizeColumnToContents(2)
+
+    def _load_city(self, notices: list[dict[str, Any]], city: dict[str, list[dict[str, Any]]]) -> None:
+        self.city_records.clear()
+        groups = [
+            (self.tr("Supervision notices"), [
+                (("notice", n["id"]), f"{labels.label('notice_level', n['level'])}：{n['title']}", n["issued"][:10],
+                 f"{labels.label('notice_state', n['state'])}　{n['text']}") for n in notices]),
+            (self.tr("City reviews"), [
+                (("review", r["id"]), labels.label("review", r["result"]), r["reviewed"][:10],
+                 f"{r['reviewer']}：{r['comment']}") for r in city["reviews"]]),
+            (self.tr("Deductions"), [
+                (("deduction", x["id"]), f"{labels.label('deduction', x['kind'])} {x['points']:g}",
+                 x["issued"][:10], x["reason"]) for x in city["deductions"]]),
+        ]
+        for name, rows in groups:
+            top = QTreeWidgetItem([f"{name}（{len(rows)}）", "", ""])
+            for target, *texts in rows:
+                child = QTreeWidgetItem(texts)
+                child.setData(0, Qt.ItemDataRole.UserRole, list(target))
+                top.addChild(child)
+            self.city_records.addTopLevelItem(top)
+            top.setExpanded(True)
+        self.city_records.resizeColumnToContents(0)
+
+    # -- actions -----------------------------------------------------------------------------
+    def task_input(self) -> TaskInput:
+        return TaskInput(title=self.title_edit.text(), source=self.source.currentData() or "",
+                         category=self.category.currentData() or "", owner=self.owner.currentText(),
+                         deadline=_iso(self.deadline), section=self.section.currentText(),
+                         leader=self.leader.text(), batch=self.batch.currentText(),
+                         description=self.description.toPlainText(), measures=self.measures.toPlainText())
+
+    def save(self) -> bool:
+        data = self.task_input()
+        user = self.ctx.user
+        if self.task_id is None:
+            if not data.owner.strip():
+                # core accepts a task without owner; the window insists on 三明确 (who is responsible).
+                from core.errors import InputRefused
+                from ui.messages import show_user_error
+
+                show_user_error(self, InputRefused(self.tr("Please name the person responsible (owner).")))
+                return False
+            new_id = self.ctx.act(self, lambda s: create_task(s, user, data).id)
+            if new_id is None:
+                return False
+            self.task_id = new_id
+        else:
+            task_id = self.task_id
+            if self.ctx.act(self, lambda s: edit_task(s, user, task_id, data, owner_set=True,
+                                                      section_set=True)) is None:
+                return False
+        self.load()
+        return True
+
+    def task_pdf(self) -> None:
+        from ui.pages.reports_box import write_pdf_report
+
+        if self.task_id is None:
+            return
+        name = f"{self.title_edit.text()[:30] or 'task'}.pdf"
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save the task report"), name, "PDF (*.pdf)")
+        if path:
+            self.last_job = write_pdf_report(self, self.ctx, Path(path), "task", self.task_id)
+
+    def submit(self) -> None:
+        if self.task_id is None:
+            return
+        task_id = self.task_id
+        if self.ctx.act(self, lambda s: submit_task(s, self.ctx.user, task_id)) is not None:
+            self.load()
+
+    def selected_node(self) -> tuple[int, str] | None:
+        items = self.nodes.selectedItems()
+        if not items:
+            return None
+        item = items[0]
+        return int(item.data(0, Qt.ItemDataRole.UserRole)), str(item.data(0, Qt.ItemDataRole.UserRole + 1))
+
+    def _node_buttons(self) -> None:
+        sel = self.selected_node() if hasattr(self, "nodes") else None
+        self.done_button.setEnabled(sel is not None and sel[1] == "pending")
+        self.confirm_button.setEnabled(sel is not None and sel[1] == "done")
+        self.delete_node_button.setEnabled(sel is not None)
+
+    def add_node(self) -> None:
+        assert self.task_id is not None
+        dlg = NodeDialog(self.tr("Add node"), self, today=self.ctx.ws.today)
+        if not dlg.exec():
+            return
+        title, due = dlg.value()
+        task_id = self.task_id
+        if self.ctx.act(self, lambda s: add_node(s, self.ctx.user, task_id, title, due)) is not None:
+            self.load()
+
+    def complete_node(self) -> None:
+        sel = self.selected_node()
+        if sel is None or self.task_id is None:
+            return
+        dlg = NodeDialog(self.tr("Report node %s done") % sel[0], self, done=True, today=self.ctx.ws.today)
+        if not dlg.exec():
+            return
+        note, done = dlg.value()
+        task_id, today = self.task_id, self.ctx.ws.today
+        on = date.fromisoformat(done)
+        if self.ctx.act(self, lambda s: complete_node(s, self.ctx.user, task_id, sel[0], done=on, note=note,
+                                                      today=today)) is not None:
+            self.load()
+
+    def confirm_node(self) -> None:
+        sel = self.selected_node()
+        if sel is None or self.task_id is None:
+            return
+        task_id = self.task_id
+        if self.ctx.act(self, lambda s: confirm_node(s, self.ctx.user, task_id, sel[0])) is not None:
+            self.load()
+
+    def delete_node(self) -> None:
+        from ui.messages import confirm
+
+        sel = self.selected_node()
+        if sel is None or self.task_id is None:
+            return
+        if not confirm(self, self.tr("Delete node"), self.tr("Delete node %s?") % sel[0]):
+            return
+        task_id = self.task_id
+        if self.ctx.act(self, lambda s: delete_node(s, self.ctx.user, task_id, sel[0])) is not None:
+            self.load()
+
+    def _choose_files(self) -> None:
+        files, _ = QFileDialog.getOpenFileNames(self, self.tr("Choose evidence files"))
+        if files:
+            self.attach_files([Path(f) for f in files])
+
+    def attach_files(self, paths: list[Path]) -> None:
+        if self.task_id is None:
+            return
+        task_id, seq = self.task_id, self.evidence_node.currentData()
+
+        def attach(s: Session) -> int:
+            for p in paths:
+                attach_file(s, self.ctx.ws.evidence, self.ctx.user, task_id, p, node_seq=seq)
+            return len(paths)
+
+        if self.ctx.act(self, attach) is not None:
+            self.load()
+
+    def selected_evidence(self) -> dict[str, Any] | None:
+        items = self.evidence.selectedItems()
+        return items[0].data(EVIDENCE_ID_ROLE) if items else None
+
+    def _evidence_selected(self) -> None:
+        ev = self.selected_evidence()
+        self.open_button.setEnabled(ev is not None)
+        self.remove_button.setEnabled(ev is not None)
+        if ev is None:
+            count = self.evidence.count()
+            self.evidence_info.setText(self.tr("%s file(s). Select one to see its details.") % count)
+            return
+        where = self.tr("node %s") % ev["node_seq"] if ev["node_seq"] else self.tr("the task")
+        self.evidence_info.setText(
+            self.tr("%1 · %2 bytes · attached to %3 · added %4 by %5\nSHA-256: %6")
+            .replace("%1", ev["filename"]).replace("%2", f"{ev['size']:,}").replace("%3", where)
+            .replace("%4", ev["added"][:10]).replace("%5", ev["added_by"]).replace("%6", ev["sha256"]))
+
+    def open_evidence(self) -> None:
+        ev = self.selected_evidence()
+        if ev is None:
+            return
+        # The store names files by hash; a copy under the original name lets the system pick the viewer.
+        folder = self.ctx.ws.paths.tmp / "open" / ev["sha256"][:16]
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / Path(ev["filename"]).name
+        if not target.exists():
+            self.ctx.ws.evidence.export_copy(ev["sha256"], target)
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(target)))
+
+    def remove_evidence(self) -> None:
+        from ui.messages import confirm
+
+        ev = self.selected_evidence()
+        if ev is None:
+            return
+        question = self.tr("Remove “%s” from this task?") % ev["filename"]
+        if not confirm(self, self.tr("Remove evidence"), question):
+            return
+        if self.ctx.act(self, lambda s: remove_evidence(s, self.ctx.user, ev["id"])) is not None:
+            self.load()
+
+
+HIDDEN_FIELDS = {"task_id", "node_id", "section_id", "owner_id", "sha256", "deleted", "id"}
+VALUE_KINDS = {"status": ("status", "node_status"), "source": ("source",), "category": ("category",),
+               "review_state": ("review",), "city_result": ("review",)}
+
+
+def _value(field: str, value: Any) -> str:
+    if value in (None, ""):
+        return "—"
+    for kind in VALUE_KINDS.get(field, ()):
+        text = labels.label(kind, str(value))
+        if text != value:
+            return text
+    return str(value)
+
+
+def _summary(text: str) -> str:
+    """The audit entry's changes in one line, in the user's words: 字段：旧 → 新 (internal ids left out)."""
+    try:
+        data = json.loads(text or "{}")
+    except ValueError:
+        return text
+    if "changes" in data:
+        items = [(k, f"{_value(k, v[0])} → {_value(k, v[1])}") for k, v in data["changes"].items()]
+    else:
+        after = data.get("after") or {}
+        items = [(k, _value(k, v)) for k, v in after.items() if v not in (None, "", False)]
+    return "；".join(f"{labels.label('field', k)}：{v}" for k, v in items if k not in HIDDEN_FIELDS)[:300]

@@ -1,0 +1,218 @@
+"""The main window: navigation (工作台, 整改台账, 督办通知 with a badge, 数据交换, 设置) and the pages."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QByteArray, QModelIndex, QPersistentModelIndex, QRect, QSettings, QSize, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QColor, QFont, QKeySequence, QPainter
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QStackedWidget,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QWidget,
+)
+
+from core.workspace import Workspace
+from ui.context import AppContext
+from ui.pages.exchange import ExchangePage
+from ui.pages.ledger import LedgerPage
+from ui.pages.notices import NoticesPage
+from ui.pages.settings import SettingsPage
+
+if TYPE_CHECKING:
+    from ui.pages.dashboard import DashboardPage
+
+BADGE_ROLE = Qt.ItemDataRole.UserRole + 1
+PAGES = ("dashboard", "ledger", "notices", "exchange", "settings")
+
+
+class BadgeDelegate(QStyledItemDelegate):
+    """Draws a red count badge at the right of a navigation entry (unanswered 督办通知)."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
+              index: QModelIndex | QPersistentModelIndex) -> None:
+        super().paint(painter, option, index)
+        count = index.data(BADGE_ROLE)
+        if not count:
+            return
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        text = str(count) if count < 100 else "99+"
+        font = QFont(option.font)
+        font.setBold(True)
+        painter.setFont(font)
+        fm = painter.fontMetrics()
+        h = fm.height() + 2
+        w = max(h, fm.horizontalAdvance(text) + 10)
+        rect = QRect(option.rect.right() - w - 8, option.rect.center().y() - h // 2, w, h)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor("#d93025"))
+        painter.drawRoundedRect(rect, h / 2, h / 2)
+        painter.setPen(QColor("white"))
+        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
+        painter.restore()
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, ws: Workspace, start_page: str = "dashboard") -> None:
+        super().__init__()
+        self.ctx = AppContext(ws, self)
+        unit = ws.unit()
+        self.setWindowTitle(self.tr("RectiDesk — %s") % (unit.name if unit else self.tr("no ledger yet")))
+        self.setMinimumSize(QSize(960, 600))
+
+        self.nav = QListWidget()
+        self.nav.setObjectName("navigation")
+        self.nav.setItemDelegate(BadgeDelegate(self.nav))
+        self.nav.setFixedWidth(168)
+        self.nav.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.nav.setIconSize(QSize(20, 20))
+        self.nav.setStyleSheet(
+            "QListWidget#navigation { background: #23395d; color: #e8eef7; border: none; font-size: 15px; }"
+            "QListWidget#navigation::item { padding: 12px 10px; }"
+            "QListWidget#navigation::item:selected { background: #3a5a8c; color: white; }"
+        )
+        titles = {
+            "dashboard": self.tr("Dashboard"),
+            "ledger": self.tr("Rectification ledger"),
+            "notices": self.tr("Supervision notices"),
+            "exchange": self.tr("Data exchange"),
+            "settings": self.tr("Settings"),
+        }
+        for key in PAGES:
+            item = QListWidgetItem(titles[key])
+            item.setData(Qt.ItemDataRole.UserRole, key)
+            self.nav.addItem(item)
+
+        self._dashboard: QWidget | None = None  # built when first shown: QtCharts costs start-up time
+        self.ledger_page = LedgerPage(self.ctx)
+        self.notices_page = NoticesPage(self.ctx)
+        self.exchange_page = ExchangePage(self.ctx)
+        self.settings_page = SettingsPage(self.ctx)
+        self.stack = QStackedWidget()
+        for page in (QWidget(), self.ledger_page, self.notices_page, self.exchange_page,
+                     self.settings_page):
+            self.stack.addWidget(page)
+        self.nav.currentRowChanged.connect(self._page_changed)
+
+        central = QWidget()
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.nav)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+        self._status = QLabel()
+        self.statusBar().addPermanentWidget(self._status)
+        self._update_status()
+        self._add_shortcuts()
+        self.ctx.changed.connect(self._on_changed)
+        self.refresh_badge()
+        self._restore_geometry()
+        self.nav.setCurrentRow(PAGES.index(start_page))
+
+    @property
+    def dashboard_page(self) -> DashboardPage:
+        from ui.pages.dashboard import DashboardPage
+
+        if self._dashboard is None:
+            page = DashboardPage(self.ctx)
+            page.drill_down.connect(self.open_ledger_filtered)
+            page.open_notices.connect(lambda: self.show_page("notices"))
+            placeholder = self.stack.widget(0)
+            self.stack.removeWidget(placeholder)
+            placeholder.deleteLater()
+            self.stack.insertWidget(0, page)
+            self._dashboard = page
+        assert isinstance(self._dashboard, DashboardPage)
+        return self._dashboard
+
+    # -- navigation --------------------------------------------------------------------------
+    def show_page(self, key: str) -> None:
+        self.nav.setCurrentRow(PAGES.index(key))
+
+    def current_page(self) -> str:
+        return PAGES[self.nav.currentRow()]
+
+    def _page_changed(self, row: int) -> None:
+        if row < 0:
+            return
+        page = self.dashboard_page if PAGES[row] == "dashboard" else self.stack.widget(row)
+        self.stack.setCurrentIndex(row)
+        activated = getattr(page, "activated", None)
+        if callable(activated):
+            activated()
+
+    def open_ledger_filtered(self, criteria: dict) -> None:
+        self.ledger_page.apply_criteria(criteria)
+        self.show_page("ledger")
+
+    def _add_shortcuts(self) -> None:
+        for i, key in enumerate(PAGES, start=1):
+            act = QAction(self)
+            act.setShortcut(QKeySequence(f"Ctrl+{i}"))
+            act.triggered.connect(lambda _=False, k=key: self.show_page(k))
+            self.addAction(act)
+        find = QAction(self.tr("Search the ledger"), self)
+        find.setShortcut(QKeySequence(QKeySequence.StandardKey.Find))
+        find.triggered.connect(self._focus_search)
+        new = QAction(self.tr("New task"), self)
+        new.setShortcut(QKeySequence(QKeySequence.StandardKey.New))
+        new.triggered.connect(self.ledger_page.new_task)
+        refresh = QAction(self.tr("Refresh"), self)
+        refresh.setShortcut(QKeySequence(QKeySequence.StandardKey.Refresh))
+        refresh.triggered.connect(self.ctx.changed.emit)
+        quit_ = QAction(self.tr("Quit"), self)
+        quit_.setShortcut(QKeySequence(QKeySequence.StandardKey.Quit))
+        quit_.triggered.connect(self.close)
+        for act in (find, new, refresh, quit_):
+            self.addAction(act)
+
+    def _focus_search(self) -> None:
+        self.show_page("ledger")
+        self.ledger_page.search.setFocus()
+        self.ledger_page.search.selectAll()
+
+    # -- state -------------------------------------------------------------------------------
+    def _on_changed(self) -> None:
+        self.refresh_badge()
+        self._update_status()
+
+    def refresh_badge(self) -> None:
+        count = self.notices_page.waiting_count()
+        self.nav.item(PAGES.index("notices")).setData(BADGE_ROLE, count)
+        self.nav.item(PAGES.index("notices")).setToolTip(
+            self.tr("%n notice(s) waiting for a response", "", count) if count else "")
+
+    def badge_count(self) -> int:
+        return int(self.nav.item(PAGES.index("notices")).data(BADGE_ROLE) or 0)
+
+    def _update_status(self) -> None:
+        unit = self.ctx.ws.unit()
+        self._status.setText(self.tr("%1 · user %2 · today %3 · data folder %4")
+                             .replace("%1", unit.name if unit else "-")
+                             .replace("%2", self.ctx.user)
+                             .replace("%3", self.ctx.ws.today.isoformat())
+                             .replace("%4", str(self.ctx.ws.paths.root)))
+
+    def _restore_geometry(self) -> None:
+        settings = QSettings()
+        geometry = settings.value("window/geometry")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        else:
+            screen = self.screen().availableGeometry()
+            self.resize(min(1280, screen.width()), min(760, screen.height()))
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        settings = QSettings()
+        settings.setValue("window/geometry", self.saveGeometry())
+        self.ledger_page.save_layout()
+        super().closeEvent(event)

@@ -1,0 +1,35 @@
+"""Plain messages to the user: refusals from core (UserError) shown as they are, with their hint."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from core.errors import UserError
+
+
+def show_user_error(parent: QWidget | None, exc: UserError) -> None:
+    box = QMessageBox(QMessageBox.Icon.Warning, QCoreApplication.translate("Messages", "Cannot do that"),
+                      exc.message, QMessageBox.StandardButton.Ok, parent)
+    if exc.hint:
+        box.setInformativeText(exc.hint)
+    box.exec()
+
+
+def show_error(parent: QWidget | None, exc: BaseException) -> None:
+    """For background work: a refusal becomes its message; anything else is a bug for the crash handler."""
+    if isinstance(exc, UserError):
+        show_user_error(parent, exc)
+    else:
+        raise exc
+
+
+def show_info(parent: QWidget | None, title: str, text: str) -> None:
+    QMessageBox.information(parent, title, text)
+
+
+def confirm(parent: QWidget | None, title: str, text: str) -> bool:
+    answer = QMessageBox.question(parent, title, text,
+                                  QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                                  QMessageBox.StandardButton.No)
+    return answer == QMessageBox.StandardButton.Yes

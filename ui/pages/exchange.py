@@ -1,0 +1,254 @@
+"""数据交换: import the city's feedback, export the unit's report, and the history of packages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core import settings as core_settings
+from core.errors import UserError
+from core.ledger.queries import package_rows
+from ui import feature_links, labels
+from ui.background import Progress, run_in_background
+from ui.context import AppContext
+from ui.messages import show_error, show_info
+from ui.pages import LazyPage
+
+
+class ExchangePage(LazyPage):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.setAcceptDrops(True)
+        self.last_job: Any = None
+
+        imp = QGroupBox(self.tr("Import the city’s feedback"))
+        il = QVBoxLayout(imp)
+        drop = QLabel(self.tr("Drop a feedback package (.zgb) here, or choose it from a folder or USB drive. "
+                              "You will see what changes before anything is applied."))
+        drop.setWordWrap(True)
+        drop.setStyleSheet("QLabel { border: 2px dashed #9aa9c2; border-radius: 6px; padding: 18px; "
+                           "color: #445; }")
+        drop.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.import_button = QPushButton(self.tr("Import feedback…"))
+        self.import_button.clicked.connect(self.choose_feedback)
+        il.addWidget(drop)
+        row = QHBoxLayout()
+        row.addWidget(self.import_button)
+        row.addStretch(1)
+        il.addLayout(row)
+
+        exp = QGroupBox(self.tr("Export a report to the city"))
+        form = QFormLayout(exp)
+        self.kind = QComboBox()
+        self.kind.addItem(self.tr("Changes since the last report (delta)"), "delta")
+        self.kind.addItem(self.tr("Everything (full)"), "full")
+        self.volume = QSpinBox()
+        self.volume.setRange(1, 4096)
+        self.volume.setSuffix(" MB")
+        self.volume.setValue(self.ctx.read(lambda s: core_settings.get_int(s, "volume_limit_mb")))
+        self.export_button = QPushButton(self.tr("Export report…"))
+        self.export_button.clicked.connect(self.choose_export_folder)
+        form.addRow(self.tr("Contents"), self.kind)
+        form.addRow(self.tr("Volume size"), self.volume)
+        form.addRow("", self.export_button)
+
+        hist = QGroupBox(self.tr("Package history"))
+        hl = QVBoxLayout(hist)
+        self.history = QTreeWidget()
+        self.history.setRootIsDecorated(False)
+        self.history.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.history.setHeaderLabels([self.tr("Direction"), self.tr("Type"), self.tr("Sequence"),
+                                      self.tr("Created"), self.tr("File"), self.tr("State")])
+        self.history.header().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        hl.addWidget(self.history)
+
+        from ui.pages.reports_box import ReportsBox
+
+        self.reports = ReportsBox(ctx)
+        top = QHBoxLayout()
+        top.addWidget(imp, 1)
+        top.addWidget(exp, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.reports)
+        layout.addWidget(hist, 1)
+
+    def refresh(self) -> None:
+        self.history.clear()
+        direction = {"in": self.tr("Received"), "out": self.tr("Sent")}
+        for p in self.ctx.read(package_rows):
+            part = f" ({p['part']}/{p['parts']})" if p["parts"] > 1 else ""
+            self.history.addTopLevelItem(QTreeWidgetItem([
+                direction.get(p["direction"], p["direction"]), labels.label("package_type", p["type"]),
+                f"{p['sequence']}{part}", p["created"][:19].replace("T", " "), p["file_name"],
+                labels.label("package_status", p["status"]) + (f"：{p['ack_reason']}" if p["ack_reason"] else "")]))
+        for i in (0, 1, 2, 3):
+            self.history.resizeColumnToContents(i)
+
+    # -- import ------------------------------------------------------------------------------
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        files = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+        if files:
+            event.acceptProposedAction()
+            self.import_feedback(files)
+
+    def choose_feedback(self) -> None:
+        files, _ = QFileDialog.getOpenFileNames(self, self.tr("Choose feedback packages"), "",
+                                                self.tr("Feedback packages (*.zgb *.zip)"))
+        if files:
+            self.import_feedback([Path(f) for f in files])
+
+    def import_feedback(self, files: list[Path]) -> None:
+        """Preview every package first (nothing changes), then apply the ones the user accepts."""
+        importer = feature_links.link("feedback_importer").resolve()
+        if importer is None:
+            show_info(self, self.tr("Import feedback"), feature_links.not_ready_text())
+            return
+        ws = self.ctx.ws
+
+        def preview(progress: Progress) -> list[tuple[Path, Any, UserError | None]]:
+            imp = importer(ws, progress=lambda d, t: progress.report(d, t), cancel=lambda: progress.cancelled)
+            out: list[tuple[Path, Any, UserError | None]] = []
+            for f in files:
+                try:
+                    out.append((f, imp.preview(f), None))
+                except UserError as exc:
+                    out.append((f, None, exc))
+            return out
+
+        self.last_job = run_in_background(self, preview, lambda rows: self._confirm_import(importer, rows),
+                                          self._failed, title=self.tr("Checking the feedback packages…"))
+
+    def _confirm_import(self, importer: Any, rows: list[tuple[Path, Any, UserError | None]]) -> None:
+        from ui.dialogs.import_preview import ImportPreviewDialog
+
+        dialog = ImportPreviewDialog(rows, self)
+        self.preview_dialog = dialog
+        acceptable = [f for f, pv, err in rows if err is None and pv.result.status != "already"]
+        applied = dialog.exec()  # shown even when all are refused: the user must see why
+        if not acceptable or not applied:
+            return
+        ws = self.ctx.ws
+
+        def apply(progress: Progress) -> Any:
+            imp = importer(ws, progress=lambda d, t: progress.report(d, t), cancel=lambda: progress.cancelled)
+            return imp.import_files(acceptable)
+
+        self.last_job = run_in_background(self, apply, self._imported, self._failed,
+                                          title=self.tr("Importing feedback…"))
+
+    def _imported(self, outcomes: Any) -> None:
+        self.ctx.changed.emit()
+        lines = []
+        for o in outcomes:
+            if o.error is not None:
+                why = self.tr("%1: refused — %2")
+                lines.append(why.replace("%1", o.path.name).replace("%2", str(o.error)))
+            else:
+                lines.append(o.result.headline())
+                lines.extend(f"  ⚠ {w}" for w in o.result.warnings)
+        self.last_summary = "\n".join(lines)
+        show_info(self, self.tr("Import feedback"), self.last_summary)
+
+    # -- export ------------------------------------------------------------------------------
+    def choose_export_folder(self) -> None:
+        title = self.tr("Choose a folder or USB drive for the report")
+        folder = QFileDialog.getExistingDirectory(self, title)
+        if folder:
+            self.export_report(Path(folder))
+
+    def ask_passphrase(self) -> str | None:
+        from_env = feature_links.link("passphrase_from_env").resolve()
+        if from_env is not None and from_env():
+            return str(from_env())
+        text, ok = QInputDialog.getText(self, self.tr("Sign the report"),
+                                        self.tr("Passphrase of the unit's signing key:"),
+                                        QLineEdit.EchoMode.Password)
+        return text if ok and text else None
+
+    def export_report(self, folder: Path) -> None:
+        """First what the report will carry (computed in the background), then the passphrase, then writing."""
+        exporter = feature_links.link("report_exporter").resolve()
+        if exporter is None:
+            show_info(self, self.tr("Export report"), feature_links.not_ready_text())
+            return
+        ws, full = self.ctx.ws, self.kind.currentData() == "full"
+        self.last_job = run_in_background(self, lambda _p: exporter(ws).plan(full=full),
+                                          lambda plan: self._confirm_export(folder, plan), self._failed,
+                                          title=self.tr("Collecting what the report carries…"))
+
+    def _confirm_export(self, folder: Path, plan: Any) -> None:
+        from ui.messages import confirm
+
+        names = {"task": self.tr("tasks"), "node": self.tr("nodes"), "evidence": self.tr("evidence records"),
+                 "response": self.tr("notice responses"), "deletion": self.tr("deletions"),
+                 "handover": self.tr("handovers"), "appeal": self.tr("appeals")}
+        parts = [f"{names.get(k, k)} {v}" for k, v in plan.counts.items() if v and k in names]
+        size = f"{plan.file_bytes / 1024 / 1024:.1f} MB"
+        text = (self.tr("Report no. %1 will carry: %2; %3 evidence file(s), %4. Write it to %5?")
+                .replace("%1", str(plan.sequence)).replace("%2", "、".join(parts) or self.tr("no changes"))
+                .replace("%3", str(plan.files)).replace("%4", size).replace("%5", str(folder)))
+        if not confirm(self, self.tr("Export report"), text):
+            return
+        self._write_report(folder)
+
+    def _write_report(self, folder: Path) -> None:
+        exporter = feature_links.link("report_exporter").resolve()
+        passphrase = self.ask_passphrase()
+        if passphrase is None:
+            return
+        ws = self.ctx.ws
+        full, volume = self.kind.currentData() == "full", self.volume.value()
+        current_key = feature_links.link("current_unit_key").resolve()
+        fmt = feature_links.link("format_key_id").resolve() or str
+
+        def task(progress: Progress) -> tuple[Any, str]:
+            exp = exporter(ws, progress=lambda d, t: progress.report(d, t), cancel=lambda: progress.cancelled)
+            result = exp.export(folder, passphrase=passphrase, full=full, volume_mb=volume)
+            key_id = ""
+            if current_key is not None:
+                with ws.read() as s:
+                    key = current_key(s)
+                    key_id = fmt(key.key_id) if key is not None else ""
+            return result, key_id
+
+        self.last_job = run_in_background(self, task, self._exported, self._failed,
+                                          title=self.tr("Writing the report…"))
+
+    def _exported(self, done: tuple[Any, str]) -> None:
+        result, key_id = done
+        self.ctx.changed.emit()
+        files = "\n".join(f"  {p}" for p in result.paths)
+        text = (self.tr("Report no. %1 written (%2 file(s)), signed with key %3:")
+                .replace("%1", str(result.sequence)).replace("%2", str(len(result.paths)))
+                .replace("%3", key_id))
+        self.last_summary = "\n".join([text, files, *(f"⚠ {w}" for w in result.warnings)])
+        show_info(self, self.tr("Export report"), self.last_summary)
+
+    def _failed(self, exc: BaseException) -> None:
+        show_error(self, exc)

@@ -1,0 +1,406 @@
+"""设置: the unit, its users, thresholds (read-only where the city set them), keys, data folder, backup."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QSettings, Qt, QUrl
+from PySide6.QtGui import QAction, QDesktopServices
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.orm import Session
+
+from core import settings as core_settings
+from core.errors import UserError
+from core.ledger.queries import key_rows, people_rows
+from ui import feature_links, labels
+from ui.background import run_in_background
+from ui.context import AppContext
+from ui.dialogs.key_dialogs import PassphraseDialog, ask_city_key_file, ask_key_backup_file
+from ui.messages import show_error, show_info, show_user_error
+from ui.pages import LazyPage
+
+# Settings shown here, in this order (labels are translated in the window).
+SHOWN = ("yellow_after_days", "red_after_days", "due_soon_days", "volume_limit_mb", "recheck_first_months",
+         "recheck_second_months", "backups_kept")
+
+
+class SettingsPage(LazyPage):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.unit_label = QLabel()
+        self.unit_label.setWordWrap(True)
+
+        unit_box = QGroupBox(self.tr("Unit"))
+        QVBoxLayout(unit_box).addWidget(self.unit_label)
+
+        self.spins: dict[str, QSpinBox] = {}
+        self.sources: dict[str, QLabel] = {}
+        th_box = QGroupBox(self.tr("Warning thresholds and limits"))
+        grid = QGridLayout(th_box)
+        names = {
+            "yellow_after_days": self.tr("Yellow light after overdue days"),
+            "red_after_days": self.tr("Red light after overdue days"),
+            "due_soon_days": self.tr("Remind days before due"),
+            "volume_limit_mb": self.tr("Report volume size (MB)"),
+            "recheck_first_months": self.tr("First re-check after (months)"),
+            "recheck_second_months": self.tr("Second re-check after (months)"),
+            "backups_kept": self.tr("Automatic backups kept"),
+        }
+        for i, key in enumerate(SHOWN):
+            spin = QSpinBox()
+            spin.setRange(core_settings.SPECS[key].minimum, 9999)
+            self.spins[key] = spin
+            self.sources[key] = QLabel()
+            grid.addWidget(QLabel(names[key]), i, 0)
+            grid.addWidget(spin, i, 1)
+            grid.addWidget(self.sources[key], i, 2)
+        save = QPushButton(self.tr("Save thresholds"))
+        save.clicked.connect(self.save_thresholds)
+        grid.addWidget(save, len(SHOWN), 1)
+
+        users_box = QGroupBox(self.tr("Users and people"))
+        ul = QVBoxLayout(users_box)
+        self.people = QTreeWidget()
+        self.people.setRootIsDecorated(False)
+        self.people.setHeaderLabels([self.tr("Name"), self.tr("Role"), self.tr("Section"), self.tr("Active")])
+        self.people.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        handover = QAction(self.tr("Hand over this person's tasks…"), self.people)
+        handover.triggered.connect(self.hand_over)
+        self.people.addAction(handover)
+        ul.addWidget(self.people)
+        row = QHBoxLayout()
+        add_user = QPushButton(self.tr("Add user…"))
+        add_user.clicked.connect(self.add_user)
+        handover_button = QPushButton(self.tr("Hand over tasks…"))
+        handover_button.clicked.connect(self.hand_over)
+        password_button = QPushButton(self.tr("Set my password…"))
+        password_button.clicked.connect(self.set_my_password)
+        row.addWidget(add_user)
+        row.addWidget(handover_button)
+        row.addWidget(password_button)
+        row.addStretch(1)
+        ul.addLayout(row)
+
+        keys_box = QGroupBox(self.tr("Signing keys"))
+        kl = QVBoxLayout(keys_box)
+        self.keys = QTreeWidget()
+        self.keys.setRootIsDecorated(False)
+        self.keys.setHeaderLabels([self.tr("Key id"), self.tr("Whose"), self.tr("Name"), self.tr("Added")])
+        self.keys.setMaximumHeight(140)
+        for col, width in enumerate((220, 80, 280)):
+            self.keys.setColumnWidth(col, width)
+        kl.addWidget(self.keys)
+        row = QHBoxLayout()
+        self.key_buttons: dict[str, QPushButton] = {}
+        for text, action in ((self.tr("Create signing key…"), self.create_key),
+                             (self.tr("Export public key…"), self.export_public_key),
+                             (self.tr("Back up key…"), self.backup_key),
+                             (self.tr("Change key and passphrase…"), self.change_key),
+                             (self.tr("Trust the city's public key…"), self.trust_city)):
+            b = QPushButton(text)
+            b.clicked.connect(action)
+            row.addWidget(b)
+            self.key_buttons[action.__name__] = b
+        row.addStretch(1)
+        kl.addLayout(row)
+
+        data_box = QGroupBox(self.tr("Data folder and backup"))
+        dl = QFormLayout(data_box)
+        self.folder = QLabel(str(ctx.ws.paths.root))
+        open_folder = QPushButton(self.tr("Open data folder"))
+        open_folder.clicked.connect(
+            lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.ctx.ws.paths.root))))
+        backup = QPushButton(self.tr("Back up now…"))
+        backup.clicked.connect(self.backup)
+        restore = QPushButton(self.tr("Restore from a backup…"))
+        restore.clicked.connect(self.choose_backup_to_restore)
+        self.lang = QComboBox()
+        self.lang.addItem("简体中文", "zh_CN")
+        self.lang.addItem("English", "en")
+        self.lang.setCurrentIndex(max(0, self.lang.findData(QSettings().value("ui/lang", "zh_CN"))))
+        self.lang.currentIndexChanged.connect(
+            lambda: QSettings().setValue("ui/lang", self.lang.currentData()))
+        buttons = QHBoxLayout()
+        for b in (open_folder, backup, restore):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        dl.addRow(self.tr("Data folder"), self.folder)
+        dl.addRow("", buttons)
+        dl.addRow(self.tr("Language (from next start)"), self.lang)
+
+        body = QWidget()
+        grid2 = QGridLayout(body)
+        grid2.addWidget(unit_box, 0, 0)
+        grid2.addWidget(data_box, 0, 1)
+        grid2.addWidget(th_box, 1, 0)
+        grid2.addWidget(users_box, 1, 1)
+        grid2.addWidget(keys_box, 2, 0, 1, 2)
+        grid2.setRowStretch(3, 1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(body)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+
+    def refresh(self) -> None:
+        unit = self.ctx.unit()
+        if unit is None:
+            self.unit_label.setText(self.tr("No unit set up yet."))
+        else:
+            level = labels.label("level", unit.level)
+            self.unit_label.setText(self.tr("%1 (code %2, %3)").replace("%1", unit.name)
+                                    .replace("%2", unit.code).replace("%3", level))
+        values = self.ctx.read(core_settings.all_values)
+        for key in SHOWN:
+            value, source = values[key]
+            spin = self.spins[key]
+            spin.setValue(value)
+            city = source == "city"
+            spin.setReadOnly(city)
+            spin.setEnabled(not city)
+            self.sources[key].setText(self.tr("set by the city, read-only") if city else "")
+            spin.setToolTip(self.tr("The city set this value; it cannot be changed here.") if city else "")
+        self.people.clear()
+        for p in self.ctx.read(people_rows):
+            active = self.tr("yes") if p["active"] else self.tr("left")
+            role = labels.label("role", p["role"])
+            self.people.addTopLevelItem(QTreeWidgetItem([p["name"], role, p["section"], active]))
+        self.keys.clear()
+        whose = {"unit": self.tr("this unit"), "city": self.tr("the city")}
+        rows = self.ctx.read(key_rows)
+        self.key_buttons["create_key"].setVisible(not any(k["owner"] == "unit" for k in rows))
+        for k in rows:
+            owner = whose.get(k["owner"], k["owner"])
+            self.keys.addTopLevelItem(QTreeWidgetItem([self._fmt(k["key_id"]), owner, k["name"], k["added"][:10]]))
+
+    # -- people -------------------------------------------------------------------------------
+    def add_user(self) -> None:
+        from ui.dialogs.people_dialogs import AddUserDialog
+
+        fn = self._core_op("add_user", self.tr("Add user"))
+        if fn is None:
+            return
+        dialog = AddUserDialog(self)
+        if not dialog.exec():
+            return
+        name, role = dialog.name.text(), dialog.role.currentData()
+        password, section = dialog.password.text(), dialog.section.text()
+        self.ctx.act(self, lambda s: fn(s, self.ctx.user, name, role, password, section=section))
+
+    def set_my_password(self) -> None:
+        from ui.dialogs.key_dialogs import passphrases_differ
+        from ui.dialogs.people_dialogs import PasswordDialog
+
+        fn = self._core_op("set_password", self.tr("Set my password"))
+        if fn is None:
+            return
+        dialog = PasswordDialog(self)
+        if not dialog.exec():
+            return
+        if dialog.first.text() != dialog.second.text():
+            show_info(self, self.tr("Set my password"), passphrases_differ())
+            return
+        password, me = dialog.first.text(), self.ctx.user
+        if self.ctx.act(self, lambda s: fn(s, me, me, password)) is not None:
+            show_info(self, self.tr("Set my password"), self.tr("Your password was changed."))
+
+    def hand_over(self) -> None:
+        from ui.dialogs.people_dialogs import HandoverDialog
+
+        fn = self._core_op("hand_over", self.tr("Hand over tasks"))
+        item = self.people.currentItem()
+        if fn is None:
+            return
+        if item is None:
+            show_info(self, self.tr("Hand over tasks"), self.tr("Select the person who hands over first."))
+            return
+        names = [self.people.topLevelItem(i).text(0) for i in range(self.people.topLevelItemCount())]
+        dialog = HandoverDialog(item.text(0), names, self)
+        if not dialog.exec():
+            return
+        giver, to = item.text(0), dialog.to.currentText()
+        note, left = dialog.note.toPlainText(), dialog.left.isChecked()
+        today = self.ctx.ws.today
+        result = self.ctx.act(self, lambda s: fn(s, self.ctx.user, giver, to, today=today, note=note,
+                                                 mark_left=left))
+        if result is not None:
+            show_info(self, self.tr("Hand over tasks"), self.tr("%1 task(s) handed over from %2 to %3.")
+                      .replace("%1", str(len(result.items))).replace("%2", giver).replace("%3", to))
+
+    # -- keys ---------------------------------------------------------------------------------
+    def _core_op(self, key: str, title: str) -> Any:
+        """The core operation behind a button, or None after telling the user it is not available yet."""
+        fn = feature_links.link(key).resolve()
+        if fn is None:
+            show_info(self, title, feature_links.not_ready_text())
+        return fn
+
+    def create_key(self) -> None:
+        fn = self._core_op("create_unit_key", self.tr("Create signing key"))
+        if fn is None:
+            return
+        dialog = PassphraseDialog(self)
+        if not dialog.exec():
+            return
+        passphrase = dialog.passphrase()
+        key = self.ctx.act(self, lambda s: fn(s, self.ctx.user, passphrase))
+        if key is not None:
+            show_info(self, self.tr("Create signing key"),
+                      self.tr("The unit's signing key %s was created. Back it up now (Back up key…) and "
+                              "send the exported public key to the city.") % self._fmt(key.key_id))
+
+    def export_public_key(self) -> None:
+        fn = self._core_op("export_public_key", self.tr("Export public key"))
+        if fn is None:
+            return
+        unit = self.ctx.unit()
+        name = f"{unit.code if unit else 'unit'}.pub.json"
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save the public key for the city"), name,
+                                              "*.pub.json")
+        if path:
+            key = self.ctx.act(self, lambda s: fn(s, Path(path)))
+            if key is not None:
+                show_info(self, self.tr("Export public key"),
+                          self.tr("Public key %1 saved to %2.").replace("%1", self._fmt(key.key_id))
+                          .replace("%2", path))
+
+    def backup_key(self) -> None:
+        fn = self._core_op("backup_keys", self.tr("Back up key"))
+        if fn is None:
+            return
+        path = ask_key_backup_file(self)
+        if path and self.ctx.act(self, lambda s: fn(s, path)) is not None:
+            show_info(self, self.tr("Back up key"), self.tr("The encrypted key was saved to %s. Keep it on a "
+                                                            "USB drive in a safe place.") % path)
+
+    def change_key(self) -> None:
+        fn = self._core_op("change_passphrase", self.tr("Change key and passphrase"))
+        if fn is None:
+            return
+        dialog = PassphraseDialog(self, ask_current=True)
+        if not dialog.exec():
+            return
+        old, new = dialog.current.text(), dialog.passphrase()
+        key = self.ctx.act(self, lambda s: fn(s, self.ctx.user, old, new))
+        if key is not None:
+            show_info(self, self.tr("Change key and passphrase"),
+                      self.tr("New key %s made. The next report announces it to the city; the report after "
+                              "that is signed with it.") % self._fmt(key.key_id))
+
+    def trust_city(self) -> None:
+        fn = self._core_op("trust_city", self.tr("Trust the city's public key"))
+        read = feature_links.link("read_public_file").resolve()
+        if fn is None or read is None:
+            return
+        path = ask_city_key_file(self)
+        if not path:
+            return
+        from ui.messages import confirm
+
+        try:
+            data = read(path, owner="city")
+        except UserError as exc:
+            show_user_error(self, exc)
+            return
+        question = (self.tr("Key id %1 of %2. Compare it with the key id the city's supervision office gave "
+                            "you. Trust this key?").replace("%1", self._fmt(data["key_id"]))
+                    .replace("%2", str(data.get("name") or "")))
+        if confirm(self, self.tr("Trust the city's public key"), question):
+            self.ctx.act(self, lambda s: fn(s, self.ctx.user, path))
+
+    @staticmethod
+    def _fmt(key_id: str) -> str:
+        fmt = feature_links.link("format_key_id").resolve()
+        return str(fmt(key_id)) if fmt is not None else key_id
+
+    def save_thresholds(self) -> None:
+        values = self.ctx.read(core_settings.all_values)
+        changed = {k: self.spins[k].value() for k in SHOWN
+                   if values[k][1] != "city" and self.spins[k].value() != values[k][0]}
+        if not changed:
+            return
+        set_setting = feature_links.link("set_setting").resolve()
+        user = self.ctx.user
+
+        def save(s: Session) -> None:
+            for key, value in changed.items():
+                if set_setting is not None:
+                    set_setting(s, user, key, value)
+                else:
+                    core_settings.set_local(s, key, value)
+
+        self.ctx.act(self, save)
+
+    def backup(self) -> None:
+        fn = self._core_op("backup", self.tr("Back up"))
+        if fn is None:
+            return
+        title = self.tr("Choose a folder or USB drive for the backup")
+        folder = QFileDialog.getExistingDirectory(self, title)
+        if not folder:
+            return
+        ws = self.ctx.ws
+
+        def done(info: Any) -> None:
+            show_info(self, self.tr("Back up"), self.tr("Backup written to %s") % getattr(info, "path", info))
+
+        self.last_job = run_in_background(self, lambda _p: fn(ws, Path(folder)), done, self._failed,
+                                          title=self.tr("Backing up…"))
+
+    def choose_backup_to_restore(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Restore from a backup"), "", self.tr("Backup (*.zip)"))
+        if path:
+            self.restore(Path(path))
+
+    def restore(self, path: Path) -> None:
+        """Checked first (which unit, from when); the data it replaces is kept aside by core, not deleted."""
+        from PySide6.QtGui import QGuiApplication
+
+        from ui.messages import confirm
+
+        restore, verify = self._core_op("restore", self.tr("Restore from a backup")), \
+            feature_links.link("verify_backup").resolve()
+        if restore is None or verify is None:
+            return
+        try:
+            info = verify(path)
+        except UserError as exc:
+            show_user_error(self, exc)
+            return
+        question = (self.tr("The backup of %1 made on %2 replaces the data in this folder (the current data is "
+                            "kept aside). Restore it?").replace("%1", f"{info.unit_name}（{info.unit_code}）")
+                    .replace("%2", str(info.created)[:19].replace("T", " ")))
+        if not confirm(self, self.tr("Restore from a backup"), question):
+            return
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            # On the GUI thread on purpose: the workspace is closed while the folder is swapped.
+            result = restore(self.ctx.ws, path, actor=self.ctx.user)
+        except UserError as exc:
+            QGuiApplication.restoreOverrideCursor()
+            show_user_error(self, exc)
+            return
+        QGuiApplication.restoreOverrideCursor()
+        self.ctx.changed.emit()
+        kept = self.tr("The replaced data is kept in %s.") % result.previous if result.previous else ""
+        show_info(self, self.tr("Restore from a backup"), " ".join([self.tr("The backup was restored."), kept]))
+
+    def _failed(self, exc: BaseException) -> None:
+        show_error(self, exc)

@@ -1,0 +1,152 @@
+"""Renders each screen at 1366×768 on the demo ledger into docs/screenshots/ (for the README and review).
+
+    QT_QPA_PLATFORM=offscreen uv run python -m ui.screenshots [--today 2026-11-23] [--lang en]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication, QWidget
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "docs" / "screenshots"
+SIZE = (1366, 768)
+
+
+FIXTURES = ROOT.parent / "shared" / "fixtures"
+
+
+def exchange_with_the_test_city(ws: Any, out: Path) -> bool:
+    """The city's fixture feedback packages imported, then one report exported: real notices and history."""
+    try:
+        from core.exchange.exporter import ReportExporter
+        from core.exchange.importer import FeedbackImporter
+        from core.exchange.keys import create_unit_key, trust_city
+    except ImportError:
+        return False
+    packages = sorted((FIXTURES / "packages").glob("442000-017_city-feedback_*.zgb"))
+    if not packages:
+        return False
+    with ws.session() as s:
+        create_unit_key(s, "陈晓红", "screenshot-passphrase")
+        trust_city(s, "陈晓红", FIXTURES / "keys" / "test-city.pub.json")
+    from ui.dialogs.import_preview import ImportPreviewDialog
+
+    importer = FeedbackImporter(ws)
+    preview = ImportPreviewDialog([(p, importer.preview(p), None) for p in packages[:1]])
+    preview.show()
+    print(grab(preview, "import-preview.png"))
+    preview.close()
+    importer.import_files(packages)
+    out.mkdir(parents=True, exist_ok=True)
+    ReportExporter(ws).export(out, passphrase="screenshot-passphrase")
+    return True
+
+
+def add_sample_notices(ws: object) -> None:
+    """Two notices as the city's feedback would bring them, so the notices screen is not empty."""
+    from sqlalchemy import select
+
+    from db.models import Notice, Task
+
+    with ws.session() as s:  # type: ignore[attr-defined]
+        q = select(Task).where(Task.city_ref.is_not(None)).order_by(Task.deadline).limit(2)
+        titles = ("关于整改严重滞后的挂牌督办通知", "关于整改进度滞后的预警提示")
+        for task, level, title in zip(s.scalars(q), ("red", "yellow"), titles, strict=False):
+            s.add(Notice(id=f"TZ-2026-{level}-001", level=level, task_ref=task.city_ref or "",
+                         task_id=task.id, title=title,
+                         text=f"你单位“{task.title}”整改进度滞后，请于期限内反馈整改落实情况。",
+                         issued="2026-11-16T09:00:00+08:00", issuer="中山市委督查室", respond_by="2026-11-30",
+                         attachments=[], state="open"))
+
+
+def red_task_with_evidence(ws: object) -> str | None:
+    """A phased task with photos attached: the editor's tabs then show nodes, thumbnails and history."""
+    from sqlalchemy import select
+
+    from db.models import Evidence, Task
+
+    with ws.read() as s:  # type: ignore[attr-defined]
+        return s.scalar(select(Task.id).join(Evidence, Evidence.task_id == Task.id)
+                        .where(Task.category == "phased", Task.status != "closed")
+                        .order_by(Task.deadline).limit(1))
+
+
+def grab(widget: QWidget, name: str) -> Path:
+    app = QApplication.instance()
+    assert app is not None
+    for _ in range(3):
+        app.processEvents()
+    path = OUT / name
+    widget.grab().save(str(path))
+    return path
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser()
+    p.add_argument("--today", default="2026-11-23")
+    p.add_argument("--lang", default="zh_CN")
+    args = p.parse_args(argv)
+    from core.demo import build_demo
+    from core.workspace import Workspace
+    from ui.app import install_translations, make_application
+
+    app = make_application()
+    with tempfile.TemporaryDirectory() as tmp:
+        QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+        QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, tmp)
+        install_translations(app, args.lang)
+        from ui.dialogs.first_run import FirstRunDialog
+
+        fresh = Workspace.open(Path(tmp) / "fresh", user="陈晓红", today=date.fromisoformat(args.today))
+        first = FirstRunDialog(fresh)
+        first.code.setText("442000-017")
+        first.name.setText("中山市某某镇人民政府")
+        first.set_city_key(FIXTURES / "keys" / "test-city.pub.json")
+        first.show()
+        OUT.mkdir(parents=True, exist_ok=True)
+        print(grab(first, "first-run.png"))
+        first.close()
+        fresh.close()
+        ws = Workspace.open(Path(tmp) / "data", user="李志强", today=date.fromisoformat(args.today))
+        try:
+            build_demo(ws)
+            if not exchange_with_the_test_city(ws, Path(tmp) / "usb"):
+                add_sample_notices(ws)
+            from ui.dialogs.task_editor import TaskEditor
+            from ui.main_window import MainWindow
+
+            OUT.mkdir(parents=True, exist_ok=True)
+            win = MainWindow(ws)
+            win.resize(*SIZE)
+            win.show()
+            for page in ("dashboard", "ledger", "notices", "exchange", "settings"):
+                win.show_page(page)
+                print(grab(win, f"{page}.png"))
+            win.show_page("ledger")
+            win.ledger_page.apply_criteria({"light": "red"})
+            print(grab(win, "ledger-red.png"))
+            task_id = red_task_with_evidence(ws) or win.ledger_page.model.task_id(0)
+            editor = TaskEditor(win.ctx, task_id, win)
+            editor.show()
+            print(grab(editor, "task-editor.png"))
+            for i, name in ((1, "task-editor-nodes.png"), (2, "task-editor-evidence.png"),
+                            (3, "task-editor-history.png")):
+                editor.tabs.setCurrentIndex(i)
+                print(grab(editor, name))
+            editor.close()
+            win.close()
+        finally:
+            ws.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
