@@ -56,10 +56,14 @@ def _last_hash(session: Session) -> str:
 
 def record(session: Session, user: str, action: str, entity_type: str, entity_id: str, *,
            obj: Any = None, before: dict[str, Any] | None = None, after: dict[str, Any] | None = None,
-           task_id: str | None = None) -> AuditEntry:
-    """Append one entry. `obj` is the changed row (flushed), so the entry pins its current content."""
+           task_id: str | None = None, flush: bool = True) -> AuditEntry:
+    """Append one entry. `obj` is the changed row (flushed), so the entry pins its current content.
+
+    `flush=False` is for bulk work (feedback import) whose rows already hold every hashed field in Python.
+    """
     if obj is not None:
-        session.flush()
+        if flush:
+            session.flush()
         if after is None:
             after = snapshot(entity_type, obj)
     changes: dict[str, Any] = {}

@@ -30,6 +30,9 @@ def cmd_init(ws: Workspace, args: argparse.Namespace) -> int:
     with ws.session() as s:
         unit = init_unit(s, args.unit_code, args.unit_name, args.level, args.admin or "")
         say(f"已建立台账：{unit.name}（{unit.code}），数据文件夹 {ws.paths.root}")
+    from core.cli.exchange_cmds import create_key_at_init
+
+    create_key_at_init(ws)
     return 0
 
 

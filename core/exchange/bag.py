@@ -1,0 +1,591 @@
+"""zgb/1 packages (spec §2–§3, §5, §8): verify one as a reader must, and write one that verifies.
+
+`read_package` runs every check of §8 except the Sequence rules (those need the reader's history and
+live in the importer): container, names, limits, BagIt files, manifests, Payload-Oxum, signature, records.
+Every refusal is a `PackageRejected` with a clerk-readable reason and a `reason_code`.
+`write_package` writes to a temporary name, fsyncs and renames; callers re-open it with `read_package`.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import errno
+import hashlib
+import json
+import os
+import re
+import tempfile
+import uuid
+import zipfile
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+from core.errors import PackageRejected, UserError
+from core.exchange import records as rec
+from core.exchange.safezip import CHUNK, MAX_ENTRIES, SafeZip, ZipEntry
+
+FORMAT = "zgb/1"
+FEEDBACK_MAX_BYTES = 512 * 2**20
+REPORT_MAX_BYTES = 4 * 2**30
+MAX_TAG_FILE = 64 * 2**20
+SPOOL_IN_MEMORY = 8 * 2**20
+TAG_FILES = ("bagit.txt", "bag-info.txt", "manifest-sha256.txt")
+BAGIT_TXT = b"BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n"
+REQUIRED_INFO = ("Source-Organization", "Bagging-Date", "Payload-Oxum", "External-Identifier", "Bag-Count",
+                 "Exchange-Format", "Package-Type", "Unit-Code", "Sequence", "Previous-Package-Digest",
+                 "Created", "Generator")
+PACKAGE_TYPES = {"unit-report": "单位报送包", "city-feedback": "市平台反馈包"}
+_HEX64 = re.compile(r"^[0-9a-f]{64}$")
+_MANIFEST_LINE = re.compile(r"^([0-9A-Fa-f]{64})[ \t]+(\S.*)$")
+_UUID = re.compile(r"^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$")
+_FMT = re.compile(r"^zgb/(\d+)(\.\d+)?$")
+_COUNT = re.compile(r"^(\d+) of (\d+)$")
+_OXUM = re.compile(r"^(\d+)\.(\d+)$")
+
+# (key_id, sequence) -> the public key valid for that Sequence, or a PackageRejected
+KeyResolver = Callable[[str, int], Ed25519PublicKey]
+Progress = Callable[[int, int], None]
+
+
+def reject(code: str, message: str, hint: str = "") -> PackageRejected:
+    return PackageRejected(message, reason_code=code, hint=hint)
+
+
+_RESEND = "请向发送方索取一份新的数据包。"
+
+
+@dataclass
+class PayloadFile:
+    sha256: str
+    size: int
+    entry: ZipEntry
+
+
+@dataclass
+class Package:
+    """A package that passed every check of §8 but the Sequence rules."""
+
+    path: Path
+    package_id: str
+    package_type: str
+    unit_code: str
+    sequence: int
+    previous_digest: str
+    digest: str  # SHA-256 of tagmanifest-sha256.txt
+    key_id: str
+    group_id: str
+    part_no: int
+    part_count: int
+    created: str
+    info: dict[str, str]
+    records: list[tuple[int, dict[str, Any]]]
+    unknown: list[tuple[int, str]]  # (line, type) skipped
+    files: dict[str, PayloadFile]  # data/files/<sha> by sha
+    size: int = 0
+
+    @property
+    def multi_part(self) -> bool:
+        return self.part_count > 1
+
+    def open_file(self, sha: str) -> Iterator[bytes]:
+        """Stream an attached file again (the caller's store re-checks its hash)."""
+        pf = self.files[sha]
+        with SafeZip(self.path, max_total=REPORT_MAX_BYTES) as z:
+            yield from z.stream(pf.entry)
+
+    def counts(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for _line, r in self.records:
+            out[r["type"]] = out.get(r["type"], 0) + 1
+        return out
+
+
+class _StreamReader:
+    """File-like adapter over a chunk iterator (for EvidenceStore.add_stream)."""
+
+    def __init__(self, chunks: Iterator[bytes]) -> None:
+        self._chunks = chunks
+        self._buf = b""
+
+    def read(self, n: int = -1) -> bytes:
+        while n < 0 or len(self._buf) < n:
+            try:
+                self._buf += next(self._chunks)
+            except StopIteration:
+                break
+        if n < 0:
+            out, self._buf = self._buf, b""
+        else:
+            out, self._buf = self._buf[:n], self._buf[n:]
+        return out
+
+
+def file_reader(pkg: Package, sha: str) -> _StreamReader:
+    return _StreamReader(pkg.open_file(sha))
+
+
+def parse_info(text: bytes, what: str = "bag-info.txt") -> dict[str, str]:
+    try:
+        body = text.decode("utf-8")
+    except UnicodeDecodeError:
+        raise reject("bagit_malformed", f"{what} 不是 UTF-8 文字。", _RESEND) from None
+    if body.startswith("\ufeff"):
+        body = body[1:]
+    out: dict[str, str] = {}
+    last: str | None = None
+    for line in body.splitlines():
+        if not line.strip():
+            continue
+        if line[0] in " \t" and last is not None:
+            out[last] += " " + line.strip()
+            continue
+        label, sep, value = line.partition(":")
+        if not sep or not label.strip():
+            raise reject("bagit_malformed", f"{what} 中有一行格式不对：“{line[:60]}”。", _RESEND)
+        label = label.strip()
+        if label in out:
+            raise reject("bagit_malformed", f"{what} 中的“{label}”出现了两次。", _RESEND)
+        out[label] = value.strip()
+        last = label
+    return out
+
+
+def parse_manifest(text: bytes, what: str) -> dict[str, str]:
+    try:
+        body = text.decode("utf-8")
+    except UnicodeDecodeError:
+        raise reject("bagit_malformed", f"{what} 不是 UTF-8 文字。", _RESEND) from None
+    out: dict[str, str] = {}
+    for line in body.splitlines():
+        if not line.strip():
+            continue
+        m = _MANIFEST_LINE.match(line)
+        if not m:
+            raise reject("bagit_malformed", f"{what} 中有一行格式不对：“{line[:80]}”。", _RESEND)
+        path = m.group(2).replace("%0D", "\r").replace("%0A", "\n").replace("%25", "%")
+        if path in out:
+            raise reject("bagit_malformed", f"{what} 中的“{path}”列出了两次。", _RESEND)
+        out[path] = m.group(1).lower()
+    return out
+
+
+def _hash_entry(z: SafeZip, e: ZipEntry, progress: Callable[[int], None] | None,
+                sink: BinaryIO | None = None) -> str:
+    h = hashlib.sha256()
+    for chunk in z.stream(e, progress):
+        h.update(chunk)
+        if sink is not None:
+            sink.write(chunk)
+    return h.hexdigest()
+
+
+def read_package(path: Path | str, *, expected_type: str, expected_unit: str | None,
+                 key_for: KeyResolver, max_total: int | None = None,
+                 progress: Progress | None = None, cancel: Callable[[], bool] | None = None) -> Package:
+    """Verify a package completely (spec §8 except the Sequence rules) and return what it carries."""
+    path = Path(path)
+    if max_total is None:
+        max_total = FEEDBACK_MAX_BYTES if expected_type == "city-feedback" else REPORT_MAX_BYTES
+    with SafeZip(path, max_total=max_total, max_entries=MAX_ENTRIES) as z:
+        return _Reader(z, expected_type, expected_unit, key_for, progress, cancel).read()
+
+
+class _Reader:
+    def __init__(self, z: SafeZip, expected_type: str, expected_unit: str | None, key_for: KeyResolver,
+                 progress: Progress | None, cancel: Callable[[], bool] | None) -> None:
+        self.z = z
+        self.expected_type = expected_type
+        self.expected_unit = expected_unit
+        self.key_for = key_for
+        self.progress = progress
+        self.cancel = cancel
+        self.done = 0
+        self.total = sum(e.usize for e in z.entries) or 1
+
+    def _tick(self, n: int) -> None:
+        self.done += n
+        if self.cancel is not None and self.cancel():
+            raise UserError("已取消。")
+        if self.progress is not None:
+            self.progress(self.done, self.total)
+
+    def read(self) -> Package:
+        files = self._layout()
+        tag = {name: self._read_tag(files[name]) for name in
+               ("bagit.txt", "bag-info.txt", "manifest-sha256.txt", "tagmanifest-sha256.txt", "signature.json")}
+        if tag["bagit.txt"].replace(b"\r\n", b"\n") != BAGIT_TXT:
+            info = parse_info(tag["bagit.txt"], "bagit.txt")
+            if info.get("BagIt-Version") != "1.0" or info.get("Tag-File-Character-Encoding", "").upper() != "UTF-8":
+                raise reject("bagit_malformed", "bagit.txt 内容不对（应为 BagIt 1.0、UTF-8）。", _RESEND)
+        info = parse_info(tag["bag-info.txt"])
+        head = self._check_info(info)
+        self._check_tagmanifest(files, tag)
+        digest = hashlib.sha256(tag["tagmanifest-sha256.txt"]).hexdigest()
+        key_id = self._check_signature(tag["signature.json"], tag["tagmanifest-sha256.txt"], head["sequence"])
+        manifest = parse_manifest(tag["manifest-sha256.txt"], "manifest-sha256.txt")
+        payload = {name: e for name, e in files.items() if name.startswith("data/")}
+        for name in payload:
+            if name not in manifest:
+                raise reject("unlisted_payload", f"数据包中的文件“{name}”没有列在清单中。", _RESEND)
+        for name in manifest:
+            if name not in payload:
+                raise reject("missing_payload", f"清单列出的文件“{name}”在数据包中找不到。", _RESEND)
+        octets = sum(e.usize for e in payload.values())
+        if (octets, len(payload)) != head["oxum"]:
+            raise reject("oxum_mismatch",
+                         f"数据包的内容数量与标注不符（标注 {head['oxum'][1]} 个文件、{head['oxum'][0]} 字节，"
+                         f"实际 {len(payload)} 个文件、{octets} 字节）。", _RESEND)
+        records_entry = payload.get("data/records.jsonl")
+        if records_entry is None and head["part"][0] == 1:  # later parts of a group may carry no record
+            raise reject("bagit_malformed", "数据包中缺少记录文件 data/records.jsonl。", _RESEND)
+        attached: dict[str, PayloadFile] = {}
+        spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)  # noqa: SIM115
+        try:
+            for name, e in payload.items():
+                sink = spool if e is records_entry else None
+                actual = _hash_entry(self.z, e, self._tick, sink)
+                if actual != manifest[name]:
+                    raise reject("manifest_mismatch", f"数据包中的“{name}”在签名后被改动过（校验值不符）。",
+                                 "数据包可能在传输中损坏或被人修改，请勿使用，并向发送方索取新的数据包。")
+                if name.startswith("data/files/"):
+                    fname = name[len("data/files/"):]
+                    if fname != actual:
+                        raise reject("file_not_hash", f"附件“{fname}”的文件名不是其内容的校验值。", _RESEND)
+                    attached[actual] = PayloadFile(actual, e.usize, e)
+            spool.seek(0)
+            records: list[tuple[int, dict[str, Any]]] = []
+            unknown: list[tuple[int, str]] = []
+            for line, record, known in rec.parse_lines(spool, head["type"], head["sequence"]):
+                if known:
+                    records.append((line, record))
+                else:
+                    unknown.append((line, str(record["type"])))
+        finally:
+            spool.close()
+        if head["type"] == "unit-report":
+            first = records[0][1] if records else None
+            if first is None or first["type"] != "unit" or first["id"] != head["unit"]:
+                raise reject("bad_record", "records.jsonl 第 1 行应为本单位（unit）记录。", _RESEND)
+        return Package(
+            path=self.z.path, package_id=head["id"], package_type=head["type"], unit_code=head["unit"],
+            sequence=head["sequence"], previous_digest=head["previous"], digest=digest, key_id=key_id,
+            group_id=info.get("Bag-Group-Identifier", head["id"]), part_no=head["part"][0],
+            part_count=head["part"][1], created=info["Created"], info=info, records=records, unknown=unknown,
+            files=attached, size=self.z.size,
+        )
+
+    def _layout(self) -> dict[str, ZipEntry]:
+        """All entries under one top folder, no duplicates; returns files by path inside that folder."""
+        tops = set()
+        files: dict[str, ZipEntry] = {}
+        seen: set[str] = set()
+        for e in self.z.entries:
+            key = e.name.rstrip("/").lower()
+            if key in seen:
+                raise reject("duplicate_name", f"数据包中的“{e.name}”出现了两次。",
+                             "这不是一个正常的数据包，请勿使用，并告知发送方。")
+            seen.add(key)
+            top, _, rest = e.name.partition("/")
+            tops.add(top)
+            if e.is_dir:
+                continue
+            if not rest:
+                raise reject("outside_folder", f"数据包中的“{e.name}”不在包文件夹内。", _RESEND)
+            files[rest] = e
+        if len(tops) != 1:
+            raise reject("outside_folder", "数据包中的文件不在同一个包文件夹内。", _RESEND)
+        self.top = tops.pop()
+        for name in ("bagit.txt", "bag-info.txt", "manifest-sha256.txt", "tagmanifest-sha256.txt"):
+            if name not in files:
+                raise reject("bagit_missing", f"数据包缺少 BagIt 文件 {name}。", _RESEND)
+        if "signature.json" not in files:
+            raise reject("signature_missing", "数据包没有签名（缺少 signature.json）。",
+                         "无法确认数据包来自谁，请勿使用，并向发送方索取签名的数据包。")
+        return files
+
+    def _read_tag(self, e: ZipEntry) -> bytes:
+        if e.usize > MAX_TAG_FILE:
+            raise reject("too_large", f"数据包中的“{e.name}”过大。", _RESEND)
+        data = self.z.read(e)
+        self._tick(len(data))
+        return data
+
+    def _check_info(self, info: dict[str, str]) -> dict[str, Any]:
+        for label in REQUIRED_INFO:
+            if not info.get(label):
+                raise reject("bagit_malformed", f"bag-info.txt 缺少“{label}”。", _RESEND)
+        m = _FMT.match(info["Exchange-Format"])
+        if not m or m.group(1) != "1":
+            raise reject("format_version", f"数据包的格式版本“{info['Exchange-Format']}”本程序不认识。",
+                         "请升级整改通到最新版本，或请发送方按 zgb/1 格式重新生成。")
+        ptype = info["Package-Type"]
+        if ptype != self.expected_type:
+            what = PACKAGE_TYPES.get(ptype, ptype)
+            raise reject("wrong_type", f"这是{what}，不是{PACKAGE_TYPES[self.expected_type]}。",
+                         "请确认导入的是对方发来的数据包，而不是本单位自己导出的。")
+        if self.expected_unit is not None and info["Unit-Code"] != self.expected_unit:
+            raise reject("wrong_unit",
+                         f"这个数据包是发给单位“{info['Unit-Code']}”的，不是本单位（{self.expected_unit}）。",
+                         "请确认拿到的是发给本单位的数据包。")
+        pid = info["External-Identifier"]
+        if not _UUID.match(pid):
+            raise reject("bagit_malformed", f"数据包编号“{pid}”格式不对。", _RESEND)
+        if pid != self.top:
+            raise reject("outside_folder", "数据包文件夹名与其编号不一致。", _RESEND)
+        try:
+            seq = int(info["Sequence"])
+            if seq < 1 or not info["Sequence"].isdigit():
+                raise ValueError
+        except ValueError:
+            raise reject("bagit_malformed", f"数据包序号“{info['Sequence']}”不对。", _RESEND) from None
+        prev = info["Previous-Package-Digest"]
+        if prev != "none" and not _HEX64.match(prev):
+            raise reject("bagit_malformed", "bag-info.txt 中上一包的校验值格式不对。", _RESEND)
+        cm = _COUNT.match(info["Bag-Count"])
+        if not cm or not 1 <= int(cm.group(1)) <= int(cm.group(2)):
+            raise reject("bagit_malformed", f"分卷标注“{info['Bag-Count']}”不对。", _RESEND)
+        part = (int(cm.group(1)), int(cm.group(2)))
+        if part[1] > 1 and not _UUID.match(info.get("Bag-Group-Identifier", "")):
+            raise reject("bagit_malformed", "分卷数据包缺少分组编号（Bag-Group-Identifier）。", _RESEND)
+        om = _OXUM.match(info["Payload-Oxum"])
+        if not om:
+            raise reject("bagit_malformed", "bag-info.txt 中的 Payload-Oxum 格式不对。", _RESEND)
+        from core.dates import is_date, is_timestamp
+
+        if not is_timestamp(info["Created"]) or not is_date(info["Bagging-Date"]):
+            raise reject("bagit_malformed", "bag-info.txt 中的日期格式不对。", _RESEND)
+        return {"id": pid, "type": ptype, "unit": info["Unit-Code"], "sequence": seq, "previous": prev,
+                "part": part, "oxum": (int(om.group(1)), int(om.group(2)))}
+
+    def _check_tagmanifest(self, files: dict[str, ZipEntry], tag: dict[str, bytes]) -> None:
+        listed = parse_manifest(tag["tagmanifest-sha256.txt"], "tagmanifest-sha256.txt")
+        for name in TAG_FILES:
+            if name not in listed:
+                raise reject("bagit_malformed", f"标签清单没有列出 {name}。", _RESEND)
+        for name in listed:
+            if name.startswith("data/") or name in ("signature.json", "tagmanifest-sha256.txt"):
+                raise reject("bagit_malformed", f"标签清单不应列出 {name}。", _RESEND)
+            if name not in files:
+                raise reject("tagmanifest_mismatch", f"标签清单列出的“{name}”在数据包中找不到。", _RESEND)
+        for name, e in files.items():
+            if name.startswith("data/") or name in ("signature.json", "tagmanifest-sha256.txt"):
+                continue
+            if name not in listed:
+                raise reject("extra_tag_file", f"数据包中多了一个未登记的文件“{name}”。", _RESEND)
+            data = tag[name] if name in tag else self._read_tag(e)
+            if hashlib.sha256(data).hexdigest() != listed[name]:
+                raise reject("tagmanifest_mismatch", f"数据包中的“{name}”在签名后被改动过（校验值不符）。",
+                             "数据包可能在传输中损坏或被人修改，请勿使用，并向发送方索取新的数据包。")
+
+    def _check_signature(self, raw: bytes, signed: bytes, sequence: int) -> str:
+        bad_hint = "无法确认数据包来自谁、是否被改动，请勿使用，并向发送方索取新的数据包。"
+        try:
+            sig = json.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            raise reject("signature_invalid", "数据包的签名文件已损坏。", bad_hint) from None
+        if not isinstance(sig, dict):
+            raise reject("signature_invalid", "数据包的签名文件已损坏。", bad_hint)
+        if sig.get("alg") != "Ed25519":
+            raise reject("bad_alg", f"数据包使用了不支持的签名算法“{sig.get('alg')}”。", bad_hint)
+        if sig.get("signed_file") != "tagmanifest-sha256.txt":
+            raise reject("signature_invalid", "数据包的签名对象不对。", bad_hint)
+        key_id = sig.get("key_id")
+        if not isinstance(key_id, str) or not re.match(r"^[0-9a-f]{16}$", key_id):
+            raise reject("signature_invalid", "数据包签名中的密钥编号格式不对。", bad_hint)
+        try:
+            signature = base64.b64decode(str(sig.get("signature", "")), validate=True)
+        except (binascii.Error, ValueError):
+            raise reject("signature_invalid", "数据包的签名已损坏。", bad_hint) from None
+        public = self.key_for(key_id, sequence)
+        try:
+            public.verify(signature, signed)
+        except InvalidSignature:
+            raise reject("signature_invalid", "数据包的签名不正确：内容在签名后被改动过，或不是由声称的一方签发。",
+                         bad_hint) from None
+        return key_id
+
+
+# -- writing -------------------------------------------------------------------------------------
+
+@dataclass
+class SourceFile:
+    sha256: str
+    size: int
+    path: Path
+
+
+@dataclass
+class WrittenPackage:
+    path: Path
+    package_id: str
+    digest: str
+    size: int
+    files: list[str] = field(default_factory=list)
+
+
+def info_lines(info: dict[str, str]) -> bytes:
+    return "".join(f"{k}: {v}\n" for k, v in info.items()).encode("utf-8")
+
+
+def _zinfo(name: str, created: str, method: int, size: int) -> zipfile.ZipInfo:
+    stamp = datetime.fromisoformat(created.replace("Z", "+00:00"))
+    zi = zipfile.ZipInfo(name, date_time=(max(stamp.year, 1980), stamp.month, stamp.day,
+                                          stamp.hour, stamp.minute, stamp.second))
+    zi.create_system = 3  # always Unix attributes: readers check them strictly
+    zi.external_attr = 0o100644 << 16
+    zi.compress_type = method
+    zi.file_size = size
+    return zi
+
+
+def write_failure(exc: OSError, target: Path) -> UserError:
+    where = target.parent
+    if exc.errno == errno.ENOSPC:
+        return UserError(f"“{where}”空间不足，数据包没有写完。",
+                         hint="请换一个空间更大的U盘或文件夹后重新导出；已删除写了一半的文件。")
+    if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return UserError(f"无法写入“{where}”（只读或没有权限）。", hint="请检查U盘是否写保护，或换一个文件夹。")
+    return UserError(f"写入“{where}”时出错（{exc.strerror or exc}），U盘可能已被拔出。",
+                     hint="请重新插好U盘后再导出；已删除写了一半的文件。")
+
+
+def fsync_dir(folder: Path) -> None:
+    if os.name != "posix":
+        return
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def write_package(target: Path, *, info: dict[str, str], records: Iterable[bytes], files: list[SourceFile],
+                  signer: Ed25519PrivateKey, key_id: str, progress: Callable[[int], None] | None = None,
+                  cancel: Callable[[], bool] | None = None) -> WrittenPackage:
+    """Write one signed bag as `target` (temp name, fsync, rename). `info` lacks Payload-Oxum.
+
+    `info` must hold External-Identifier; Payload-Oxum is computed here and inserted after Bagging-Date.
+    """
+    pid = info["External-Identifier"]
+    created = info["Created"]
+    tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.tmp")
+    manifest: list[tuple[str, str]] = []
+    octets = 0
+    try:
+        with open(tmp, "wb") as fh:
+            with zipfile.ZipFile(fh, "w", allowZip64=True) as zf:
+                body = b"".join(records)
+                zf.writestr(_zinfo(f"{pid}/data/records.jsonl", created, zipfile.ZIP_DEFLATED, len(body)), body)
+                manifest.append((hashlib.sha256(body).hexdigest(), "data/records.jsonl"))
+                octets += len(body)
+                for src in files:
+                    digest = _copy_into(zf, src, f"{pid}/data/files/{src.sha256}", created, progress, cancel)
+                    if digest != src.sha256:
+                        raise UserError(f"佐证材料文件 {src.sha256[:12]}… 的内容已改变，无法导出。",
+                                        hint="请运行 verify 检查佐证材料，必要时从备份恢复。")
+                    manifest.append((digest, f"data/files/{src.sha256}"))
+                    octets += src.size
+                full = dict(info)
+                ordered: dict[str, str] = {}
+                for k, v in full.items():
+                    ordered[k] = v
+                    if k == "Bagging-Date":
+                        ordered["Payload-Oxum"] = f"{octets}.{len(manifest)}"
+                if "Payload-Oxum" not in ordered:
+                    ordered["Payload-Oxum"] = f"{octets}.{len(manifest)}"
+                tags = {
+                    "bagit.txt": BAGIT_TXT,
+                    "bag-info.txt": info_lines(ordered),
+                    "manifest-sha256.txt": "".join(f"{h}  {p}\n" for h, p in sorted(manifest, key=lambda x: x[1]))
+                    .encode("utf-8"),
+                }
+                for name, data in tags.items():
+                    zf.writestr(_zinfo(f"{pid}/{name}", created, zipfile.ZIP_DEFLATED, len(data)), data)
+                tagmanifest = "".join(f"{hashlib.sha256(d).hexdigest()}  {n}\n" for n, d in tags.items()).encode()
+                zf.writestr(_zinfo(f"{pid}/tagmanifest-sha256.txt", created, zipfile.ZIP_DEFLATED,
+                                   len(tagmanifest)), tagmanifest)
+                signature = {"alg": "Ed25519", "key_id": key_id, "signed_file": "tagmanifest-sha256.txt",
+                             "signature": base64.b64encode(signer.sign(tagmanifest)).decode("ascii")}
+                sig_bytes = json.dumps(signature).encode("utf-8")
+                zf.writestr(_zinfo(f"{pid}/signature.json", created, zipfile.ZIP_DEFLATED, len(sig_bytes)),
+                            sig_bytes)
+            fh.flush()
+            os.fsync(fh.fileno())
+        size = tmp.stat().st_size
+        os.replace(tmp, target)
+        fsync_dir(target.parent)
+    except OSError as exc:
+        _remove(tmp)
+        raise write_failure(exc, target) from None
+    except BaseException:
+        _remove(tmp)
+        raise
+    return WrittenPackage(target, pid, hashlib.sha256(tagmanifest).hexdigest(), size,
+                          [h for h, p in manifest if p.startswith("data/files/")])
+
+
+def _copy_into(zf: zipfile.ZipFile, src: SourceFile, name: str, created: str,
+               progress: Callable[[int], None] | None, cancel: Callable[[], bool] | None) -> str:
+    h = hashlib.sha256()
+    zi = _zinfo(name, created, zipfile.ZIP_STORED, src.size)
+    try:
+        inp = open(src.path, "rb")  # noqa: SIM115
+    except FileNotFoundError:
+        raise UserError(f"佐证材料文件 {src.sha256[:12]}… 不见了，无法导出。",
+                        hint="请运行 verify 检查佐证材料，必要时从备份恢复。") from None
+    with inp, zf.open(zi, "w", force_zip64=src.size > 2**31) as out:
+        while chunk := inp.read(CHUNK):
+            h.update(chunk)
+            out.write(chunk)
+            if progress:
+                progress(len(chunk))
+            if cancel is not None and cancel():
+                raise UserError("已取消导出，没有留下任何文件。")
+    return h.hexdigest()
+
+
+def _remove(path: Path) -> None:
+    try:
+        path.unlink(missing_ok=True)
+    except OSError:
+        pass
+
+
+def remove_quietly(path: Path) -> None:
+    _remove(path)
+
+
+def plan_parts(record_bytes: int, files: list[SourceFile], limit: int,
+               max_entries: int = MAX_ENTRIES - 10) -> list[list[SourceFile]]:
+    """Spread attached files over parts (spec §6): part 1 holds the records; a file too big travels alone."""
+    overhead = 200
+    parts: list[list[SourceFile]] = [[]]
+    sizes = [record_bytes + 4096]
+    for f in sorted(files, key=lambda x: -x.size):
+        need = f.size + overhead + 2 * len(f.sha256)
+        for i, used in enumerate(sizes):
+            if used + need <= limit and len(parts[i]) < max_entries:
+                parts[i].append(f)
+                sizes[i] += need
+                break
+        else:
+            parts.append([f])
+            sizes.append(4096 + need)
+    return parts
+
+
+def package_file_name(unit_code: str, package_type: str, sequence: int, part: int = 0, count: int = 1) -> str:
+    suffix = f"_part{part:02d}" if count > 1 else ""
+    return f"{unit_code}_{package_type}_{sequence:06d}{suffix}.zgb"

@@ -1,0 +1,289 @@
+"""Exporting the unit report (spec §1, §5, §6): delta or full, signed, split into parts, verified on disk.
+
+The report is built inside one transaction. Its files are written to temporary names, renamed, then
+re-opened and verified exactly as the city would; only then are the Sequence, the package log and a
+pending key rotation committed. Any failure removes what was written and leaves the ledger as it was.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core import GENERATOR, audit, counters
+from core import settings as settings_mod
+from core.dates import now_ts
+from core.errors import InputRefused, PackageRejected, UserError
+from core.exchange import bag
+from core.exchange.importer import REPORT_SEQ
+from core.exchange.keys import pending_unit_key, public_file, signing_key, unit_key_for, write_json_atomic
+from core.exchange.records import dump_line
+from core.ledger.lights import LightRule, OpenNotice, PendingDate
+from core.workspace import Workspace
+from db.models import (
+    Appeal,
+    Evidence,
+    FileAck,
+    Handover,
+    Node,
+    Notice,
+    PackageLog,
+    Response,
+    Task,
+)
+
+MAX_PART_ENTRIES = 99_990
+
+
+@dataclass
+class ExportResult:
+    sequence: int
+    paths: list[Path]
+    digest: str
+    full: bool
+    counts: dict[str, int] = field(default_factory=dict)
+    files: int = 0
+    file_bytes: int = 0
+    warnings: list[str] = field(default_factory=list)
+    public_key_file: Path | None = None  # written next to the first report (spec §3 registration)
+
+
+@dataclass
+class ExportPlan:
+    """What the next report would carry (for the window's preview)."""
+
+    sequence: int
+    full: bool
+    counts: dict[str, int]
+    files: int
+    file_bytes: int
+
+
+class ReportExporter:
+    def __init__(self, ws: Workspace, *, progress: Callable[[int, int], None] | None = None,
+                 cancel: Callable[[], bool] | None = None) -> None:
+        self.ws = ws
+        self.progress = progress
+        self.cancel = cancel
+
+    def plan(self, full: bool = False) -> ExportPlan:
+        with self.ws.read() as s:
+            seq = counters.peek(s, REPORT_SEQ) + 1
+            records, files = self._collect(s, seq, full)
+            counts = _count(records)
+            return ExportPlan(seq, full, counts, len(files), sum(f.size for f in files))
+
+    def export(self, out_dir: Path, *, passphrase: str, full: bool = False,
+               volume_mb: int | None = None) -> ExportResult:
+        out_dir = Path(out_dir)
+        if not out_dir.is_dir():
+            raise InputRefused(f"找不到文件夹“{out_dir}”。", hint="请插好U盘，或选择一个已有的文件夹。")
+        written: list[Path] = []
+        try:
+            with self.ws.session() as s:
+                unit = self.ws.require_unit(s)
+                key, private = signing_key(s, passphrase)
+                seq = counters.bump(s, REPORT_SEQ)
+                records, files = self._collect(s, seq, full)
+                pending = pending_unit_key(s)
+                if pending is not None:
+                    records.append({"type": "key", "id": f"key-{pending.key_id}", "alg": "Ed25519",
+                                    "public_key": pending.public_key, "key_id": pending.key_id,
+                                    "valid_from_sequence": seq + 1})
+                limit_mb = volume_mb or settings_mod.get_int(s, "volume_limit_mb")
+                if limit_mb < 1:
+                    raise InputRefused("分卷大小至少为 1 MB。")
+                result = self._write(s, unit.code, unit.name, seq, key.key_id, private, records, files,
+                                     limit_mb * 1_000_000, out_dir, written, full)
+                if seq == 1:
+                    pub = out_dir / f"{unit.code}.pub.json"
+                    write_json_atomic(pub, public_file(key))
+                    written.append(pub)
+                    result.public_key_file = pub
+                if pending is not None:
+                    key.valid_to_sequence = seq + 1
+                    pending.valid_from_sequence = seq + 1
+                    pending.announced_in = seq
+                audit.record(s, self.ws.user, "package.export", "package", str(seq),
+                             after={"sequence": seq, "full": full, "counts": result.counts})
+        except BaseException:
+            for p in written:
+                bag.remove_quietly(p)
+            raise
+        return result
+
+    # -- what goes in -----------------------------------------------------------------------
+    def _watermark(self, s: Session) -> int:
+        row = s.scalar(select(PackageLog).where(PackageLog.direction == "out", PackageLog.status == "acknowledged")
+                       .order_by(PackageLog.sequence.desc()).limit(1))
+        return row.max_change_no if row else 0
+
+    def _collect(self, s: Session, seq: int, full: bool) -> tuple[list[dict[str, Any]], list[bag.SourceFile]]:
+        unit = self.ws.require_unit(s)
+        mark = 0 if full else self._watermark(s)
+        rule = LightRule(settings_mod.thresholds(s), self.ws.today)
+        records: list[dict[str, Any]] = [{"type": "unit", "id": unit.code, "name": unit.name, "level": unit.level}]
+        deletions: list[dict[str, Any]] = []
+        notices: dict[str, list[OpenNotice]] = {}
+        for n in s.scalars(select(Notice).where(Notice.state == "open", Notice.task_id.is_not(None))):
+            notices.setdefault(str(n.task_id), []).append(OpenNotice(n.id, n.level, n.title))
+        tasks = list(s.scalars(select(Task).where(Task.change_no > mark).order_by(Task.change_no)))
+        for t in tasks:
+            if t.deleted:
+                deletions.append(_deletion("task", t.id))
+                continue
+            records.append(_task_record(t, rule, notices.get(t.id, [])))
+        q = select(Node).where(Node.change_no > mark).order_by(Node.change_no)
+        for n in s.scalars(q):
+            if n.deleted or n.task.deleted:
+                deletions.append(_deletion("node", n.id))
+                continue
+            records.append(_node_record(n))
+        acked = set(s.scalars(select(FileAck.sha256)))
+        files: dict[str, bag.SourceFile] = {}
+        evq = select(Evidence).where((Evidence.change_no > mark) | Evidence.deleted.is_(None)).order_by(
+            Evidence.change_no)
+        for ev in s.scalars(evq):
+            if ev.deleted:
+                if ev.change_no > mark:
+                    deletions.append(_deletion("evidence", ev.id))
+                continue
+            if ev.change_no <= mark and ev.sha256 in acked:
+                continue
+            included = ev.sha256 not in acked
+            records.append(_evidence_record(ev, included))
+            if included and ev.sha256 not in files:
+                files[ev.sha256] = bag.SourceFile(ev.sha256, ev.size, self.ws.evidence.path_for(ev.sha256))
+        for r in s.scalars(select(Response).where(Response.change_no > mark).order_by(Response.change_no)):
+            records.append(_clean({"type": "response", "id": r.id, "notice_id": r.notice_id, "text": r.text,
+                                   "responded": r.responded, "by": r.by, "evidence_ids": r.evidence_ids or None}))
+        for a in s.scalars(select(Appeal).where(Appeal.change_no > mark).order_by(Appeal.change_no)):
+            records.append(_clean({"type": "appeal", "id": a.id, "target_type": a.target_type,
+                                   "target_id": a.target_id, "reason": a.reason, "filed": a.filed, "by": a.by,
+                                   "evidence_ids": a.evidence_ids or None}))
+        for h in s.scalars(select(Handover).where(Handover.change_no > mark).order_by(Handover.change_no)):
+            records.append(_clean({"type": "handover", "id": h.id, "task_id": h.task_id, "from": h.from_person,
+                                   "to": h.to_person, "date": h.date, "note": h.note or None}))
+        records.extend(deletions)
+        accepted = sorted(set(s.scalars(select(PackageLog.sequence).where(
+            PackageLog.direction == "in", PackageLog.status == "accepted"))))
+        missing = [n for n in range(1, max(accepted, default=0)) if n not in accepted]
+        records.append({"type": "receipt", "id": f"receipt-{seq}", "accepted": accepted, "missing": missing})
+        return records, list(files.values())
+
+    # -- writing ------------------------------------------------------------------------------
+    def _write(self, s: Session, code: str, name: str, seq: int, key_id: str, private: Any,
+               records: list[dict[str, Any]], files: list[bag.SourceFile], limit: int, out_dir: Path,
+               written: list[Path], full: bool) -> ExportResult:
+        body = b"".join(dump_line(r) for r in records)
+        unit_line = dump_line(records[0])
+        parts = bag.plan_parts(len(body), files, limit, MAX_PART_ENTRIES)
+        count = len(parts)
+        group = str(uuid.uuid4())
+        prev_row = s.scalar(select(PackageLog).where(PackageLog.direction == "out", PackageLog.sequence == seq - 1,
+                                                      PackageLog.part_no == 1))
+        previous = (prev_row.group_digest or prev_row.digest) if prev_row else "none"
+        created = now_ts()
+        warnings = []
+        total = sum(f.size for f in files) + len(body)
+        done = 0
+
+        def tick(n: int) -> None:
+            nonlocal done
+            done += n
+            if self.progress:
+                self.progress(done, total)
+
+        results: list[bag.WrittenPackage] = []
+        for i, part_files in enumerate(parts, start=1):
+            if count > 1 and len(part_files) == 1 and part_files[0].size > limit:
+                warnings.append(f"有一个佐证材料文件（{part_files[0].size / 1e6:.1f} MB）超过分卷大小，单独成卷，"
+                                f"第 {i} 卷会超过 {limit / 1e6:.0f} MB。")
+            info = {"Source-Organization": name, "Bagging-Date": created[:10],
+                    "External-Identifier": str(uuid.uuid4())}
+            if count > 1:
+                info["Bag-Group-Identifier"] = group
+            info.update({"Bag-Count": f"{i} of {count}", "Exchange-Format": bag.FORMAT,
+                         "Package-Type": "unit-report", "Unit-Code": code, "Sequence": str(seq),
+                         "Previous-Package-Digest": previous, "Created": created, "Generator": GENERATOR})
+            target = out_dir / bag.package_file_name(code, "unit-report", seq, i, count)
+            wp = bag.write_package(target, info=info, records=[body if i == 1 else unit_line], files=part_files,
+                                   signer=private, key_id=key_id, progress=tick, cancel=self.cancel)
+            written.append(target)
+            self._verify_written(s, target, code)
+            results.append(wp)
+        group_digest = results[0].digest
+        now = now_ts()
+        max_change = counters.peek(s, "change")
+        for i, wp in enumerate(results, start=1):
+            summary: dict[str, Any] = {"counts": _count(records) if i == 1 else {}, "files": wp.files,
+                                       "full": full}
+            s.add(PackageLog(package_id=wp.package_id, direction="out", package_type="unit-report", unit_code=code,
+                             sequence=seq, group_id=group if count > 1 else wp.package_id, part_no=i,
+                             part_count=count, digest=wp.digest, group_digest=group_digest, previous_digest=previous,
+                             key_id=key_id, created=created, logged=now, file_name=wp.path.name, size=wp.size,
+                             status="sent", max_change_no=max_change, warnings=warnings if i == 1 else [],
+                             summary=summary))
+        s.flush()
+        return ExportResult(seq, [w.path for w in results], group_digest, full, _count(records), len(files),
+                            sum(f.size for f in files), warnings)
+
+    def _verify_written(self, s: Session, target: Path, code: str) -> None:
+        try:
+            bag.read_package(target, expected_type="unit-report", expected_unit=code,
+                             key_for=lambda kid, seq: unit_key_for(s, kid, seq))
+        except PackageRejected as exc:
+            raise UserError(f"写出的数据包“{target.name}”复核未通过（{exc.message}），已删除。",
+                            hint="可能是U盘有坏块或被拔出，请换一个U盘重新导出。") from None
+        except OSError as exc:
+            raise bag.write_failure(exc, target) from None
+
+
+def _count(records: list[dict[str, Any]]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for r in records:
+        out[r["type"]] = out.get(r["type"], 0) + 1
+    return out
+
+
+def _clean(d: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in d.items() if v is not None}
+
+
+def _deletion(target_type: str, target_id: str) -> dict[str, Any]:
+    return {"type": "deletion", "id": f"del-{target_type}-{target_id}", "target_type": target_type,
+            "target_id": target_id}
+
+
+def _task_record(t: Task, rule: LightRule, notices: list[OpenNotice]) -> dict[str, Any]:
+    pending = [PendingDate(n.due, f"节点{n.seq}") for n in t.nodes if n.deleted is None and n.status == "pending"]
+    light = rule.for_task(t.status, t.deadline, pending, notices)
+    return _clean({
+        "type": "task", "id": t.id, "title": t.title, "source": t.source, "category": t.category,
+        "owner": t.owner.name if t.owner else "", "deadline": t.deadline, "status": t.status, "light": light.color,
+        "rev": t.rev, "updated": t.updated, "city_ref": t.city_ref, "description": t.description or None,
+        "batch": t.batch or None, "leader": t.leader or None, "section": t.section.name if t.section else None,
+    })
+
+
+def _node_record(n: Node) -> dict[str, Any]:
+    return _clean({"type": "node", "id": n.id, "task_id": n.task_id, "seq": n.seq, "title": n.title, "due": n.due,
+                   "status": n.status, "rev": n.rev, "updated": n.updated, "done": n.done, "note": n.note or None,
+                   "done_by": n.done_by, "confirmed_by": n.confirmed_by})
+
+
+def _evidence_record(ev: Evidence, included: bool) -> dict[str, Any]:
+    return _clean({"type": "evidence", "id": ev.id, "task_id": ev.task_id, "filename": ev.filename,
+                   "sha256": ev.sha256, "size": ev.size, "media_type": ev.media_type, "added": ev.added,
+                   "added_by": ev.added_by, "included": included, "node_id": ev.node_id,
+                   "description": ev.description or None})
+
+
+def iter_package_log(s: Session) -> Iterator[PackageLog]:
+    yield from s.scalars(select(PackageLog).order_by(PackageLog.direction, PackageLog.sequence, PackageLog.part_no))

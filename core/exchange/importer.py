@@ -1,0 +1,807 @@
+"""Importing city feedback (spec §4, §5, §8): verify, apply the Sequence rules, apply records newer-wins.
+
+Each package is its own transaction: a refused package changes nothing (no row, no evidence file, no
+package-log line). Records naming objects the unit does not have yet are kept (`kept_records`) and
+applied when the object appears. Parts of a multi-part group wait in the data folder's `incoming/`.
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+import os
+import shutil
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+from sqlalchemy import insert, or_, select
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session, selectinload
+
+from core import audit, counters
+from core import settings as settings_mod
+from core.dates import now_ts
+from core.errors import PackageRejected, UserError
+from core.exchange import bag
+from core.exchange.keys import apply_city_rotation, city_key_for
+from core.exchange.records import RecordError
+from core.ledger.people import person_named
+from core.ledger.tasks import TaskInput, create_task, live_nodes, refresh, touch
+from core.workspace import Workspace
+from db.models import (
+    Appeal,
+    Deduction,
+    FileAck,
+    KeptRecord,
+    Node,
+    Notice,
+    ObjectVersion,
+    PackageLog,
+    Review,
+    Task,
+)
+
+log = logging.getLogger("core.exchange")
+CITY = "市督查平台"
+REPORT_SEQ = "report_seq"
+
+_TYPE_WORDS = {"assignment": "交办任务", "notice": "督办通知", "notice_closure": "督办办结", "review": "审核结果",
+               "deduction": "扣分", "appeal_result": "申诉结果", "ack": "报送回执", "settings": "参数设置",
+               "key": "密钥更换"}
+
+
+@dataclass
+class ImportResult:
+    path: Path
+    status: str  # accepted | already | waiting
+    sequence: int
+    package_id: str
+    part: tuple[int, int] = (1, 1)
+    warnings: list[str] = field(default_factory=list)
+    summary: dict[str, int] = field(default_factory=dict)
+    preview: bool = False  # computed by FeedbackImporter.preview: nothing was changed
+
+    def headline(self) -> str:
+        name = self.path.name
+        if self.preview and self.status == "accepted":
+            parts = "，".join(f"{_SUMMARY_WORDS.get(k, k)} {v}" for k, v in self.summary.items() if v)
+            return f"{name}：第 {self.sequence} 号反馈包可以导入" + (f"（{parts}）" if parts else "") + "。"
+        if self.status == "already":
+            return f"{name}：已经导入过（第 {self.sequence} 号反馈包），没有任何改动。"
+        if self.status == "waiting":
+            return (f"{name}：第 {self.sequence} 号反馈包的第 {self.part[0]}/{self.part[1]} 卷已收下，"
+                    "等其余分卷到齐后一并导入。")
+        parts = "，".join(f"{_SUMMARY_WORDS.get(k, k)} {v}" for k, v in self.summary.items() if v)
+        return f"{name}：已导入第 {self.sequence} 号反馈包" + (f"（{parts}）" if parts else "") + "。"
+
+
+_SUMMARY_WORDS = {"tasks_created": "新交办任务", "tasks_updated": "更新任务", "notices": "督办通知",
+                  "closures": "办结通知", "reviews": "审核结果", "deductions": "扣分", "appeal_results": "申诉结果",
+                  "acks": "回执", "settings": "参数", "keys": "密钥更换", "kept": "暂存记录", "files": "附件",
+                  "older_skipped": "较旧记录未覆盖"}
+
+
+@dataclass
+class ImportOutcome:
+    path: Path
+    result: ImportResult | None = None
+    error: UserError | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+@dataclass
+class Preview:
+    """What importing a package would change, computed in a transaction that is rolled back."""
+
+    result: ImportResult
+    created_tasks: list[str] = field(default_factory=list)
+    changed_tasks: list[str] = field(default_factory=list)
+
+
+class FeedbackImporter:
+    def __init__(self, ws: Workspace, *, progress: Callable[[int, int], None] | None = None,
+                 cancel: Callable[[], bool] | None = None) -> None:
+        self.ws = ws
+        self.progress = progress
+        self.cancel = cancel
+
+    # -- public API -------------------------------------------------------------------------
+    def import_files(self, paths: list[Path]) -> list[ImportOutcome]:
+        """Each package in its own transaction; a refusal is logged and reported, never fatal."""
+        out = []
+        for p in paths:
+            try:
+                out.append(ImportOutcome(Path(p), result=self.import_file(Path(p))))
+            except UserError as exc:
+                out.append(ImportOutcome(Path(p), error=exc))
+        return out
+
+    def import_file(self, path: Path) -> ImportResult:
+        try:
+            return self._run(Path(path), dry_run=False)[0]
+        except PackageRejected as exc:
+            log.warning("feedback package refused: %s: [%s] %s", path, exc.reason_code, exc.message)
+            raise
+
+    def preview(self, path: Path) -> Preview:
+        result, applier = self._run(Path(path), dry_run=True)
+        result.preview = True
+        pv = Preview(result)
+        if applier is not None:
+            pv.created_tasks, pv.changed_tasks = applier.created, applier.changed
+        return pv
+
+    # -- steps ------------------------------------------------------------------------------
+    def verify(self, path: Path) -> bag.Package:
+        with self.ws.read() as s:
+            unit = self.ws.require_unit(s)
+            return bag.read_package(
+                path, expected_type="city-feedback", expected_unit=unit.code,
+                key_for=lambda kid, seq: city_key_for(s, kid, seq), progress=self.progress, cancel=self.cancel)
+
+    def _run(self, path: Path, dry_run: bool) -> tuple[ImportResult, _Applier | None]:
+        # Tens of thousands of short-lived ORM objects: the cyclic GC would rescan them again and again.
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return self._run_once(path, dry_run)
+        finally:
+            if enabled:
+                gc.enable()
+
+    def _run_once(self, path: Path, dry_run: bool) -> tuple[ImportResult, _Applier | None]:
+        pkg = self.verify(path)
+        created_files: list[Path] = []
+        try:
+            if dry_run:
+                s = self.ws.read()
+                try:
+                    return self._apply_package(s, pkg, path, created_files, dry_run=True)
+                finally:
+                    s.rollback()
+                    s.close()
+            with self.ws.session() as s:
+                result, applier = self._apply_package(s, pkg, path, created_files, dry_run=False)
+        except BaseException:
+            for f in created_files:
+                bag.remove_quietly(f)
+            raise
+        if result.status == "accepted" and pkg.multi_part:
+            for f in self.ws.paths.incoming.glob(f"{pkg.group_id}_*.zgb"):
+                bag.remove_quietly(f)
+        log.info("feedback package %s: %s seq %s", path, result.status, result.sequence)
+        return result, applier
+
+    def _apply_package(self, s: Session, pkg: bag.Package, path: Path, created_files: list[Path],
+                       dry_run: bool) -> tuple[ImportResult, _Applier | None]:
+        result = ImportResult(path, "accepted", pkg.sequence, pkg.package_id, (pkg.part_no, pkg.part_count))
+        row = s.get(PackageLog, pkg.package_id)
+        if row is not None:
+            if row.direction == "in" and row.digest == pkg.digest:
+                result.status = "already"
+                return result, None
+            raise PackageRejected(f"数据包编号 {pkg.package_id} 已被另一个内容不同的数据包使用，疑似重放或伪造。",
+                                  reason_code="replay", hint="请勿使用这个数据包，并向市督查室核实。")
+        accepted = dict(s.execute(select(PackageLog.sequence, PackageLog.group_digest).where(
+            PackageLog.direction == "in", PackageLog.status == "accepted", PackageLog.part_no == 1)).all())
+        if pkg.sequence in accepted:
+            raise PackageRejected(
+                f"第 {pkg.sequence} 号反馈包已经导入过，这是另一个声称同一序号的数据包（重放或伪造）。",
+                reason_code="replay", hint="请勿使用这个数据包，并向市督查室核实。")
+        parts = [pkg]
+        if pkg.multi_part:
+            waiting = list(s.scalars(select(PackageLog).where(
+                PackageLog.direction == "in", PackageLog.status == "waiting", PackageLog.group_id == pkg.group_id)))
+            for w in waiting:
+                if w.part_no == pkg.part_no:
+                    raise PackageRejected(f"第 {pkg.sequence} 号反馈包的第 {pkg.part_no} 卷已经收到过另一份。",
+                                          reason_code="replay", hint="请勿使用这个数据包，并向市督查室核实。")
+                if (w.sequence, w.part_count, w.previous_digest) != (pkg.sequence, pkg.part_count,
+                                                                     pkg.previous_digest):
+                    raise PackageRejected("这一卷与同组已收到的分卷不一致（序号或分卷数不同）。",
+                                          reason_code="part_mismatch", hint="请向市督查室索取完整的一组分卷。")
+            keep = self.ws.paths.incoming / f"{pkg.group_id}_{pkg.part_no:02d}_{pkg.package_id}.zgb"
+            if not dry_run:
+                _copy_atomic(path, keep)
+                created_files.append(keep)
+            s.add(_log_row(pkg, "waiting", keep.name))
+            if len(waiting) + 1 < pkg.part_count:
+                result.status = "waiting"
+                s.flush()
+                return result, None
+            for w in waiting:
+                parts.append(self._reverify(s, self.ws.paths.incoming / w.file_name))
+            parts.sort(key=lambda p: p.part_no)
+        head = parts[0]
+        group_digest = head.digest
+        result.warnings += _sequence_warnings(pkg.sequence, pkg.previous_digest, accepted)
+        files: dict[str, bag.Package] = {}
+        for p in parts:
+            for sha in p.files:
+                files[sha] = p
+        applier = _Applier(self.ws, s, head.key_id, files, result, created_files, dry_run)
+        for line, typ in head.unknown:
+            result.warnings.append(f"第 {line} 行是本程序不认识的记录类型“{typ}”，已跳过。")
+        with s.no_autoflush:
+            applier.prepare(head.records)
+            for line, record in head.records:
+                applier.apply(record, pkg.sequence, line)
+            applier.retry_kept()
+            applier.finish()
+        if pkg.multi_part:
+            for r in s.scalars(select(PackageLog).where(PackageLog.group_id == pkg.group_id,
+                                                         PackageLog.direction == "in")):
+                r.status, r.group_digest = "accepted", group_digest
+                if r.part_no == 1:
+                    r.warnings, r.summary = list(result.warnings), dict(result.summary)
+        else:
+            row = _log_row(pkg, "accepted", path.name)
+            row.group_digest = group_digest
+            row.warnings, row.summary = list(result.warnings), dict(result.summary)
+            s.add(row)
+        audit.record(s, CITY, "package.import", "package", pkg.package_id,
+                     after={"sequence": pkg.sequence, "summary": result.summary})
+        s.flush()
+        return result, applier
+
+    def _reverify(self, s: Session, path: Path) -> bag.Package:
+        unit = self.ws.require_unit(s)
+        try:
+            return bag.read_package(path, expected_type="city-feedback", expected_unit=unit.code,
+                                    key_for=lambda kid, seq: city_key_for(s, kid, seq))
+        except PackageRejected as exc:
+            raise PackageRejected(f"先前收下的分卷“{path.name}”已损坏：{exc.message}", reason_code="part_damaged",
+                                  hint="请重新导入该分卷。") from None
+
+
+def _copy_atomic(src: Path, dst: Path) -> None:
+    tmp = dst.with_name(f".{dst.name}.{uuid.uuid4().hex[:8]}.tmp")
+    try:
+        with open(src, "rb") as i, open(tmp, "wb") as o:
+            shutil.copyfileobj(i, o, 1024 * 1024)
+            o.flush()
+            os.fsync(o.fileno())
+        os.replace(tmp, dst)
+    except OSError as exc:
+        bag.remove_quietly(tmp)
+        raise UserError(f"无法保存分卷到数据文件夹（{exc.strerror or exc}）。", hint="请检查磁盘空间。") from None
+
+
+def _log_row(pkg: bag.Package, status: str, file_name: str) -> PackageLog:
+    return PackageLog(package_id=pkg.package_id, direction="in", package_type=pkg.package_type,
+                      unit_code=pkg.unit_code, sequence=pkg.sequence, group_id=pkg.group_id, part_no=pkg.part_no,
+                      part_count=pkg.part_count, digest=pkg.digest, group_digest=None,
+                      previous_digest=pkg.previous_digest, key_id=pkg.key_id, created=pkg.created, logged=now_ts(),
+                      file_name=file_name, size=pkg.size, status=status, warnings=[], summary={})
+
+
+def _sequence_warnings(seq: int, previous: str, accepted: dict[int, str | None]) -> list[str]:
+    out = []
+    highest = max(accepted, default=0)
+    if seq > highest + 1:
+        missing = [n for n in range(1, seq) if n not in accepted]
+        out.append(f"缺少第 {'、'.join(map(str, missing))} 号反馈包，请向市督查室索取。")
+    elif seq < highest:
+        out.append(f"第 {seq} 号反馈包迟到了（已导入到第 {highest} 号）：其中较旧的内容不会覆盖较新的。")
+    before = accepted.get(seq - 1)
+    if (before and previous != before) or (previous == "none" and seq > 1):
+        out.append(f"第 {seq} 号反馈包记载的上一包与本单位收到的第 {seq - 1} 号不一致，反馈记录出现分叉，"
+                   "请向市督查室核实。")
+    return out
+
+
+def find_task(s: Session, ref: str) -> Task | None:
+    task = s.get(Task, ref)
+    if task is not None and task.deleted is None:
+        return task
+    return s.scalar(select(Task).where(Task.city_ref == ref, Task.deleted.is_(None)))
+
+
+def find_node(s: Session, ref: str) -> Node | None:
+    if "#" in ref:
+        task_ref, _, seq = ref.rpartition("#")
+        task = find_task(s, task_ref)
+        if task is None or not seq.isdigit():
+            return None
+        return next((n for n in live_nodes(task) if n.seq == int(seq)), None)
+    node = s.get(Node, ref)
+    return node if node is not None and node.deleted is None else None
+
+
+class _Applier:
+    """Applies records newer-wins; each handler returns False when its target is unknown (then kept)."""
+
+    def __init__(self, ws: Workspace, s: Session, signer_key_id: str, files: dict[str, bag.Package],
+                 result: ImportResult, created_files: list[Path], dry_run: bool) -> None:
+        self.ws = ws
+        self.s = s
+        self.signer = signer_key_id
+        self.files = files
+        self.result = result
+        self.created_files = created_files
+        self.dry_run = dry_run
+        self.created: list[str] = []
+        self.changed: list[str] = []
+        # Caches filled in bulk by prepare(): one query per kind instead of one per record.
+        self._versions: dict[str, tuple[int, int]] = {}
+        self._dirty_versions: set[str] = set()
+        self.new_notices: dict[str, Any] = {}
+        self.new_reviews: dict[str, Any] = {}
+        self.tasks: dict[str, Task] = {}
+        self.known_refs: set[str] = set()
+        self.notices: dict[str, Notice] = {}
+        self.reviews: dict[str, Review] = {}
+        self.deductions: dict[str, Deduction] = {}
+        self.reversals: dict[str, str] = {}  # deduction id -> id of the deduction that reverses it
+        self.by_ref: dict[str, list[Any]] = {}  # task ref -> notices and deductions naming it
+        self.deleted_by_ref: dict[str, Task] = {}
+
+    def prepare(self, records: list[tuple[int, dict[str, Any]]]) -> None:
+        refs: set[str] = set()
+        ids: dict[str, set[str]] = {"notice": set(), "review": set(), "deduction": set()}
+        kept = [(k.line, k.record) for k in self.s.scalars(select(KeptRecord))]
+        for _line, r in list(records) + kept:
+            t = r["type"]
+            if t == "assignment":
+                refs.add(r["id"])
+            elif t == "notice":
+                refs.add(r["task_ref"])
+                ids["notice"].add(r["id"])
+            elif t == "notice_closure":
+                ids["notice"].add(r["notice_id"])
+            elif t == "review":
+                ids["review"].add(r["id"])
+                tid = r["target_id"]
+                refs.add(tid.rpartition("#")[0] if r["target"] == "node" and "#" in tid else tid)
+            elif t == "deduction":
+                refs.add(r["task_ref"])
+                ids["deduction"].update(x for x in (r["id"], r.get("reverses")) if x)
+        for chunk in _chunks(sorted(refs)):
+            q = select(Task).options(selectinload(Task.nodes)).where(or_(Task.id.in_(chunk), Task.city_ref.in_(chunk)))
+            for t in self.s.scalars(q):
+                self._cache_task(t)
+        self.known_refs = refs
+        for chunk in _chunks(sorted(refs)):
+            for model in (Notice, Deduction):
+                for row in self.s.scalars(select(model).where(model.task_ref.in_(chunk))):
+                    self.by_ref.setdefault(row.task_ref, []).append(row)
+            for t in self.s.scalars(select(Task).where(Task.city_ref.in_(chunk), Task.deleted.is_not(None))):
+                self.deleted_by_ref[str(t.city_ref)] = t
+        for model, store in ((Notice, self.notices), (Review, self.reviews), (Deduction, self.deductions)):
+            wanted = ids[model.__tablename__[:-1]]
+            for chunk in _chunks(sorted(wanted)):
+                for row in self.s.scalars(select(model).where(model.id.in_(chunk))):
+                    store[row.id] = row
+        self._versions = {k: (q, ln) for k, q, ln in self.s.execute(
+            select(ObjectVersion.object_key, ObjectVersion.sequence, ObjectVersion.line))}
+
+    def _cache_task(self, t: Task) -> None:
+        if t.deleted is None:
+            self.tasks[t.id] = t
+            if t.city_ref:
+                self.tasks[t.city_ref] = t
+
+    def find_task(self, ref: str) -> Task | None:
+        if ref in self.tasks:
+            return self.tasks[ref]
+        if ref in self.known_refs:
+            return None
+        task = find_task(self.s, ref)
+        if task is not None:
+            self._cache_task(task)
+        return task
+
+    def find_node(self, ref: str) -> Node | None:
+        if "#" in ref:
+            task_ref, _, seq = ref.rpartition("#")
+            task = self.find_task(task_ref)
+            if task is None or not seq.isdigit():
+                return None
+            return next((n for n in live_nodes(task) if n.seq == int(seq)), None)
+        return find_node(self.s, ref)
+
+    def count(self, what: str, n: int = 1) -> None:
+        self.result.summary[what] = self.result.summary.get(what, 0) + n
+
+    def warn(self, text: str) -> None:
+        self.result.warnings.append(text)
+
+    # -- newer wins ---------------------------------------------------------------------------
+    def newer(self, key: str, seq: int, line: int) -> bool:
+        ov = self._versions.get(key)
+        return ov is None or (seq, line) > ov
+
+    def mark(self, key: str, seq: int, line: int) -> None:
+        self._versions[key] = (seq, line)
+        self._dirty_versions.add(key)
+
+    def finish(self) -> None:
+        """Write the rows kept as plain values (new notices, reviews, versions) in a few bulk statements."""
+        self.s.flush()
+        for model, rows in ((Notice, self.new_notices), (Review, self.new_reviews)):
+            if rows:
+                self.s.execute(insert(model), [vars(r) for r in rows.values()])
+        if self._dirty_versions:
+            stmt = sqlite_insert(ObjectVersion)
+            stmt = stmt.on_conflict_do_update(index_elements=["object_key"],
+                                              set_={"sequence": stmt.excluded.sequence, "line": stmt.excluded.line})
+            self.s.execute(stmt, [{"object_key": k, "sequence": self._versions[k][0], "line": self._versions[k][1]}
+                                  for k in sorted(self._dirty_versions)])
+        self.new_notices, self.new_reviews, self._dirty_versions = {}, {}, set()
+
+    # -- dispatch -------------------------------------------------------------------------------
+    def apply(self, record: dict[str, Any], seq: int, line: int) -> None:
+        handler = getattr(self, "_" + record["type"])
+        try:
+            found = handler(record, seq, line)
+        except PackageRejected:
+            raise
+        except UserError as exc:
+            raise RecordError(line, exc.message) from None
+        if found is False:
+            self._keep(record, seq, line)
+
+    def _keep(self, record: dict[str, Any], seq: int, line: int) -> None:
+        kind, ref = _ref_of(record)
+        self.s.add(KeptRecord(ref_kind=kind, ref=ref, record=record, package_seq=seq, line=line))
+        what = {"task": "任务", "node": "节点", "notice": "督办通知", "appeal": "申诉"}[kind]
+        self.warn(f"第 {line} 行的{_TYPE_WORDS.get(record['type'], record['type'])}针对的{what}“{ref}”本单位还没有，"
+                  "已暂存，等它到达后自动处理。")
+        self.count("kept")
+
+    def retry_kept(self) -> None:
+        """Apply kept records whose object now exists (in their own Sequence/line order)."""
+        if self.s.scalar(select(KeptRecord.id).limit(1)) is None and not self.result.summary.get("kept"):
+            return
+        self.s.flush()
+        kept = list(self.s.scalars(select(KeptRecord).order_by(KeptRecord.package_seq, KeptRecord.line)))
+        for k in kept:
+            handler = getattr(self, "_" + k.record["type"])
+            try:
+                found = handler(dict(k.record), k.package_seq, k.line)
+            except UserError:
+                found = False
+            if found is not False:
+                self.s.delete(k)
+        self.s.flush()
+
+    # -- handlers -------------------------------------------------------------------------------
+    def _assignment(self, r: dict[str, Any], seq: int, line: int) -> bool:
+        key = f"assignment:{r['id']}"
+        task = self.find_task(r["id"])
+        if task is not None and task.city_ref != r["id"]:
+            task = None  # the id names a unit task, not the city's reference
+        if task is None:
+            task = self.deleted_by_ref.get(r["id"])
+        if task is None and r["id"] not in self.known_refs:
+            self.s.flush()
+            task = self.s.scalar(select(Task).where(Task.city_ref == r["id"]))
+        if not self.newer(key, seq, line):
+            self.count("older_skipped")
+            return True
+        nodes = sorted(r.get("nodes") or [], key=lambda n: n["seq"])
+        if task is None:
+            data = TaskInput(title=r["title"], source=r["source"], category=r["category"], deadline=r["deadline"],
+                             owner=r.get("owner") or "", batch=r.get("batch") or "",
+                             description=r.get("description") or "")
+            task = create_task(self.s, CITY, data, city_ref=r["id"], from_city=True)
+            self._cache_task(task)
+            self.count("tasks_created")
+            self.created.append(r["id"])
+        else:
+            before = audit.snapshot("task", task)
+            task.title, task.source, task.category, task.deadline = (r["title"], r["source"], r["category"],
+                                                                     r["deadline"])
+            for name in ("description", "batch"):
+                if r.get(name) is not None:
+                    setattr(task, name, r[name])
+            if r.get("owner") and task.owner is None:
+                task.owner = person_named(self.s, r["owner"])
+            task.from_city = True
+            if task.deleted:
+                task.deleted = None
+                self._cache_task(task)
+            touch(self.s, task)
+            audit.record(self.s, CITY, "task.assign", "task", task.id, obj=task, before=before, task_id=task.id,
+                         flush=False)
+            self.count("tasks_updated")
+            self.changed.append(r["id"])
+        if r.get("nodes") is not None:
+            self._assign_nodes(task, nodes, r["id"])
+        touch(self.s, task)
+        refresh(task)
+        self.mark(key, seq, line)
+        self._resolve_refs(task)
+        return True
+
+    def _assign_nodes(self, task: Task, nodes: list[dict[str, Any]], ref: str) -> None:
+        wanted = {n["seq"]: n for n in nodes}
+        live = live_nodes(task)
+        for n in live:
+            if not n.from_city and n.seq in wanted:  # a local node sits where the city puts its own: move it
+                before = audit.snapshot("node", n)
+                n.seq = max([x.seq for x in live] + list(wanted)) + 1
+                touch(self.s, n)
+                audit.record(self.s, CITY, "node.renumber", "node", n.id, obj=n, before=before, task_id=task.id,
+                             flush=False)
+        by_seq = {n.seq: n for n in live_nodes(task) if n.from_city}
+        now = now_ts()
+        for sq, spec in wanted.items():
+            node = by_seq.get(sq)
+            if node is None:
+                node = Node(id=str(uuid.uuid4()), seq=sq, title=spec["title"], due=spec["due"], status="pending",
+                            updated=now, rev=1, from_city=True)
+                task.nodes.append(node)
+                touch(self.s, node)
+                audit.record(self.s, CITY, "node.create", "node", node.id, obj=node, task_id=task.id)
+            elif (node.title, node.due) != (spec["title"], spec["due"]):
+                before = audit.snapshot("node", node)
+                node.title, node.due = spec["title"], spec["due"]
+                touch(self.s, node)
+                audit.record(self.s, CITY, "node.assign", "node", node.id, obj=node, before=before, task_id=task.id,
+                             flush=False)
+        for sq, node in by_seq.items():
+            if sq in wanted:
+                continue
+            if node.status != "pending":
+                self.warn(f"市平台交办的任务“{ref}”取消了第 {sq} 个节点，但本单位已填报完成，予以保留。")
+                continue
+            node.deleted = now
+            touch(self.s, node)
+            audit.record(self.s, CITY, "node.delete", "node", node.id, obj=node, task_id=task.id, flush=False)
+
+    def _resolve_refs(self, task: Task) -> None:
+        """Notices and deductions that name this task (by id or city_ref) point at it from now on."""
+        for ref in {task.id, task.city_ref or task.id}:
+            for n in self.by_ref.pop(ref, []):
+                if n.task_ref != ref:
+                    continue
+                n.task_id = task.id
+                if getattr(n, "node_ref", None):
+                    node = self.find_node(n.node_ref)
+                    n.node_id = node.id if node else None
+
+    def _notice(self, r: dict[str, Any], seq: int, line: int) -> bool:
+        nid = r["id"]
+        notice = self.notices.get(nid)
+        content_key, state_key = f"notice:{nid}:content", f"notice:{nid}:state"
+        if notice is None:
+            notice = SimpleNamespace(id=nid, level=r["level"], task_ref=r["task_ref"], node_ref=None, task_id=None,
+                                     node_id=None, title=r["title"], text=r["text"], issued=r["issued"],
+                                     issuer=r["issuer"], respond_by=r["respond_by"], attachments=[], state="open",
+                                     closed=None, closure_comment="", read_at=None, content_seq=0, state_seq=0,
+                                     state_line=0)
+            self.new_notices[nid] = notice
+            self.notices[nid] = notice
+        applied = False
+        if self.newer(content_key, seq, line):
+            notice.level, notice.task_ref, notice.node_ref = r["level"], r["task_ref"], r.get("node_ref")
+            notice.title, notice.text, notice.issued = r["title"], r["text"], r["issued"]
+            notice.issuer, notice.respond_by = r["issuer"], r["respond_by"]
+            notice.attachments = list(r.get("attachments") or [])
+            notice.content_seq = seq
+            task = self.find_task(r["task_ref"])
+            notice.task_id = task.id if task else None
+            self.by_ref.setdefault(notice.task_ref, []).append(notice)
+            node = self.find_node(r["node_ref"]) if r.get("node_ref") else None
+            notice.node_id = node.id if node else None
+            if task is None:
+                self.warn(f"第 {line} 行的督办通知 {nid} 针对的任务“{r['task_ref']}”本单位还没有，"
+                          "通知已收下，等任务到达后自动关联。")
+            self._attachments(notice.attachments, nid)
+            self.mark(content_key, seq, line)
+            applied = True
+        if self.newer(state_key, seq, line):
+            notice.state, notice.closed, notice.closure_comment = "open", None, ""
+            notice.state_seq, notice.state_line = seq, line
+            self.mark(state_key, seq, line)
+            applied = True
+        # Notices are the city's own records: the package's audit entry covers them (one per package).
+        self.count("notices" if applied else "older_skipped")
+        return True
+
+    def _attachments(self, shas: list[str], nid: str) -> None:
+        for sha in shas:
+            pkg = self.files.get(sha)
+            if pkg is None:
+                if not self.ws.evidence.has(sha):
+                    self.warn(f"督办通知 {nid} 的附件 {sha[:12]}… 没有随包送达。")
+                continue
+            if self.dry_run or self.ws.evidence.has(sha):
+                continue
+            stored = self.ws.evidence.add_stream(bag.file_reader(pkg, sha), expected_sha256=sha)
+            if not stored.existed:
+                self.created_files.append(self.ws.evidence.path_for(sha))
+            self.count("files")
+
+    def _notice_closure(self, r: dict[str, Any], seq: int, line: int) -> bool:
+        notice = self.notices.get(r["notice_id"]) or self.s.get(Notice, r["notice_id"])
+        if notice is None:
+            return False
+        key = f"notice:{notice.id}:state"
+        if not self.newer(key, seq, line):
+            self.count("older_skipped")
+            return True
+        notice.state, notice.closed, notice.closure_comment = "closed", r["closed"], r.get("comment") or ""
+        notice.state_seq, notice.state_line = seq, line
+        self.mark(key, seq, line)
+        self.count("closures")
+        return True
+
+    def _review(self, r: dict[str, Any], seq: int, line: int) -> bool:
+        if r["target"] == "task":
+            task = self.find_task(r["target_id"])
+            if task is None:
+                return False
+            node = None
+            key = f"review:task:{task.id}"
+        else:
+            node = self.find_node(r["target_id"])
+            if node is None:
+                return False
+            task = node.task
+            key = f"review:node:{node.id}"
+        row = self.reviews.get(r["id"])
+        if row is None:
+            row = SimpleNamespace(id=r["id"])
+            self.new_reviews[row.id] = row
+            self.reviews[row.id] = row
+        row.target, row.target_id, row.task_id = r["target"], r["target_id"], task.id
+        row.node_id = node.id if node else None
+        row.result, row.reviewed, row.reviewer = r["result"], r["reviewed"], r["reviewer"]
+        row.comment, row.package_seq, row.line = r.get("comment") or "", seq, line
+        if not self.newer(key, seq, line):
+            self.count("older_skipped")
+            return True
+        comment = r.get("comment") or ""
+        if node is None:
+            before = audit.snapshot("task", task)
+            task.review_state, task.review_comment = r["result"], comment
+            if r["result"] == "accepted":
+                task.closed_on = r["reviewed"][:10]
+            else:
+                task.closed_on = None
+                task.submitted_at = None
+            touch(self.s, task)
+            refresh(task)
+            audit.record(self.s, CITY, f"task.review.{r['result']}", "task", task.id, obj=task, before=before,
+                         task_id=task.id, flush=False)
+        else:
+            before = audit.snapshot("node", node)
+            node.city_result, node.city_comment = r["result"], comment
+            if r["result"] == "returned":
+                node.status, node.done, node.done_by = "pending", None, None
+                node.confirmed_by, node.confirmed_at = None, None
+                task.submitted_at = None
+                touch(self.s, task)
+            touch(self.s, node)
+            refresh(task)
+            audit.record(self.s, CITY, f"node.review.{r['result']}", "node", node.id, obj=node, before=before,
+                         task_id=task.id, flush=False)
+        self.mark(key, seq, line)
+        self.changed.append(task.city_ref or task.id)
+        self.count("reviews")
+        return True
+
+    def _deduction(self, r: dict[str, Any], seq: int, line: int) -> bool:
+        if r["id"] in self.deductions or self.s.get(Deduction, r["id"]) is not None:
+            return True
+        task = self.find_task(r["task_ref"])
+        d = Deduction(id=r["id"], task_ref=r["task_ref"], task_id=task.id if task else None, points=float(r["points"]),
+                      kind=r["kind"], reason=r["reason"], issued=r["issued"], reverses=r.get("reverses"),
+                      package_seq=seq)
+        self.s.add(d)
+        self.deductions[d.id] = d
+        self.by_ref.setdefault(d.task_ref, []).append(d)
+        if d.reverses:
+            self.reversals[d.reverses] = d.id
+        if task is None:
+            self.warn(f"第 {line} 行的扣分 {r['id']} 针对的任务“{r['task_ref']}”本单位还没有，"
+                      "已记下，等任务到达后自动关联。")
+        if r["kind"] == "reversed":
+            target = self.deductions.get(r["reverses"]) or self.s.get(Deduction, r["reverses"])
+            if target is not None:
+                target.reversed_by = r["id"]
+            else:
+                self.warn(f"第 {line} 行撤销的扣分 {r['reverses']} 本单位还没有收到，收到后自动撤销。")
+        later = self.reversals.get(r["id"]) or self.s.scalar(
+            select(Deduction.id).where(Deduction.reverses == r["id"], Deduction.kind == "reversed"))
+        if later is not None:
+            d.reversed_by = later
+        audit.record(self.s, CITY, "deduction.receive", "deduction", d.id,
+                     after={"points": d.points, "kind": d.kind}, task_id=d.task_id, flush=False)
+        self.count("deductions")
+        return True
+
+    def _appeal_result(self, r: dict[str, Any], seq: int, line: int) -> bool:
+        appeal = self.s.get(Appeal, r["appeal_id"])
+        if appeal is None:
+            return False
+        key = f"appeal:{appeal.id}"
+        if not self.newer(key, seq, line):
+            self.count("older_skipped")
+            return True
+        appeal.result, appeal.decided, appeal.comment = r["result"], r["decided"], r.get("comment") or ""
+        appeal.result_seq = seq
+        self.mark(key, seq, line)
+        audit.record(self.s, CITY, "appeal.result", "appeal", appeal.id, after={"result": appeal.result},
+                     task_id=appeal.task_id, flush=False)
+        self.count("appeal_results")
+        return True
+
+    def _ack(self, r: dict[str, Any], seq: int, line: int) -> bool:
+        n = r["unit_sequence"]
+        key = f"ack:{n}"
+        if not self.newer(key, seq, line):
+            self.count("older_skipped")
+            return True
+        self.s.flush()
+        rows = list(self.s.scalars(select(PackageLog).where(PackageLog.direction == "out",
+                                                             PackageLog.sequence == n)))
+        self.mark(key, seq, line)
+        if not rows:
+            self.warn(f"回执针对本单位第 {n} 号报送包，但本机没有发出过这一号（可能重装过或恢复了旧备份）；"
+                      f"下一次报送将从第 {n + 1} 号起编号。")
+            counters.raise_to(self.s, REPORT_SEQ, n)
+            return True
+        for row in rows:
+            row.status = "acknowledged" if r["status"] == "accepted" else "rejected"
+            row.ack_reason = r.get("reason") or ""
+            if r["status"] == "accepted":
+                for sha in (row.summary or {}).get("files", []):
+                    if self.s.get(FileAck, sha) is None:
+                        self.s.add(FileAck(sha256=sha, report_seq=n))
+            else:
+                self.warn(f"市平台退回了本单位第 {n} 号报送包：{r.get('reason') or '未说明原因'}。"
+                          "下一次报送会重新包含其内容。")
+        self.s.flush()
+        self.count("acks")
+        return True
+
+    def _settings(self, r: dict[str, Any], seq: int, line: int) -> bool:
+        for name in ("yellow_after_days", "red_after_days", "due_soon_days", "volume_limit_mb"):
+            value = r.get(name)
+            if value is None:
+                continue
+            key = f"setting:{name}"
+            if not self.newer(key, seq, line):
+                continue
+            spec = settings_mod.SPECS[name]
+            if value < spec.minimum:
+                self.warn(f"第 {line} 行的参数 {name}={value} 小于允许的最小值 {spec.minimum}，未采用。")
+                continue
+            settings_mod.set_from_city(self.s, name, int(value), seq)
+            self.mark(key, seq, line)
+            self.count("settings")
+        return True
+
+    def _key(self, r: dict[str, Any], seq: int, line: int) -> bool:
+        key = f"key:{r['key_id']}"
+        if not self.newer(key, seq, line):
+            return True
+        self.warn(apply_city_rotation(self.s, r, self.signer) + "。")
+        self.mark(key, seq, line)
+        self.count("keys")
+        return True
+
+
+def _chunks(items: list[str], size: int = 500) -> list[list[str]]:
+    return [items[i:i + size] for i in range(0, len(items), size)]
+
+
+def _ref_of(record: dict[str, Any]) -> tuple[str, str]:
+    t = record["type"]
+    if t == "notice_closure":
+        return "notice", record["notice_id"]
+    if t == "appeal_result":
+        return "appeal", record["appeal_id"]
+    if t == "review":
+        return record["target"], record["target_id"]
+    return "task", str(record.get("task_ref") or record["id"])
