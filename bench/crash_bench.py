@@ -18,7 +18,7 @@ from pathlib import Path
 
 from _common import WORK, report, row
 
-from tools.reliability import run_cli, run_trials
+from tools.reliability import check_backup, check_packages, run_cli, run_trials
 
 CITY_KEY = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "keys"
 FEEDBACK = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "packages"
@@ -39,6 +39,14 @@ def prepare(base: Path) -> tuple[str, dict[str, str]]:
     if trust.returncode != 0:
         print("note: keys trust-city not available:", trust.stderr.strip()[:200])
     return r.stdout.strip(), env
+
+
+def _clear(path: Path) -> None:
+    if path.is_dir():
+        shutil.rmtree(path)
+        path.mkdir()
+    else:
+        path.unlink(missing_ok=True)
 
 
 def operations(task_id: str, scratch: Path) -> dict[str, list[str]]:
@@ -70,8 +78,15 @@ def main() -> int:
     rows, total, broken, skipped = [], 0, 0, []
     t0 = time.perf_counter()
     for name, argv in ops.items():
+        extra: dict = {}
+        if name == "export report":
+            extra = {"check_outputs": lambda: check_packages(scratch / "out"),
+                     "reset_outputs": lambda: _clear(scratch / "out")}
+        elif name == "backup":
+            extra = {"check_outputs": lambda: check_backup(WORK / "crash-work", scratch / "backup.zip"),
+                     "reset_outputs": lambda: _clear(scratch / "backup.zip"), "same_state": True}
         try:
-            trials = run_trials(base, WORK / "crash-work", argv, per_op, seed=11, env=env)
+            trials = run_trials(base, WORK / "crash-work", argv, per_op, seed=11, env=env, **extra)
         except RuntimeError as exc:
             skipped.append(f"{name}: {str(exc)[:160]}")
             continue

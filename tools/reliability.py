@@ -27,7 +27,7 @@ _TS = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?([+-]\d{2}:\d{2}|Z
 # Columns whose values are made fresh on every run (hash chain, clock) or bookkeeping only.
 _VOLATILE = {"audit_log": {"id", "at", "hash", "prev_hash", "row_hash", "summary"},
              "counters": set(), "package_log": {"logged", "created", "file_name", "package_id", "group_id",
-                                                "digest", "group_digest", "previous_digest"}}
+                                                "digest", "group_digest", "previous_digest", "size"}}
 _SKIP_TABLES = {"alembic_version", "sqlite_sequence"}
 
 
@@ -93,10 +93,16 @@ def open_and_settle(data: Path) -> None:
         raise RuntimeError(f"start after crash failed: {r.stderr}")
 
 
+OutputCheck = Callable[[], str | None]  # None when what the operation wrote outside the data folder is sound
+
+
 def kill_trial(base: Path, work: Path, argv: list[str], delay_s: float, before: dict, after: dict,
-               env: dict[str, str] | None = None) -> Trial:
+               env: dict[str, str] | None = None, check_outputs: OutputCheck | None = None,
+               reset_outputs: Callable[[], None] | None = None) -> Trial:
     shutil.rmtree(work, ignore_errors=True)
     shutil.copytree(base, work)
+    if reset_outputs:
+        reset_outputs()
     proc = subprocess.Popen([sys.executable, str(MAIN), "--data-dir", str(work), *argv], stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL, env=env, start_new_session=True)
     time.sleep(delay_s)
@@ -114,6 +120,10 @@ def kill_trial(base: Path, work: Path, argv: list[str], delay_s: float, before: 
         return Trial(delay_s, finished, f"BROKEN: {len(refs - stored)} evidence file(s) missing")
     if stored - refs:
         return Trial(delay_s, finished, f"BROKEN: {len(stored - refs)} orphaned evidence file(s) after start-up")
+    if check_outputs:
+        problem = check_outputs()
+        if problem:
+            return Trial(delay_s, finished, f"BROKEN: {problem}")
     state = logical_dump(db)
     if state == before:
         return Trial(delay_s, finished, "before")
@@ -123,10 +133,14 @@ def kill_trial(base: Path, work: Path, argv: list[str], delay_s: float, before: 
     return Trial(delay_s, finished, f"BROKEN: tables neither before nor after: {', '.join(diff)}")
 
 
-def measure(base: Path, work: Path, argv: list[str], env: dict[str, str] | None = None) -> tuple[dict, dict, float]:
+def measure(base: Path, work: Path, argv: list[str], env: dict[str, str] | None = None,
+            reset_outputs: Callable[[], None] | None = None,
+            same_state: bool = False) -> tuple[dict, dict, float]:
     """State before, state after a complete run, and how long the operation takes."""
     shutil.rmtree(work, ignore_errors=True)
     shutil.copytree(base, work)
+    if reset_outputs:
+        reset_outputs()
     open_and_settle(work)
     before = logical_dump(work / "rectidesk.sqlite3")
     t0 = time.perf_counter()
@@ -136,19 +150,45 @@ def measure(base: Path, work: Path, argv: list[str], env: dict[str, str] | None 
         raise RuntimeError(f"operation failed: {r.stderr}")
     open_and_settle(work)
     after = logical_dump(work / "rectidesk.sqlite3")
-    if before == after:
+    if before == after and not same_state:
         raise RuntimeError("the operation changed nothing: nothing to test")
     return before, after, took
 
 
 def run_trials(base: Path, work: Path, argv: list[str], trials: int, seed: int = 1,
-               env: dict[str, str] | None = None, prepare: Callable[[Path], None] | None = None) -> list[Trial]:
-    before, after, took = measure(base, work, argv, env)
+               env: dict[str, str] | None = None, check_outputs: OutputCheck | None = None,
+               reset_outputs: Callable[[], None] | None = None, same_state: bool = False) -> list[Trial]:
+    """`same_state`: the operation writes only outside the data folder (a backup), so before == after."""
+    before, after, took = measure(base, work, argv, env, reset_outputs, same_state)
+    if check_outputs and (problem := check_outputs()):
+        raise RuntimeError(f"a complete run left unsound output: {problem}")
     rng = random.Random(seed)
     out = []
     for _ in range(trials):
         # Python start-up is part of `took`; spread kills over the whole run and a little past it.
-        out.append(kill_trial(base, work, argv, rng.uniform(0.05, took * 1.1), before, after, env))
-        if prepare:
-            prepare(work)
+        out.append(kill_trial(base, work, argv, rng.uniform(0.05, took * 1.1), before, after, env,
+                              check_outputs, reset_outputs))
     return out
+
+
+def check_packages(out_dir: Path, unit_key: Path | None = None) -> str | None:
+    """Every .zgb left in `out_dir` must verify as the city would; a half-written one must not look valid."""
+    for f in sorted(out_dir.glob("*.zgb")):
+        key = unit_key or next(out_dir.glob("*.pub.json"), None)
+        if key is None:
+            return f"{f.name} was left without the unit key next to it"
+        r = subprocess.run([sys.executable, str(ROOT / "tools" / "city_desk.py"), "verify", str(f), "--unit-key",
+                            str(key)], capture_output=True, text=True, timeout=120)
+        if r.returncode != 0:
+            return f"{f.name} looks like a package but does not verify: {r.stderr.strip()[:200]}"
+    return None
+
+
+def check_backup(data: Path, backup: Path) -> str | None:
+    """A backup file left by a killed run is either absent or complete and sound."""
+    if not backup.exists():
+        return None
+    r = run_cli(data, ["backup", "--verify", str(backup)])
+    if r.returncode != 0:
+        return f"{backup.name} exists but does not verify: {r.stderr.strip()[:200]}"
+    return None

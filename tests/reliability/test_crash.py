@@ -1,49 +1,84 @@
-"""Crash consistency: SIGKILL at random moments leaves the data folder intact, before or after, no orphans."""
+"""Crash consistency: SIGKILL at random moments leaves the data folder intact, before or after, no orphans,
+and nothing half-written outside it that looks valid. (bench/crash_bench.py runs hundreds of trials.)"""
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 from pathlib import Path
 
 import pytest
 
-from tools.reliability import run_cli, run_trials
+from tests.conftest import FIXTURES
+from tools.reliability import check_backup, check_packages, run_cli, run_trials
+
+ENV = dict(os.environ, RECTIDESK_PASSPHRASE="crash-test-passphrase")
 
 
 @pytest.fixture(scope="module")
 def base(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     data = tmp_path_factory.mktemp("crash") / "base"
-    r = run_cli(data, ["init", "--unit-code", "442000-017", "--unit-name", "某镇", "--admin", "张三"])
+    r = run_cli(data, ["init", "--unit-code", "442000-017", "--unit-name", "某镇", "--admin", "张三"], env=ENV)
+    assert r.returncode == 0, r.stderr
+    r = run_cli(data, ["keys", "trust-city", str(FIXTURES / "keys" / "test-city.pub.json")], env=ENV)
     assert r.returncode == 0, r.stderr
     r = run_cli(data, ["task", "add", "--title", "消防通道被占用", "--source", "督查", "--category", "立行立改",
-                       "--owner", "李四", "--deadline", "2026-06-30", "--node", "清理@2026-05-31"])
+                       "--owner", "李四", "--deadline", "2026-06-30", "--node", "清理@2026-05-31"], env=ENV)
     assert r.returncode == 0, r.stderr
     return data, r.stdout.strip()
 
 
-def test_killed_evidence_attach_leaves_before_or_after(base: tuple[Path, str], tmp_path: Path) -> None:
-    data, task_id = base
-    big = tmp_path / "扫描件.pdf"
-    with open(big, "wb") as f:
-        f.write(os.urandom(12 * 1024 * 1024))
-    trials = run_trials(data, tmp_path / "work", ["evidence", "add", task_id, str(big)], trials=3, seed=3)
+def _no_broken(trials) -> None:  # noqa: ANN001
     assert [t.outcome for t in trials if t.outcome.startswith("BROKEN")] == []
     assert {t.outcome for t in trials} <= {"before", "after"}
 
 
-def test_killed_task_add_leaves_before_or_after(base: tuple[Path, str], tmp_path: Path) -> None:
+def test_killed_evidence_attach(base: tuple[Path, str], tmp_path: Path) -> None:
+    data, task_id = base
+    big = tmp_path / "扫描件.pdf"
+    big.write_bytes(os.urandom(12 * 1024 * 1024))
+    _no_broken(run_trials(data, tmp_path / "work", ["evidence", "add", task_id, str(big)], trials=2, seed=3, env=ENV))
+
+
+def test_killed_task_add(base: tuple[Path, str], tmp_path: Path) -> None:
     data, _ = base
     argv = ["task", "add", "--title", "公车登记不规范", "--source", "审计", "--category", "立行立改", "--owner", "王五",
             "--deadline", "2026-07-31", "--node", "整改@2026-07-31"]
-    trials = run_trials(data, tmp_path / "work", argv, trials=2, seed=5)
-    assert [t.outcome for t in trials if t.outcome.startswith("BROKEN")] == []
+    _no_broken(run_trials(data, tmp_path / "work", argv, trials=1, seed=5, env=ENV))
+
+
+def test_killed_feedback_import(base: tuple[Path, str], tmp_path: Path) -> None:
+    data, _ = base
+    argv = ["--today", "2026-04-15", "import", str(FIXTURES / "packages" / "442000-017_city-feedback_000001.zgb")]
+    _no_broken(run_trials(data, tmp_path / "work", argv, trials=2, seed=7, env=ENV))
+
+
+def test_killed_export_leaves_no_package_that_looks_valid(base: tuple[Path, str], tmp_path: Path) -> None:
+    data, _ = base
+    out = tmp_path / "U盘"
+    out.mkdir()
+
+    def reset() -> None:
+        shutil.rmtree(out)
+        out.mkdir()
+
+    trials = run_trials(data, tmp_path / "work", ["export", str(out)], trials=2, seed=9, env=ENV,
+                        check_outputs=lambda: check_packages(out), reset_outputs=reset)
+    _no_broken(trials)
+
+
+def test_killed_backup_leaves_no_backup_that_looks_valid(base: tuple[Path, str], tmp_path: Path) -> None:
+    data, _ = base
+    target = tmp_path / "backup.zip"
+    trials = run_trials(data, tmp_path / "work", ["backup", str(target)], trials=2, seed=13, env=ENV,
+                        check_outputs=lambda: check_backup(tmp_path / "work", target),
+                        reset_outputs=lambda: target.unlink(missing_ok=True), same_state=True)
+    _no_broken(trials)
 
 
 def test_interrupted_copy_leaves_no_orphan_after_start(base: tuple[Path, str], tmp_path: Path) -> None:
     """A file copied into the store whose row never committed is removed at the next start."""
-    import shutil
-
     data, _ = base
     work = tmp_path / "w"
     shutil.copytree(data, work)
