@@ -203,10 +203,21 @@ def cmd_import(ws: Workspace, args: argparse.Namespace) -> int:
             assert o.error is not None
             refused.append(o.path.name)
             sys.stderr.write(f"{o.path.name}：被拒收，没有做任何改动。原因：{o.error}\n")
+    say_clock_warning(ws)
     if refused:
         sys.stderr.write(f"共 {len(refused)} 个数据包被拒收：{'、'.join(refused)}\n")
         return 3
     return 0
+
+
+def say_clock_warning(ws: Workspace) -> None:
+    """An obviously wrong PC clock (earlier than the newest package) is pointed out where dates matter."""
+    from core.clock import clock_warning
+
+    with ws.read() as s:
+        warning = clock_warning(s, ws.today)
+    if warning:
+        say(f"注意：{warning}")
 
 
 def package_rows(ws: Workspace) -> list[dict[str, Any]]:

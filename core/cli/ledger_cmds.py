@@ -191,13 +191,15 @@ def cmd_ledger(ws: Workspace, args: argparse.Namespace) -> int:
 
 
 def cmd_dashboard(ws: Workspace, args: argparse.Namespace) -> int:
+    from core.clock import clock_warning
     from core.ledger.queries import LedgerQuery
 
     with ws.read() as s:
         unit = ws.require_unit(s)
         d = LedgerQuery(s, ws.today).dashboard()
+        warning = clock_warning(s, ws.today)
     if args.json:
-        print_json(d)
+        print_json({**d, "clock_warning": warning})
         return 0
     say(f"{unit.name} 工作台（{d['today']}）")
     say(f"整改任务 {d['total']} 条，已销号 {d['closed']} 条，整改完成率 {d['completion_rate'] * 100:.1f}%")
@@ -205,4 +207,6 @@ def cmd_dashboard(ws: Workspace, args: argparse.Namespace) -> int:
     say(f"红灯 {bl['red']}  黄灯 {bl['yellow']}  绿灯 {bl['green']}")
     say(f"逾期节点 {d['overdue_nodes']} 个，临期节点 {d['due_soon_nodes']} 个，"
         f"待反馈督办通知 {d['notices_awaiting_response']} 件")
+    if warning:
+        say(f"注意：{warning}")
     return 0

@@ -111,6 +111,8 @@ def cmd_import_excel(ws: Workspace, args: argparse.Namespace) -> int:
         say(f"“{path.name}”：表头在第 {preview.header_row} 行，共 {len(preview.rows)} 行问题。")
         for e in preview.errors:
             say(f"  第 {e.row} 行【{e.column}】{e.reason}")
+        for note in preview.notes:
+            say(f"  注意：{note}")
         dups = preview.duplicates
         for d in dups[:5]:
             say(f"  第 {d.row} 行：{d.reason}，跳过。")

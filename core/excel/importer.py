@@ -40,6 +40,15 @@ from core.ledger.tasks import NodeInput, TaskInput, create_task, refresh
 from db.models import AuditEntry, Node, Person, Section, Task
 
 HEADER_SCAN_ROWS = 30
+# A list ends where a long run of empty rows starts: a sheet "formatted" down to row 1,048,576 (a border or a
+# fill applied to whole columns, as WPS and Excel leave it) must not be read row by row for a minute.
+EMPTY_RUN_STOP = 1000
+# Sizes, read from the ZIP directory before openpyxl parses anything: openpyxl loads the shared string table
+# and the styles whole, so a few hundred KB that inflate to gigabytes ("spreadsheet bomb") are refused here.
+MAX_XLSX_ENTRIES = 10_000
+MAX_PART_BYTES = 32 * 2**20  # sharedStrings.xml, styles.xml, workbook.xml ... (a real list: a few MB)
+MAX_SHEET_BYTES = 512 * 2**20  # worksheets are streamed, but a bound on the work still applies
+MAX_TOTAL_BYTES = 1024 * 2**20
 _NODE_LINE = re.compile(
     r"^\s*(?:\d+\s*[.．、)]\s*)?(?P<title>.+?)\s*(?:@\s*(?P<d1>.+)|[（(]\s*(?:期限)?\s*(?P<d2>[^（()）]+)"
     r"\s*[)）])\s*$"
@@ -88,6 +97,7 @@ class Preview:
     header_row: int
     columns: dict[str, str]  # field -> header as written
     rows: list[ParsedRow]
+    notes: list[str] = field(default_factory=list)  # what the clerk should know about how the file was read
 
     @property
     def errors(self) -> list[RowError]:
@@ -116,6 +126,7 @@ class Preview:
             "bad_rows": [r.row for r in self.bad_rows],
             "errors": [e.as_json() for e in self.errors],
             "duplicates": [d.as_json() for d in self.duplicates],
+            "notes": list(self.notes),
         }
 
 
@@ -143,6 +154,8 @@ def _open_workbook(path: Path) -> Any:
             f"“{path.name}”不是 Excel 表格文件。",
             hint="请选择市里下发的问题清单（.xlsx）。如是 WPS 表格，请另存为 .xlsx。",
         )
+    _check_sizes(path)
+    _bound_openpyxl()
     try:
         return openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception:  # noqa: BLE001 - any parse failure of a foreign file is the user's file, not our bug
@@ -150,6 +163,60 @@ def _open_workbook(path: Path) -> Any:
             f"“{path.name}”无法作为 Excel 工作簿打开，文件可能已损坏。",
             hint="请在 Excel 中打开并另存为 .xlsx 后再导入。",
         ) from None
+
+
+def _dimensions_before_data(self: Any) -> None:
+    """openpyxl's read-only sheet looks for <dimension> with "end" events, so a sheet without one (WPS, some
+    city exports) is parsed whole at load, a million formatted rows included. <dimension> comes before
+    <sheetData> in every valid sheet: read "start" events and stop there. Same result, bounded work."""
+    from openpyxl.worksheet._reader import DATA_TAG, DIMENSION_TAG
+    from openpyxl.worksheet.dimensions import SheetDimension
+    from openpyxl.xml.functions import iterparse
+
+    src = self._get_source()
+    try:
+        for _event, element in iterparse(src, events=("start",)):
+            if element.tag == DIMENSION_TAG:
+                dims = SheetDimension.from_tree(element).boundaries
+                if dims is not None:
+                    self._min_column, self._min_row, self._max_column, self._max_row = dims
+                return
+            if element.tag == DATA_TAG:
+                return
+    finally:
+        src.close()
+
+
+def _bound_openpyxl() -> None:
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    if ReadOnlyWorksheet._get_size is not _dimensions_before_data:
+        ReadOnlyWorksheet._get_size = _dimensions_before_data
+
+
+def _check_sizes(path: Path) -> None:
+    """Refuse a workbook whose parts would inflate beyond what a problem list can need (declared sizes bound
+    what zipfile will inflate: it stops at the declared size and fails the CRC)."""
+    too_big = InputRefused(
+        f"“{path.name}”解压后异常庞大，疑似“表格炸弹”，为保护电脑没有打开。",
+        hint="请向发送方核实文件；如确是问题清单，请在 Excel 中删除多余的行和内容后另存为 .xlsx 再导入。",
+    )
+    try:
+        with zipfile.ZipFile(path) as z:
+            infos = z.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise InputRefused(
+            f"“{path.name}”无法作为 Excel 工作簿打开，文件可能已损坏。",
+            hint="请在 Excel 中打开并另存为 .xlsx 后再导入。",
+        ) from None
+    if len(infos) > MAX_XLSX_ENTRIES:
+        raise too_big
+    total = 0
+    for info in infos:
+        total += info.file_size
+        limit = MAX_SHEET_BYTES if info.filename.startswith("xl/worksheets/") else MAX_PART_BYTES
+        if info.file_size > limit or total > MAX_TOTAL_BYTES:
+            raise too_big
 
 
 def _find_header(rows: list[tuple[Any, ...]]) -> tuple[int, dict[int, str], dict[str, str]] | None:
@@ -193,13 +260,28 @@ def read_problem_list(path: Path, session: Session | None = None) -> Preview:
             parsed: list[ParsedRow] = []
             rest = (r for r in top[index + 1 :])
             row_no = index + 2
+            empty_run = 0
+            stopped = 0
             for source in (rest, it):
                 for values in source:
                     pr = _read_row(row_no, values, keys)
                     if pr is not None:
                         parsed.append(pr)
+                        empty_run = 0
+                    else:
+                        empty_run += 1
+                        if empty_run >= EMPTY_RUN_STOP:
+                            stopped = row_no - EMPTY_RUN_STOP + 1
+                            break
                     row_no += 1
+                if stopped:
+                    break
             preview = Preview(path, sheet.title, index + 1, names, parsed)
+            if stopped:
+                preview.notes.append(
+                    f"从第 {stopped} 行起连续 {EMPTY_RUN_STOP} 行都是空行，已停止读取其后的内容。"
+                    "如空行之后还有问题，请在表格中删除这些空行后重新导入。"
+                )
             _check_rows(preview, session)
             return preview
     finally:

@@ -197,7 +197,12 @@ class SafeZip:
             try:
                 name = raw_name.decode("utf-8")
             except UnicodeDecodeError:
-                raise _reject("unsafe_name", "数据包中有无法识别的文件名（不是 UTF-8 编码）。") from None
+                guess = raw_name.decode("gbk", errors="replace")
+                guess = guess if guess.isprintable() else repr(guess)
+                raise _reject("unsafe_name",
+                              f"数据包中有无法识别的文件名（不是 UTF-8 编码，按 GBK 读作“{guess}”）。",
+                              hint="数据包可能被其他压缩软件重新打包过，请勿使用，并向发送方索取原始的数据包。",
+                              ) from None
             check_name(name)
             self._check_attributes(name, made >> 8, ext_attr)
             fields = _parse_extra(extra)
