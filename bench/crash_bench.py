@@ -80,7 +80,7 @@ def main() -> int:
     for name, argv in ops.items():
         extra: dict = {}
         if name == "export report":
-            extra = {"check_outputs": lambda: check_packages(scratch / "out"),
+            extra = {"check_outputs": lambda: check_packages(scratch / "out", WORK / "crash-work"),
                      "reset_outputs": lambda: _clear(scratch / "out")}
         elif name == "backup":
             extra = {"check_outputs": lambda: check_backup(WORK / "crash-work", scratch / "backup.zip"),

@@ -171,16 +171,31 @@ def run_trials(base: Path, work: Path, argv: list[str], trials: int, seed: int =
     return out
 
 
-def check_packages(out_dir: Path, unit_key: Path | None = None) -> str | None:
-    """Every .zgb left in `out_dir` must verify as the city would; a half-written one must not look valid."""
-    for f in sorted(out_dir.glob("*.zgb")):
-        key = unit_key or next(out_dir.glob("*.pub.json"), None)
-        if key is None:
-            return f"{f.name} was left without the unit key next to it"
+def check_packages(out_dir: Path, data: Path) -> str | None:
+    """Every .zgb left in `out_dir` must verify as the city would; a half-written one must not look valid.
+
+    A package on the stick that the ledger does not know it sent is unsound too: the next export would
+    reuse its Sequence and the city would refuse that one as a replay.
+    """
+    found = sorted(out_dir.glob("*.zgb"))
+    if not found:
+        return None
+    key = out_dir.parent / f".{out_dir.name}-unit.pub.json"
+    r = run_cli(data, ["keys", "export-public", str(key)])
+    if r.returncode != 0:
+        return f"cannot read the unit key: {r.stderr.strip()[:200]}"
+    con = sqlite3.connect(data / "rectidesk.sqlite3")
+    try:
+        logged = {row[0] for row in con.execute("SELECT file_name FROM package_log WHERE direction = 'out'")}
+    finally:
+        con.close()
+    for f in found:
         r = subprocess.run([sys.executable, str(ROOT / "tools" / "city_desk.py"), "verify", str(f), "--unit-key",
                             str(key)], capture_output=True, text=True, timeout=120)
         if r.returncode != 0:
             return f"{f.name} looks like a package but does not verify: {r.stderr.strip()[:200]}"
+        if f.name not in logged:
+            return f"{f.name} is a valid package the ledger does not know it sent"
     return None
 
 

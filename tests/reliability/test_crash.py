@@ -64,7 +64,7 @@ def test_killed_export_leaves_no_package_that_looks_valid(base: tuple[Path, str]
         out.mkdir()
 
     trials = run_trials(data, tmp_path / "work", ["export", str(out)], trials=2, seed=9, env=ENV,
-                        check_outputs=lambda: check_packages(out), reset_outputs=reset)
+                        check_outputs=lambda: check_packages(out, tmp_path / "work"), reset_outputs=reset)
     _no_broken(trials)
 
 
