@@ -130,3 +130,44 @@ class _RowView:
     def __init__(self, fields: tuple[str, ...], row: Any) -> None:
         for name, value in zip(fields, row, strict=True):
             setattr(self, name, value)
+
+
+def pending_entry(user: str, action: str, entity_type: str, entity_id: str, *, obj: Any = None,
+                  before: dict[str, Any] | None = None, after: dict[str, Any] | None = None,
+                  task_id: str | None = None, at: str | None = None) -> dict[str, Any]:
+    """One entry as `record` would write it, with its row hash pinned now; `record_many` chains and inserts it.
+
+    `obj` may be any object holding the hashed fields (an ORM row or a plain row of a bulk import).
+    """
+    if obj is not None and after is None:
+        after = snapshot(entity_type, obj)
+    if before is not None and after is not None:
+        summary_obj: dict[str, Any] = {"changes": {k: [before.get(k), v] for k, v in after.items()
+                                                   if before.get(k) != v}}
+    else:
+        summary_obj = {"after": after} if after is not None else {}
+    return {"at": at or now_ts(), "user": user or "", "action": action, "entity_type": entity_type,
+            "entity_id": entity_id, "task_id": task_id, "row_hash": row_digest(entity_type, obj),
+            "summary": json.dumps(summary_obj, ensure_ascii=False, sort_keys=True, default=str)}
+
+
+def record_many(session: Session, entries: list[dict[str, Any]]) -> int:
+    """Append entries made by `pending_entry`, in order, in one set-based insert; the same chain as `record`.
+
+    Pending ORM entries are flushed first, so every entry `record` made earlier keeps a lower id.
+    """
+    if not entries:
+        return 0
+    session.flush()
+    prev = _last_hash(session)
+    for e in entries:  # completed in place: no second copy of a large batch
+        e["prev_hash"] = prev
+        e["hash"] = prev = _entry_hash(prev, e["at"], e["user"], e["action"], e["entity_type"], e["entity_id"],
+                                       e["summary"], e["row_hash"])
+    session.connection().exec_driver_sql(  # one executemany on the driver: no per-row statement work
+        'INSERT INTO audit_log (at, "user", action, entity_type, entity_id, task_id, summary, row_hash, prev_hash, '
+        "hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [(e["at"], e["user"], e["action"], e["entity_type"], e["entity_id"], e["task_id"], e["summary"],
+          e["row_hash"], e["prev_hash"], e["hash"]) for e in entries])
+    session.info["audit_last_hash"] = prev
+    return len(entries)

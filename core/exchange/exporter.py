@@ -216,6 +216,8 @@ class ReportExporter:
             wp = bag.write_package(target, info=info, records=[body if i == 1 else unit_line], files=part_files,
                                    signer=private, key_id=key_id, progress=tick, cancel=self.cancel)
             written.append(target)
+            if i == 1 and wp.size > limit:  # part 1 carries every record (§6): they cannot be split
+                warnings.append(f"报送记录较多，第 1 卷有 {wp.size / 1e6:.1f} MB，超过分卷大小 {limit / 1e6:.0f} MB。")
             self._verify_written(s, target, code)
             results.append(wp)
         group_digest = results[0].digest

@@ -8,19 +8,19 @@ applied when the object appears. Parts of a multi-part group wait in the data fo
 from __future__ import annotations
 
 import gc
+import json
 import logging
 import os
 import shutil
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, make_dataclass
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import insert, or_, select
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import JSON, Table, insert, or_, select
+from sqlalchemy.orm import Session
 
 from core import audit, counters
 from core import settings as settings_mod
@@ -29,8 +29,8 @@ from core.errors import PackageRejected, UserError
 from core.exchange import bag
 from core.exchange.keys import apply_city_rotation, city_key_for
 from core.exchange.records import RecordError
-from core.ledger.people import person_named
-from core.ledger.tasks import TaskInput, create_task, live_nodes, refresh, touch
+from core.ledger.tasks import NodeInput, TaskInput, live_nodes, refresh
+from core.ledger.tasks import _check as check_task_input
 from core.workspace import Workspace
 from db.models import (
     Appeal,
@@ -41,7 +41,9 @@ from db.models import (
     Notice,
     ObjectVersion,
     PackageLog,
+    Person,
     Review,
+    Section,
     Task,
 )
 
@@ -227,6 +229,10 @@ class FeedbackImporter:
             for sha in p.files:
                 files[sha] = p
         applier = _Applier(self.ws, s, head.key_id, files, result, created_files, dry_run)
+        for p in parts[1:]:  # §6: only part 1 carries records; never drop others without a word
+            if p.records or p.unknown:
+                result.warnings.append(f"第 {p.part_no} 卷带有 {len(p.records) + len(p.unknown)} 条记录，按交换格式只有"
+                                       "第 1 卷带记录，这些记录没有导入，请向市督查室核实。")
         for line, typ in head.unknown:
             result.warnings.append(f"第 {line} 行是本程序不认识的记录类型“{typ}”，已跳过。")
         with s.no_autoflush:
@@ -297,26 +303,39 @@ def _sequence_warnings(seq: int, previous: str, accepted: dict[int, str | None])
     return out
 
 
-def find_task(s: Session, ref: str) -> Task | None:
-    task = s.get(Task, ref)
-    if task is not None and task.deleted is None:
-        return task
-    return s.scalar(select(Task).where(Task.city_ref == ref, Task.deleted.is_(None)))
+TASK_COLS = tuple(c.name for c in Task.__table__.columns)
+NODE_COLS = tuple(c.name for c in Node.__table__.columns)
 
 
-def find_node(s: Session, ref: str) -> Node | None:
-    if "#" in ref:
-        task_ref, _, seq = ref.rpartition("#")
-        task = find_task(s, task_ref)
-        if task is None or not seq.isdigit():
-            return None
-        return next((n for n in live_nodes(task) if n.seq == int(seq)), None)
-    node = s.get(Node, ref)
-    return node if node is not None and node.deleted is None else None
+def _row_class(name: str, cols: tuple[str, ...], extra: list[tuple[str, Any, Any]]) -> type:
+    """A slotted plain-row class with every column of a table, in table order (`Cls(*db_row)` builds one)."""
+    fields: list[Any] = [(c, Any) for c in cols] + extra + [("new", bool, False), ("orig", Any, None)]
+    return make_dataclass(name, fields, slots=True, eq=False, repr=False,
+                          namespace={"COLS": cols})
+
+
+# A task or node held as plain values during an import (no ORM bookkeeping), written back set-based. It has
+# every column of its table, so `refresh`, `live_nodes` and the audit digests work on it unchanged; a task
+# row also has `nodes`, `owner` and `section` (with `id` and `name`). `new`: not inserted yet; `orig`: the
+# values as read, so that an update sets only the columns that changed (fewer indexes to maintain).
+_TaskRow: Any = _row_class("_TaskRow", TASK_COLS, [("nodes", list, field(default_factory=list)),
+                                                   ("owner", Any, None), ("section", Any, None)])
+_NodeRow: Any = _row_class("_NodeRow", NODE_COLS, [])
+
+
+class _Named:
+    __slots__ = ("id", "name")
+
+    def __init__(self, id: int, name: str) -> None:  # noqa: A002
+        self.id, self.name = id, name
 
 
 class _Applier:
-    """Applies records newer-wins; each handler returns False when its target is unknown (then kept)."""
+    """Applies records newer-wins; each handler returns False when its target is unknown (then kept).
+
+    Tasks and nodes are read once into plain rows, changed in Python, and written back with a few set-based
+    statements (`sync`); audit entries are pinned when the change happens and appended in bulk at the end.
+    """
 
     def __init__(self, ws: Workspace, s: Session, signer_key_id: str, files: dict[str, bag.Package],
                  result: ImportResult, created_files: list[Path], dry_run: bool) -> None:
@@ -329,23 +348,39 @@ class _Applier:
         self.dry_run = dry_run
         self.created: list[str] = []
         self.changed: list[str] = []
-        # Caches filled in bulk by prepare(): one query per kind instead of one per record.
+        self.now = now_ts()
+        self.entries: list[dict[str, Any]] = []  # audit entries, appended in bulk by finish()
+        self._change = 0  # the global change counter, advanced here and written back by finish()
         self._versions: dict[str, tuple[int, int]] = {}
         self._dirty_versions: set[str] = set()
         self.new_notices: dict[str, Any] = {}
         self.new_reviews: dict[str, Any] = {}
-        self.tasks: dict[str, Task] = {}
+        self.new_deductions: dict[str, Any] = {}
+        self.by_id: dict[str, _TaskRow] = {}  # every task row read or made, live or deleted
+        self.tasks: dict[str, _TaskRow] = {}  # live tasks by id and by city_ref
+        self.nodes_by_id: dict[str, _NodeRow] = {}
+        self.dirty_tasks: dict[str, _TaskRow] = {}
+        self.dirty_nodes: dict[str, _NodeRow] = {}
         self.known_refs: set[str] = set()
         self.notices: dict[str, Notice] = {}
         self.reviews: dict[str, Review] = {}
-        self.deductions: dict[str, Deduction] = {}
+        self.deductions: dict[str, Any] = {}
+        self.appeals: dict[str, Appeal] = {}
         self.reversals: dict[str, str] = {}  # deduction id -> id of the deduction that reverses it
         self.by_ref: dict[str, list[Any]] = {}  # task ref -> notices and deductions naming it
-        self.deleted_by_ref: dict[str, Task] = {}
+        self.deleted_by_ref: dict[str, _TaskRow] = {}
+        self.people: dict[str, _Named] = {}
+        self.sections: dict[int, _Named] = {}
+        self._file_acks: set[str] | None = None
 
+    # -- reading, in bulk -------------------------------------------------------------------------
     def prepare(self, records: list[tuple[int, dict[str, Any]]]) -> None:
+        self._change = counters.peek(self.s, "change")
+        self.people = {name: _Named(pid, name) for pid, name in self.s.execute(select(Person.id, Person.name))}
+        self.sections = {sid: _Named(sid, name) for sid, name in self.s.execute(select(Section.id, Section.name))}
         refs: set[str] = set()
-        ids: dict[str, set[str]] = {"notice": set(), "review": set(), "deduction": set()}
+        node_ids: set[str] = set()
+        ids: dict[str, set[str]] = {"notice": set(), "review": set(), "deduction": set(), "appeal": set()}
         kept = [(k.line, k.record) for k in self.s.scalars(select(KeptRecord))]
         for _line, r in list(records) + kept:
             t = r["type"]
@@ -354,64 +389,147 @@ class _Applier:
             elif t == "notice":
                 refs.add(r["task_ref"])
                 ids["notice"].add(r["id"])
+                _node_ref(r.get("node_ref"), refs, node_ids)
             elif t == "notice_closure":
                 ids["notice"].add(r["notice_id"])
             elif t == "review":
                 ids["review"].add(r["id"])
-                tid = r["target_id"]
-                refs.add(tid.rpartition("#")[0] if r["target"] == "node" and "#" in tid else tid)
+                if r["target"] == "node":
+                    _node_ref(r["target_id"], refs, node_ids)
+                else:
+                    refs.add(r["target_id"])
             elif t == "deduction":
                 refs.add(r["task_ref"])
                 ids["deduction"].update(x for x in (r["id"], r.get("reverses")) if x)
+            elif t == "appeal_result":
+                ids["appeal"].add(r["appeal_id"])
         for chunk in _chunks(sorted(refs)):
-            q = select(Task).options(selectinload(Task.nodes)).where(or_(Task.id.in_(chunk), Task.city_ref.in_(chunk)))
-            for t in self.s.scalars(q):
-                self._cache_task(t)
+            self._load(or_(Task.id.in_(chunk), Task.city_ref.in_(chunk)))
+        for chunk in _chunks(sorted(node_ids)):
+            self._load(Task.id.in_(select(Node.task_id).where(Node.id.in_(chunk))))
         self.known_refs = refs
         for chunk in _chunks(sorted(refs)):
             for model in (Notice, Deduction):
                 for row in self.s.scalars(select(model).where(model.task_ref.in_(chunk))):
                     self.by_ref.setdefault(row.task_ref, []).append(row)
-            for t in self.s.scalars(select(Task).where(Task.city_ref.in_(chunk), Task.deleted.is_not(None))):
-                self.deleted_by_ref[str(t.city_ref)] = t
-        for model, store in ((Notice, self.notices), (Review, self.reviews), (Deduction, self.deductions)):
+        for model, store in ((Notice, self.notices), (Review, self.reviews), (Deduction, self.deductions),
+                             (Appeal, self.appeals)):
             wanted = ids[model.__tablename__[:-1]]
             for chunk in _chunks(sorted(wanted)):
                 for row in self.s.scalars(select(model).where(model.id.in_(chunk))):
                     store[row.id] = row
+        for chunk in _chunks(sorted(ids["deduction"])):
+            for target, rid in self.s.execute(select(Deduction.reverses, Deduction.id).where(
+                    Deduction.reverses.in_(chunk), Deduction.kind == "reversed")):
+                self.reversals[target] = rid
         self._versions = {k: (q, ln) for k, q, ln in self.s.execute(
             select(ObjectVersion.object_key, ObjectVersion.sequence, ObjectVersion.line))}
 
-    def _cache_task(self, t: Task) -> None:
+    def _load(self, where: Any) -> None:
+        """Read the tasks matching `where` (live or deleted) with all their nodes into plain rows."""
+        fresh = []
+        for m in self.s.execute(select(*Task.__table__.columns).where(where)):
+            if m.id in self.by_id:
+                continue
+            t = _TaskRow(*m)
+            t.orig = tuple(m)
+            t.section = self.sections.get(t.section_id)
+            fresh.append(t)
+            self.by_id[t.id] = t
+            self._cache_task(t)
+        owners = {t.owner_id for t in fresh if t.owner_id is not None}
+        if owners:
+            by_pid = {p.id: p for p in self.people.values()}
+            for t in fresh:
+                t.owner = by_pid.get(t.owner_id)
+        for chunk in _chunks([t.id for t in fresh]):
+            q = select(*Node.__table__.columns).where(Node.task_id.in_(chunk)).order_by(Node.seq)
+            for m in self.s.execute(q):
+                node = _NodeRow(*m)
+                node.orig = tuple(m)
+                self.by_id[node.task_id].nodes.append(node)
+                self.nodes_by_id[node.id] = node
+
+    def _cache_task(self, t: _TaskRow) -> None:
         if t.deleted is None:
             self.tasks[t.id] = t
             if t.city_ref:
                 self.tasks[t.city_ref] = t
+                self.deleted_by_ref.pop(t.city_ref, None)
+        elif t.city_ref:
+            self.deleted_by_ref[t.city_ref] = t
 
-    def find_task(self, ref: str) -> Task | None:
+    def find_task(self, ref: str) -> _TaskRow | None:
         if ref in self.tasks:
             return self.tasks[ref]
         if ref in self.known_refs:
             return None
-        task = find_task(self.s, ref)
-        if task is not None:
-            self._cache_task(task)
-        return task
+        self._load(or_(Task.id == ref, Task.city_ref == ref))
+        self.known_refs.add(ref)
+        return self.tasks.get(ref)
 
-    def find_node(self, ref: str) -> Node | None:
+    def find_node(self, ref: str) -> _NodeRow | None:
         if "#" in ref:
             task_ref, _, seq = ref.rpartition("#")
             task = self.find_task(task_ref)
             if task is None or not seq.isdigit():
                 return None
-            return next((n for n in live_nodes(task) if n.seq == int(seq)), None)
-        return find_node(self.s, ref)
+            return next((n for n in live_nodes(task) if n.seq == int(seq)), None)  # type: ignore[arg-type]
+        if ref not in self.nodes_by_id:
+            self._load(Task.id.in_(select(Node.task_id).where(Node.id == ref)))
+        node = self.nodes_by_id.get(ref)
+        return node if node is not None and node.deleted is None else None
 
+    def _person(self, name: str) -> _Named | None:
+        """The person with that name, added when new (as `person_named` does, without an ORM flush)."""
+        name = (name or "").strip()
+        if not name:
+            return None
+        if name not in self.people:
+            res = self.s.connection().execute(insert(Person.__table__).values(name=name, active=True))
+            self.people[name] = _Named(res.inserted_primary_key[0], name)
+        return self.people[name]
+
+    # -- changing, in Python ----------------------------------------------------------------------
     def count(self, what: str, n: int = 1) -> None:
         self.result.summary[what] = self.result.summary.get(what, 0) + n
 
     def warn(self, text: str) -> None:
         self.result.warnings.append(text)
+
+    def audit(self, action: str, etype: str, eid: str, *, obj: Any = None, before: dict[str, Any] | None = None,
+              after: dict[str, Any] | None = None, task_id: str | None = None) -> None:
+        self.entries.append(audit.pending_entry(CITY, action, etype, eid, obj=obj, before=before, after=after,
+                                                task_id=task_id, at=self.now))
+
+    def touch(self, row: Any) -> None:
+        """What `core.ledger.tasks.touch` does, on a plain row."""
+        self._change += 1
+        row.change_no, row.updated, row.rev = self._change, self.now, (row.rev or 0) + 1
+        (self.dirty_tasks if isinstance(row, _TaskRow) else self.dirty_nodes)[row.id] = row
+
+    def refresh(self, task: _TaskRow) -> None:
+        refresh(task)  # type: ignore[arg-type]  # the same rules as for an ORM task
+        self.dirty_tasks[task.id] = task
+
+    def sync(self) -> None:
+        """Write the changed task rows, then the node rows (new ones inserted, the others updated by id)."""
+        for model, dirty in ((Task, self.dirty_tasks), (Node, self.dirty_nodes)):
+            new: list[dict[str, Any]] = []
+            changed: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+            for r in dirty.values():
+                now = tuple(getattr(r, c) for c in r.COLS)
+                if r.new:
+                    new.append(dict(zip(r.COLS, now, strict=True)))
+                else:
+                    cols = tuple(c for c, a, b in zip(r.COLS, now, r.orig, strict=True) if a != b)
+                    if cols:
+                        changed.setdefault(cols, []).append({"id": r.id, **{c: getattr(r, c) for c in cols}})
+                r.new, r.orig = False, now
+            bulk_write(self.s, model.__table__, new)
+            for rows in changed.values():
+                bulk_write(self.s, model.__table__, rows, update_by="id")
+            dirty.clear()
 
     # -- newer wins ---------------------------------------------------------------------------
     def newer(self, key: str, seq: int, line: int) -> bool:
@@ -423,18 +541,20 @@ class _Applier:
         self._dirty_versions.add(key)
 
     def finish(self) -> None:
-        """Write the rows kept as plain values (new notices, reviews, versions) in a few bulk statements."""
+        """Write everything kept as plain values in a few set-based statements, then the audit entries."""
+        self.sync()
         self.s.flush()
-        for model, rows in ((Notice, self.new_notices), (Review, self.new_reviews)):
-            if rows:
-                self.s.execute(insert(model), [vars(r) for r in rows.values()])
+        for model, rows in ((Notice, self.new_notices), (Review, self.new_reviews), (Deduction, self.new_deductions)):
+            bulk_write(self.s, model.__table__, [vars(r) for r in rows.values()])
         if self._dirty_versions:
-            stmt = sqlite_insert(ObjectVersion)
-            stmt = stmt.on_conflict_do_update(index_elements=["object_key"],
-                                              set_={"sequence": stmt.excluded.sequence, "line": stmt.excluded.line})
-            self.s.execute(stmt, [{"object_key": k, "sequence": self._versions[k][0], "line": self._versions[k][1]}
-                                  for k in sorted(self._dirty_versions)])
-        self.new_notices, self.new_reviews, self._dirty_versions = {}, {}, set()
+            self.s.connection().exec_driver_sql(
+                "INSERT INTO object_versions (object_key, sequence, line) VALUES (?, ?, ?) ON CONFLICT (object_key) "
+                "DO UPDATE SET sequence = excluded.sequence, line = excluded.line",
+                [(k, *self._versions[k]) for k in sorted(self._dirty_versions)])
+        counters.raise_to(self.s, "change", self._change)
+        audit.record_many(self.s, self.entries)
+        self.new_notices, self.new_reviews, self.new_deductions, self._dirty_versions = {}, {}, {}, set()
+        self.entries = []
 
     # -- dispatch -------------------------------------------------------------------------------
     def apply(self, record: dict[str, Any], seq: int, line: int) -> None:
@@ -460,6 +580,7 @@ class _Applier:
         """Apply kept records whose object now exists (in their own Sequence/line order)."""
         if self.s.scalar(select(KeptRecord.id).limit(1)) is None and not self.result.summary.get("kept"):
             return
+        self.sync()
         self.s.flush()
         kept = list(self.s.scalars(select(KeptRecord).order_by(KeptRecord.package_seq, KeptRecord.line)))
         for k in kept:
@@ -470,7 +591,6 @@ class _Applier:
                 found = False
             if found is not False:
                 self.s.delete(k)
-        self.s.flush()
 
     # -- handlers -------------------------------------------------------------------------------
     def _assignment(self, r: dict[str, Any], seq: int, line: int) -> bool:
@@ -480,84 +600,108 @@ class _Applier:
             task = None  # the id names a unit task, not the city's reference
         if task is None:
             task = self.deleted_by_ref.get(r["id"])
-        if task is None and r["id"] not in self.known_refs:
-            self.s.flush()
-            task = self.s.scalar(select(Task).where(Task.city_ref == r["id"]))
         if not self.newer(key, seq, line):
             self.count("older_skipped")
             return True
         nodes = sorted(r.get("nodes") or [], key=lambda n: n["seq"])
         if task is None:
-            data = TaskInput(title=r["title"], source=r["source"], category=r["category"], deadline=r["deadline"],
-                             owner=r.get("owner") or "", batch=r.get("batch") or "",
-                             description=r.get("description") or "")
-            task = create_task(self.s, CITY, data, city_ref=r["id"], from_city=True)
-            self._cache_task(task)
-            self.count("tasks_created")
-            self.created.append(r["id"])
+            task = self._create(r, nodes)
         else:
-            before = audit.snapshot("task", task)
-            task.title, task.source, task.category, task.deadline = (r["title"], r["source"], r["category"],
-                                                                     r["deadline"])
-            for name in ("description", "batch"):
-                if r.get(name) is not None:
-                    setattr(task, name, r[name])
-            if r.get("owner") and task.owner is None:
-                task.owner = person_named(self.s, r["owner"])
-            task.from_city = True
-            if task.deleted:
-                task.deleted = None
-                self._cache_task(task)
-            touch(self.s, task)
-            audit.record(self.s, CITY, "task.assign", "task", task.id, obj=task, before=before, task_id=task.id,
-                         flush=False)
-            self.count("tasks_updated")
-            self.changed.append(r["id"])
-        if r.get("nodes") is not None:
-            self._assign_nodes(task, nodes, r["id"])
-        touch(self.s, task)
-        refresh(task)
+            self._update(r, task, nodes)
         self.mark(key, seq, line)
         self._resolve_refs(task)
         return True
 
-    def _assign_nodes(self, task: Task, nodes: list[dict[str, Any]], ref: str) -> None:
+    def _create(self, r: dict[str, Any], nodes: list[dict[str, Any]]) -> _TaskRow:
+        """The rows `create_task` would make (same checks, status, next_due, search_text, change_no, audit),
+        keeping the city's node numbers."""
+        data = TaskInput(title=r["title"], source=r["source"], category=r["category"], deadline=r["deadline"],
+                         owner=r.get("owner") or "", batch=r.get("batch") or "",
+                         description=r.get("description") or "",
+                         nodes=[NodeInput(n["title"], n["due"]) for n in nodes])
+        fields = check_task_input(data)
+        owner = self._person(data.owner)
+        self._change += 1
+        task = _TaskRow(id=str(uuid.uuid4()), city_ref=r["id"], section_id=None, owner_id=owner.id if owner else None,
+                    status="open", review_state=None, review_comment="", submitted_at=None, closed_on=None,
+                    next_due=None, search_text="", from_city=True, rev=1, created=self.now, updated=self.now,
+                    change_no=self._change, deleted=None, nodes=[], owner=owner, section=None, new=True, **fields)
+        for n in nodes:
+            node = _NodeRow(id=str(uuid.uuid4()), task_id=task.id, seq=n["seq"], title=n["title"].strip(), due=n["due"],
+                        done=None, status="pending", note="", done_by=None, confirmed_by=None, confirmed_at=None,
+                        city_result=None, city_comment="", from_city=True, rev=1, updated=self.now,
+                        change_no=task.change_no, deleted=None, new=True)
+            task.nodes.append(node)
+            self.nodes_by_id[node.id] = node
+            self.dirty_nodes[node.id] = node
+        self.by_id[task.id] = task
+        self._cache_task(task)
+        self.refresh(task)
+        self.audit("task.create", "task", task.id, obj=task, task_id=task.id)
+        for node in task.nodes:
+            self.audit("node.create", "node", node.id, obj=node, task_id=task.id)
+        self.count("tasks_created")
+        self.created.append(r["id"])
+        return task
+
+    def _update(self, r: dict[str, Any], task: _TaskRow, nodes: list[dict[str, Any]]) -> None:
+        before = audit.snapshot("task", task)
+        task.title, task.source, task.category, task.deadline = r["title"], r["source"], r["category"], r["deadline"]
+        for name in ("description", "batch"):
+            if r.get(name) is not None:
+                setattr(task, name, r[name])
+        if r.get("owner") and task.owner is None:
+            task.owner = self._person(r["owner"])
+            task.owner_id = task.owner.id if task.owner else None
+        task.from_city = True
+        if task.deleted:
+            task.deleted = None
+            self._cache_task(task)
+        self.audit("task.assign", "task", task.id, obj=task, before=before, task_id=task.id)
+        self.count("tasks_updated")
+        self.changed.append(r["id"])
+        if r.get("nodes") is not None:
+            self._assign_nodes(task, nodes, r["id"])
+        self.touch(task)
+        self.refresh(task)
+
+    def _assign_nodes(self, task: _TaskRow, nodes: list[dict[str, Any]], ref: str) -> None:
         wanted = {n["seq"]: n for n in nodes}
-        live = live_nodes(task)
+        live = live_nodes(task)  # type: ignore[arg-type]
         for n in live:
             if not n.from_city and n.seq in wanted:  # a local node sits where the city puts its own: move it
                 before = audit.snapshot("node", n)
                 n.seq = max([x.seq for x in live] + list(wanted)) + 1
-                touch(self.s, n)
-                audit.record(self.s, CITY, "node.renumber", "node", n.id, obj=n, before=before, task_id=task.id,
-                             flush=False)
-        by_seq = {n.seq: n for n in live_nodes(task) if n.from_city}
-        now = now_ts()
+                self.touch(n)
+                self.audit("node.renumber", "node", n.id, obj=n, before=before, task_id=task.id)
+        by_seq = {n.seq: n for n in live_nodes(task) if n.from_city}  # type: ignore[arg-type]
         for sq, spec in wanted.items():
             node = by_seq.get(sq)
             if node is None:
-                node = Node(id=str(uuid.uuid4()), seq=sq, title=spec["title"], due=spec["due"], status="pending",
-                            updated=now, rev=1, from_city=True)
+                node = _NodeRow(id=str(uuid.uuid4()), task_id=task.id, seq=sq, title=spec["title"], due=spec["due"],
+                            done=None, status="pending", note="", done_by=None, confirmed_by=None, confirmed_at=None,
+                            city_result=None, city_comment="", from_city=True, rev=1, updated=self.now, change_no=0,
+                            deleted=None, new=True)
                 task.nodes.append(node)
-                touch(self.s, node)
-                audit.record(self.s, CITY, "node.create", "node", node.id, obj=node, task_id=task.id)
+                self.nodes_by_id[node.id] = node
+                self.touch(node)
+                self.audit("node.create", "node", node.id, obj=node, task_id=task.id)
             elif (node.title, node.due) != (spec["title"], spec["due"]):
                 before = audit.snapshot("node", node)
                 node.title, node.due = spec["title"], spec["due"]
-                touch(self.s, node)
-                audit.record(self.s, CITY, "node.assign", "node", node.id, obj=node, before=before, task_id=task.id,
-                             flush=False)
+                self.touch(node)
+                self.audit("node.assign", "node", node.id, obj=node, before=before, task_id=task.id)
         for sq, node in by_seq.items():
             if sq in wanted:
                 continue
             if node.status != "pending":
                 self.warn(f"市平台交办的任务“{ref}”取消了第 {sq} 个节点，但本单位已填报完成，予以保留。")
                 continue
-            node.deleted = now
-            touch(self.s, node)
-            audit.record(self.s, CITY, "node.delete", "node", node.id, obj=node, task_id=task.id, flush=False)
+            node.deleted = self.now
+            self.touch(node)
+            self.audit("node.delete", "node", node.id, obj=node, task_id=task.id)
 
-    def _resolve_refs(self, task: Task) -> None:
+    def _resolve_refs(self, task: _TaskRow) -> None:
         """Notices and deductions that name this task (by id or city_ref) point at it from now on."""
         for ref in {task.id, task.city_ref or task.id}:
             for n in self.by_ref.pop(ref, []):
@@ -646,7 +790,7 @@ class _Applier:
             node = self.find_node(r["target_id"])
             if node is None:
                 return False
-            task = node.task
+            task = self.by_id[node.task_id]
             key = f"review:node:{node.id}"
         row = self.reviews.get(r["id"])
         if row is None:
@@ -669,10 +813,9 @@ class _Applier:
             else:
                 task.closed_on = None
                 task.submitted_at = None
-            touch(self.s, task)
-            refresh(task)
-            audit.record(self.s, CITY, f"task.review.{r['result']}", "task", task.id, obj=task, before=before,
-                         task_id=task.id, flush=False)
+            self.touch(task)
+            self.refresh(task)
+            self.audit(f"task.review.{r['result']}", "task", task.id, obj=task, before=before, task_id=task.id)
         else:
             before = audit.snapshot("node", node)
             node.city_result, node.city_comment = r["result"], comment
@@ -680,48 +823,45 @@ class _Applier:
                 node.status, node.done, node.done_by = "pending", None, None
                 node.confirmed_by, node.confirmed_at = None, None
                 task.submitted_at = None
-                touch(self.s, task)
-            touch(self.s, node)
-            refresh(task)
-            audit.record(self.s, CITY, f"node.review.{r['result']}", "node", node.id, obj=node, before=before,
-                         task_id=task.id, flush=False)
+                self.touch(task)
+            self.touch(node)
+            self.refresh(task)
+            self.audit(f"node.review.{r['result']}", "node", node.id, obj=node, before=before, task_id=task.id)
         self.mark(key, seq, line)
         self.changed.append(task.city_ref or task.id)
         self.count("reviews")
         return True
 
     def _deduction(self, r: dict[str, Any], seq: int, line: int) -> bool:
-        if r["id"] in self.deductions or self.s.get(Deduction, r["id"]) is not None:
-            return True
+        if r["id"] in self.deductions:
+            return True  # deductions are events: applied once by id
         task = self.find_task(r["task_ref"])
-        d = Deduction(id=r["id"], task_ref=r["task_ref"], task_id=task.id if task else None, points=float(r["points"]),
-                      kind=r["kind"], reason=r["reason"], issued=r["issued"], reverses=r.get("reverses"),
-                      package_seq=seq)
-        self.s.add(d)
+        d = SimpleNamespace(id=r["id"], task_ref=r["task_ref"], task_id=task.id if task else None,
+                            points=float(r["points"]), kind=r["kind"], reason=r["reason"], issued=r["issued"],
+                            reverses=r.get("reverses"), reversed_by=None, package_seq=seq)
+        self.new_deductions[d.id] = d
         self.deductions[d.id] = d
         self.by_ref.setdefault(d.task_ref, []).append(d)
-        if d.reverses:
-            self.reversals[d.reverses] = d.id
         if task is None:
             self.warn(f"第 {line} 行的扣分 {r['id']} 针对的任务“{r['task_ref']}”本单位还没有，"
                       "已记下，等任务到达后自动关联。")
         if r["kind"] == "reversed":
-            target = self.deductions.get(r["reverses"]) or self.s.get(Deduction, r["reverses"])
+            self.reversals[r["reverses"]] = d.id
+            target = self.deductions.get(r["reverses"])
             if target is not None:
                 target.reversed_by = r["id"]
             else:
                 self.warn(f"第 {line} 行撤销的扣分 {r['reverses']} 本单位还没有收到，收到后自动撤销。")
-        later = self.reversals.get(r["id"]) or self.s.scalar(
-            select(Deduction.id).where(Deduction.reverses == r["id"], Deduction.kind == "reversed"))
+        later = self.reversals.get(r["id"])
         if later is not None:
             d.reversed_by = later
-        audit.record(self.s, CITY, "deduction.receive", "deduction", d.id,
-                     after={"points": d.points, "kind": d.kind}, task_id=d.task_id, flush=False)
+        self.audit("deduction.receive", "deduction", d.id, after={"points": d.points, "kind": d.kind},
+                   task_id=d.task_id)
         self.count("deductions")
         return True
 
     def _appeal_result(self, r: dict[str, Any], seq: int, line: int) -> bool:
-        appeal = self.s.get(Appeal, r["appeal_id"])
+        appeal = self.appeals.get(r["appeal_id"]) or self.s.get(Appeal, r["appeal_id"])
         if appeal is None:
             return False
         key = f"appeal:{appeal.id}"
@@ -731,8 +871,7 @@ class _Applier:
         appeal.result, appeal.decided, appeal.comment = r["result"], r["decided"], r.get("comment") or ""
         appeal.result_seq = seq
         self.mark(key, seq, line)
-        audit.record(self.s, CITY, "appeal.result", "appeal", appeal.id, after={"result": appeal.result},
-                     task_id=appeal.task_id, flush=False)
+        self.audit("appeal.result", "appeal", appeal.id, after={"result": appeal.result}, task_id=appeal.task_id)
         self.count("appeal_results")
         return True
 
@@ -742,7 +881,6 @@ class _Applier:
         if not self.newer(key, seq, line):
             self.count("older_skipped")
             return True
-        self.s.flush()
         rows = list(self.s.scalars(select(PackageLog).where(PackageLog.direction == "out",
                                                              PackageLog.sequence == n)))
         self.mark(key, seq, line)
@@ -751,17 +889,19 @@ class _Applier:
                       f"下一次报送将从第 {n + 1} 号起编号。")
             counters.raise_to(self.s, REPORT_SEQ, n)
             return True
+        if self._file_acks is None:
+            self._file_acks = set(self.s.scalars(select(FileAck.sha256)))
         for row in rows:
             row.status = "acknowledged" if r["status"] == "accepted" else "rejected"
             row.ack_reason = r.get("reason") or ""
             if r["status"] == "accepted":
                 for sha in (row.summary or {}).get("files", []):
-                    if self.s.get(FileAck, sha) is None:
+                    if sha not in self._file_acks:
+                        self._file_acks.add(sha)
                         self.s.add(FileAck(sha256=sha, report_seq=n))
             else:
                 self.warn(f"市平台退回了本单位第 {n} 号报送包：{r.get('reason') or '未说明原因'}。"
                           "下一次报送会重新包含其内容。")
-        self.s.flush()
         self.count("acks")
         return True
 
@@ -786,10 +926,40 @@ class _Applier:
         key = f"key:{r['key_id']}"
         if not self.newer(key, seq, line):
             return True
+        self.sync()  # the rotation flushes the session: task rows first
         self.warn(apply_city_rotation(self.s, r, self.signer) + "。")
         self.mark(key, seq, line)
         self.count("keys")
         return True
+
+
+def bulk_write(s: Session, table: Table, rows: list[dict[str, Any]], update_by: str | None = None) -> None:
+    """Insert (or update by `update_by`) plain rows with one executemany on the driver, in the session's
+    transaction: no per-row statement compilation. JSON columns are serialised as SQLAlchemy would."""
+    if not rows:
+        return
+    names = [n for n in rows[0] if n != update_by] + ([update_by] if update_by else [])
+    json_cols = {c.name for c in table.columns if isinstance(c.type, JSON)}
+    if update_by:
+        sets = ", ".join(f'"{n}" = ?' for n in names[:-1])
+        sql = f'UPDATE "{table.name}" SET {sets} WHERE "{update_by}" = ?'
+    else:
+        cols = ", ".join(f'"{n}"' for n in names)
+        sql = f'INSERT INTO "{table.name}" ({cols}) VALUES ({", ".join("?" * len(names))})'
+    if json_cols:
+        params = [tuple(json.dumps(r[n]) if n in json_cols else r[n] for n in names) for r in rows]
+    else:
+        params = [tuple(r[n] for n in names) for r in rows]
+    s.connection().exec_driver_sql(sql, params)
+
+
+def _node_ref(ref: str | None, refs: set[str], node_ids: set[str]) -> None:
+    if not ref:
+        return
+    if "#" in ref:
+        refs.add(ref.rpartition("#")[0])
+    else:
+        node_ids.add(ref)
 
 
 def _chunks(items: list[str], size: int = 500) -> list[list[str]]:

@@ -124,7 +124,7 @@ def derive_status(task: Task, nodes: list[Node]) -> str:
         return "submitted"
     if task.review_state == "returned":
         return "returned"
-    if any(n.status != "pending" for n in nodes):
+    if any(n.status != "pending" or n.city_result == "returned" for n in nodes):  # spec §5: returned -> in_progress
         return "in_progress"
     return "open"
 
@@ -320,3 +320,40 @@ def submit_task(session: Session, actor: str, task_id: str) -> Task:
     refresh(task)
     audit.record(session, actor, "task.submit", "task", task.id, obj=task, task_id=task.id)
     return task
+
+
+def reorder_nodes(session: Session, actor: str, task_id: str, new_order: list[int]) -> list[Node]:
+    """调整节点顺序: `new_order` lists the live nodes' numbers in the wanted order; they are renumbered.
+
+    The numbers stay the same set (slot i gets the i-th smallest current number). Nodes assigned by the
+    city keep their numbers, since the city refers to them as `<ref>#<seq>`: an order that would move
+    one is refused. Each renumbered node travels in the next report.
+    """
+    task = get_task(session, task_id)
+    if task.status == "closed":
+        raise InputRefused(f"任务“{task.title}”已销号，不能调整节点顺序。")
+    nodes = {n.seq: n for n in live_nodes(task)}
+    slots = sorted(nodes)
+    if sorted(new_order) != slots:
+        have = "、".join(map(str, slots)) or "无"
+        raise InputRefused("新的节点顺序必须恰好列出现有的每个节点一次。", hint=f"现有节点序号：{have}。")
+    for slot, seq in zip(slots, new_order, strict=True):
+        if slot != seq and (nodes[seq].from_city or nodes[slot].from_city):
+            city = nodes[seq] if nodes[seq].from_city else nodes[slot]
+            raise InputRefused(f"第 {city.seq} 个节点“{city.title}”是市平台交办的，不能调整它的位置。",
+                               hint="市平台按序号识别交办的节点；只能调整本单位自己添加的节点的顺序。")
+    changed: list[Node] = []
+    for slot, seq in zip(slots, new_order, strict=True):
+        if slot == seq:
+            continue
+        node = nodes[seq]
+        before = audit.snapshot("node", node)
+        node.seq = slot
+        touch(session, node)
+        audit.record(session, actor, "node.reorder", "node", node.id, obj=node, before=before, task_id=task.id)
+        changed.append(node)
+    if changed:
+        task.nodes.sort(key=lambda n: n.seq)
+        touch(session, task)
+        refresh(task)
+    return changed

@@ -475,3 +475,51 @@ def test_a_local_node_gives_way_to_a_city_node(unit_ws, city_key, tmp_path: Path
     t = ledger(unit_ws)["tasks"]["ZS-L-1"]
     assert [n[:2] for n in t["nodes"]] == [(1, "市节点1"), (2, "市节点2"), (3, "本单位加的节点")]
     assert verify_workspace(unit_ws).audit.ok
+
+
+def test_an_assigned_task_has_the_rows_create_task_would_make(unit_ws, city_key, tmp_path: Path) -> None:  # noqa: ANN001
+    """The set-based import makes the same task, nodes and audit entries as create_task (ids and times aside)."""
+    from core import audit
+    from core.exchange.importer import CITY
+    from core.ledger.tasks import NodeInput, TaskInput, create_task
+    from core.verify import verify_workspace
+    from db.models import AuditEntry, Node
+
+    nodes = [(1, "制定方案", "2026-05-01"), (2, "组织实施", "2026-06-01"), (3, "验收总结", "2026-06-30")]
+    extra = {"title": " 村级财务公开不及时", "owner": "李四", "batch": "第一批", "description": " 资金拨付情况 "}
+    import_ok(unit_ws, feedback(tmp_path, city_key, 1, [assignment("ZS-CMP-1", *nodes, **extra)]))
+    with unit_ws.session() as s:
+        create_task(s, CITY, TaskInput(source="audit", category="phased", deadline="2026-06-30",
+                                       nodes=[NodeInput(t, d) for _s, t, d in nodes], **extra),
+                    city_ref="ZS-CMP-2", from_city=True)
+
+    def rows(ref: str) -> tuple[dict, list[dict], list[tuple]]:
+        with unit_ws.read() as s:
+            task = get_task(s, ref)
+            t = {c: getattr(task, c) for c in audit.HASHED_FIELDS["task"] + ("status", "next_due", "rev", "from_city",
+                                                                               "search_text")}
+            ids = {task.id: "T", ref: "REF"}
+            ns = []
+            for n in s.scalars(select(Node).where(Node.task_id == task.id).order_by(Node.seq)):
+                ids[n.id] = f"N{n.seq}"
+                ns.append({c: getattr(n, c) for c in audit.HASHED_FIELDS["node"] + ("rev", "from_city", "city_comment")}
+                          | {"same_change_no": n.change_no == task.change_no, "same_time": n.updated == task.created})
+            entries = []
+            for e in s.scalars(select(AuditEntry).where(AuditEntry.task_id == task.id).order_by(AuditEntry.id)):
+                summary = e.summary
+                for old, new in ids.items():
+                    summary = summary.replace(old, new)
+                entries.append((e.user, e.action, e.entity_type, ids[e.entity_id], summary))
+
+        def norm(d: dict) -> dict:
+            return {k: ids.get(v, v.replace(ref.lower(), "ref") if k == "search_text" else v)
+                    if isinstance(v, str) else v for k, v in d.items()}
+        return norm(t), [norm(n) for n in ns], entries
+
+    imported, made = rows("ZS-CMP-1"), rows("ZS-CMP-2")
+    assert imported[0]["status"] == "open" and imported[0]["next_due"] == "2026-05-01"
+    assert imported[0]["description"] == "资金拨付情况" and imported[0]["owner_id"] is not None
+    assert [n["seq"] for n in imported[1]] == [1, 2, 3] and all(n["same_change_no"] for n in imported[1])
+    assert [e[1] for e in imported[2]] == ["task.create", "node.create", "node.create", "node.create"]
+    assert imported == made
+    assert verify_workspace(unit_ws).audit.ok  # the bulk entries continue the same hash chain
