@@ -18,6 +18,7 @@ import re
 import tempfile
 import uuid
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -473,10 +474,12 @@ def fsync_dir(folder: Path) -> None:
 
 def write_package(target: Path, *, info: dict[str, str], records: Iterable[bytes], files: list[SourceFile],
                   signer: Ed25519PrivateKey, key_id: str, progress: Callable[[int], None] | None = None,
-                  cancel: Callable[[], bool] | None = None) -> WrittenPackage:
+                  cancel: Callable[[], bool] | None = None, publish: bool = True) -> WrittenPackage:
     """Write one signed bag as `target` (temp name, fsync, rename). `info` lacks Payload-Oxum.
 
     `info` must hold External-Identifier; Payload-Oxum is computed here and inserted after Bagging-Date.
+    With `publish=False` the bag stays under its hidden temporary name (returned as `path`), for the caller
+    to verify and record before `publish_package` gives it its real name.
     """
     pid = info["External-Identifier"]
     created = info["Created"]
@@ -487,7 +490,7 @@ def write_package(target: Path, *, info: dict[str, str], records: Iterable[bytes
         with open(tmp, "wb") as fh:
             with zipfile.ZipFile(fh, "w", allowZip64=True) as zf:
                 body = b"".join(records)
-                zf.writestr(_zinfo(f"{pid}/data/records.jsonl", created, zipfile.ZIP_DEFLATED, len(body)), body)
+                zf.writestr(_zinfo(f"{pid}/data/records.jsonl", created, _text_method(body), len(body)), body)
                 manifest.append((hashlib.sha256(body).hexdigest(), "data/records.jsonl"))
                 octets += len(body)
                 for src in files:
@@ -524,16 +527,33 @@ def write_package(target: Path, *, info: dict[str, str], records: Iterable[bytes
             fh.flush()
             os.fsync(fh.fileno())
         size = tmp.stat().st_size
-        os.replace(tmp, target)
-        fsync_dir(target.parent)
+        if publish:
+            os.replace(tmp, target)
+            fsync_dir(target.parent)
     except OSError as exc:
         _remove(tmp)
         raise write_failure(exc, target) from None
     except BaseException:
         _remove(tmp)
         raise
-    return WrittenPackage(target, pid, hashlib.sha256(tagmanifest).hexdigest(), size,
+    return WrittenPackage(target if publish else tmp, pid, hashlib.sha256(tagmanifest).hexdigest(), size,
                           [h for h, p in manifest if p.startswith("data/files/")])
+
+
+def _text_method(data: bytes) -> int:
+    """Deflate text, except where a reader would take the ratio for a zip bomb (§8: > 1 MiB and > 200:1)."""
+    if len(data) > 1024 * 1024 and len(data) > 150 * len(zlib.compress(data)):
+        return zipfile.ZIP_STORED
+    return zipfile.ZIP_DEFLATED
+
+
+def publish_package(tmp: Path, target: Path) -> None:
+    """Give a verified, recorded bag its real name (an atomic rename on the same folder)."""
+    try:
+        os.replace(tmp, target)
+        fsync_dir(target.parent)
+    except OSError as exc:
+        raise write_failure(exc, target) from None
 
 
 def _copy_into(zf: zipfile.ZipFile, src: SourceFile, name: str, created: str,

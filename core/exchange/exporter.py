@@ -1,8 +1,9 @@
 """Exporting the unit report (spec §1, §5, §6): delta or full, signed, split into parts, verified on disk.
 
-The report is built inside one transaction. Its files are written to temporary names, renamed, then
-re-opened and verified exactly as the city would; only then are the Sequence, the package log and a
-pending key rotation committed. Any failure removes what was written and leaves the ledger as it was.
+The report is built inside one transaction. Its files are written to hidden temporary names and re-opened
+and verified exactly as the city would; then the Sequence, the package log and a pending key rotation are
+committed, and only then do the files get their real names. Any failure before the commit removes what was
+written and leaves the ledger as it was.
 """
 
 from __future__ import annotations
@@ -22,15 +23,24 @@ from core.dates import now_ts
 from core.errors import InputRefused, PackageRejected, UserError
 from core.exchange import bag
 from core.exchange.importer import REPORT_SEQ
-from core.exchange.keys import pending_unit_key, public_file, signing_key, unit_key_for, write_json_atomic
+from core.exchange.keys import (
+    PENDING,
+    pending_unit_key,
+    public_file,
+    signing_key,
+    unit_key_for,
+    write_json_atomic,
+)
 from core.exchange.records import dump_line
 from core.ledger.lights import LightRule, OpenNotice, PendingDate
 from core.workspace import Workspace
 from db.models import (
     Appeal,
+    Counter,
     Evidence,
     FileAck,
     Handover,
+    Key,
     Node,
     Notice,
     PackageLog,
@@ -84,7 +94,7 @@ class ReportExporter:
         out_dir = Path(out_dir)
         if not out_dir.is_dir():
             raise InputRefused(f"找不到文件夹“{out_dir}”。", hint="请插好U盘，或选择一个已有的文件夹。")
-        written: list[Path] = []
+        written: list[Path] = []  # hidden temporary files, removed on any failure
         try:
             with self.ws.session() as s:
                 unit = self.ws.require_unit(s)
@@ -99,24 +109,66 @@ class ReportExporter:
                 limit_mb = volume_mb or settings_mod.get_int(s, "volume_limit_mb")
                 if limit_mb < 1:
                     raise InputRefused("分卷大小至少为 1 MB。")
+                registered = s.scalar(select(PackageLog.package_id).where(
+                    PackageLog.direction == "out", PackageLog.status == "acknowledged").limit(1)) is not None
                 result = self._write(s, unit.code, unit.name, seq, key.key_id, private, records, files,
                                      limit_mb * 1_000_000, out_dir, written, full)
-                if seq == 1:
-                    pub = out_dir / f"{unit.code}.pub.json"
-                    write_json_atomic(pub, public_file(key))
-                    written.append(pub)
-                    result.public_key_file = pub
+                public = public_file(key)
                 if pending is not None:
                     key.valid_to_sequence = seq + 1
                     pending.valid_from_sequence = seq + 1
                     pending.announced_in = seq
                 audit.record(s, self.ws.user, "package.export", "package", str(seq),
                              after={"sequence": seq, "full": full, "counts": result.counts})
+            # Recorded first, named second: a crash in between leaves only hidden temporary files and a
+            # ledger that counts the report as sent (the next delta repeats what the city has not acknowledged).
+            # The other order could leave a valid package the ledger does not know, whose Sequence the next
+            # export would reuse, and the city would refuse that one as a replay.
+            published: list[Path] = []
+            try:
+                for tmp, final in zip(written, result.paths, strict=True):
+                    bag.publish_package(tmp, final)
+                    published.append(final)
+            except BaseException:
+                for p in published:
+                    bag.remove_quietly(p)
+                self._undo_recorded(seq, rotated=pending is not None)
+                raise
+            written.clear()
+            if not registered:
+                # Until the city has acknowledged a report, every report carries the unit's public key file
+                # for registration (§3): the first one may have been lost or never handed over.
+                pub = out_dir / f"{unit.code}.pub.json"
+                write_json_atomic(pub, public)
+                result.public_key_file = pub
         except BaseException:
             for p in written:
                 bag.remove_quietly(p)
             raise
         return result
+
+    def _undo_recorded(self, seq: int, rotated: bool) -> None:
+        """The stick failed between recording the report and naming its files: forget the report again,
+        so that its Sequence is reused and nothing of it exists anywhere."""
+        with self.ws.session() as s:
+            for row in s.scalars(select(PackageLog).where(PackageLog.direction == "out",
+                                                          PackageLog.sequence == seq)):
+                s.delete(row)
+            counter = s.get(Counter, REPORT_SEQ)
+            if counter is not None and counter.value == seq:
+                if seq == 1:
+                    s.delete(counter)  # as before the first export: no counter yet
+                else:
+                    counter.value = seq - 1
+            if rotated:
+                for k in s.scalars(select(Key).where(Key.owner == "unit")):
+                    if k.valid_to_sequence == seq + 1:
+                        k.valid_to_sequence = None
+                    if k.announced_in == seq:
+                        k.announced_in = None
+                        k.valid_from_sequence = PENDING
+            audit.record(s, self.ws.user, "package.export.undone", "package", str(seq),
+                         after={"sequence": seq, "reason": "the files could not be named on the target"})
 
     # -- what goes in -----------------------------------------------------------------------
     def _watermark(self, s: Session) -> int:
@@ -173,7 +225,8 @@ class ReportExporter:
         records.extend(deletions)
         accepted = sorted(set(s.scalars(select(PackageLog.sequence).where(
             PackageLog.direction == "in", PackageLog.status == "accepted"))))
-        missing = [n for n in range(1, max(accepted, default=0)) if n not in accepted]
+        seen = set(accepted)
+        missing = [n for n in range(1, max(accepted, default=0)) if n not in seen]
         records.append({"type": "receipt", "id": f"receipt-{seq}", "accepted": accepted, "missing": missing})
         return records, list(files.values())
 
@@ -214,12 +267,12 @@ class ReportExporter:
                          "Previous-Package-Digest": previous, "Created": created, "Generator": GENERATOR})
             target = out_dir / bag.package_file_name(code, "unit-report", seq, i, count)
             wp = bag.write_package(target, info=info, records=[body if i == 1 else unit_line], files=part_files,
-                                   signer=private, key_id=key_id, progress=tick, cancel=self.cancel)
-            written.append(target)
+                                   signer=private, key_id=key_id, progress=tick, cancel=self.cancel, publish=False)
+            written.append(wp.path)
             if i == 1 and wp.size > limit:  # part 1 carries every record (§6): they cannot be split
                 warnings.append(f"报送记录较多，第 1 卷有 {wp.size / 1e6:.1f} MB，超过分卷大小 {limit / 1e6:.0f} MB。")
-            self._verify_written(s, target, code)
-            results.append(wp)
+            self._verify_written(s, wp.path, target.name, code)
+            results.append(bag.WrittenPackage(target, wp.package_id, wp.digest, wp.size, wp.files))
         group_digest = results[0].digest
         now = now_ts()
         max_change = counters.peek(s, "change")
@@ -236,15 +289,15 @@ class ReportExporter:
         return ExportResult(seq, [w.path for w in results], group_digest, full, _count(records), len(files),
                             sum(f.size for f in files), warnings)
 
-    def _verify_written(self, s: Session, target: Path, code: str) -> None:
+    def _verify_written(self, s: Session, path: Path, name: str, code: str) -> None:
         try:
-            bag.read_package(target, expected_type="unit-report", expected_unit=code,
+            bag.read_package(path, expected_type="unit-report", expected_unit=code,
                              key_for=lambda kid, seq: unit_key_for(s, kid, seq))
         except PackageRejected as exc:
-            raise UserError(f"写出的数据包“{target.name}”复核未通过（{exc.message}），已删除。",
+            raise UserError(f"写出的数据包“{name}”复核未通过（{exc.message}），已删除。",
                             hint="可能是U盘有坏块或被拔出，请换一个U盘重新导出。") from None
         except OSError as exc:
-            raise bag.write_failure(exc, target) from None
+            raise bag.write_failure(exc, path) from None
 
 
 def _count(records: list[dict[str, Any]]) -> dict[str, int]:

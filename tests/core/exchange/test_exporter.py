@@ -185,9 +185,9 @@ def test_corrupt_written_file_is_detected_and_removed(unit_ws, tmp_path: Path, m
 
     def flaky(target, **kw):  # noqa: ANN001, ANN003, ANN202
         wp = real(target, **kw)
-        data = bytearray(target.read_bytes())
+        data = bytearray(wp.path.read_bytes())
         data[len(data) // 3] ^= 0xFF
-        target.write_bytes(bytes(data))
+        wp.path.write_bytes(bytes(data))
         return wp
 
     monkeypatch.setattr(bagmod, "write_package", flaky)
@@ -336,3 +336,40 @@ def test_plan_shows_what_the_next_report_carries(unit_ws, tmp_path: Path) -> Non
     plan = ReportExporter(unit_ws).plan()
     assert plan.sequence == 1 and plan.counts["task"] == 1 and plan.files == 1 and plan.file_bytes == 1000
     assert dump(unit_ws) == before
+
+
+def test_target_failing_after_the_report_is_recorded_undoes_it(unit_ws, tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+    """The stick fails while the verified, recorded report gets its real name: nothing of it stays anywhere,
+    and the next export uses the same Sequence (the city never saw it)."""
+    import core.exchange.bag as bagmod
+
+    local_task(unit_ws)
+    out = tmp_path / "stick"
+    out.mkdir()
+    before = dump(unit_ws)
+
+    def pulled(tmp, target):  # noqa: ANN001, ANN202, ARG001
+        raise UserError("U盘已被拔出。")
+
+    monkeypatch.setattr(bagmod, "publish_package", pulled)
+    with pytest.raises(UserError):
+        ReportExporter(unit_ws).export(out, passphrase=PASS)
+    assert list(out.iterdir()) == []
+    after = dump(unit_ws)
+    assert {k: v for k, v in after.items() if k != "audit_log"} == {k: v for k, v in before.items() if k != "audit_log"}
+    monkeypatch.undo()
+    result = ReportExporter(unit_ws).export(out, passphrase=PASS)
+    assert result.sequence == 1 and all(p.exists() for p in result.paths)
+
+
+def test_very_repetitive_records_do_not_look_like_a_zip_bomb(unit_ws, tmp_path: Path) -> None:  # noqa: ANN001
+    """A huge, repetitive description deflates beyond §8's 200:1; the export stores it instead of refusing itself."""
+    from core.ledger.tasks import TaskInput, create_task
+
+    with unit_ws.session() as s:
+        create_task(s, "张三", TaskInput(title="重复", source="audit", category="phased", owner="李四",
+                                         deadline="2026-06-30", description="同" * 3_000_000))
+    out = tmp_path / "stick"
+    out.mkdir()
+    result = ReportExporter(unit_ws).export(out, passphrase=PASS)
+    assert result.paths and result.paths[0].stat().st_size > 3_000_000
