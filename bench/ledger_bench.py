@@ -67,11 +67,13 @@ def build(path_dir, n_tasks: int) -> Workspace:  # noqa: ANN001
     con.executemany(
         "INSERT INTO nodes (id, task_id, seq, title, due, status, note, city_comment, from_city, rev, updated,"
         " change_no) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", nodes)
-    notices = [(f"DB-{i}", "red" if i % 2 else "yellow", t[0], t[0], "督办", "请加快整改", "2026-05-01T09:00:00+08:00",
-                "市督查室", "2026-06-10", "[]", "open", "", 0, 0, 0) for i, t in enumerate(tasks[:: max(1, n_tasks // 500)])]
+    every = max(1, n_tasks // 500)
+    notices = [(f"DB-{i}", "red" if i % 2 else "yellow", t[0], t[0], "督办", "请加快整改",
+                "2026-05-01T09:00:00+08:00", "市督查室", "2026-06-10", "[]", "open", "", 0, 0, 0)
+               for i, t in enumerate(tasks[::every])]
     con.executemany(
-        "INSERT INTO notices (id, level, task_ref, task_id, title, text, issued, issuer, respond_by, attachments, state,"
-        " closure_comment, content_seq, state_seq, state_line) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", notices)
+        "INSERT INTO notices (id, level, task_ref, task_id, title, text, issued, issuer, respond_by, attachments,"
+        " state, closure_comment, content_seq, state_seq, state_line) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", notices)
     con.commit()
     con.execute("ANALYZE")
     con.close()
@@ -122,8 +124,23 @@ def main() -> None:
         con.close()
 
     def base_dashboard() -> None:
+        """The dashboard's two passes written by hand for plain sqlite3 (same light rule, cut-offs precomputed)."""
         con = sqlite3.connect(db)
-        con.execute("SELECT status, count(*) FROM tasks WHERE deleted IS NULL GROUP BY status").fetchall()
+        con.execute(
+            "SELECT CASE WHEN id IN (SELECT task_id FROM notices WHERE state='open' AND level='red') THEN 'red'"
+            " WHEN status='closed' THEN CASE WHEN id IN (SELECT task_id FROM notices WHERE state='open'"
+            " AND level='yellow') THEN 'yellow' ELSE 'green' END"
+            " WHEN min(coalesce(next_due,'9999-12-31'), CASE WHEN status IN ('submitted','closed') THEN '9999-12-31'"
+            " ELSE deadline END) <= '2026-05-21' THEN 'red'"
+            " WHEN id IN (SELECT task_id FROM notices WHERE state='open' AND level='yellow')"
+            " OR min(coalesce(next_due,'9999-12-31'), CASE WHEN status IN ('submitted','closed') THEN '9999-12-31'"
+            " ELSE deadline END) <= '2026-05-31' THEN 'yellow' ELSE 'green' END AS light,"
+            " status, source, category, count(*), sum(status NOT IN ('closed','submitted') AND deadline < '2026-06-01')"
+            " FROM tasks WHERE deleted IS NULL GROUP BY light, status, source, category").fetchall()
+        con.execute(
+            "SELECT sum(due < '2026-06-01'), sum(due >= '2026-06-01') FROM nodes WHERE status='pending'"
+            " AND due <= '2026-06-04' AND deleted IS NULL AND task_id NOT IN"
+            " (SELECT id FROM tasks WHERE status='closed' OR deleted IS NOT NULL)").fetchall()
         con.close()
 
     t_page, b_page = best_of(page) * 1000, best_of(lambda: baseline_page(db)) * 1000
