@@ -41,7 +41,7 @@ LINKS: dict[str, FeatureLink] = {link.key: link for link in (
     FeatureLink("report_exporter", "core.exchange.exporter", "ReportExporter"),
     FeatureLink("respond_notice", "core.exchange.notices", "respond_to_notice"),
     FeatureLink("mark_notice_read", "core.exchange.notices", "mark_read"),
-    FeatureLink("file_appeal", "core.exchange.appeals", "file_appeal"),
+    FeatureLink("file_appeal", "core.exchange.notices", "file_appeal"),
     FeatureLink("create_unit_key", "core.exchange.keys", "create_unit_key"),
     FeatureLink("export_public_key", "core.exchange.keys", "export_public"),
     FeatureLink("change_passphrase", "core.exchange.keys", "rotate_unit_key"),

@@ -15,18 +15,20 @@ from PySide6.QtWidgets import (
     QStackedWidget,
     QStyledItemDelegate,
     QStyleOptionViewItem,
+    QVBoxLayout,
     QWidget,
 )
 
 from core.workspace import Workspace
 from ui.context import AppContext
-from ui.pages.exchange import ExchangePage
 from ui.pages.ledger import LedgerPage
-from ui.pages.notices import NoticesPage
-from ui.pages.settings import SettingsPage
 
 if TYPE_CHECKING:
     from ui.pages.dashboard import DashboardPage
+    from ui.pages.exchange import ExchangePage
+    from ui.pages.notices import NoticesPage
+    from ui.pages.settings import SettingsPage
+    from ui.reminders import DailyDuties
 
 BADGE_ROLE = Qt.ItemDataRole.UserRole + 1
 PAGES = ("dashboard", "ledger", "notices", "exchange", "settings")
@@ -90,23 +92,31 @@ class MainWindow(QMainWindow):
             item.setData(Qt.ItemDataRole.UserRole, key)
             self.nav.addItem(item)
 
-        self._dashboard: QWidget | None = None  # built when first shown: QtCharts costs start-up time
+        # Pages other than the ledger are built when first shown: start-up pays only for the first page.
+        self._built: dict[str, QWidget] = {}
         self.ledger_page = LedgerPage(self.ctx)
-        self.notices_page = NoticesPage(self.ctx)
-        self.exchange_page = ExchangePage(self.ctx)
-        self.settings_page = SettingsPage(self.ctx)
         self.stack = QStackedWidget()
-        for page in (QWidget(), self.ledger_page, self.notices_page, self.exchange_page,
-                     self.settings_page):
-            self.stack.addWidget(page)
+        for key in PAGES:
+            self.stack.addWidget(self.ledger_page if key == "ledger" else QWidget())
         self.nav.currentRowChanged.connect(self._page_changed)
 
+        from ui.reminders import ReminderBanner
+
+        self.banner = ReminderBanner()
+        self.banner.details.connect(self.show_reminders)
+        right = QWidget()
+        column = QVBoxLayout(right)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.banner)
+        column.addWidget(self.stack, 1)
+        self.duties: DailyDuties | None = None
         central = QWidget()
         layout = QHBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.nav)
-        layout.addWidget(self.stack, 1)
+        layout.addWidget(right, 1)
         self.setCentralWidget(central)
 
         self._status = QLabel()
@@ -118,21 +128,58 @@ class MainWindow(QMainWindow):
         self._restore_geometry()
         self.nav.setCurrentRow(PAGES.index(start_page))
 
-    @property
-    def dashboard_page(self) -> DashboardPage:
-        from ui.pages.dashboard import DashboardPage
-
-        if self._dashboard is None:
-            page = DashboardPage(self.ctx)
-            page.drill_down.connect(self.open_ledger_filtered)
-            page.open_notices.connect(lambda: self.show_page("notices"))
-            placeholder = self.stack.widget(0)
+    def page(self, key: str) -> QWidget:
+        """The page `key`, built on first use in place of its empty placeholder."""
+        if key == "ledger":
+            return self.ledger_page
+        page = self._built.get(key)
+        if page is None:
+            page = self._build(key)
+            row = PAGES.index(key)
+            placeholder = self.stack.widget(row)
+            current = self.stack.currentIndex()
             self.stack.removeWidget(placeholder)
             placeholder.deleteLater()
-            self.stack.insertWidget(0, page)
-            self._dashboard = page
-        assert isinstance(self._dashboard, DashboardPage)
-        return self._dashboard
+            self.stack.insertWidget(row, page)
+            self.stack.setCurrentIndex(current)
+            self._built[key] = page
+        return page
+
+    def _build(self, key: str) -> QWidget:
+        if key == "dashboard":
+            from ui.pages.dashboard import DashboardPage
+
+            dash = DashboardPage(self.ctx)
+            dash.drill_down.connect(self.open_ledger_filtered)
+            dash.open_notices.connect(lambda: self.show_page("notices"))
+            return dash
+        if key == "notices":
+            from ui.pages.notices import NoticesPage
+
+            return NoticesPage(self.ctx)
+        if key == "exchange":
+            from ui.pages.exchange import ExchangePage
+
+            return ExchangePage(self.ctx)
+        from ui.pages.settings import SettingsPage
+
+        return SettingsPage(self.ctx)
+
+    @property
+    def dashboard_page(self) -> DashboardPage:
+        return self.page("dashboard")  # type: ignore[return-value]
+
+    @property
+    def notices_page(self) -> NoticesPage:
+        return self.page("notices")  # type: ignore[return-value]
+
+    @property
+    def exchange_page(self) -> ExchangePage:
+        return self.page("exchange")  # type: ignore[return-value]
+
+    @property
+    def settings_page(self) -> SettingsPage:
+        return self.page("settings")  # type: ignore[return-value]
 
     # -- navigation --------------------------------------------------------------------------
     def show_page(self, key: str) -> None:
@@ -144,7 +191,7 @@ class MainWindow(QMainWindow):
     def _page_changed(self, row: int) -> None:
         if row < 0:
             return
-        page = self.dashboard_page if PAGES[row] == "dashboard" else self.stack.widget(row)
+        page = self.page(PAGES[row])
         self.stack.setCurrentIndex(row)
         activated = getattr(page, "activated", None)
         if callable(activated):
@@ -180,13 +227,32 @@ class MainWindow(QMainWindow):
         self.ledger_page.search.setFocus()
         self.ledger_page.search.selectAll()
 
+    # -- daily duties: 回头看 scheduled, reminders (banner, tray), automatic backup -------------
+    def start_daily_duties(self) -> DailyDuties:
+        """Called by the application after the window is shown (not in --smoke, not in most tests)."""
+        from ui.reminders import DailyDuties
+
+        if self.duties is None:
+            self.duties = DailyDuties(self.ctx, self)
+            self.duties.updated.connect(self.banner.show_reminders)
+            self.duties.start()
+        return self.duties
+
+    def show_reminders(self) -> None:
+        from ui.reminders import RemindersDialog
+
+        if self.duties is not None:  # read afresh: the day's work may have changed the list
+            RemindersDialog(self.ctx, self.duties.refresh(notify=False), self).exec()
+
     # -- state -------------------------------------------------------------------------------
     def _on_changed(self) -> None:
         self.refresh_badge()
         self._update_status()
 
     def refresh_badge(self) -> None:
-        count = self.notices_page.waiting_count()
+        from core.ledger.queries import waiting_notice_count
+
+        count = self.ctx.read(waiting_notice_count)
         self.nav.item(PAGES.index("notices")).setData(BADGE_ROLE, count)
         self.nav.item(PAGES.index("notices")).setToolTip(
             self.tr("%n notice(s) waiting for a response", "", count) if count else "")
@@ -215,4 +281,15 @@ class MainWindow(QMainWindow):
         settings = QSettings()
         settings.setValue("window/geometry", self.saveGeometry())
         self.ledger_page.save_layout()
+        if self.duties is not None:
+            from PySide6.QtWidgets import QApplication
+
+            from ui.reminders import backup_on_exit
+
+            self.duties.timer.stop()
+            QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+            try:
+                self.last_backup = backup_on_exit(self.ctx)
+            finally:
+                QApplication.restoreOverrideCursor()
         super().closeEvent(event)

@@ -79,6 +79,74 @@ def red_task_with_evidence(ws: object) -> str | None:
                         .order_by(Task.deadline).limit(1))
 
 
+def start_duties(win: Any) -> None:
+    """As at start: 回头看 scheduled, reminders collected, the day's backup finished before the grabs."""
+    from ui import background
+
+    duties = win.start_daily_duties()
+    duties.timer.stop()
+    duties.tick()
+    app = QApplication.instance()
+    assert app is not None
+    while duties.backup_job is not None and duties.backup_job in background._running:
+        app.processEvents()
+
+
+def daily_screens(win: Any, ws: Any) -> None:
+    """Reminders (banner and list), 回头看 with its result dialog, an appeal with the city's decision."""
+    from sqlalchemy import select
+
+    from core.exchange.notices import file_appeal
+    from db.models import Appeal, Notice
+    from ui.dialogs.appeal_dialog import AppealDialog
+    from ui.dialogs.rechecks_dialog import RecheckResultDialog, RechecksDialog
+    from ui.dialogs.task_editor import TaskEditor
+    from ui.reminders import RemindersDialog
+
+    duties = win.duties
+    win.banner.dismissed = False
+    duties.refresh(notify=False)
+    win.show_page("dashboard")
+    print(grab(win, "reminders-banner.png"))
+    dialog = RemindersDialog(win.ctx, duties.reminders, win)
+    dialog.show()
+    print(grab(dialog, "reminders.png"))
+    dialog.close()
+    rechecks = RechecksDialog(win.ctx, win)
+    rechecks.show()
+    print(grab(rechecks, "rechecks.png"))
+    result = RecheckResultDialog(rechecks.current(), rechecks)
+    result.result.setCurrentIndex(1)
+    result.note.setPlainText("现场查看发现消防通道再次被杂物占用，问题出现反弹。")
+    result.add_files([Path("回头看现场照片1.jpg"), Path("回头看现场照片2.jpg")])
+    result.show()
+    print(grab(result, "recheck-result.png"))
+    result.close()
+    rechecks.close()
+    with ws.session() as s:  # an appeal against a notice, decided by the city
+        notice = s.scalar(select(Notice).where(Notice.task_id.is_not(None)).order_by(Notice.issued).limit(1))
+        if notice is None:
+            return
+        task_id = notice.task_id
+        appeal = file_appeal(s, "李志强", "notice", notice.id,
+                             "该问题已于通知下发前完成整改，整改报告已于10月报送，请予撤销督办。")
+        appeal.result, appeal.decided = "rejected", "2026-11-20T10:00:00+08:00"
+        appeal.comment = "经现场核查，仍有部分问题未整改到位，维持督办。"
+        s.flush()
+        assert s.get(Appeal, appeal.id) is not None
+    editor = TaskEditor(win.ctx, task_id, win)
+    editor.tabs.setCurrentIndex(4)
+    editor.show()
+    print(grab(editor, "task-editor-appeals.png"))
+    form = AppealDialog("deduction", "预扣分 2（整改逾期未反馈）", editor)
+    form.reason.setPlainText("逾期系因上级批复文件延后下达（附批复文件），本单位已在收到批复后五个工作日内完成整改。")
+    form.add_files([Path("上级批复文件.pdf"), Path("整改完成情况说明.docx")])
+    form.show()
+    print(grab(form, "appeal.png"))
+    form.close()
+    editor.close()
+
+
 def grab(widget: QWidget, name: str) -> Path:
     app = QApplication.instance()
     assert app is not None
@@ -127,6 +195,8 @@ def main(argv: list[str] | None = None) -> int:
             win = MainWindow(ws)
             win.resize(*SIZE)
             win.show()
+            start_duties(win)
+            win.banner.dismiss()  # the banner has its own screenshot
             for page in ("dashboard", "ledger", "notices", "exchange", "settings"):
                 win.show_page(page)
                 print(grab(win, f"{page}.png"))
@@ -142,6 +212,7 @@ def main(argv: list[str] | None = None) -> int:
                 editor.tabs.setCurrentIndex(i)
                 print(grab(editor, name))
             editor.close()
+            daily_screens(win, ws)
             win.close()
         finally:
             ws.close()

@@ -332,6 +332,13 @@ def notice_rows(session: Session, task_id: str | None = None) -> list[dict[str, 
     return out
 
 
+def waiting_notice_count(session: Session) -> int:
+    """Open notices without a response yet (unread or read in `notice_rows`): the navigation badge."""
+    answered = select(Response.notice_id)
+    return int(session.scalar(select(func.count()).select_from(Notice).where(
+        Notice.state != "closed", ~Notice.id.in_(answered))) or 0)
+
+
 def task_history(session: Session, task_id: str) -> list[dict[str, Any]]:
     """The audit log entries of one task, newest first."""
     from db.models import AuditEntry
@@ -369,6 +376,22 @@ def task_city_records(session: Session, task_id: str) -> dict[str, list[dict[str
                   for d in session.scalars(select(Deduction).where(Deduction.task_id == task_id)
                                            .order_by(Deduction.issued))]
     return {"reviews": reviews, "deductions": deductions}
+
+
+def appeal_rows(session: Session, task_id: str | None = None,
+                target: tuple[str, str] | None = None) -> list[dict[str, Any]]:
+    """申诉 filed by the unit (of one task, or against one record) with the city's result when it came."""
+    from db.models import Appeal
+
+    q = select(Appeal).order_by(Appeal.filed)
+    if task_id is not None:
+        q = q.where(Appeal.task_id == task_id)
+    if target is not None:
+        q = q.where(Appeal.target_type == target[0], Appeal.target_id == target[1])
+    return [{"id": a.id, "target_type": a.target_type, "target_id": a.target_id, "task_id": a.task_id,
+             "reason": a.reason, "filed": a.filed, "by": a.by, "evidence_count": len(a.evidence_ids or []),
+             "result": a.result, "decided": a.decided, "comment": a.comment}
+            for a in session.scalars(q)]
 
 
 def package_rows(session: Session) -> list[dict[str, Any]]:

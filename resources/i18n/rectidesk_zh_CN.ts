@@ -32,9 +32,111 @@
 <context>
     <name>App</name>
     <message>
-        <location filename="../../ui/app.py" line="99"/>
+        <location filename="../../ui/app.py" line="106"/>
         <source>RectiDesk</source>
         <translation>整改通</translation>
+    </message>
+</context>
+<context>
+    <name>AppealDialog</name>
+    <message>
+        <location filename="../../ui/dialogs/appeal_dialog.py" line="54"/>
+        <source>Appeal to the city</source>
+        <translation>向市平台申诉</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/appeal_dialog.py" line="57"/>
+        <source>Appeal against the %1: %2</source>
+        <translation>对%1提出申诉：%2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/appeal_dialog.py" line="61"/>
+        <source>The appeal travels to the city with the next export; its decision comes back with the city&apos;s feedback.</source>
+        <translation>申诉随下一次报送上报市平台；市平台的答复随反馈包返回。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/appeal_dialog.py" line="66"/>
+        <source>Facts and reasons of the appeal:</source>
+        <translation>申诉的事实和理由：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/appeal_dialog.py" line="69"/>
+        <source>Evidence (drag files here, or add them):</source>
+        <translation>佐证材料（可把文件拖到这里，或点击添加）：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/appeal_dialog.py" line="72"/>
+        <source>File the appeal</source>
+        <translation>提交申诉</translation>
+    </message>
+</context>
+<context>
+    <name>Appeals</name>
+    <message>
+        <location filename="../../ui/dialogs/appeal_dialog.py" line="25"/>
+        <source>deduction</source>
+        <translation>扣分</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/appeal_dialog.py" line="25"/>
+        <source>review result</source>
+        <translation>审核结果</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/appeal_dialog.py" line="26"/>
+        <source>supervision notice</source>
+        <translation>督办通知</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/appeal_dialog.py" line="32"/>
+        <source>Waiting for the city&apos;s decision</source>
+        <translation>待市平台答复</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/appeal_dialog.py" line="33"/>
+        <source>Upheld</source>
+        <translation>申诉成立</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/appeal_dialog.py" line="34"/>
+        <source>Rejected</source>
+        <translation>申诉不成立</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/appeal_dialog.py" line="41"/>
+        <location filename="../../ui/dialogs/appeal_dialog.py" line="85"/>
+        <source>Appeal</source>
+        <translation>申诉</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/appeal_dialog.py" line="41"/>
+        <source>filed by</source>
+        <translation>提出人</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/appeal_dialog.py" line="42"/>
+        <source>Result</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/appeal_dialog.py" line="42"/>
+        <source>City&apos;s comment</source>
+        <translation>市平台意见</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/appeal_dialog.py" line="96"/>
+        <source>This record names no task of the ledger, so files cannot be attached.</source>
+        <translation>这条记录没有对应台账中的任务，不能附加文件。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/appeal_dialog.py" line="98"/>
+        <source>File the appeal without files and describe the evidence in the reasons.</source>
+        <translation>请不附文件提交申诉，在理由中说明佐证情况。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/appeal_dialog.py" line="103"/>
+        <source>Appeal evidence</source>
+        <translation>申诉佐证</translation>
     </message>
 </context>
 <context>
@@ -56,17 +158,17 @@
 <context>
     <name>CrashDialog</name>
     <message>
-        <location filename="../../ui/crash.py" line="34"/>
+        <location filename="../../ui/crash.py" line="35"/>
         <source>The program ran into a problem</source>
         <translation>程序遇到问题</translation>
     </message>
     <message>
-        <location filename="../../ui/crash.py" line="36"/>
+        <location filename="../../ui/crash.py" line="37"/>
         <source>Something went wrong inside the program. Your data has not been changed by the failed action. The details below were written to the log file; please copy them and send them to technical support.</source>
         <translation>程序内部出错。出错的操作没有改动您的数据。下面的详细信息已写入日志文件，请复制后发送给技术支持人员。</translation>
     </message>
     <message>
-        <location filename="../../ui/crash.py" line="46"/>
+        <location filename="../../ui/crash.py" line="47"/>
         <source>Copy details</source>
         <translation>复制详细信息</translation>
     </message>
@@ -114,7 +216,7 @@
         <translation>待反馈督办通知</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard.py" line="121"/>
+        <location filename="../../ui/pages/dashboard.py" line="127"/>
         <source>Today %s</source>
         <translation>今天 %s</translation>
     </message>
@@ -129,42 +231,52 @@
         <translation>已完成待审核销号</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard.py" line="130"/>
+        <location filename="../../ui/pages/dashboard.py" line="75"/>
+        <source>Re-checks (回头看) due</source>
+        <translation>回头看到期</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard.py" line="76"/>
+        <source>Evidence quality warnings</source>
+        <translation>佐证质量提示</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/dashboard.py" line="136"/>
         <source>Nodes due within %s days</source>
         <translation>%s 天内到期节点</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard.py" line="146"/>
+        <location filename="../../ui/pages/dashboard.py" line="173"/>
         <source>Tasks by source (click a bar for the list)</source>
         <translation>按问题来源统计（点击柱条查看清单）</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard.py" line="148"/>
+        <location filename="../../ui/pages/dashboard.py" line="175"/>
         <source>All</source>
         <translation>任务总数</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard.py" line="149"/>
+        <location filename="../../ui/pages/dashboard.py" line="176"/>
         <source>Closed</source>
         <translation>已销号</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard.py" line="161"/>
+        <location filename="../../ui/pages/dashboard.py" line="188"/>
         <source>Three-colour warning</source>
         <translation>三色预警</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard.py" line="177"/>
+        <location filename="../../ui/pages/dashboard.py" line="204"/>
         <source>Completion over the last 12 months</source>
         <translation>近12个月整改完成情况</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard.py" line="178"/>
+        <location filename="../../ui/pages/dashboard.py" line="205"/>
         <source>Closed that month</source>
         <translation>当月销号</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/dashboard.py" line="179"/>
+        <location filename="../../ui/pages/dashboard.py" line="206"/>
         <source>Added that month</source>
         <translation>当月新增</translation>
     </message>
@@ -272,63 +384,63 @@
         <translation>反馈包 (*.zgb *.zip)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/exchange.py" line="203"/>
+        <location filename="../../ui/pages/exchange.py" line="206"/>
         <source>Collecting what the report carries…</source>
         <translation>正在统计报送内容…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/exchange.py" line="208"/>
+        <location filename="../../ui/pages/exchange.py" line="211"/>
         <source>tasks</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/exchange.py" line="208"/>
+        <location filename="../../ui/pages/exchange.py" line="211"/>
         <source>nodes</source>
         <translation>节点</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/exchange.py" line="208"/>
+        <location filename="../../ui/pages/exchange.py" line="211"/>
         <source>evidence records</source>
         <translation>佐证材料记录</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/exchange.py" line="209"/>
+        <location filename="../../ui/pages/exchange.py" line="212"/>
         <source>notice responses</source>
         <translation>督办反馈</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/exchange.py" line="209"/>
+        <location filename="../../ui/pages/exchange.py" line="212"/>
         <source>deletions</source>
         <translation>删除记录</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/exchange.py" line="210"/>
+        <location filename="../../ui/pages/exchange.py" line="213"/>
         <source>handovers</source>
         <translation>交接记录</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/exchange.py" line="210"/>
+        <location filename="../../ui/pages/exchange.py" line="213"/>
         <source>appeals</source>
         <translation>申诉</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/exchange.py" line="213"/>
+        <location filename="../../ui/pages/exchange.py" line="216"/>
         <source>Report no. %1 will carry: %2; %3 evidence file(s), %4. Write it to %5?</source>
         <translation>第 %1 号报送包将报送：%2；佐证材料文件 %3 个，共 %4。写到 %5 吗？</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/exchange.py" line="214"/>
+        <location filename="../../ui/pages/exchange.py" line="217"/>
         <source>no changes</source>
         <translation>没有变化</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/exchange.py" line="247"/>
+        <location filename="../../ui/pages/exchange.py" line="250"/>
         <source>Report no. %1 written (%2 file(s)), signed with key %3:</source>
         <translation>第 %1 号报送包已生成（%2 个文件），签名密钥 %3：</translation>
     </message>
     <message>
         <location filename="../../ui/pages/exchange.py" line="130"/>
-        <location filename="../../ui/pages/exchange.py" line="176"/>
+        <location filename="../../ui/pages/exchange.py" line="179"/>
         <source>Import feedback</source>
         <translation>导入反馈</translation>
     </message>
@@ -343,34 +455,34 @@
         <translation>正在导入反馈…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/exchange.py" line="170"/>
+        <location filename="../../ui/pages/exchange.py" line="173"/>
         <source>%1: refused — %2</source>
         <translation>%1：已拒收 — %2</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/exchange.py" line="180"/>
+        <location filename="../../ui/pages/exchange.py" line="183"/>
         <source>Choose a folder or USB drive for the report</source>
         <translation>选择保存报送包的文件夹或U盘</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/exchange.py" line="189"/>
+        <location filename="../../ui/pages/exchange.py" line="192"/>
         <source>Sign the report</source>
         <translation>签名报送包</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/exchange.py" line="190"/>
+        <location filename="../../ui/pages/exchange.py" line="193"/>
         <source>Passphrase of the unit&apos;s signing key:</source>
         <translation>本单位签名密钥的密码：</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/exchange.py" line="198"/>
-        <location filename="../../ui/pages/exchange.py" line="216"/>
-        <location filename="../../ui/pages/exchange.py" line="251"/>
+        <location filename="../../ui/pages/exchange.py" line="201"/>
+        <location filename="../../ui/pages/exchange.py" line="219"/>
+        <location filename="../../ui/pages/exchange.py" line="254"/>
         <source>Export report</source>
         <translation>报送</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/exchange.py" line="241"/>
+        <location filename="../../ui/pages/exchange.py" line="244"/>
         <source>Writing the report…</source>
         <translation>正在生成报送包…</translation>
     </message>
@@ -381,6 +493,19 @@
         <location filename="../../ui/feature_links.py" line="76"/>
         <source>This feature is not available in this version yet. Your data has not been changed.</source>
         <translation>此功能在当前版本中尚未提供。您的数据没有任何改动。</translation>
+    </message>
+</context>
+<context>
+    <name>FilesDialog</name>
+    <message>
+        <location filename="../../ui/dialogs/files.py" line="29"/>
+        <source>Add files…</source>
+        <translation>添加文件…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/files.py" line="43"/>
+        <source>Choose evidence files</source>
+        <translation>选择佐证材料</translation>
     </message>
 </context>
 <context>
@@ -949,6 +1074,81 @@
         <source>Evidence removed</source>
         <translation>移除佐证材料</translation>
     </message>
+    <message>
+        <location filename="../../ui/labels.py" line="123"/>
+        <source>Node moved</source>
+        <translation>调整节点顺序</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="124"/>
+        <source>Notice read</source>
+        <translation>已阅督办通知</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="125"/>
+        <source>Notice answered</source>
+        <translation>反馈督办通知</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="126"/>
+        <source>Appeal filed</source>
+        <translation>提出申诉</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="127"/>
+        <source>Appeal decided</source>
+        <translation>申诉已答复</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="128"/>
+        <source>Re-check scheduled</source>
+        <translation>安排回头看</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="129"/>
+        <source>Re-check passed</source>
+        <translation>回头看通过</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="130"/>
+        <source>Re-check failed</source>
+        <translation>回头看未通过</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="131"/>
+        <source>Re-check cancelled</source>
+        <translation>回头看取消</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="132"/>
+        <source>Task reopened</source>
+        <translation>任务重新打开</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="133"/>
+        <source>Assigned by the city</source>
+        <translation>市平台交办</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="134"/>
+        <source>Node assigned by the city</source>
+        <translation>市平台交办节点</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="135"/>
+        <source>Node renumbered</source>
+        <translation>节点重新编号</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="136"/>
+        <source>Deduction received</source>
+        <translation>收到扣分</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="137"/>
+        <source>Handed over</source>
+        <translation>工作交接</translation>
+    </message>
 </context>
 <context>
     <name>LedgerModel</name>
@@ -1076,52 +1276,52 @@
         <translation>新增一条整改任务（Ctrl+N）</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/ledger.py" line="187"/>
+        <location filename="../../ui/pages/ledger.py" line="189"/>
         <source>Node due within %s days</source>
         <translation>节点 %s 天内到期</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/ledger.py" line="189"/>
+        <location filename="../../ui/pages/ledger.py" line="191"/>
         <source>Closed in %s</source>
         <translation>%s 销号</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/ledger.py" line="208"/>
+        <location filename="../../ui/pages/ledger.py" line="215"/>
         <source>%s tasks</source>
         <translation>共 %s 条</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/ledger.py" line="240"/>
+        <location filename="../../ui/pages/ledger.py" line="247"/>
         <source>Open…</source>
         <translation>打开…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/ledger.py" line="242"/>
+        <location filename="../../ui/pages/ledger.py" line="249"/>
         <source>Copy city ref.</source>
         <translation>复制市平台编号</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/ledger.py" line="245"/>
+        <location filename="../../ui/pages/ledger.py" line="252"/>
         <source>Copy title</source>
         <translation>复制标题</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/ledger.py" line="248"/>
+        <location filename="../../ui/pages/ledger.py" line="255"/>
         <source>Show all tasks of %s</source>
         <translation>查看%s的全部任务</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/ledger.py" line="252"/>
+        <location filename="../../ui/pages/ledger.py" line="259"/>
         <source>Delete task…</source>
         <translation>删除任务…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/ledger.py" line="258"/>
+        <location filename="../../ui/pages/ledger.py" line="265"/>
         <source>Delete task</source>
         <translation>删除任务</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/ledger.py" line="257"/>
+        <location filename="../../ui/pages/ledger.py" line="264"/>
         <source>Delete the task “%s”? The deletion is reported to the city in the next export.</source>
         <translation>确定删除任务“%s”吗？删除情况会在下次报送时告知市平台。</translation>
     </message>
@@ -1147,69 +1347,69 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="67"/>
+        <location filename="../../ui/main_window.py" line="69"/>
         <source>RectiDesk — %s</source>
         <translation>整改通 — %s</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="67"/>
+        <location filename="../../ui/main_window.py" line="69"/>
         <source>no ledger yet</source>
         <translation>尚未建立台账</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="82"/>
+        <location filename="../../ui/main_window.py" line="84"/>
         <source>Dashboard</source>
         <translation>工作台</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="83"/>
+        <location filename="../../ui/main_window.py" line="85"/>
         <source>Rectification ledger</source>
         <translation>整改台账</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="84"/>
+        <location filename="../../ui/main_window.py" line="86"/>
         <source>Supervision notices</source>
         <translation>督办通知</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="85"/>
+        <location filename="../../ui/main_window.py" line="87"/>
         <source>Data exchange</source>
         <translation>数据交换</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="86"/>
+        <location filename="../../ui/main_window.py" line="88"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="163"/>
+        <location filename="../../ui/main_window.py" line="210"/>
         <source>Search the ledger</source>
         <translation>搜索台账</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="166"/>
+        <location filename="../../ui/main_window.py" line="213"/>
         <source>New task</source>
         <translation>新建任务</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="169"/>
+        <location filename="../../ui/main_window.py" line="216"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="172"/>
+        <location filename="../../ui/main_window.py" line="219"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="192"/>
+        <location filename="../../ui/main_window.py" line="258"/>
         <source>%n notice(s) waiting for a response</source>
         <translation>
             <numerusform>%n 条督办通知待反馈</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="199"/>
+        <location filename="../../ui/main_window.py" line="265"/>
         <source>%1 · user %2 · today %3 · data folder %4</source>
         <translation>%1 · 用户 %2 · 今天 %3 · 数据文件夹 %4</translation>
     </message>
@@ -1225,22 +1425,22 @@
 <context>
     <name>NodeDialog</name>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="92"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="93"/>
         <source>Completed on</source>
         <translation>完成日期</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="93"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="94"/>
         <source>What was done</source>
         <translation>完成情况说明</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="95"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="96"/>
         <source>Node</source>
         <translation>节点</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="96"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="97"/>
         <source>Due</source>
         <translation>节点期限</translation>
     </message>
@@ -1302,61 +1502,71 @@
     </message>
     <message>
         <location filename="../../ui/pages/notices.py" line="117"/>
+        <source>Appeal…</source>
+        <translation>申诉…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/notices.py" line="118"/>
+        <source>Ask the city to reconsider this notice (申诉); the appeal travels in the next export</source>
+        <translation>请市平台重新考虑这份督办通知（申诉）；申诉随下一次报送上报</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/notices.py" line="121"/>
         <source>Open the task</source>
         <translation>打开任务</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/notices.py" line="151"/>
+        <location filename="../../ui/pages/notices.py" line="156"/>
         <source>%1 shown, %2 waiting for a response</source>
         <translation>显示 %1 条，待反馈 %2 条</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/notices.py" line="167"/>
+        <location filename="../../ui/pages/notices.py" line="173"/>
         <source>No supervision notices. Notices arrive with the city’s feedback packages (Data exchange → Import feedback).</source>
         <translation>暂无督办通知。督办通知随市平台的反馈包送达（数据交换 → 导入反馈包）。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/notices.py" line="171"/>
+        <location filename="../../ui/pages/notices.py" line="177"/>
         <source>Issued by</source>
         <translation>下发单位</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/notices.py" line="171"/>
+        <location filename="../../ui/pages/notices.py" line="177"/>
         <source>respond by</source>
         <translation>反馈期限</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/notices.py" line="178"/>
+        <location filename="../../ui/pages/notices.py" line="184"/>
         <source>Task</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/notices.py" line="180"/>
+        <location filename="../../ui/pages/notices.py" line="186"/>
         <source>Response</source>
         <translation>整改情况反馈</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/notices.py" line="180"/>
+        <location filename="../../ui/pages/notices.py" line="186"/>
         <source>Closed by the city</source>
         <translation>市平台已办结</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/notices.py" line="204"/>
+        <location filename="../../ui/pages/notices.py" line="214"/>
         <source>Respond to a notice</source>
         <translation>反馈督办通知</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/notices.py" line="216"/>
+        <location filename="../../ui/pages/notices.py" line="226"/>
         <source>This notice names no task of the ledger, so files cannot be attached.</source>
         <translation>这份通知没有对应台账中的任务，不能附加文件。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/notices.py" line="217"/>
+        <location filename="../../ui/pages/notices.py" line="227"/>
         <source>Send the response without files, or ask the city&apos;s supervision office.</source>
         <translation>请不附文件直接反馈，或向市督查室咨询。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/notices.py" line="219"/>
+        <location filename="../../ui/pages/notices.py" line="229"/>
         <source>Response to notice %s</source>
         <translation>督办通知 %s 的反馈材料</translation>
     </message>
@@ -1403,129 +1613,401 @@
     </message>
 </context>
 <context>
+    <name>Quality</name>
+    <message>
+        <location filename="../../ui/dialogs/quality_dialog.py" line="25"/>
+        <source>Sign-off requested or closed without evidence</source>
+        <translation>申请销号或已销号但没有佐证材料</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/quality_dialog.py" line="26"/>
+        <source>Evidence dated before the problem was assigned</source>
+        <translation>佐证材料日期早于问题交办日期</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/quality_dialog.py" line="27"/>
+        <source>Same file used for unrelated tasks</source>
+        <translation>同一文件用作不相关任务的佐证</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/quality_dialog.py" line="28"/>
+        <source>Node done late without a note</source>
+        <translation>节点逾期完成但没有说明</translation>
+    </message>
+</context>
+<context>
+    <name>QualityDialog</name>
+    <message>
+        <location filename="../../ui/dialogs/quality_dialog.py" line="45"/>
+        <source>Evidence quality warnings</source>
+        <translation>佐证质量提示</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/quality_dialog.py" line="48"/>
+        <source>Warnings, not refusals: look at these before the city does. Double-click a line to open its task.</source>
+        <translation>这些是提示而不是拒绝：请在市平台审核前核对。双击一行可打开对应任务。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/quality_dialog.py" line="52"/>
+        <source>Task</source>
+        <translation>任务</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/quality_dialog.py" line="52"/>
+        <source>Details</source>
+        <translation>详情</translation>
+    </message>
+</context>
+<context>
+    <name>RecheckResultDialog</name>
+    <message>
+        <location filename="../../ui/dialogs/rechecks_dialog.py" line="37"/>
+        <source>Record a re-check (回头看)</source>
+        <translation>登记回头看结果</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/rechecks_dialog.py" line="40"/>
+        <source>Closed on %1, re-check due %2</source>
+        <translation>销号日期 %1，回头看日期 %2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/rechecks_dialog.py" line="44"/>
+        <source>Passed: the problem has not come back</source>
+        <translation>通过：问题没有反弹</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/rechecks_dialog.py" line="45"/>
+        <source>Failed: the problem came back (the task is reopened)</source>
+        <translation>未通过：问题出现反弹（任务将重新打开）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/rechecks_dialog.py" line="47"/>
+        <source>What was found; required when the re-check failed</source>
+        <translation>写明回头看发现的情况；未通过时必须填写</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/rechecks_dialog.py" line="49"/>
+        <source>Result</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/rechecks_dialog.py" line="50"/>
+        <source>Findings</source>
+        <translation>发现情况</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/rechecks_dialog.py" line="51"/>
+        <source>Evidence</source>
+        <translation>佐证材料</translation>
+    </message>
+</context>
+<context>
+    <name>RechecksDialog</name>
+    <message>
+        <location filename="../../ui/dialogs/rechecks_dialog.py" line="67"/>
+        <source>Re-checks (回头看)</source>
+        <translation>回头看</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/rechecks_dialog.py" line="70"/>
+        <source>Due now</source>
+        <translation>已到期</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/rechecks_dialog.py" line="71"/>
+        <location filename="../../ui/dialogs/rechecks_dialog.py" line="127"/>
+        <source>Not yet done</source>
+        <translation>未做</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/rechecks_dialog.py" line="72"/>
+        <source>All re-checks</source>
+        <translation>全部回头看</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/rechecks_dialog.py" line="77"/>
+        <source>Task</source>
+        <translation>任务</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/rechecks_dialog.py" line="77"/>
+        <source>Closed on</source>
+        <translation>销号日期</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/rechecks_dialog.py" line="77"/>
+        <source>Re-check due</source>
+        <translation>回头看日期</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/rechecks_dialog.py" line="78"/>
+        <source>Result</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/rechecks_dialog.py" line="78"/>
+        <source>Done on</source>
+        <translation>完成日期</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/rechecks_dialog.py" line="78"/>
+        <source>Findings</source>
+        <translation>发现情况</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/rechecks_dialog.py" line="82"/>
+        <source>Record result…</source>
+        <translation>登记结果…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/rechecks_dialog.py" line="84"/>
+        <source>Open the task</source>
+        <translation>打开任务</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/rechecks_dialog.py" line="120"/>
+        <source>%s re-check(s)</source>
+        <translation>共 %s 次回头看</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/rechecks_dialog.py" line="126"/>
+        <source>Passed</source>
+        <translation>通过</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/rechecks_dialog.py" line="126"/>
+        <source>Failed</source>
+        <translation>未通过</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/rechecks_dialog.py" line="127"/>
+        <source>Cancelled</source>
+        <translation>已取消</translation>
+    </message>
+</context>
+<context>
+    <name>ReminderBanner</name>
+    <message>
+        <location filename="../../ui/reminders.py" line="85"/>
+        <source>Details…</source>
+        <translation>查看详情…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/reminders.py" line="90"/>
+        <source>Hide the reminders until tomorrow</source>
+        <translation>今天不再显示提醒</translation>
+    </message>
+    <message>
+        <location filename="../../ui/reminders.py" line="102"/>
+        <source>Today: %s</source>
+        <translation>今日提醒：%s</translation>
+    </message>
+</context>
+<context>
+    <name>Reminders</name>
+    <message>
+        <location filename="../../ui/reminders.py" line="42"/>
+        <source>Overdue nodes</source>
+        <translation>逾期节点</translation>
+    </message>
+    <message>
+        <location filename="../../ui/reminders.py" line="43"/>
+        <source>Nodes due soon</source>
+        <translation>临近期限节点</translation>
+    </message>
+    <message>
+        <location filename="../../ui/reminders.py" line="44"/>
+        <source>Notices waiting for a response</source>
+        <translation>督办通知待反馈</translation>
+    </message>
+    <message>
+        <location filename="../../ui/reminders.py" line="45"/>
+        <source>Re-checks (回头看) due</source>
+        <translation>回头看到期</translation>
+    </message>
+    <message>
+        <location filename="../../ui/reminders.py" line="50"/>
+        <source>; </source>
+        <translation>；</translation>
+    </message>
+    <message>
+        <location filename="../../ui/reminders.py" line="51"/>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/reminders.py" line="207"/>
+        <source>RectiDesk</source>
+        <translation>整改通</translation>
+    </message>
+    <message>
+        <location filename="../../ui/reminders.py" line="209"/>
+        <source>RectiDesk reminders</source>
+        <translation>整改通提醒</translation>
+    </message>
+    <message>
+        <location filename="../../ui/reminders.py" line="222"/>
+        <source>Automatic backup…</source>
+        <translation>正在自动备份…</translation>
+    </message>
+</context>
+<context>
+    <name>RemindersDialog</name>
+    <message>
+        <location filename="../../ui/reminders.py" line="116"/>
+        <source>Reminders for %s</source>
+        <translation>%s 的提醒</translation>
+    </message>
+    <message>
+        <location filename="../../ui/reminders.py" line="119"/>
+        <source>Task</source>
+        <translation>任务</translation>
+    </message>
+    <message>
+        <location filename="../../ui/reminders.py" line="119"/>
+        <source>Due</source>
+        <translation>期限</translation>
+    </message>
+    <message>
+        <location filename="../../ui/reminders.py" line="119"/>
+        <source>Owner</source>
+        <translation>责任人</translation>
+    </message>
+    <message>
+        <location filename="../../ui/reminders.py" line="119"/>
+        <source>What</source>
+        <translation>事项</translation>
+    </message>
+    <message>
+        <location filename="../../ui/reminders.py" line="135"/>
+        <source>Double-click a line to open its task.</source>
+        <translation>双击一行可打开对应任务。</translation>
+    </message>
+</context>
+<context>
     <name>ReportsBox</name>
     <message>
-        <location filename="../../ui/pages/reports_box.py" line="26"/>
-        <location filename="../../ui/pages/reports_box.py" line="42"/>
+        <location filename="../../ui/pages/reports_box.py" line="25"/>
+        <location filename="../../ui/pages/reports_box.py" line="41"/>
         <source>PDF report</source>
         <translation>PDF 报告</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/reports_box.py" line="39"/>
+        <location filename="../../ui/pages/reports_box.py" line="38"/>
         <source>Characters missing from the fonts were printed as 〓: %s</source>
         <translation>字库中没有的字以“〓”代替，请手工补写：%s</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/reports_box.py" line="41"/>
+        <location filename="../../ui/pages/reports_box.py" line="40"/>
         <source>Report written: %s</source>
         <translation>报告已生成：%s</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/reports_box.py" line="50"/>
+        <location filename="../../ui/pages/reports_box.py" line="44"/>
         <source>Making the report…</source>
         <translation>正在生成报告…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/reports_box.py" line="59"/>
+        <location filename="../../ui/pages/reports_box.py" line="53"/>
         <source>Reports and spreadsheets</source>
         <translation>报告与表格</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/reports_box.py" line="61"/>
+        <location filename="../../ui/pages/reports_box.py" line="55"/>
         <source>Rectification report</source>
         <translation>整改报告</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/reports_box.py" line="61"/>
+        <location filename="../../ui/pages/reports_box.py" line="55"/>
         <source>Ledger table</source>
         <translation>整改台账</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/reports_box.py" line="62"/>
+        <location filename="../../ui/pages/reports_box.py" line="56"/>
         <source>Monthly report</source>
         <translation>整改工作月报</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/reports_box.py" line="64"/>
+        <location filename="../../ui/pages/reports_box.py" line="58"/>
         <source>Make PDF…</source>
         <translation>生成 PDF…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/reports_box.py" line="66"/>
+        <location filename="../../ui/pages/reports_box.py" line="60"/>
         <source>Export ledger to Excel…</source>
         <translation>导出台账 Excel…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/reports_box.py" line="68"/>
+        <location filename="../../ui/pages/reports_box.py" line="62"/>
         <source>Import the city&apos;s Excel problem list…</source>
         <translation>导入市里下发的 Excel 问题清单…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/reports_box.py" line="85"/>
+        <location filename="../../ui/pages/reports_box.py" line="79"/>
         <source>Save the PDF report</source>
         <translation>保存 PDF 报告</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/reports_box.py" line="95"/>
+        <location filename="../../ui/pages/reports_box.py" line="89"/>
         <source>Save the ledger as Excel</source>
         <translation>把台账保存为 Excel</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/reports_box.py" line="102"/>
-        <location filename="../../ui/pages/reports_box.py" line="114"/>
+        <location filename="../../ui/pages/reports_box.py" line="96"/>
+        <location filename="../../ui/pages/reports_box.py" line="108"/>
         <source>Export to Excel</source>
         <translation>导出 Excel</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/reports_box.py" line="112"/>
+        <location filename="../../ui/pages/reports_box.py" line="106"/>
         <source>%1 tasks exported to %2</source>
         <translation>已导出 %1 条任务：%2</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/reports_box.py" line="116"/>
+        <location filename="../../ui/pages/reports_box.py" line="110"/>
         <source>Writing the spreadsheet…</source>
         <translation>正在生成表格…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/reports_box.py" line="119"/>
+        <location filename="../../ui/pages/reports_box.py" line="113"/>
         <source>The city&apos;s problem list</source>
         <translation>市里下发的问题清单</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/reports_box.py" line="128"/>
-        <location filename="../../ui/pages/reports_box.py" line="146"/>
-        <location filename="../../ui/pages/reports_box.py" line="150"/>
-        <location filename="../../ui/pages/reports_box.py" line="153"/>
+        <location filename="../../ui/pages/reports_box.py" line="122"/>
+        <location filename="../../ui/pages/reports_box.py" line="140"/>
+        <location filename="../../ui/pages/reports_box.py" line="144"/>
+        <location filename="../../ui/pages/reports_box.py" line="147"/>
         <source>Import a problem list</source>
         <translation>导入问题清单</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/reports_box.py" line="138"/>
+        <location filename="../../ui/pages/reports_box.py" line="132"/>
         <source>“%1”: %2 problem rows, %3 can be imported.</source>
         <translation>“%1”：共 %2 行问题，%3 条可以导入。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/reports_box.py" line="140"/>
+        <location filename="../../ui/pages/reports_box.py" line="134"/>
         <source>Row %1 [%2]: %3</source>
         <translation>第 %1 行【%2】%3</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/reports_box.py" line="142"/>
+        <location filename="../../ui/pages/reports_box.py" line="136"/>
         <source>Row %1: %2, skipped.</source>
         <translation>第 %1 行：%2，跳过。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/reports_box.py" line="148"/>
+        <location filename="../../ui/pages/reports_box.py" line="142"/>
         <source>Import the %s rows that are correct?</source>
         <translation>导入其中正确的 %s 行吗？</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/reports_box.py" line="154"/>
+        <location filename="../../ui/pages/reports_box.py" line="148"/>
         <source>%s tasks imported.</source>
         <translation>已导入 %s 条任务。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/reports_box.py" line="157"/>
+        <location filename="../../ui/pages/reports_box.py" line="151"/>
         <source>Reading the problem list…</source>
         <translation>正在读取问题清单…</translation>
     </message>
@@ -1533,29 +2015,19 @@
 <context>
     <name>RespondDialog</name>
     <message>
-        <location filename="../../ui/dialogs/respond_dialog.py" line="27"/>
+        <location filename="../../ui/dialogs/respond_dialog.py" line="15"/>
         <source>Respond to a notice</source>
         <translation>反馈督办通知</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/respond_dialog.py" line="34"/>
+        <location filename="../../ui/dialogs/respond_dialog.py" line="21"/>
         <source>How was the problem handled?</source>
         <translation>问题是如何整改落实的？</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/respond_dialog.py" line="37"/>
+        <location filename="../../ui/dialogs/respond_dialog.py" line="24"/>
         <source>Evidence (drag files here, or add them):</source>
         <translation>佐证材料（可把文件拖到这里，或点击添加）：</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/respond_dialog.py" line="41"/>
-        <source>Add files…</source>
-        <translation>添加文件…</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/respond_dialog.py" line="58"/>
-        <source>Choose evidence files</source>
-        <translation>选择佐证材料文件</translation>
     </message>
 </context>
 <context>
@@ -1918,343 +2390,367 @@
 <context>
     <name>TaskEditor</name>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="147"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="148"/>
         <source>Rectification task</source>
         <translation>整改任务</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="154"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="155"/>
         <source>Task</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="155"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="156"/>
         <source>Nodes</source>
         <translation>节点</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="156"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="157"/>
         <source>Evidence</source>
         <translation>佐证材料</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="157"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="158"/>
         <source>History</source>
         <translation>修改记录</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="158"/>
-        <source>Notices, reviews, deductions</source>
-        <translation>督办、审核与扣分</translation>
+        <location filename="../../ui/dialogs/task_editor.py" line="159"/>
+        <source>Notices, reviews, deductions, appeals</source>
+        <translation>督办、审核、扣分与申诉</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="161"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="162"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="164"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="165"/>
         <source>Request sign-off</source>
         <translation>申请销号</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="166"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="167"/>
         <source>All nodes are done: ask the city to close (销号) this task</source>
         <translation>全部节点已完成：申请市平台对本任务销号</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="168"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="169"/>
         <source>Task report (PDF)…</source>
         <translation>任务报告 (PDF)…</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="185"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="191"/>
         <source>One sentence naming the problem</source>
         <translation>用一句话写明问题</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="210"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="216"/>
         <source>Problem *</source>
         <translation>问题（任务）*</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="211"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="217"/>
         <source>City ref.</source>
         <translation>市平台编号</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="214"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="220"/>
         <source>Category *</source>
         <translation>类别 *</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="216"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="222"/>
         <source>Deadline *</source>
         <translation>整改期限 *</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="219"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="225"/>
         <source>Source *</source>
         <translation>来源 *</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="222"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="228"/>
         <source>Owner *</source>
         <translation>责任人 *</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="224"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="230"/>
         <source>Leader</source>
         <translation>责任领导</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="226"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="232"/>
         <source>Section</source>
         <translation>责任科室</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="227"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="233"/>
         <source>Batch</source>
         <translation>批次</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="228"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="234"/>
         <source>Description</source>
         <translation>问题描述</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="229"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="235"/>
         <source>Measures</source>
         <translation>整改措施</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="236"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="242"/>
         <source>No.</source>
         <translation>序号</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="236"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="242"/>
         <source>Node</source>
         <translation>节点</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="236"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="242"/>
         <source>Due</source>
         <translation>节点期限</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="236"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="242"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="237"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="243"/>
         <source>Done on</source>
         <translation>完成日期</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="237"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="243"/>
         <source>Reported by</source>
         <translation>填报人</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="237"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="243"/>
         <source>Confirmed by</source>
         <translation>核查人</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="241"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="247"/>
         <source>Add node…</source>
         <translation>新增节点…</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="243"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="249"/>
         <source>Report done…</source>
         <translation>填报完成…</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="245"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="251"/>
         <source>Confirm (second person)</source>
         <translation>核查确认（另一人）</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="246"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="252"/>
         <source>Two-person check: a colleague other than the one who reported it confirms that the node is really done</source>
         <translation>双人核查：由填报人以外的另一位同事确认该节点确已完成</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="249"/>
-        <location filename="../../ui/dialogs/task_editor.py" line="567"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="255"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="623"/>
         <source>Delete node</source>
         <translation>删除节点</translation>
     </message>
     <message>
+        <location filename="../../ui/dialogs/task_editor.py" line="257"/>
+        <source>Move up</source>
+        <translation>上移</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/task_editor.py" line="258"/>
+        <source>Move the selected node one place up (Alt+Up)</source>
+        <translation>把选中的节点上移一位（Alt+↑）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/task_editor.py" line="261"/>
+        <source>Move down</source>
+        <translation>下移</translation>
+    </message>
+    <message>
         <location filename="../../ui/dialogs/task_editor.py" line="262"/>
+        <source>Move the selected node one place down (Alt+Down)</source>
+        <translation>把选中的节点下移一位（Alt+↓）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/task_editor.py" line="277"/>
         <source>Drag files here from the file manager, or use “Add files…”.</source>
         <translation>可以从文件管理器把文件拖到这里，或点击“添加文件…”。</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="270"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="285"/>
         <source>Add files…</source>
         <translation>添加文件…</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="272"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="287"/>
         <source>Open</source>
         <translation>打开</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="274"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="289"/>
         <source>Remove</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="277"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="292"/>
         <source>Attach to</source>
         <translation>关联到</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="293"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="308"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="293"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="308"/>
         <source>User</source>
         <translation>用户</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="293"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="308"/>
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="294"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="309"/>
         <source>Changes</source>
         <translation>改动内容</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="302"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="317"/>
         <source>Item</source>
         <translation>事项</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="302"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="317"/>
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="302"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="317"/>
         <source>Details</source>
         <translation>详情</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="306"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="322"/>
         <source>Appeal…</source>
         <translation>申诉…</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="307"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="323"/>
         <source>Ask the city to reconsider a deduction, a return or a notice (申诉)</source>
         <translation>对扣分、退回或督办通知向市平台提出申诉</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="333"/>
-        <location filename="../../ui/dialogs/task_editor.py" line="337"/>
-        <source>Appeal</source>
-        <translation>申诉</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="337"/>
-        <source>Reasons for the appeal:</source>
-        <translation>申诉理由：</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="352"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="359"/>
         <source>New rectification task: fill in the fields marked * and save.</source>
         <translation>新建整改任务：请填写带 * 的项目后保存。</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="383"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="391"/>
         <source>(none — entered by this unit)</source>
         <translation>（无 — 本单位自行录入）</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="399"/>
-        <location filename="../../ui/dialogs/task_editor.py" line="603"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="407"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="659"/>
         <source>the task</source>
         <translation>任务本身</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="406"/>
-        <location filename="../../ui/dialogs/task_editor.py" line="603"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="414"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="659"/>
         <source>node %s</source>
         <translation>节点 %s</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="448"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="431"/>
+        <source>Evidence quality: %s</source>
+        <translation>佐证质量提示：%s</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/task_editor.py" line="472"/>
         <source>Supervision notices</source>
         <translation>督办通知</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="451"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="475"/>
         <source>City reviews</source>
         <translation>市平台审核</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="454"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="478"/>
         <source>Deductions</source>
         <translation>扣分</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="485"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="481"/>
+        <source>Appeals</source>
+        <translation>申诉</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/task_editor.py" line="495"/>
+        <source>City&apos;s comment</source>
+        <translation>市平台意见</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/task_editor.py" line="520"/>
         <source>Please name the person responsible (owner).</source>
         <translation>请填写责任人。</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="505"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="540"/>
         <source>Save the task report</source>
         <translation>保存任务报告</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="531"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="569"/>
         <source>Add node</source>
         <translation>新增节点</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="543"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="581"/>
         <source>Report node %s done</source>
         <translation>填报节点 %s 完成</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="567"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="623"/>
         <source>Delete node %s?</source>
         <translation>确定删除节点 %s 吗？</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="574"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="630"/>
         <source>Choose evidence files</source>
         <translation>选择佐证材料文件</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="601"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="657"/>
         <source>%s file(s). Select one to see its details.</source>
         <translation>共 %s 个文件。选中一个文件可查看详情。</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="605"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="661"/>
         <source>%1 · %2 bytes · attached to %3 · added %4 by %5
 SHA-256: %6</source>
         <translation>%1 · %2 字节 · 关联到%3 · %4 由 %5 添加
 SHA-256：%6</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="628"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="684"/>
         <source>Remove evidence</source>
         <translation>移除佐证材料</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="627"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="683"/>
         <source>Remove “%s” from this task?</source>
         <translation>确定从本任务中移除“%s”吗？</translation>
     </message>

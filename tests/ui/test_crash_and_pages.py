@@ -86,3 +86,16 @@ def test_exchange_actions_without_core_say_so_plainly(window: Any, messages: lis
     page.export_report(tmp_path)
     assert messages == [feature_links.not_ready_text()] * 2
     assert messages[0].startswith("此功能在当前版本中尚未提供")
+
+
+def test_without_a_person_a_bug_goes_to_stderr_not_a_dialog(monkeypatch: pytest.MonkeyPatch,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    """`--smoke` must never wait on a modal crash dialog that nobody can close."""
+    monkeypatch.setattr(crash.CrashDialog, "exec", lambda _self: pytest.fail("no dialog without a person"))
+    monkeypatch.setattr(crash, "_seen", set())
+    crash.install(interactive=False)
+    try:
+        crash.handle_exception(*_raise(ZeroDivisionError("z")))
+    finally:
+        crash.install()
+    assert "ZeroDivisionError" in capsys.readouterr().err

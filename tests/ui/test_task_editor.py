@@ -143,10 +143,7 @@ def test_city_records_and_history_tabs(ctx: Any, qtbot: Any, demo_ws: Any, add_n
     assert ed.history.topLevelItemCount() > 0
 
 
-def test_appeal_needs_a_selected_city_record(ctx: Any, qtbot: Any, demo_ws: Any, add_notice: Any,
-                                             messages: list[str]) -> None:
-    from ui import feature_links
-
+def test_appeal_needs_a_selected_city_record(ctx: Any, qtbot: Any, demo_ws: Any, add_notice: Any) -> None:
     task_id = add_notice(demo_ws, "red")
     ed = _editor(ctx, qtbot, task_id)
     assert not ed.appeal_button.isEnabled()
@@ -154,6 +151,29 @@ def test_appeal_needs_a_selected_city_record(ctx: Any, qtbot: Any, demo_ws: Any,
     ed.city_records.setCurrentItem(notice_item)
     assert ed.selected_city_record() == ("notice", f"TZ-red-{ed.city_ref.text()}")
     assert ed.appeal_button.isEnabled()
-    if not feature_links.link("file_appeal").available:
-        ed.appeal()
-        assert messages == [feature_links.not_ready_text()]
+
+
+def test_move_node_up_and_down(ctx: Any, qtbot: Any, demo_ws: Any) -> None:
+    task_id = _new_task(demo_ws, nodes=3)
+    ed = _editor(ctx, qtbot, task_id)
+    ed.nodes.setCurrentItem(ed.nodes.topLevelItem(0))
+    assert not ed.up_button.isEnabled() and ed.down_button.isEnabled()
+    qtbot.mouseClick(ed.down_button, Qt.MouseButton.LeftButton)
+    titles = [ed.nodes.topLevelItem(i).text(1) for i in range(3)]
+    assert titles == ["节点2", "节点1", "节点3"]
+    assert ed.nodes.currentItem().text(1) == "节点1"  # the moved node stays selected
+    with demo_ws.read() as s:
+        assert [n.title for n in get_task(s, task_id).nodes if n.deleted is None] == titles
+
+
+def test_city_node_cannot_move(ctx: Any, qtbot: Any, demo_ws: Any, messages: list[str]) -> None:
+    from db.models import Node
+
+    task_id = _new_task(demo_ws, nodes=2)
+    with demo_ws.session() as s:
+        s.scalar(select(Node).where(Node.task_id == task_id, Node.seq == 1)).from_city = True
+    ed = _editor(ctx, qtbot, task_id)
+    ed.nodes.setCurrentItem(ed.nodes.topLevelItem(1))
+    ed.move_node(-1)
+    assert "市平台交办的" in messages[-1]
+    assert ed.nodes.topLevelItem(0).text(1) == "节点1"

@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, QSize, Qt, QUrl
+from PySide6.QtCore import QDate, QSize, Qt, QTimer, QUrl
 from PySide6.QtGui import (
     QDesktopServices,
     QDragEnterEvent,
@@ -57,6 +57,7 @@ from core.ledger.tasks import (
     edit_task,
     get_task,
     live_nodes,
+    reorder_nodes,
     submit_task,
 )
 from ui import labels
@@ -155,7 +156,7 @@ class TaskEditor(QDialog):
         self.tabs.addTab(self._nodes_tab(), self.tr("Nodes"))
         self.tabs.addTab(self._evidence_tab(), self.tr("Evidence"))
         self.tabs.addTab(self._history_tab(), self.tr("History"))
-        self.tabs.addTab(self._city_tab(), self.tr("Notices, reviews, deductions"))
+        self.tabs.addTab(self._city_tab(), self.tr("Notices, reviews, deductions, appeals"))
 
         buttons = QDialogButtonBox()
         self.save_button = buttons.addButton(self.tr("Save"), QDialogButtonBox.ButtonRole.AcceptRole)
@@ -171,8 +172,13 @@ class TaskEditor(QDialog):
         close.clicked.connect(self.reject)
         QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self, activated=self.save)
 
+        self.quality = QLabel()
+        self.quality.setWordWrap(True)
+        self.quality.setStyleSheet("background: #fff4ce; border: 1px solid #e0c36a; padding: 4px 8px;")
+        self.quality.hide()
         layout = QVBoxLayout(self)
         layout.addWidget(self.header)
+        layout.addWidget(self.quality)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(buttons)
         self.load()
@@ -248,8 +254,17 @@ class TaskEditor(QDialog):
         self.confirm_button.clicked.connect(self.confirm_node)
         self.delete_node_button = QPushButton(self.tr("Delete node"))
         self.delete_node_button.clicked.connect(self.delete_node)
+        self.up_button = QPushButton(self.tr("Move up"))
+        self.up_button.setToolTip(self.tr("Move the selected node one place up (Alt+Up)"))
+        self.up_button.setShortcut(QKeySequence("Alt+Up"))
+        self.up_button.clicked.connect(lambda: self.move_node(-1))
+        self.down_button = QPushButton(self.tr("Move down"))
+        self.down_button.setToolTip(self.tr("Move the selected node one place down (Alt+Down)"))
+        self.down_button.setShortcut(QKeySequence("Alt+Down"))
+        self.down_button.clicked.connect(lambda: self.move_node(1))
         buttons = QHBoxLayout()
-        for b in (self.add_node_button, self.done_button, self.confirm_button, self.delete_node_button):
+        for b in (self.add_node_button, self.done_button, self.confirm_button, self.delete_node_button,
+                  self.up_button, self.down_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
         layout = QVBoxLayout(w)
@@ -302,7 +317,8 @@ class TaskEditor(QDialog):
         self.city_records.setHeaderLabels([self.tr("Item"), self.tr("Date"), self.tr("Details")])
         self.city_records.header().setStretchLastSection(True)
         self.city_records.itemSelectionChanged.connect(
-            lambda: self.appeal_button.setEnabled(self.selected_city_record() is not None))
+            lambda: self.appeal_button.setEnabled((self.selected_city_record() or ("",))[0]
+                                                  in ("notice", "review", "deduction")))
         self.appeal_button = QPushButton(self.tr("Appeal…"))
         self.appeal_button.setToolTip(self.tr("Ask the city to reconsider a deduction, a return or a notice (申诉)"))
         self.appeal_button.setEnabled(False)
@@ -322,24 +338,15 @@ class TaskEditor(QDialog):
 
     def appeal(self) -> None:
         """申诉: the reasons travel to the city with the next report; the result comes back with feedback."""
-        from ui import feature_links
-        from ui.messages import show_info
+        from ui.dialogs.appeal_dialog import file_appeal
 
         target = self.selected_city_record()
-        fn = feature_links.link("file_appeal").resolve()
-        if target is None:
+        if target is None or target[0] not in ("notice", "review", "deduction"):
             return
-        if fn is None:
-            show_info(self, self.tr("Appeal"), feature_links.not_ready_text())
-            return
-        from PySide6.QtWidgets import QInputDialog
-
-        reason, ok = QInputDialog.getMultiLineText(self, self.tr("Appeal"), self.tr("Reasons for the appeal:"))
-        if ok and reason.strip() and self.task_id is not None:
-            task_id = self.task_id
-            if self.ctx.act(self, lambda s: fn(s, self.ctx.user, target[0], target[1], reason,
-                                               task_id=task_id)) is not None:
-                self.load()
+        items = self.city_records.selectedItems()
+        what = " ".join(t for t in (items[0].text(0), items[0].text(1)) if t) if items else target[1]
+        if file_appeal(self, self.ctx, target[0], target[1], what, self.task_id) is not None:
+            self.load()
 
     # -- loading -----------------------------------------------------------------------------
     def load(self) -> None:
@@ -372,6 +379,7 @@ class TaskEditor(QDialog):
                 "history": queries.task_history(s, t.id),
                 "notices": queries.notice_rows(s, t.id),
                 "city": queries.task_city_records(s, t.id),
+                "appeals": queries.appeal_rows(s, t.id),
             }
 
         d = self.ctx.read(read)
@@ -410,7 +418,20 @@ class TaskEditor(QDialog):
         self._node_buttons()
         self._load_evidence(d["evidence"])
         self._load_history(d["history"])
-        self._load_city(d["notices"], d["city"])
+        self._load_city(d["notices"], d["city"], d["appeals"])
+        QTimer.singleShot(0, self.load_quality)  # a scan of all evidence: after the editor is painted
+
+    def load_quality(self) -> None:
+        """佐证质量提示 of this task (warnings from core.team.quality, never refusals)."""
+        from ui.dialogs.quality_dialog import flag_label, task_flags
+
+        if self.task_id is None:
+            return
+        found = task_flags(self.ctx, self.task_id)
+        self.quality.setText("⚠ " + self.tr("Evidence quality: %s") % "；".join(f.detail for f in found)
+                             if found else "")
+        self.quality.setToolTip("\n".join(f"{flag_label(f.kind)}：{f.detail}" for f in found))
+        self.quality.setVisible(bool(found))
 
     def _load_evidence(self, files: list[dict[str, Any]]) -> None:
         self.evidence.clear()
@@ -442,7 +463,10 @@ class TaskEditor(QDialog):
         self.history.resizeColumnToContents(0)
         self.history.resizeColumnToContents(2)
 
-    def _load_city(self, notices: list[dict[str, Any]], city: dict[str, list[dict[str, Any]]]) -> None:
+    def _load_city(self, notices: list[dict[str, Any]], city: dict[str, list[dict[str, Any]]],
+                   appeals: list[dict[str, Any]]) -> None:
+        from ui.dialogs.appeal_dialog import result_text, target_word
+
         self.city_records.clear()
         groups = [
             (self.tr("Supervision notices"), [
@@ -454,15 +478,26 @@ class TaskEditor(QDialog):
             (self.tr("Deductions"), [
                 (("deduction", x["id"]), f"{labels.label('deduction', x['kind'])} {x['points']:g}",
                  x["issued"][:10], x["reason"]) for x in city["deductions"]]),
+            (self.tr("Appeals"), [
+                (("appeal", a["id"]), f"{target_word(a['target_type'])}：{result_text(a)}", a["filed"][:10],
+                 a["reason"]) for a in appeals]),
         ]
+        comments = {a["id"]: a for a in appeals if a["comment"]}
         for name, rows in groups:
             top = QTreeWidgetItem([f"{name}（{len(rows)}）", "", ""])
             for target, *texts in rows:
                 child = QTreeWidgetItem(texts)
                 child.setData(0, Qt.ItemDataRole.UserRole, list(target))
+                child.setToolTip(2, texts[2])
                 top.addChild(child)
+                decided = comments.get(target[1]) if target[0] == "appeal" else None
+                if decided:  # the city's answer under the appeal, in full
+                    answer = QTreeWidgetItem([self.tr("City's comment"), (decided["decided"] or "")[:10],
+                                              decided["comment"]])
+                    answer.setToolTip(2, decided["comment"])
+                    child.addChild(answer)
             self.city_records.addTopLevelItem(top)
-            top.setExpanded(True)
+        self.city_records.expandAll()
         self.city_records.resizeColumnToContents(0)
 
     # -- actions -----------------------------------------------------------------------------
@@ -525,6 +560,9 @@ class TaskEditor(QDialog):
         self.done_button.setEnabled(sel is not None and sel[1] == "pending")
         self.confirm_button.setEnabled(sel is not None and sel[1] == "done")
         self.delete_node_button.setEnabled(sel is not None)
+        row = self.nodes.indexOfTopLevelItem(self.nodes.selectedItems()[0]) if sel is not None else -1
+        self.up_button.setEnabled(row > 0)
+        self.down_button.setEnabled(0 <= row < self.nodes.topLevelItemCount() - 1)
 
     def add_node(self) -> None:
         assert self.task_id is not None
@@ -557,6 +595,24 @@ class TaskEditor(QDialog):
         task_id = self.task_id
         if self.ctx.act(self, lambda s: confirm_node(s, self.ctx.user, task_id, sel[0])) is not None:
             self.load()
+
+    def move_node(self, step: int) -> None:
+        """调整节点顺序 through core: city-assigned nodes keep their numbers (core says so if asked)."""
+        sel = self.selected_node()
+        if sel is None or self.task_id is None:
+            return
+        seqs = [int(self.nodes.topLevelItem(i).data(0, Qt.ItemDataRole.UserRole))
+                for i in range(self.nodes.topLevelItemCount())]
+        row = seqs.index(sel[0])
+        other = row + step
+        if not 0 <= other < len(seqs):
+            return
+        order = list(seqs)
+        order[row], order[other] = order[other], order[row]
+        task_id = self.task_id
+        if self.ctx.act(self, lambda s: reorder_nodes(s, self.ctx.user, task_id, order)) is not None:
+            self.load()
+            self.nodes.setCurrentItem(self.nodes.topLevelItem(other))
 
     def delete_node(self) -> None:
         from ui.messages import confirm

@@ -187,6 +187,8 @@ class LedgerModel(QAbstractTableModel):
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(COLUMNS):
             return
-        self._filter = replace(self._filter, sort=COLUMNS[column][1],
-                               descending=order == Qt.SortOrder.DescendingOrder)
+        wanted = replace(self._filter, sort=COLUMNS[column][1], descending=order == Qt.SortOrder.DescendingOrder)
+        if wanted == self._filter:  # e.g. the view's first sort, already the order the rows were read in
+            return
+        self._filter = wanted
         self.reload()

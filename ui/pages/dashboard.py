@@ -14,7 +14,7 @@ from PySide6.QtCharts import (
     QPieSlice,
     QValueAxis,
 )
-from PySide6.QtCore import QMargins, Qt, Signal
+from PySide6.QtCore import QMargins, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
@@ -72,6 +72,8 @@ class DashboardPage(LazyPage):
             ("soon", self.tr("Nodes due soon"), "#b07d00", None),
             ("notices", self.tr("Notices awaiting response"), LIGHT_COLORS["red"], None),
             ("submitted", self.tr("Awaiting sign-off by the city"), "#3a5a8c", {"status": "submitted"}),
+            ("rechecks", self.tr("Re-checks (回头看) due"), "#b07d00", None),
+            ("quality", self.tr("Evidence quality warnings"), "#b07d00", None),
         ]
         grid = QGridLayout()
         grid.setSpacing(10)
@@ -79,13 +81,17 @@ class DashboardPage(LazyPage):
             card = FigureCard(caption, color)
             if key == "notices":
                 card.clicked.connect(self.open_notices.emit)
+            elif key == "rechecks":
+                card.clicked.connect(self.show_rechecks)
+            elif key == "quality":
+                card.clicked.connect(self.show_quality)
             elif key == "soon":
                 card.clicked.connect(lambda: self.drill_down.emit(
                     {"due_within_days": self.figures.get("due_soon_days", 3)}))
             else:
                 card.clicked.connect(lambda _=False, c=criteria: self.drill_down.emit(dict(c)))
             self.cards[key] = card
-            grid.addWidget(card, i // 5, i % 5)
+            grid.addWidget(card, i // 6, i % 6)
 
         self.source_chart = self._chart_view()
         self.light_chart = self._chart_view()
@@ -129,9 +135,30 @@ class DashboardPage(LazyPage):
         self.cards["soon"].set_value(f"{d['due_soon_nodes']:,}")
         self.cards["soon"].caption.setText(self.tr("Nodes due within %s days") % d["due_soon_days"])
         self.cards["notices"].set_value(f"{d['notices_awaiting_response']:,}")
+        from ui.dialogs.rechecks_dialog import recheck_due_count
+
+        self.cards["rechecks"].set_value(f"{recheck_due_count(self.ctx):,}")
+        self.cards["quality"].set_value("…")
+        QTimer.singleShot(0, self._count_quality)  # a full scan of the evidence: after the page is painted
         self._source_chart(d)
         self._light_chart(d)
         self._month_chart(d["months"])
+
+    def _count_quality(self) -> None:
+        from ui.dialogs.quality_dialog import all_flags
+
+        self.quality_flags = all_flags(self.ctx)
+        self.cards["quality"].set_value(f"{len(self.quality_flags):,}")
+
+    def show_rechecks(self) -> None:
+        from ui.dialogs.rechecks_dialog import RechecksDialog
+
+        RechecksDialog(self.ctx, self).exec()
+
+    def show_quality(self) -> None:
+        from ui.dialogs.quality_dialog import QualityDialog
+
+        QualityDialog(self.ctx, None, self).exec()
 
     # -- charts ------------------------------------------------------------------------------
     def _new_chart(self, title: str) -> QChart:
@@ -213,7 +240,7 @@ def _count_axis(series: QBarSeries) -> QValueAxis:
     """Whole numbers only: ticks every 1, 2, 5, 10… so that no tick falls between two counts."""
     top = max((s.at(i) for s in series.barSets() for i in range(s.count())), default=0)
     step = next(x for x in (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10**4, 10**5, 10**6)
-                if top / x <= 6)
+                if top / x <= 4)  # few labels: the axis stays legible when the chart is short
     axis = QValueAxis()
     axis.setLabelFormat("%d")
     axis.setRange(0, max(step, -(-top // step) * step))

@@ -163,6 +163,9 @@ class ExchangePage(LazyPage):
                                           title=self.tr("Importing feedback…"))
 
     def _imported(self, outcomes: Any) -> None:
+        from ui.reminders import schedule_rechecks
+
+        schedule_rechecks(self.ctx)  # tasks the city just closed get their 回头看 dates
         self.ctx.changed.emit()
         lines = []
         for o in outcomes:

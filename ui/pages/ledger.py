@@ -128,7 +128,8 @@ class LedgerPage(QWidget):
         layout.addLayout(filters)
         layout.addWidget(self.table, 1)
         self._update_extra()
-        self._fill_value_combos()
+        self._values_read = False
+        QTimer.singleShot(0, self._first_values)  # section/owner/batch lists: after the first paint
         self._update_count()
         ctx.changed.connect(self.refresh)
 
@@ -155,6 +156,7 @@ class LedgerPage(QWidget):
 
     def apply_criteria(self, criteria: dict[str, Any]) -> None:
         """Show only what a dashboard figure counted (e.g. {"light": "red"} or {"due_within_days": 3})."""
+        self._first_values()
         def set_all() -> None:
             self.search.clear()
             self.overdue.setChecked(bool(criteria.get("overdue_only")))
@@ -191,7 +193,12 @@ class LedgerPage(QWidget):
         self.extra_label.setVisible(bool(text))
         self.extra_clear.setVisible(bool(text))
 
+    def _first_values(self) -> None:
+        if not self._values_read:
+            self._fill_value_combos()
+
     def _fill_value_combos(self) -> None:
+        self._values_read = True
         values = self.ctx.query(lambda q: {k: q.distinct_values(k) for k in ("section", "owner", "batch")})
         for key, items in values.items():
             combo = self.combos[key]

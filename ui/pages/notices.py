@@ -114,6 +114,10 @@ class NoticesPage(LazyPage):
         self.respond_button.setToolTip(self.tr("Write how the problem was handled; the response travels "
                                                "to the city in the next export"))
         self.respond_button.clicked.connect(self.respond)
+        self.appeal_button = QPushButton(self.tr("Appeal…"))
+        self.appeal_button.setToolTip(self.tr("Ask the city to reconsider this notice (申诉); the appeal travels "
+                                              "in the next export"))
+        self.appeal_button.clicked.connect(self.appeal)
         self.task_button = QPushButton(self.tr("Open the task"))
         self.task_button.clicked.connect(self._open_task)
 
@@ -126,6 +130,7 @@ class NoticesPage(LazyPage):
         rl.addWidget(self.detail, 1)
         buttons = QHBoxLayout()
         buttons.addWidget(self.respond_button)
+        buttons.addWidget(self.appeal_button)
         buttons.addWidget(self.task_button)
         buttons.addStretch(1)
         rl.addLayout(buttons)
@@ -162,6 +167,7 @@ class NoticesPage(LazyPage):
     def _show_current(self) -> None:
         n = self.current()
         self.respond_button.setEnabled(n is not None and n["state"] != "closed")
+        self.appeal_button.setEnabled(n is not None)
         self.task_button.setEnabled(n is not None and bool(n["task_id"]))
         if n is None:
             empty = self.tr("No supervision notices. Notices arrive with the city’s feedback packages "
@@ -183,6 +189,10 @@ class NoticesPage(LazyPage):
                          f"<p>{_esc(r['text'])}</p>")
         if n["closure_comment"]:
             parts.append(f"<hr><p><b>{closed_by}</b>：{_esc(n['closure_comment'])}</p>")
+        from core.ledger.queries import appeal_rows
+        from ui.dialogs.appeal_dialog import appeals_html
+
+        parts.append(appeals_html(self.ctx.read(lambda s: appeal_rows(s, target=("notice", n["id"])))))
         self.detail.setHtml("".join(parts))
         if self.isVisible() and n["state"] == "unread":
             self.mark_read(n)  # seen on screen: the unit has read it
@@ -221,6 +231,13 @@ class NoticesPage(LazyPage):
             return fn(s, user, n["id"], text, evidence_ids=ids)
 
         self.ctx.act(self, respond)
+
+    def appeal(self) -> None:
+        from ui.dialogs.appeal_dialog import file_appeal
+
+        n = self.current()
+        if n is not None and file_appeal(self, self.ctx, "notice", n["id"], n["title"], n["task_id"]) is not None:
+            self.refresh()
 
     def mark_read(self, notice: dict[str, Any]) -> None:
         fn = feature_links.link("mark_notice_read").resolve()
