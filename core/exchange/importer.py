@@ -352,6 +352,7 @@ class _Applier:
         self.entries: list[dict[str, Any]] = []  # audit entries, appended in bulk by finish()
         self._change = 0  # the global change counter, advanced here and written back by finish()
         self._versions: dict[str, tuple[int, int]] = {}
+        self._looked_up: set[str] = set()
         self._dirty_versions: set[str] = set()
         self.new_notices: dict[str, Any] = {}
         self.new_reviews: dict[str, Any] = {}
@@ -422,8 +423,30 @@ class _Applier:
             for target, rid in self.s.execute(select(Deduction.reverses, Deduction.id).where(
                     Deduction.reverses.in_(chunk), Deduction.kind == "reversed")):
                 self.reversals[target] = rid
-        self._versions = {k: (q, ln) for k, q, ln in self.s.execute(
-            select(ObjectVersion.object_key, ObjectVersion.sequence, ObjectVersion.line))}
+        # Newer-wins bookkeeping grows with every object ever received: read only the keys this package
+        # (and the kept records) can touch; `newer` looks up any other key on demand.
+        wanted_keys = {f"review:task:{tid}" for tid in self.by_id} | {f"review:node:{nid}" for nid in self.nodes_by_id}
+        for _line, r in list(records) + kept:
+            t = r["type"]
+            if t == "assignment":
+                wanted_keys.add(f"assignment:{r['id']}")
+            elif t in ("notice", "notice_closure"):
+                nid = r["id"] if t == "notice" else r["notice_id"]
+                wanted_keys.update((f"notice:{nid}:content", f"notice:{nid}:state"))
+            elif t == "appeal_result":
+                wanted_keys.add(f"appeal:{r['appeal_id']}")
+            elif t == "ack":
+                wanted_keys.add(f"ack:{r['unit_sequence']}")
+            elif t == "settings":
+                wanted_keys.update(f"setting:{name}" for name in r)
+            elif t == "key":
+                wanted_keys.add(f"key:{r['key_id']}")
+        self._versions = {}
+        for chunk in _chunks(sorted(wanted_keys)):
+            self._versions.update((k, (q, ln)) for k, q, ln in self.s.execute(
+                select(ObjectVersion.object_key, ObjectVersion.sequence, ObjectVersion.line)
+                .where(ObjectVersion.object_key.in_(chunk))))
+        self._looked_up = wanted_keys
 
     def _load(self, where: Any) -> None:
         """Read the tasks matching `where` (live or deleted) with all their nodes into plain rows."""
@@ -533,6 +556,12 @@ class _Applier:
 
     # -- newer wins ---------------------------------------------------------------------------
     def newer(self, key: str, seq: int, line: int) -> bool:
+        if key not in self._looked_up:
+            self._looked_up.add(key)
+            found = self.s.execute(select(ObjectVersion.sequence, ObjectVersion.line)
+                                   .where(ObjectVersion.object_key == key)).first()
+            if found is not None:
+                self._versions[key] = (found[0], found[1])
         ov = self._versions.get(key)
         return ov is None or (seq, line) > ov
 
