@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import and_, select, true
 from sqlalchemy.orm import Session
 
 from db.models import Evidence, Node, Task
@@ -39,10 +39,13 @@ class QualityFlag:
         return {**self.__dict__, "kind_label": KINDS[self.kind]}
 
 
-def flags(session: Session) -> list[QualityFlag]:
+def flags(session: Session, task_id: str | None = None) -> list[QualityFlag]:
+    """Every warning, or (with `task_id`) only one task's, found with queries limited to that task."""
     out: list[QualityFlag] = []
     live_ev = Evidence.deleted.is_(None)
-    live_task = Task.deleted.is_(None)
+    live_task = Task.deleted.is_(None) if task_id is None else and_(Task.deleted.is_(None), Task.id == task_id)
+    reused_scope = true() if task_id is None else Evidence.sha256.in_(
+        select(Evidence.sha256).where(Evidence.task_id == task_id, live_ev))
 
     with_evidence = select(Evidence.task_id).where(live_ev)
     for t in session.scalars(select(Task).where(
@@ -65,7 +68,8 @@ def flags(session: Session) -> list[QualityFlag]:
     for sha, tid, ref, title, batch, section, filename in session.execute(
             select(Evidence.sha256, Task.id, Task.city_ref, Task.title, Task.batch, Task.section_id,
                    Evidence.filename)
-            .join(Task, Task.id == Evidence.task_id).where(live_ev, live_task).order_by(Task.id)):
+            .join(Task, Task.id == Evidence.task_id)
+            .where(live_ev, Task.deleted.is_(None), reused_scope).order_by(Task.id)):
         users[sha].setdefault(tid, (ref, title, batch, section, filename))
     for sha, tasks in users.items():
         if len(tasks) < 2:
@@ -74,6 +78,8 @@ def flags(session: Session) -> list[QualityFlag]:
         if len(groups) < 2:
             continue
         for tid, (ref, title, _b, _s, filename) in tasks.items():
+            if task_id is not None and tid != task_id:
+                continue
             others = [tasks[o][1] for o in tasks if o != tid]
             detail = f"“{filename}”同时用作{len(others)}条其他任务的佐证：" + "；".join(others[:3])
             out.append(QualityFlag("evidence_reused", tid, ref, title, detail, sha))

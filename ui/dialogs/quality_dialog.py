@@ -35,7 +35,9 @@ def all_flags(ctx: AppContext) -> list[Any]:
 
 
 def task_flags(ctx: AppContext, task_id: str) -> list[Any]:
-    return [f for f in all_flags(ctx) if f.task_id == task_id]
+    from core.team.quality import flags
+
+    return ctx.read(lambda s: flags(s, task_id))
 
 
 class QualityDialog(QDialog):

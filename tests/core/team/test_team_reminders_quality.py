@@ -70,6 +70,11 @@ def test_quality_flags_each_rule(team, tmp_path) -> None:  # noqa: ANN001
     assert by_kind["late_without_note"] == ["没有佐证"]
     assert by_kind["evidence_before_assigned"] == ["问题丙"]
     assert by_kind["evidence_reused"] == sorted(["问题甲", "问题乙", "好好的"])
+    # the task editor asks for one task's warnings only: exactly that task's share of the full list
+    with team.read() as s:
+        for tid in {f.task_id for f in found}:
+            mine = [(f.kind, f.detail, f.ref) for f in quality.flags(s, tid)]
+            assert mine == [(f.kind, f.detail, f.ref) for f in found if f.task_id == tid]
 
 
 def test_a_shared_document_within_one_batch_and_section_is_not_flagged(team,
