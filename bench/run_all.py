@@ -47,7 +47,9 @@ def machine() -> str:
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true", help="smaller sizes, for a fast look")
+    ap.add_argument("--only", help="comma-separated names to run again; the others keep their last figures")
     args = ap.parse_args()
+    only = set(args.only.split(",")) if args.only else None
     rows: list[tuple[str, dict]] = []
     failed_scripts = []
     for name, script, quick_args in SCRIPTS:
@@ -56,6 +58,12 @@ def main() -> int:
             failed_scripts.append(f"{script} (missing)")
             continue
         out = WORK / f"{name}.json"
+        if only is not None and name not in only:
+            if out.exists():
+                rows += [(name, x) for x in json.loads(out.read_text(encoding="utf-8"))]
+            else:
+                failed_scripts.append(f"{script} (not run)")
+            continue
         out.unlink(missing_ok=True)
         print(f"== {script}", flush=True)
         t0 = time.perf_counter()
