@@ -91,7 +91,8 @@ def main() -> int:
     doc.write_text(
         "# Performance\n\nLatest `uv run python bench/run_all.py" + (" --quick" if args.quick else "") + "` on "
         + time.strftime("%Y-%m-%d") + ".\n\nMachine: " + machine() + "\n\n" + "\n".join(lines) + "\n"
-        + (f"\nScripts that did not finish: {', '.join(failed_scripts)}\n" if failed_scripts else ""),
+        + (f"\nScripts that did not finish: {', '.join(failed_scripts)}\n" if failed_scripts else "")
+        + (f"\n{notes.read_text(encoding='utf-8')}" if (notes := ROOT / "bench" / "NOTES.md").exists() else ""),
         encoding="utf-8")
     return 0 if not failed_scripts and all(r["ok"] for _, r in rows) else 1
 
