@@ -43,7 +43,8 @@ def report(rows: list[dict[str, Any]], name: str) -> None:
         base = f"{r['baseline']:.1f}{unit}" if r.get("baseline") is not None else "-"
         ratio = f"{r['ratio']:.2f}x" if r.get("ratio") is not None else "-"
         ok = "PASS" if r["ok"] else "FAIL"
-        print(f"{r['figure']:44} {r['measured']:>10.1f}{unit:2} {str(r['target']) + unit:>10} {base:>12} {ratio:>8}  {ok}")
+        target = str(r["target"]) + unit
+        print(f"{r['figure']:44} {r['measured']:>10.1f}{unit:2} {target:>10} {base:>12} {ratio:>8}  {ok}")
     WORK.mkdir(parents=True, exist_ok=True)
     (WORK / f"{name}.json").write_text(json.dumps(rows, ensure_ascii=False, indent=1), encoding="utf-8")
 

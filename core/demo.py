@@ -163,7 +163,8 @@ def build_demo(ws: Workspace, seed: int = 2026) -> dict[str, Any]:
                 nodes = [NodeInput(t, (start + timedelta(days=int(span * (k + 1) / len(plan)))).isoformat())
                          for t, k in plan]
                 nodes[-1] = NodeInput(nodes[-1].title, deadline.isoformat())
-                data = TaskInput(title=title, source=source, category=category, owner=owner, deadline=deadline.isoformat(),
+                data = TaskInput(title=title, source=source, category=category, owner=owner,
+                                 deadline=deadline.isoformat(),
                                  section=section, leader=LEADERS[n % len(LEADERS)], batch=batch, description=desc,
                                  measures="明确责任人和时间节点，逐项对账销号。", nodes=nodes)
                 city_ref = f"ZS-{CITY_PREFIX[source]}-2026-{i:03d}" if source != "other" else None

@@ -20,7 +20,8 @@ def init_unit(session: Session, code: str, name: str, level: str = "township", a
         raise InputRefused("这个数据文件夹已经建立了台账。", hint="如需新建，请用 --data-dir 指定一个空文件夹。")
     code = (code or "").strip()
     if not _CODE_RE.match(code):
-        raise InputRefused(f"单位代码“{code}”格式不对。", hint="单位代码由市督查室分配，只含数字、字母和短横线，例如 442000-017。")
+        raise InputRefused(f"单位代码“{code}”格式不对。",
+                           hint="单位代码由市督查室分配，只含数字、字母和短横线，例如 442000-017。")
     if not (name or "").strip():
         raise InputRefused("单位名称不能为空。")
     unit = Unit(code=code, name=name.strip(), level=enums.parse("level", level), created=now_ts())

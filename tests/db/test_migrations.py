@@ -36,7 +36,8 @@ def test_previous_revision_with_data_is_upgraded_and_copied_first(tmp_path: Path
                     "'township', '2026-01-01T00:00:00+08:00')")
         raw.execute("INSERT INTO tasks (id, title, description, measures, source, category, batch, leader, deadline, "
                     "status, search_text, from_city, rev, created, updated, change_no, review_comment) VALUES "
-                    "('t1', '旧任务', '', '', 'audit', 'phased', '', '', '2026-05-01', 'open', '', 0, 1, 'x', 'x', 1, '')")
+                    "('t1', '旧任务', '', '', 'audit', 'phased', '', '', '2026-05-01', 'open', '', 0, 1, 'x', 'x', 1,"
+                    " '')")
     assert current_revision(engine) == "0001"
     migrate(engine, db, tmp_path / "backups")
     assert current_revision(engine) == head_revision()
