@@ -178,7 +178,8 @@ class DailyDuties(QObject):
         if today == self.last_day:
             return
         self.last_day = today
-        schedule_rechecks(self.ctx)
+        if schedule_rechecks(self.ctx):
+            self.ctx.changed.emit()  # the dashboard's 回头看 card and the ledger show the new dates
         self.refresh(notify=True)
         self.backup_in_background()  # core skips it when nothing changed since the last automatic one
 

@@ -41,6 +41,8 @@ def test_start_shows_reminders_banner_dialog_and_tray(window: Any, qtbot: Any, t
     assert window.banner.isVisible()
     text = window.banner.text.text()
     assert "逾期节点：9" in text and "回头看到期：5" in text
+    window.show_page("dashboard")  # the card agrees with the banner once the re-checks are scheduled
+    assert window.dashboard_page.cards["rechecks"].value.text() == "5"
     assert tray and tray[0][0] == "整改通提醒" and "逾期节点：9" in tray[0][1]
     opened: list[Any] = []
     monkeypatch.setattr(reminders.RemindersDialog, "exec", lambda d: opened.append(d) or 0)
