@@ -108,6 +108,12 @@ class MainWindow(QMainWindow):
         column = QVBoxLayout(right)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)
+        # An obviously wrong PC clock (earlier than the newest package) makes every light wrong: say so on top.
+        self.clock_warning = QLabel()
+        self.clock_warning.setWordWrap(True)
+        self.clock_warning.setStyleSheet("background: #fdecea; color: #a61b1b; padding: 6px 10px;")
+        self.clock_warning.hide()
+        column.addWidget(self.clock_warning)
         column.addWidget(self.banner)
         column.addWidget(self.stack, 1)
         self.duties: DailyDuties | None = None
@@ -249,6 +255,13 @@ class MainWindow(QMainWindow):
         self.refresh_badge()
         self._update_status()
 
+    def check_clock(self) -> None:
+        from core.clock import clock_warning
+
+        warning = self.ctx.read(lambda s: clock_warning(s, self.ctx.ws.today))
+        self.clock_warning.setText(warning or "")
+        self.clock_warning.setVisible(bool(warning))
+
     def refresh_badge(self) -> None:
         from core.ledger.queries import waiting_notice_count
 
@@ -261,6 +274,7 @@ class MainWindow(QMainWindow):
         return int(self.nav.item(PAGES.index("notices")).data(BADGE_ROLE) or 0)
 
     def _update_status(self) -> None:
+        self.check_clock()  # a newly imported package may show that the clock is behind
         unit = self.ctx.ws.unit()
         self._status.setText(self.tr("%1 · user %2 · today %3 · data folder %4")
                              .replace("%1", unit.name if unit else "-")
