@@ -10,7 +10,6 @@ one (kept as the task's city_ref); otherwise the same 问题描述 + 问题来�
 
 from __future__ import annotations
 
-import json
 import re
 import uuid
 import zipfile
@@ -37,7 +36,7 @@ from core.excel.columns import (
     parse_typed_date,
 )
 from core.ledger.tasks import NodeInput, TaskInput, create_task, refresh
-from db.models import AuditEntry, Node, Person, Section, Task
+from db.models import Node, Person, Section, Task
 
 HEADER_SCAN_ROWS = 30
 # A list ends where a long run of empty rows starts: a sheet "formatted" down to row 1,048,576 (a border or a
@@ -454,31 +453,12 @@ def _create_in_bulk(session: Session, actor: str, rows: list[ParsedRow]) -> list
     first = peek(session, "change") + 1
     bump(session, "change", at_least=first + len(rows) - 1)
     now = now_ts()
-    prev = audit._last_hash(session)
     task_rows: list[dict[str, Any]] = []
     node_rows: list[dict[str, Any]] = []
     entries: list[dict[str, Any]] = []
 
     def log(action: str, etype: str, obj: SimpleNamespace, task_id: str) -> None:
-        nonlocal prev
-        summary = json.dumps({"after": audit.snapshot(etype, obj)}, ensure_ascii=False, sort_keys=True, default=str)
-        row_hash = audit.row_digest(etype, obj)
-        h = audit._entry_hash(prev, now, actor, action, etype, obj.id, summary, row_hash)
-        entries.append(
-            {
-                "at": now,
-                "user": actor,
-                "action": action,
-                "entity_type": etype,
-                "entity_id": obj.id,
-                "task_id": task_id,
-                "summary": summary,
-                "row_hash": row_hash,
-                "prev_hash": prev,
-                "hash": h,
-            }
-        )
-        prev = h
+        entries.append(audit.pending_entry(actor, action, etype, obj.id, obj=obj, task_id=task_id, at=now))
 
     for k, pr in enumerate(rows):
         d = pr.data
@@ -545,10 +525,10 @@ def _create_in_bulk(session: Session, actor: str, rows: list[ParsedRow]) -> list
         for n in task.nodes:
             node_rows.append({c: getattr(n, c) for c in _NODE_COLUMNS})
             log("node.create", "node", n, tid)
-    for table, values in ((Task, task_rows), (Node, node_rows), (AuditEntry, entries)):
+    for table, values in ((Task, task_rows), (Node, node_rows)):
         for chunk in range(0, len(values), 2000):
             session.execute(insert(table), values[chunk : chunk + 2000])
-    session.info["audit_last_hash"] = prev  # later entries in this session continue the chain
+    audit.record_many(session, entries)  # the same hash chain as one-by-one creation
     return [t["id"] for t in task_rows]
 
 

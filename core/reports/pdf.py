@@ -673,11 +673,7 @@ def months_chart(data: MonthData, fonts: FontSet, width: float) -> Drawing:
     chart.x, chart.y, chart.width, chart.height = 30, 28, width - 120, 54 * mm
     chart.data = [[m[1] for m in data.months], [m[2] for m in data.months]]
     chart.categoryAxis.categoryNames = [f"{int(m[0][5:])}月" for m in data.months]
-    chart.categoryAxis.labels.fontName = font
-    chart.categoryAxis.labels.fontSize = 8
-    chart.valueAxis.labels.fontName = font
-    chart.valueAxis.labels.fontSize = 8
-    chart.valueAxis.valueMin = 0
+    _style_axes(chart, font)
     chart.bars[0].fillColor = colors.HexColor("#5B7DB1")
     chart.bars[1].fillColor = colors.HexColor("#2E7D32")
     d.add(chart)
@@ -688,6 +684,14 @@ def months_chart(data: MonthData, fonts: FontSet, width: float) -> Drawing:
     legend.colorNamePairs = [(colors.HexColor("#5B7DB1"), "新增"), (colors.HexColor("#2E7D32"), "销号")]
     d.add(legend)
     return d
+
+
+def _style_axes(chart: VerticalBarChart | HorizontalBarChart, font: str) -> None:
+    """Both bar charts: axis labels in the Chinese face at 8 pt, counting from zero."""
+    for labels in (chart.categoryAxis.labels, chart.valueAxis.labels):
+        labels.fontName = font
+        labels.fontSize = 8
+    chart.valueAxis.valueMin = 0
 
 
 def lights_chart(data: MonthData, fonts: FontSet, width: float) -> Drawing:
@@ -718,11 +722,7 @@ def lights_chart(data: MonthData, fonts: FontSet, width: float) -> Drawing:
         bars.x, bars.y, bars.width, bars.height = width / 2 + 50, 8, width / 2 - 70, 44 * mm
         bars.data = [[s[1] for s in sources], [s[2] for s in sources]]
         bars.categoryAxis.categoryNames = [fonts.safe_text(enums.label("source", s[0]), "song")[1] for s in sources]
-        bars.categoryAxis.labels.fontName = font
-        bars.categoryAxis.labels.fontSize = 8
-        bars.valueAxis.labels.fontName = font
-        bars.valueAxis.labels.fontSize = 8
-        bars.valueAxis.valueMin = 0
+        _style_axes(bars, font)
         bars.bars[0].fillColor = colors.HexColor("#9E9E9E")
         bars.bars[1].fillColor = colors.HexColor("#2E7D32")
         d.add(bars)
