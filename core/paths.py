@@ -3,13 +3,9 @@
 from __future__ import annotations
 
 import os
-import socket
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-
-import platformdirs
-from filelock import FileLock, Timeout
 
 from core import APP_NAME
 from core.errors import DataFolderError
@@ -21,6 +17,8 @@ def default_data_dir() -> Path:
     override = os.environ.get(ENV_DATA_DIR)
     if override:
         return Path(override).expanduser()
+    import platformdirs  # here, not at the top: the window's first paint imports this module
+
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 
@@ -58,6 +56,11 @@ class DataPaths:
         return self.root / "incoming"
 
     @property
+    def first_page_cache(self) -> Path:
+        """The compiled SQL of the ledger's first page (no data): see core.ledger.firstpage."""
+        return self.root / "cache" / "first-page.json"
+
+    @property
     def lock_file(self) -> Path:
         return self.root / "rectidesk.lock"
 
@@ -86,10 +89,18 @@ class DataFolderLock:
     """Only one running copy may write a data folder; the lock dies with the process that holds it."""
 
     def __init__(self, paths: DataPaths) -> None:
+        from filelock import FileLock
+
         self.paths = paths
         self._lock = FileLock(str(paths.lock_file), timeout=0)
 
     def acquire(self) -> None:
+        import socket
+
+        from filelock import Timeout
+
+        if self._lock.is_locked:
+            return  # already ours
         try:
             self._lock.acquire()
         except Timeout:
@@ -119,4 +130,4 @@ class DataFolderLock:
                 self.paths.holder_file.unlink(missing_ok=True)
             except OSError:
                 pass
-            self._lock.release()
+            self._lock.release(force=True)

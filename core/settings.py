@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING, Any
 
 from core.errors import InputRefused
-from db.models import Setting
+
+if TYPE_CHECKING:  # imported where used: the window's first paint reads thresholds without the ORM
+    from sqlalchemy.orm import Session
 
 
 @dataclass(frozen=True)
@@ -41,19 +41,30 @@ class Thresholds:
     due_soon_days: int = 3
 
 
-def get_int(session: Session, key: str) -> int:
+def parse_int(key: str, stored: str | None) -> int:
+    """A stored setting as a number; missing or unreadable gives the default."""
     spec = SPECS[key]
-    row = session.get(Setting, key)
-    if row is None:
+    if stored is None:
         return spec.default
     try:
-        return int(row.value)
+        return int(stored)
     except ValueError:
         return spec.default
 
 
+def get_int(session: Session, key: str) -> int:
+    from db.models import Setting
+
+    row = session.get(Setting, key)
+    return parse_int(key, row.value if row is not None else None)
+
+
 def all_values(session: Session) -> dict[str, tuple[int, str]]:
     """Every setting with its value and who set it (local / city)."""
+    from sqlalchemy import select
+
+    from db.models import Setting
+
     rows = {r.key: r for r in session.scalars(select(Setting))}
     out: dict[str, tuple[int, str]] = {}
     for key, spec in SPECS.items():
@@ -63,6 +74,8 @@ def all_values(session: Session) -> dict[str, tuple[int, str]]:
 
 
 def set_local(session: Session, key: str, value: int) -> None:
+    from db.models import Setting
+
     spec = SPECS.get(key)
     if spec is None:
         raise InputRefused(f"没有名为“{key}”的设置。")
@@ -78,6 +91,8 @@ def set_local(session: Session, key: str, value: int) -> None:
 
 
 def set_from_city(session: Session, key: str, value: int, sequence: int) -> None:
+    from db.models import Setting
+
     row = session.get(Setting, key)
     if row is None:
         session.add(Setting(key=key, value=str(value), source="city", city_seq=sequence))
@@ -85,9 +100,22 @@ def set_from_city(session: Session, key: str, value: int, sequence: int) -> None
         row.value, row.source, row.city_seq = str(value), "city", sequence
 
 
+def thresholds_from(stored: dict[str, str]) -> Thresholds:
+    """The light thresholds from stored setting values (key -> text), defaults where missing."""
+    return Thresholds(**{k: parse_int(k, stored.get(k)) for k in THRESHOLD_KEYS})
+
+
+THRESHOLD_KEYS = ("yellow_after_days", "red_after_days", "due_soon_days")
+
+
+def thresholds_statement() -> Any:
+    """The stored rows `thresholds_from` reads: (key, value)."""
+    from sqlalchemy import select
+
+    from db.models import Setting
+
+    return select(Setting.key, Setting.value).where(Setting.key.in_(THRESHOLD_KEYS))
+
+
 def thresholds(session: Session) -> Thresholds:
-    return Thresholds(
-        yellow_after_days=get_int(session, "yellow_after_days"),
-        red_after_days=get_int(session, "red_after_days"),
-        due_soon_days=get_int(session, "due_soon_days"),
-    )
+    return thresholds_from({k: v for k, v in session.execute(thresholds_statement())})

@@ -11,14 +11,13 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from db.revision import HEAD_REVISION as HEAD_REVISION  # re-exported
+
 if TYPE_CHECKING:
     from alembic.config import Config
 
 log = logging.getLogger(__name__)
 
-# The newest revision, known without importing Alembic (which costs half a second at every start);
-# tests/db holds it equal to the scripts' head.
-HEAD_REVISION = "0002"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 

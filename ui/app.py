@@ -8,17 +8,14 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-# Core and SQLAlchemy before PySide6: every module imported after PySide6 passes through shiboken's
-# import hook, which reads the module's source to look for `__feature__` (~0.1 s over SQLAlchemy).
-import core.ledger.queries  # noqa: F401
-import core.workspace  # noqa: F401
-
-# isort: split
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTimer, QTranslator
 from PySide6.QtGui import QGuiApplication, QIcon
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+
+import ui.fast_imports  # noqa: F401 - before SQLAlchemy is imported (after the first paint)
 
 if TYPE_CHECKING:
+    from core.ledger.firstpage import FirstPage
     from core.workspace import Workspace
     from ui.main_window import MainWindow
 
@@ -29,6 +26,7 @@ I18N = RESOURCES / "i18n"
 ICON = RESOURCES / "icons" / "rectidesk.svg"
 
 log = logging.getLogger(__name__)
+CACHE_AFTER_MS = 1500
 _translators: list[QTranslator] = []
 
 
@@ -93,15 +91,101 @@ def choose_font(app: QApplication) -> None:
 
 
 def run_app(args: argparse.Namespace) -> int:
-    from core.errors import UserError
-    from core.workspace import Workspace
+    """Start the window: fast when the ledger's first page can be painted before SQLAlchemy loads.
+
+    The fast way (`core.ledger.firstpage`) needs a cached first page for the remembered sort, one
+    unit, no login, the ledger as the page to open, and the folder free; the window then paints that
+    page, opens the workspace and takes over. Anything else starts the ordinary way: workspace first
+    (with the first-run wizard or the login when needed), then the window.
+    """
     from ui import crash
 
     app = make_application()
     install_translations(app, getattr(args, "lang", None))
     crash.install(interactive=not args.smoke)
+    start_page = "ledger" if args.smoke else remembered_page()
+    first = read_first_page(args) if start_page == "ledger" and not args.demo else None
+    if first is None:
+        return _ordinary_start(app, args, start_page)
+    from ui.main_window import MainWindow
+
+    win = MainWindow(None, start_page="ledger", first=first)
+    win.show()
+    if args.smoke == "first":
+        return smoke(app, win)
+    wait_painted(win.ledger_page.table.viewport())
+    ws = _open_workspace(args)
+    if isinstance(ws, int):
+        return ws
     try:
-        ws = Workspace.open(args.data_dir, user=args.user, today=args.today)
+        win.attach(ws)
+        return _run_window(app, args, win)
+    finally:
+        ws.close()
+
+
+def _run_window(app: QApplication, args: argparse.Namespace, win: MainWindow) -> int:
+    """The event loop (or the smoke check); the first page's statements are kept for the next start."""
+    if args.smoke:
+        code = smoke(app, win)
+        win.ledger_page.write_first_page_cache()
+        return code
+    QTimer.singleShot(CACHE_AFTER_MS, win.ledger_page.write_first_page_cache)  # after the first paint
+    win.start_daily_duties()
+    return int(app.exec())
+
+
+def wait_painted(widget: QWidget, timeout_ms: int = 2000) -> bool:
+    """Run the event loop until `widget` has been painted (and the paint shown), or the timeout."""
+    from PySide6.QtCore import QEvent, QEventLoop, QObject
+
+    loop = QEventLoop()
+    painted: list[bool] = []
+
+    class Watch(QObject):
+        def eventFilter(self, _watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint and not painted:
+                painted.append(True)
+                QTimer.singleShot(0, loop.quit)  # after this paint is finished and flushed
+            return False
+
+    watch = Watch()
+    widget.installEventFilter(watch)
+    QTimer.singleShot(timeout_ms, loop.quit)
+    try:
+        loop.exec()
+    finally:
+        widget.removeEventFilter(watch)
+    return bool(painted)
+
+
+def remembered_page() -> str:
+    """The page the window showed when it was last closed; the ledger the first time."""
+    from PySide6.QtCore import QSettings
+
+    from ui.main_window import PAGES
+
+    page = QSettings().value("window/page", "ledger")
+    return page if page in PAGES else "ledger"
+
+
+def read_first_page(args: argparse.Namespace) -> FirstPage | None:
+    from datetime import date
+
+    from core.ledger.firstpage import read_first_page as read
+    from ui.pages.ledger import remembered_sort
+
+    sort, descending = remembered_sort()
+    return read(args.data_dir, args.today or date.today(), sort, descending)
+
+
+def _open_workspace(args: argparse.Namespace) -> Workspace | int:
+    """The workspace, or the exit code after the refusal was shown."""
+    from core.errors import UserError
+    from core.workspace import Workspace
+
+    try:
+        return Workspace.open(args.data_dir, user=args.user, today=args.today)
     except UserError as exc:
         box = QMessageBox(QMessageBox.Icon.Critical, QCoreApplication.translate("App", "RectiDesk"),
                           exc.message, QMessageBox.StandardButton.Ok)
@@ -111,6 +195,12 @@ def run_app(args: argparse.Namespace) -> int:
         else:
             box.exec()
         return exc.exit_code
+
+
+def _ordinary_start(app: QApplication, args: argparse.Namespace, start_page: str) -> int:
+    ws = _open_workspace(args)
+    if isinstance(ws, int):
+        return ws
     try:
         if args.demo and ws.unit() is None:
             from core.demo import build_demo
@@ -125,12 +215,9 @@ def run_app(args: argparse.Namespace) -> int:
                 return 0
         if not args.smoke and not log_in(ws):
             return 0
-        win = MainWindow(ws, start_page="ledger" if args.smoke else "dashboard")
+        win = MainWindow(ws, start_page=start_page)
         win.show()
-        if args.smoke:
-            return smoke(app, win)
-        win.start_daily_duties()
-        return int(app.exec())
+        return _run_window(app, args, win)
     finally:
         ws.close()
 

@@ -2,31 +2,52 @@
 
 Core reports nothing by itself yet; every action done through `AppContext.act` emits `changed`, so the
 ledger, dashboard and notices refresh after any change made anywhere in the window.
+
+At a fast start the window paints its first page before the workspace is open (`core.ledger.firstpage`):
+the context then has no workspace yet, `ready` is False, and `attached` is emitted when it arrives.
+Nothing here imports SQLAlchemy before that.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
-from sqlalchemy.orm import Session
 
 from core.errors import UserError
-from core.ledger.queries import LedgerQuery
-from core.workspace import Workspace
 from ui.messages import show_user_error
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from core.ledger.queries import LedgerQuery
+    from core.workspace import Workspace
 
 T = TypeVar("T")
 
 
 class AppContext(QObject):
     changed = Signal()
+    attached = Signal()
 
-    def __init__(self, ws: Workspace, parent: QObject | None = None) -> None:
+    def __init__(self, ws: Workspace | None, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.ws = ws
+        self._ws = ws
+
+    @property
+    def ready(self) -> bool:
+        return self._ws is not None
+
+    @property
+    def ws(self) -> Workspace:
+        assert self._ws is not None, "the workspace is not open yet (fast start)"
+        return self._ws
+
+    def attach(self, ws: Workspace) -> None:
+        self._ws = ws
+        self.attached.emit()
 
     def act(self, parent: QWidget | None, action: Callable[[Session], T]) -> T | None:
         """One user action in one transaction; a refusal is shown and leaves the data as it was."""
@@ -44,6 +65,8 @@ class AppContext(QObject):
             return fn(s)
 
     def query(self, fn: Callable[[LedgerQuery], T]) -> T:
+        from core.ledger.queries import LedgerQuery
+
         with self.ws.read() as s:
             return fn(LedgerQuery(s, self.ws.today))
 

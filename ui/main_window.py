@@ -1,4 +1,9 @@
-"""The main window: navigation (工作台, 整改台账, 督办通知 with a badge, 数据交换, 设置) and the pages."""
+"""The main window: navigation (工作台, 整改台账, 督办通知 with a badge, 数据交换, 设置) and the pages.
+
+Built either on an open Workspace, or — at a fast start — on the ledger's first page read before
+SQLAlchemy loads (`core.ledger.firstpage`); `attach` then gives it the workspace, and only from then on
+are other pages built, the badge and the status read from the ORM.
+"""
 
 from __future__ import annotations
 
@@ -19,11 +24,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.workspace import Workspace
 from ui.context import AppContext
 from ui.pages.ledger import LedgerPage
 
 if TYPE_CHECKING:
+    from core.ledger.firstpage import FirstPage
+    from core.workspace import Workspace
     from ui.pages.dashboard import DashboardPage
     from ui.pages.exchange import ExchangePage
     from ui.pages.notices import NoticesPage
@@ -62,11 +68,15 @@ class BadgeDelegate(QStyledItemDelegate):
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, ws: Workspace, start_page: str = "dashboard") -> None:
+    def __init__(self, ws: Workspace | None, start_page: str = "dashboard", first: FirstPage | None = None) -> None:
         super().__init__()
         self.ctx = AppContext(ws, self)
-        unit = ws.unit()
-        self.setWindowTitle(self.tr("RectiDesk — %s") % (unit.name if unit else self.tr("no ledger yet")))
+        if ws is not None:
+            unit = ws.unit()
+            self._set_title(unit.name if unit else None)
+        else:
+            assert first is not None, "a window without a workspace needs the first page"
+            self._set_title(first.unit_name)
         self.setMinimumSize(QSize(960, 600))
 
         self.nav = QListWidget()
@@ -94,7 +104,7 @@ class MainWindow(QMainWindow):
 
         # Pages other than the ledger are built when first shown: start-up pays only for the first page.
         self._built: dict[str, QWidget] = {}
-        self.ledger_page = LedgerPage(self.ctx)
+        self.ledger_page = LedgerPage(self.ctx, first=first)
         self.stack = QStackedWidget()
         for key in PAGES:
             self.stack.addWidget(self.ledger_page if key == "ledger" else QWidget())
@@ -127,12 +137,29 @@ class MainWindow(QMainWindow):
 
         self._status = QLabel()
         self.statusBar().addPermanentWidget(self._status)
-        self._update_status()
         self._add_shortcuts()
         self.ctx.changed.connect(self._on_changed)
-        self.refresh_badge()
         self._restore_geometry()
+        if ws is not None:
+            self._on_changed()
+        else:
+            self._set_badge(first.waiting_notices if first else 0)
         self.nav.setCurrentRow(PAGES.index(start_page))
+
+    def _set_title(self, unit_name: str | None) -> None:
+        self.setWindowTitle(self.tr("RectiDesk — %s") % (unit_name or self.tr("no ledger yet")))
+
+    def attach(self, ws: Workspace) -> None:
+        """The workspace is open (fast start): the ledger reads afresh, the rest of the window follows."""
+        self.ctx.attach(ws)
+        unit = ws.unit()
+        self._set_title(unit.name if unit else None)
+        self._on_changed()
+        self._page_changed(self.nav.currentRow())  # a page chosen meanwhile is built now
+
+    @property
+    def ready(self) -> bool:
+        return self.ctx.ready
 
     def page(self, key: str) -> QWidget:
         """The page `key`, built on first use in place of its empty placeholder."""
@@ -195,8 +222,8 @@ class MainWindow(QMainWindow):
         return PAGES[self.nav.currentRow()]
 
     def _page_changed(self, row: int) -> None:
-        if row < 0:
-            return
+        if row < 0 or (not self.ctx.ready and PAGES[row] != "ledger"):
+            return  # before the workspace is open only the ledger exists; `attach` shows the choice
         page = self.page(PAGES[row])
         self.stack.setCurrentIndex(row)
         activated = getattr(page, "activated", None)
@@ -245,6 +272,8 @@ class MainWindow(QMainWindow):
         return self.duties
 
     def show_reminders(self) -> None:
+        if not self.ctx.ready:
+            return
         from ui.reminders import RemindersDialog
 
         if self.duties is not None:  # read afresh: the day's work may have changed the list
@@ -252,6 +281,8 @@ class MainWindow(QMainWindow):
 
     # -- state -------------------------------------------------------------------------------
     def _on_changed(self) -> None:
+        if not self.ctx.ready:
+            return
         self.refresh_badge()
         self._update_status()
 
@@ -265,7 +296,9 @@ class MainWindow(QMainWindow):
     def refresh_badge(self) -> None:
         from core.ledger.queries import waiting_notice_count
 
-        count = self.ctx.read(waiting_notice_count)
+        self._set_badge(self.ctx.read(waiting_notice_count))
+
+    def _set_badge(self, count: int) -> None:
         self.nav.item(PAGES.index("notices")).setData(BADGE_ROLE, count)
         self.nav.item(PAGES.index("notices")).setToolTip(
             self.tr("%n notice(s) waiting for a response", "", count) if count else "")
@@ -294,6 +327,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         settings = QSettings()
         settings.setValue("window/geometry", self.saveGeometry())
+        settings.setValue("window/page", self.current_page())
         self.ledger_page.save_layout()
         if self.duties is not None:
             from PySide6.QtWidgets import QApplication

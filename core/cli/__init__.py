@@ -44,7 +44,8 @@ def build_parser(with_commands: bool = True) -> argparse.ArgumentParser:
     p.add_argument("--today", type=_date_arg, help="按这一天计算预警灯（YYYY-MM-DD），用于测试和培训")
     p.add_argument("--user", help="以此用户身份操作")
     p.add_argument("--demo", action="store_true", help="打开窗口时先建立一份演示台账")
-    p.add_argument("--smoke", action="store_true", help="打开窗口、绘制台账后立即退出（用于自检）")
+    p.add_argument("--smoke", nargs="?", const="first", choices=("first", "ready"),
+                   help="打开窗口、绘制台账后立即退出（用于自检）；--smoke ready 等台账全部载入后再退出")
     p.add_argument("--lang", choices=("zh_CN", "en"), help="界面语言")
     if not with_commands:
         p.set_defaults(command=None)

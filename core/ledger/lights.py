@@ -2,6 +2,9 @@
 
 `LightRule.for_task` is the rule for one task; `LightRule.sql_case` is the same rule as one SQL
 expression over `tasks`, so that 100,000 lights are computed in a single pass. Tests hold both equal.
+The expression takes today's cut-off dates as the named parameters `red_cut` and `yellow_cut`, so
+that its compiled SQL can be kept and run again another day (`core.ledger.firstpage`). SQLAlchemy
+is imported only by the SQL half: the first paint of the window uses this module without it.
 """
 
 from __future__ import annotations
@@ -9,11 +12,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-
-from sqlalchemy import ColumnElement, String, and_, case, func, literal, or_, select
+from typing import TYPE_CHECKING
 
 from core.settings import Thresholds
-from db.models import Notice, Task
+
+if TYPE_CHECKING:
+    from sqlalchemy import ColumnElement
 
 FAR_FUTURE = "9999-12-31"
 
@@ -83,14 +87,28 @@ class LightRule:
         yellow_cut = self.today - timedelta(days=max(1, self.t.yellow_after_days + 1))
         return red_cut.isoformat(), yellow_cut.isoformat()
 
+    def cutoff_params(self) -> dict[str, str]:
+        """The values of the named parameters in `sql_case`."""
+        red_cut, yellow_cut = self.cutoffs()
+        return {"red_cut": red_cut, "yellow_cut": yellow_cut}
+
     @staticmethod
     def worst_due_sql() -> ColumnElement[str]:
+        from sqlalchemy import String, case, func, literal
+
+        from db.models import Task
+
         eff_deadline = case((Task.status.in_(("submitted", "closed")), literal(FAR_FUTURE)),
                             else_=Task.deadline)
         return func.min(func.coalesce(Task.next_due, FAR_FUTURE), eff_deadline, type_=String)
 
     def sql_case(self) -> ColumnElement[str]:
-        red_cut, yellow_cut = self.cutoffs()
+        from sqlalchemy import and_, bindparam, case, literal, or_, select
+
+        from db.models import Notice, Task
+
+        cut = self.cutoff_params()
+        red_cut, yellow_cut = bindparam("red_cut", cut["red_cut"]), bindparam("yellow_cut", cut["yellow_cut"])
         worst = self.worst_due_sql()
         red_tasks = select(Notice.task_id).where(Notice.state == "open", Notice.level == "red",
                                                  Notice.task_id.is_not(None))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
@@ -11,72 +10,9 @@ from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from core.ledger.lights import Light, LightRule, OpenNotice, PendingDate
+from core.ledger.rows import SORT_KEYS, LedgerFilter, NodeRow, TaskRow
 from core.settings import thresholds
 from db.models import Deduction, Node, Notice, Person, Response, Section, Task
-
-SORT_KEYS = ("deadline", "next_due", "title", "city_ref", "source", "category", "status", "owner", "section",
-             "light", "updated", "created")
-
-
-@dataclass
-class LedgerFilter:
-    light: str | None = None
-    status: str | None = None
-    source: str | None = None
-    category: str | None = None
-    section: str | None = None
-    owner: str | None = None
-    batch: str | None = None
-    text: str | None = None
-    overdue_only: bool = False
-    due_within_days: int | None = None  # tasks with an unfinished node due from today to today + N
-    closed_in: str | None = None  # YYYY-MM: tasks closed (销号) that month
-    include_closed: bool = True
-    sort: str = "deadline"
-    descending: bool = False
-
-
-@dataclass
-class NodeRow:
-    id: str
-    seq: int
-    title: str
-    due: str
-    done: str | None
-    status: str
-    done_by: str | None = None
-    confirmed_by: str | None = None
-
-
-@dataclass
-class TaskRow:
-    id: str
-    city_ref: str | None
-    title: str
-    source: str
-    category: str
-    status: str
-    light: str
-    deadline: str
-    next_due: str | None
-    owner: str
-    section: str
-    batch: str
-    leader: str
-    light_reason: str = ""
-    nodes: list[NodeRow] = field(default_factory=list)
-    open_notices: list[dict[str, str]] = field(default_factory=list)
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id, "city_ref": self.city_ref, "title": self.title, "source": self.source,
-            "category": self.category, "status": self.status, "light": self.light,
-            "light_reason": self.light_reason, "deadline": self.deadline, "owner": self.owner,
-            "section": self.section,
-            "nodes": [{"seq": n.seq, "title": n.title, "due": n.due, "done": n.done, "status": n.status}
-                      for n in self.nodes],
-            "open_notices": self.open_notices,
-        }
 
 
 class LedgerQuery:
@@ -146,18 +82,22 @@ class LedgerQuery:
         return [first, Task.deadline.asc(), Task.id.asc()]
 
     # -- public -----------------------------------------------------------------------------
-    def count(self, f: LedgerFilter) -> int:
+    def count_statement(self, f: LedgerFilter) -> Select[Any]:
         q, conds = self._base(f)
-        sub = q.where(*conds).subquery()
-        return int(self.session.scalar(select(func.count()).select_from(sub)) or 0)
+        return select(func.count()).select_from(q.where(*conds).subquery())
+
+    def page_statement(self, f: LedgerFilter, offset: int = 0, limit: int | None = 50) -> Select[Any]:
+        """The rows of one page, each as the fields of `TaskRow` up to `leader`, in that order."""
+        q, conds = self._base(f)
+        q = q.where(*conds).order_by(*self._order(f)).offset(offset)
+        return q if limit is None else q.limit(limit)
+
+    def count(self, f: LedgerFilter) -> int:
+        return int(self.session.scalar(self.count_statement(f)) or 0)
 
     def page(self, f: LedgerFilter, offset: int = 0, limit: int | None = 50,
              with_details: bool = True) -> list[TaskRow]:
-        q, conds = self._base(f)
-        q = q.where(*conds).order_by(*self._order(f)).offset(offset)
-        if limit is not None:
-            q = q.limit(limit)
-        rows = [TaskRow(*r) for r in self.session.execute(q)]
+        rows = [TaskRow(*r) for r in self.session.execute(self.page_statement(f, offset, limit))]
         if with_details and rows:
             self.add_details(rows)
         return rows
@@ -332,11 +272,14 @@ def notice_rows(session: Session, task_id: str | None = None) -> list[dict[str, 
     return out
 
 
-def waiting_notice_count(session: Session) -> int:
+def waiting_notice_statement() -> Select[Any]:
     """Open notices without a response yet (unread or read in `notice_rows`): the navigation badge."""
     answered = select(Response.notice_id)
-    return int(session.scalar(select(func.count()).select_from(Notice).where(
-        Notice.state != "closed", ~Notice.id.in_(answered))) or 0)
+    return select(func.count()).select_from(Notice).where(Notice.state != "closed", ~Notice.id.in_(answered))
+
+
+def waiting_notice_count(session: Session) -> int:
+    return int(session.scalar(waiting_notice_statement()) or 0)
 
 
 def task_history(session: Session, task_id: str) -> list[dict[str, Any]]:

@@ -13,8 +13,9 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from core import audit, enums
@@ -68,9 +69,13 @@ def login_required(session: Session) -> bool:
     Accounts without a password cannot log in, so they do not count: the demo ledger (roles but no
     passwords) stays open, while `add_user` always sets a password and first makes the admin set one.
     """
-    count = session.scalar(select(func.count()).select_from(Person).where(
-        Person.role.is_not(None), Person.active.is_(True), Person.password_hash.is_not(None))) or 0
-    return int(count) > 1
+    return int(session.scalar(password_accounts_statement()) or 0) > 1
+
+
+def password_accounts_statement() -> Select[Any]:
+    """How many active accounts have a password (a login is required above one)."""
+    return select(func.count()).select_from(Person).where(
+        Person.role.is_not(None), Person.active.is_(True), Person.password_hash.is_not(None))
 
 
 def find_user(session: Session, name: str) -> Person:

@@ -3,6 +3,9 @@
 Only the pages the view asks for are read (with their light reasons), and a few are kept in a small
 cache, so 100,000 tasks scroll smoothly in little memory. Sorting and filtering run in SQL through
 `LedgerQuery`; the model never sorts or filters in Python.
+
+At a fast start the model begins with the first page read before SQLAlchemy (`FirstPage`) and no
+reader; `attach` gives it the reader and reads afresh (with the light reasons) once the workspace is open.
 """
 
 from __future__ import annotations
@@ -11,14 +14,20 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPixmap
-from sqlalchemy.orm import Session
 
-from core.ledger.queries import LedgerFilter, LedgerQuery, TaskRow
+from core.ledger.rows import LedgerFilter, TaskRow
 from ui import labels
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from core.ledger.firstpage import FirstPage
+
+Reader = Callable[[], "Session"]
 
 PAGE_SIZE = 200
 PAGES_KEPT = 12
@@ -74,13 +83,28 @@ def header_text(key: str) -> str:
 class LedgerModel(QAbstractTableModel):
     """Rows of the ledger for one `LedgerFilter`; `reader` opens a plain read session per page."""
 
-    def __init__(self, reader: Callable[[], Session], today: date, parent: Any = None) -> None:
+    def __init__(self, reader: Reader | None, today: date, parent: Any = None,
+                 first: FirstPage | None = None) -> None:
         super().__init__(parent)
         self._reader = reader
         self._today = today
         self._filter = LedgerFilter()
         self._count = 0
         self._pages: OrderedDict[int, list[TaskRow]] = OrderedDict()
+        if first is not None and reader is None and len(first.rows) == min(first.count, PAGE_SIZE):
+            self._filter = LedgerFilter(sort=first.sort, descending=first.descending)
+            self._count = first.count
+            self._pages[0] = first.rows
+        else:
+            self.reload()
+
+    @property
+    def attached(self) -> bool:
+        return self._reader is not None
+
+    def attach(self, reader: Reader) -> None:
+        """The workspace is open: read afresh, now with the light reasons."""
+        self._reader = reader
         self.reload()
 
     # -- what to show ------------------------------------------------------------------------
@@ -94,7 +118,14 @@ class LedgerModel(QAbstractTableModel):
         self.reload()
 
     def reload(self) -> None:
-        """Re-count and forget cached pages (after a filter change or any change to the data)."""
+        """Re-count and forget cached pages (after a filter change or any change to the data).
+
+        Before `attach` there is nothing to read with: the first page stays, and `attach` reads again.
+        """
+        if self._reader is None:
+            return
+        from core.ledger.queries import LedgerQuery
+
         self.beginResetModel()
         self._pages.clear()
         with self._reader() as s:
@@ -117,6 +148,10 @@ class LedgerModel(QAbstractTableModel):
         return page[i] if i < len(page) else None
 
     def _fetch(self, page_no: int) -> list[TaskRow]:
+        if self._reader is None:
+            return []  # beyond the first page before `attach`: blank until the workspace is open
+        from core.ledger.queries import LedgerQuery
+
         with self._reader() as s:
             page = LedgerQuery(s, self._today).page(self._filter, page_no * PAGE_SIZE, PAGE_SIZE)
         self._pages[page_no] = page

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, QPoint, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QGuiApplication
@@ -22,19 +22,30 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.ledger.queries import LedgerFilter
-from core.ledger.tasks import delete_task
+from core.ledger.rows import LedgerFilter
 from ui import labels
 from ui.context import AppContext
 from ui.messages import confirm
-from ui.models.ledger_model import COLUMNS, LedgerModel
+from ui.models.ledger_model import COLUMNS, PAGE_SIZE, LedgerModel
+
+if TYPE_CHECKING:
+    from core.ledger.firstpage import FirstPage
 
 SEARCH_DELAY_MS = 300
 LAYOUT_KEY = "ledger/header"
+SORT_KEY = "ledger/sort"  # the sort of the header's state, readable before the window exists
+
+
+def remembered_sort() -> tuple[str, bool]:
+    """(sort key, descending) the ledger had when the window last closed; by deadline the first time."""
+    settings = QSettings()
+    sort = settings.value(SORT_KEY, "deadline")
+    descending = settings.value(SORT_KEY + "-descending", "false")
+    return (sort if isinstance(sort, str) else "deadline"), str(descending).lower() == "true"
 
 
 class LedgerPage(QWidget):
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None, first: FirstPage | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self._extra: dict[str, Any] = {}  # criteria from the dashboard without a combo box of their own
@@ -95,7 +106,11 @@ class LedgerPage(QWidget):
         filters.addWidget(clear)
         filters.addStretch(1)
 
-        self.model = LedgerModel(ctx.ws.read, ctx.ws.today, self)
+        if ctx.ready:
+            self.model = LedgerModel(ctx.ws.read, ctx.ws.today, self)
+        else:  # fast start: the first page read before the workspace opened; `_attached` takes over
+            assert first is not None
+            self.model = LedgerModel(None, first.today, self, first=first)
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -132,6 +147,21 @@ class LedgerPage(QWidget):
         QTimer.singleShot(0, self._first_values)  # section/owner/batch lists: after the first paint
         self._update_count()
         ctx.changed.connect(self.refresh)
+        ctx.attached.connect(self._attached)
+
+    def _attached(self) -> None:
+        self.model.attach(self.ctx.ws.read)
+        self._first_values()
+        self._update_count()
+
+    def write_first_page_cache(self) -> None:
+        """Keep the statements of this sort's first page for a fast next start (no data is kept)."""
+        if not self.ctx.ready:
+            return
+        from core.ledger.firstpage import write_cache
+
+        ws = self.ctx.ws
+        self.ctx.read(lambda s: write_cache(s, ws.paths, ws.today, self.model.filter, PAGE_SIZE))
 
     # -- filters -----------------------------------------------------------------------------
     def current_filter(self) -> LedgerFilter:
@@ -194,7 +224,7 @@ class LedgerPage(QWidget):
         self.extra_clear.setVisible(bool(text))
 
     def _first_values(self) -> None:
-        if not self._values_read:
+        if not self._values_read and self.ctx.ready:
             self._fill_value_combos()
 
     def _fill_value_combos(self) -> None:
@@ -215,6 +245,8 @@ class LedgerPage(QWidget):
         self.count_label.setText(self.tr("%s tasks") % f"{self.model.total():,}")
 
     def refresh(self) -> None:
+        if not self.ctx.ready:
+            return
         self._fill_value_combos()
         self.model.reload()
         self._update_count()
@@ -225,12 +257,14 @@ class LedgerPage(QWidget):
         return self.model.task_id(idx.row()) if idx.isValid() else None
 
     def new_task(self) -> None:
+        if not self.ctx.ready:
+            return
         from ui.dialogs.task_editor import TaskEditor
 
         TaskEditor(self.ctx, None, self).exec()
 
     def open_task(self, task_id: str | None) -> None:
-        if not task_id:
+        if not task_id or not self.ctx.ready:
             return
         from ui.dialogs.task_editor import TaskEditor
 
@@ -238,7 +272,7 @@ class LedgerPage(QWidget):
 
     def _context_menu(self, pos: QPoint) -> None:
         idx = self.table.indexAt(pos)
-        if not idx.isValid():
+        if not idx.isValid() or not self.ctx.ready:
             return
         row = self.model.row(idx.row())
         if row is None:
@@ -264,6 +298,8 @@ class LedgerPage(QWidget):
         question = self.tr("Delete the task “%s”? The deletion is reported to the city in the next export.")
         if not confirm(self, self.tr("Delete task"), question % title):
             return
+        from core.ledger.tasks import delete_task
+
         self.ctx.act(self, lambda s: delete_task(s, self.ctx.user, task_id))
 
     # -- remembered column layout ------------------------------------------------------------
@@ -284,4 +320,9 @@ class LedgerPage(QWidget):
             self.table.horizontalHeader().restoreState(state)
 
     def save_layout(self) -> None:
-        QSettings().setValue(LAYOUT_KEY, self.table.horizontalHeader().saveState())
+        settings = QSettings()
+        settings.setValue(LAYOUT_KEY, self.table.horizontalHeader().saveState())
+        f = self.model.filter
+        settings.setValue(SORT_KEY, f.sort)
+        settings.setValue(SORT_KEY + "-descending", "true" if f.descending else "false")
+        self.write_first_page_cache()
