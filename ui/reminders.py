@@ -65,11 +65,14 @@ def schedule_rechecks(ctx: AppContext) -> int:
         return 0
 
 
+LIST_LIMIT = 300  # most urgent listed per kind; the counts are always complete
+
+
 def collect(ctx: AppContext) -> Any:
     from core.team.reminders import collect as core_collect
 
     with ctx.ws.read() as s:
-        return core_collect(s, ctx.ws.today)
+        return core_collect(s, ctx.ws.today, limit=LIST_LIMIT)
 
 
 class ReminderBanner(QFrame):
@@ -125,13 +128,19 @@ class RemindersDialog(QDialog):
         self.tree.itemDoubleClicked.connect(self._open)
         for kind in KIND_ORDER:
             items = reminders.of_kind(kind)
-            top = QTreeWidgetItem([f"{kind_label(kind)}（{len(items)}）"])
+            top = QTreeWidgetItem([f"{kind_label(kind)}（{reminders.counts[kind]}）"])
             for r in items:
                 child = QTreeWidgetItem([f"{r.task_ref or ''} {r.task_title}".strip(), r.due, r.owner, r.text])
                 child.setToolTip(3, r.text)
                 child.setData(0, Qt.ItemDataRole.UserRole, r.task_id)
                 top.addChild(child)
+            more = reminders.more(kind)
+            rest = QTreeWidgetItem([self.tr("… and %n more, not listed: the most urgent come first. "
+                                            "Use the ledger's filters to see them all.", "", more)])
+            if more > 0:
+                top.addChild(rest)
             self.tree.addTopLevelItem(top)
+            rest.setFirstColumnSpanned(True)
             top.setExpanded(bool(items))
         self.tree.setColumnWidth(0, 300)
         self.tree.resizeColumnToContents(1)

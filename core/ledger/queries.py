@@ -153,10 +153,13 @@ class LedgerQuery:
         return dict(self.session.execute(q).all())
 
     def distinct_values(self, column: str) -> list[str]:
+        # People and sections that own a live task: EXISTS stops at the first task (a join would read them all).
         if column == "owner":
-            q = select(Person.name).join(Task, Task.owner_id == Person.id).where(Task.deleted.is_(None)).distinct()
+            q = select(Person.name).where(select(Task.id).where(
+                Task.owner_id == Person.id, Task.deleted.is_(None)).exists()).distinct()
         elif column == "section":
-            q = select(Section.name).join(Task, Task.section_id == Section.id).where(Task.deleted.is_(None)).distinct()
+            q = select(Section.name).where(select(Task.id).where(
+                Task.section_id == Section.id, Task.deleted.is_(None)).exists()).distinct()
         else:
             col = getattr(Task, column)
             q = select(col).where(Task.deleted.is_(None), col != "").distinct()

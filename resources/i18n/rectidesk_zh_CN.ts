@@ -32,7 +32,7 @@
 <context>
     <name>App</name>
     <message>
-        <location filename="../../ui/app.py" line="106"/>
+        <location filename="../../ui/app.py" line="190"/>
         <source>RectiDesk</source>
         <translation>整改通</translation>
     </message>
@@ -1153,52 +1153,52 @@
 <context>
     <name>LedgerModel</name>
     <message>
-        <location filename="../../ui/models/ledger_model.py" line="61"/>
+        <location filename="../../ui/models/ledger_model.py" line="70"/>
         <source>Light</source>
         <translation>预警灯</translation>
     </message>
     <message>
-        <location filename="../../ui/models/ledger_model.py" line="62"/>
+        <location filename="../../ui/models/ledger_model.py" line="71"/>
         <source>City ref.</source>
         <translation>市平台编号</translation>
     </message>
     <message>
-        <location filename="../../ui/models/ledger_model.py" line="63"/>
+        <location filename="../../ui/models/ledger_model.py" line="72"/>
         <source>Problem</source>
         <translation>问题（任务）</translation>
     </message>
     <message>
-        <location filename="../../ui/models/ledger_model.py" line="64"/>
+        <location filename="../../ui/models/ledger_model.py" line="73"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../ui/models/ledger_model.py" line="65"/>
+        <location filename="../../ui/models/ledger_model.py" line="74"/>
         <source>Category</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../ui/models/ledger_model.py" line="66"/>
+        <location filename="../../ui/models/ledger_model.py" line="75"/>
         <source>Section</source>
         <translation>责任科室</translation>
     </message>
     <message>
-        <location filename="../../ui/models/ledger_model.py" line="67"/>
+        <location filename="../../ui/models/ledger_model.py" line="76"/>
         <source>Owner</source>
         <translation>责任人</translation>
     </message>
     <message>
-        <location filename="../../ui/models/ledger_model.py" line="68"/>
+        <location filename="../../ui/models/ledger_model.py" line="77"/>
         <source>Deadline</source>
         <translation>整改期限</translation>
     </message>
     <message>
-        <location filename="../../ui/models/ledger_model.py" line="69"/>
+        <location filename="../../ui/models/ledger_model.py" line="78"/>
         <source>Next node due</source>
         <translation>下一节点期限</translation>
     </message>
     <message>
-        <location filename="../../ui/models/ledger_model.py" line="70"/>
+        <location filename="../../ui/models/ledger_model.py" line="79"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
@@ -1206,122 +1206,122 @@
 <context>
     <name>LedgerPage</name>
     <message>
-        <location filename="../../ui/pages/ledger.py" line="43"/>
+        <location filename="../../ui/pages/ledger.py" line="54"/>
         <source>Search title, city ref., owner, section, batch… (Ctrl+F)</source>
         <translation>搜索标题、市平台编号、责任人、科室、批次…（Ctrl+F）</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/ledger.py" line="54"/>
+        <location filename="../../ui/pages/ledger.py" line="65"/>
         <source>Light</source>
         <translation>预警灯</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/ledger.py" line="54"/>
+        <location filename="../../ui/pages/ledger.py" line="65"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/ledger.py" line="54"/>
+        <location filename="../../ui/pages/ledger.py" line="65"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/ledger.py" line="55"/>
+        <location filename="../../ui/pages/ledger.py" line="66"/>
         <source>Category</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/ledger.py" line="55"/>
+        <location filename="../../ui/pages/ledger.py" line="66"/>
         <source>Section</source>
         <translation>责任科室</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/ledger.py" line="55"/>
+        <location filename="../../ui/pages/ledger.py" line="66"/>
         <source>Owner</source>
         <translation>责任人</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/ledger.py" line="56"/>
+        <location filename="../../ui/pages/ledger.py" line="67"/>
         <source>Batch</source>
         <translation>批次</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/ledger.py" line="62"/>
+        <location filename="../../ui/pages/ledger.py" line="73"/>
         <source>All: %s</source>
         <translation>全部%s</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/ledger.py" line="68"/>
+        <location filename="../../ui/pages/ledger.py" line="79"/>
         <source>Overdue only</source>
         <translation>只看逾期</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/ledger.py" line="75"/>
+        <location filename="../../ui/pages/ledger.py" line="86"/>
         <source>Remove this filter</source>
         <translation>取消这个筛选</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/ledger.py" line="77"/>
+        <location filename="../../ui/pages/ledger.py" line="88"/>
         <source>Clear filters</source>
         <translation>清除筛选</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/ledger.py" line="79"/>
+        <location filename="../../ui/pages/ledger.py" line="90"/>
         <source>New task…</source>
         <translation>新建任务…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/ledger.py" line="80"/>
+        <location filename="../../ui/pages/ledger.py" line="91"/>
         <source>Add a rectification task (Ctrl+N)</source>
         <translation>新增一条整改任务（Ctrl+N）</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/ledger.py" line="189"/>
+        <location filename="../../ui/pages/ledger.py" line="219"/>
         <source>Node due within %s days</source>
         <translation>节点 %s 天内到期</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/ledger.py" line="191"/>
+        <location filename="../../ui/pages/ledger.py" line="221"/>
         <source>Closed in %s</source>
         <translation>%s 销号</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/ledger.py" line="215"/>
+        <location filename="../../ui/pages/ledger.py" line="245"/>
         <source>%s tasks</source>
         <translation>共 %s 条</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/ledger.py" line="247"/>
+        <location filename="../../ui/pages/ledger.py" line="281"/>
         <source>Open…</source>
         <translation>打开…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/ledger.py" line="249"/>
+        <location filename="../../ui/pages/ledger.py" line="283"/>
         <source>Copy city ref.</source>
         <translation>复制市平台编号</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/ledger.py" line="252"/>
+        <location filename="../../ui/pages/ledger.py" line="286"/>
         <source>Copy title</source>
         <translation>复制标题</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/ledger.py" line="255"/>
+        <location filename="../../ui/pages/ledger.py" line="289"/>
         <source>Show all tasks of %s</source>
         <translation>查看%s的全部任务</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/ledger.py" line="259"/>
+        <location filename="../../ui/pages/ledger.py" line="293"/>
         <source>Delete task…</source>
         <translation>删除任务…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/ledger.py" line="265"/>
+        <location filename="../../ui/pages/ledger.py" line="299"/>
         <source>Delete task</source>
         <translation>删除任务</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/ledger.py" line="264"/>
+        <location filename="../../ui/pages/ledger.py" line="298"/>
         <source>Delete the task “%s”? The deletion is reported to the city in the next export.</source>
         <translation>确定删除任务“%s”吗？删除情况会在下次报送时告知市平台。</translation>
     </message>
@@ -1347,69 +1347,69 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="69"/>
+        <location filename="../../ui/main_window.py" line="150"/>
         <source>RectiDesk — %s</source>
         <translation>整改通 — %s</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="69"/>
+        <location filename="../../ui/main_window.py" line="150"/>
         <source>no ledger yet</source>
         <translation>尚未建立台账</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="84"/>
+        <location filename="../../ui/main_window.py" line="94"/>
         <source>Dashboard</source>
         <translation>工作台</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="85"/>
+        <location filename="../../ui/main_window.py" line="95"/>
         <source>Rectification ledger</source>
         <translation>整改台账</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="86"/>
+        <location filename="../../ui/main_window.py" line="96"/>
         <source>Supervision notices</source>
         <translation>督办通知</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="87"/>
+        <location filename="../../ui/main_window.py" line="97"/>
         <source>Data exchange</source>
         <translation>数据交换</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="88"/>
+        <location filename="../../ui/main_window.py" line="98"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="210"/>
+        <location filename="../../ui/main_window.py" line="243"/>
         <source>Search the ledger</source>
         <translation>搜索台账</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="213"/>
+        <location filename="../../ui/main_window.py" line="246"/>
         <source>New task</source>
         <translation>新建任务</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="216"/>
+        <location filename="../../ui/main_window.py" line="249"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="219"/>
+        <location filename="../../ui/main_window.py" line="252"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="258"/>
+        <location filename="../../ui/main_window.py" line="304"/>
         <source>%n notice(s) waiting for a response</source>
         <translation>
             <numerusform>%n 条督办通知待反馈</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="265"/>
+        <location filename="../../ui/main_window.py" line="312"/>
         <source>%1 · user %2 · today %3 · data folder %4</source>
         <translation>%1 · 用户 %2 · 今天 %3 · 数据文件夹 %4</translation>
     </message>
@@ -1638,22 +1638,22 @@
 <context>
     <name>QualityDialog</name>
     <message>
-        <location filename="../../ui/dialogs/quality_dialog.py" line="45"/>
+        <location filename="../../ui/dialogs/quality_dialog.py" line="47"/>
         <source>Evidence quality warnings</source>
         <translation>佐证质量提示</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/quality_dialog.py" line="48"/>
+        <location filename="../../ui/dialogs/quality_dialog.py" line="50"/>
         <source>Warnings, not refusals: look at these before the city does. Double-click a line to open its task.</source>
         <translation>这些是提示而不是拒绝：请在市平台审核前核对。双击一行可打开对应任务。</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/quality_dialog.py" line="52"/>
+        <location filename="../../ui/dialogs/quality_dialog.py" line="54"/>
         <source>Task</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/quality_dialog.py" line="52"/>
+        <location filename="../../ui/dialogs/quality_dialog.py" line="54"/>
         <source>Details</source>
         <translation>详情</translation>
     </message>
@@ -1788,17 +1788,17 @@
 <context>
     <name>ReminderBanner</name>
     <message>
-        <location filename="../../ui/reminders.py" line="85"/>
+        <location filename="../../ui/reminders.py" line="89"/>
         <source>Details…</source>
         <translation>查看详情…</translation>
     </message>
     <message>
-        <location filename="../../ui/reminders.py" line="90"/>
+        <location filename="../../ui/reminders.py" line="94"/>
         <source>Hide the reminders until tomorrow</source>
         <translation>今天不再显示提醒</translation>
     </message>
     <message>
-        <location filename="../../ui/reminders.py" line="102"/>
+        <location filename="../../ui/reminders.py" line="109"/>
         <source>Today: %s</source>
         <translation>今日提醒：%s</translation>
     </message>
@@ -1806,47 +1806,47 @@
 <context>
     <name>Reminders</name>
     <message>
-        <location filename="../../ui/reminders.py" line="42"/>
+        <location filename="../../ui/reminders.py" line="43"/>
         <source>Overdue nodes</source>
         <translation>逾期节点</translation>
     </message>
     <message>
-        <location filename="../../ui/reminders.py" line="43"/>
+        <location filename="../../ui/reminders.py" line="44"/>
         <source>Nodes due soon</source>
         <translation>临近期限节点</translation>
     </message>
     <message>
-        <location filename="../../ui/reminders.py" line="44"/>
+        <location filename="../../ui/reminders.py" line="45"/>
         <source>Notices waiting for a response</source>
         <translation>督办通知待反馈</translation>
     </message>
     <message>
-        <location filename="../../ui/reminders.py" line="45"/>
+        <location filename="../../ui/reminders.py" line="46"/>
         <source>Re-checks (回头看) due</source>
         <translation>回头看到期</translation>
     </message>
     <message>
-        <location filename="../../ui/reminders.py" line="50"/>
+        <location filename="../../ui/reminders.py" line="51"/>
         <source>; </source>
         <translation>；</translation>
     </message>
     <message>
-        <location filename="../../ui/reminders.py" line="51"/>
+        <location filename="../../ui/reminders.py" line="52"/>
         <source>%1: %2</source>
         <translation>%1：%2</translation>
     </message>
     <message>
-        <location filename="../../ui/reminders.py" line="207"/>
+        <location filename="../../ui/reminders.py" line="210"/>
         <source>RectiDesk</source>
         <translation>整改通</translation>
     </message>
     <message>
-        <location filename="../../ui/reminders.py" line="209"/>
+        <location filename="../../ui/reminders.py" line="212"/>
         <source>RectiDesk reminders</source>
         <translation>整改通提醒</translation>
     </message>
     <message>
-        <location filename="../../ui/reminders.py" line="222"/>
+        <location filename="../../ui/reminders.py" line="225"/>
         <source>Automatic backup…</source>
         <translation>正在自动备份…</translation>
     </message>
@@ -1854,32 +1854,39 @@
 <context>
     <name>RemindersDialog</name>
     <message>
-        <location filename="../../ui/reminders.py" line="116"/>
+        <location filename="../../ui/reminders.py" line="123"/>
         <source>Reminders for %s</source>
         <translation>%s 的提醒</translation>
     </message>
     <message>
-        <location filename="../../ui/reminders.py" line="119"/>
+        <location filename="../../ui/reminders.py" line="126"/>
         <source>Task</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../ui/reminders.py" line="119"/>
+        <location filename="../../ui/reminders.py" line="126"/>
         <source>Due</source>
         <translation>期限</translation>
     </message>
     <message>
-        <location filename="../../ui/reminders.py" line="119"/>
+        <location filename="../../ui/reminders.py" line="126"/>
         <source>Owner</source>
         <translation>责任人</translation>
     </message>
     <message>
-        <location filename="../../ui/reminders.py" line="119"/>
+        <location filename="../../ui/reminders.py" line="126"/>
         <source>What</source>
         <translation>事项</translation>
     </message>
+    <message numerus="yes">
+        <location filename="../../ui/reminders.py" line="138"/>
+        <source>… and %n more, not listed: the most urgent come first. Use the ledger&apos;s filters to see them all.</source>
+        <translation>
+            <numerusform>……另有 %n 项未列出（按紧迫程度列出前面的）。请在整改台账中用筛选查看全部。</numerusform>
+        </translation>
+    </message>
     <message>
-        <location filename="../../ui/reminders.py" line="135"/>
+        <location filename="../../ui/reminders.py" line="148"/>
         <source>Double-click a line to open its task.</source>
         <translation>双击一行可打开对应任务。</translation>
     </message>

@@ -163,3 +163,17 @@ def test_quality_flags_in_the_editor_and_from_the_dashboard(window: Any, qtbot: 
     ed.show()
     qtbot.waitUntil(ed.quality.isVisible)
     assert "没有上传任何佐证材料" in ed.quality.text()
+
+
+def test_the_dialog_lists_the_most_urgent_and_says_how_many_more(window: Any, monkeypatch: Any) -> None:
+    from ui import reminders
+
+    monkeypatch.setattr(reminders, "LIST_LIMIT", 4)
+    found = reminders.collect(window.ctx)
+    assert found.counts["node_overdue"] == 9 and len(found.of_kind("node_overdue")) == 4
+    dialog = reminders.RemindersDialog(window.ctx, found, window)
+    overdue = next(dialog.tree.topLevelItem(i) for i in range(4)
+                   if dialog.tree.topLevelItem(i).text(0).startswith("逾期节点"))
+    assert overdue.text(0) == "逾期节点（9）"
+    assert overdue.childCount() == 5
+    assert "另有 5 项未列出" in overdue.child(4).text(0)

@@ -41,6 +41,23 @@ def test_reminders_cover_nodes_notices_and_rechecks(team) -> None:  # noqa: ANN0
         assert reminders.collect(s, date(2026, 1, 1), owner="李四").summary() == ""
 
 
+def test_a_limit_lists_the_most_urgent_and_still_counts_all(team) -> None:  # noqa: ANN001
+    from core.ledger.tasks import add_node
+
+    with team.session() as s:
+        t = make_task(s, owner="王填", nodes=0)
+        for i, due in enumerate(("2026-04-01", "2026-03-01", "2026-04-10", "2026-04-16", "2026-04-17")):
+            add_node(s, "张三", t.id, f"节点{i}", due)
+    with team.read() as s:
+        full = reminders.collect(s, date(2026, 4, 15))
+        short = reminders.collect(s, date(2026, 4, 15), limit=2)
+    assert short.counts == full.counts == {"node_overdue": 3, "node_due_soon": 2, "notice_awaiting": 0,
+                                           "recheck_due": 0}
+    assert [r.due for r in short.of_kind("node_overdue")] == ["2026-03-01", "2026-04-01"]  # most overdue first
+    assert short.more("node_overdue") == 1 and short.more("node_due_soon") == 0 and full.more("node_overdue") == 0
+    assert short.summary() == full.summary()
+
+
 def test_quality_flags_each_rule(team, tmp_path) -> None:  # noqa: ANN001
     old = tmp_path / "旧照片.jpg"
     old.write_bytes(b"old photo")
