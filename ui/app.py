@@ -114,6 +114,8 @@ def run_app(args: argparse.Namespace) -> int:
     if args.smoke == "first":
         return smoke(app, win)
     wait_painted(win.ledger_page.table.viewport())
+    if not win.isVisible():
+        return 0  # closed as soon as it appeared: nothing was opened, nothing to save
     ws = _open_workspace(args)
     if isinstance(ws, int):
         return ws
