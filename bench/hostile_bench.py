@@ -82,7 +82,7 @@ def city_key():  # noqa: ANN201
 
 def run_child(case: str, data: Path, path: Path | str) -> dict:
     r = subprocess.run([sys.executable, __file__, "--child", case, str(data), str(path)], capture_output=True,
-                       text=True, timeout=1800)
+                       text=True, timeout=1800, check=False)
     if r.returncode != 0:
         return {"case": case, "outcome": "CRASH", "message": r.stderr.strip().splitlines()[-1:], "seconds": 0,
                 "rss_mb": 0}

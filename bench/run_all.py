@@ -69,7 +69,7 @@ def main() -> int:
         t0 = time.perf_counter()
         env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
         r = subprocess.run([sys.executable, str(path), *(quick_args if args.quick else [])], cwd=ROOT / "bench",
-                           env=env)
+                           env=env, check=False)
         print(f"   ({time.perf_counter() - t0:.0f} s, exit {r.returncode})")
         if r.returncode != 0 or not out.exists():
             failed_scripts.append(script)

@@ -117,7 +117,7 @@ def verify(session: Session) -> AuditProblems:
         cols = [getattr(model, f) for f in HASHED_FIELDS[etype]]
         for row in session.execute(select(*cols)):
             obj = _RowView(HASHED_FIELDS[etype], row)
-            key = (etype, obj.id)
+            key = (etype, str(getattr(obj, "id")))  # noqa: B009 - set by _RowView from the row
             pinned = last_row_hash.get(key)
             if pinned is None:
                 problems.unlogged_rows.append(key)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from db.revision import HEAD_REVISION as HEAD_REVISION  # re-exported
+from db.revision import HEAD_REVISION  # also imported from here by callers
 
 if TYPE_CHECKING:
     from alembic.config import Config

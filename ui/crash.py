@@ -23,7 +23,7 @@ from core.errors import UserError
 
 log = logging.getLogger("rectidesk.crash")
 _seen: set[str] = set()
-_interactive = True
+_mode = {"interactive": True}  # set by install(); a dict, not a global statement
 
 
 translate = QCoreApplication.translate
@@ -73,7 +73,7 @@ def handle_exception(exc_type: type[BaseException], exc: BaseException, tb: Trac
     details = "".join(traceback.format_exception(exc_type, exc, tb))
     log.error("unexpected error\n%s", details)
     kind = kind_of(exc_type, tb)
-    if not _interactive:  # --smoke and other runs without a person: the details on stderr, never a dialog
+    if not _mode["interactive"]:  # --smoke and other runs without a person: the details on stderr, never a dialog
         sys.stderr.write(details)
         return
     if kind in _seen or QApplication.instance() is None:
@@ -83,6 +83,5 @@ def handle_exception(exc_type: type[BaseException], exc: BaseException, tb: Trac
 
 
 def install(*, interactive: bool = True) -> None:
-    global _interactive
-    _interactive = interactive
+    _mode["interactive"] = interactive
     sys.excepthook = handle_exception

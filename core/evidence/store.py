@@ -11,7 +11,7 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import Protocol
 
 from core.errors import InputRefused
 
@@ -39,6 +39,12 @@ def sha256_file(path: Path) -> str:
         while chunk := f.read(CHUNK):
             h.update(chunk)
     return h.hexdigest()
+
+
+class Readable(Protocol):
+    """What `add_stream` needs of a source: a file, a ZIP member, the package reader."""
+
+    def read(self, size: int = -1, /) -> bytes: ...
 
 
 @dataclass
@@ -84,7 +90,7 @@ class EvidenceStore:
         except OSError as exc:
             raise InputRefused(f"无法读取文件“{source}”（{exc.strerror or exc}）。") from None
 
-    def add_stream(self, stream: BinaryIO, expected_sha256: str | None = None,
+    def add_stream(self, stream: Readable, expected_sha256: str | None = None,
                    max_bytes: int | None = None) -> StoredFile:
         self.tmp.mkdir(parents=True, exist_ok=True)
         h = hashlib.sha256()

@@ -113,7 +113,7 @@ def export_ledger(session: Session, today: date, path: Path) -> tuple[Path, int]
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_options.horizontalCentered = True
     ws.print_options.gridLines = True
-    ws.merged_cells.ranges.add(f"A1:{last_col}1")  # type: ignore[attr-defined]
+    ws.merged_cells.ranges.add(f"A1:{last_col}1")
 
     title = WriteOnlyCell(ws, f"{unit.name}整改问题清单（截至{today.isoformat()}）")
     title.font = Font(name=FONT, size=16, bold=True)

@@ -309,7 +309,7 @@ def _col(preview: Preview, key: str) -> str:
 
 def _ledger_identities(session: Session) -> tuple[set[str], set[tuple[str, str, str]]]:
     """City numbers in use (deleted tasks too: the number stays taken) and live (title, source, batch)."""
-    refs = set(session.scalars(select(Task.city_ref).where(Task.city_ref.is_not(None))))
+    refs = {r for r in session.scalars(select(Task.city_ref).where(Task.city_ref.is_not(None))) if r}
     keys = {
         (t, so, b)
         for t, so, b in session.execute(select(Task.title, Task.source, Task.batch).where(Task.deleted.is_(None)))

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import IO, Any
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -178,7 +178,7 @@ def parse_manifest(text: bytes, what: str) -> dict[str, str]:
 
 
 def _hash_entry(z: SafeZip, e: ZipEntry, progress: Callable[[int], None] | None,
-                sink: BinaryIO | None = None) -> str:
+                sink: IO[bytes] | None = None) -> str:
     h = hashlib.sha256()
     for chunk in z.stream(e, progress):
         h.update(chunk)

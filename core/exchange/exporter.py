@@ -192,11 +192,11 @@ class ReportExporter:
                 continue
             records.append(_task_record(t, rule, notices.get(t.id, [])))
         q = select(Node).where(Node.change_no > mark).order_by(Node.change_no)
-        for n in s.scalars(q):
-            if n.deleted or n.task.deleted:
-                deletions.append(_deletion("node", n.id))
+        for node in s.scalars(q):
+            if node.deleted or node.task.deleted:
+                deletions.append(_deletion("node", node.id))
                 continue
-            records.append(_node_record(n))
+            records.append(_node_record(node))
         acked = set(s.scalars(select(FileAck.sha256)))
         files: dict[str, bag.SourceFile] = {}
         evq = select(Evidence).where((Evidence.change_no > mark) | Evidence.deleted.is_(None)).order_by(

@@ -17,9 +17,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, make_dataclass
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import JSON, Table, insert, or_, select
+from sqlalchemy import JSON, ScalarResult, Table, insert, or_, select
 from sqlalchemy.orm import Session
 
 from core import audit, counters
@@ -34,6 +34,7 @@ from core.ledger.tasks import _check as check_task_input
 from core.workspace import Workspace
 from db.models import (
     Appeal,
+    Base,
     Deduction,
     FileAck,
     KeptRecord,
@@ -363,8 +364,8 @@ class _Applier:
         self.dirty_tasks: dict[str, _TaskRow] = {}
         self.dirty_nodes: dict[str, _NodeRow] = {}
         self.known_refs: set[str] = set()
-        self.notices: dict[str, Notice] = {}
-        self.reviews: dict[str, Review] = {}
+        self.notices: dict[str, Notice | SimpleNamespace] = {}  # new ones are plain rows until finish()
+        self.reviews: dict[str, Review | SimpleNamespace] = {}
         self.deductions: dict[str, Any] = {}
         self.appeals: dict[str, Appeal] = {}
         self.reversals: dict[str, str] = {}  # deduction id -> id of the deduction that reverses it
@@ -409,19 +410,25 @@ class _Applier:
         for chunk in _chunks(sorted(node_ids)):
             self._load(Task.id.in_(select(Node.task_id).where(Node.id.in_(chunk))))
         self.known_refs = refs
+        # (select() of a union of models is typed by their common base: the casts name the real row types)
+        ref_models: tuple[type[Notice] | type[Deduction], ...] = (Notice, Deduction)
         for chunk in _chunks(sorted(refs)):
-            for model in (Notice, Deduction):
-                for row in self.s.scalars(select(model).where(model.task_ref.in_(chunk))):
-                    self.by_ref.setdefault(row.task_ref, []).append(row)
-        for model, store in ((Notice, self.notices), (Review, self.reviews), (Deduction, self.deductions),
-                             (Appeal, self.appeals)):
+            for ref_model in ref_models:
+                ref_rows = self.s.scalars(select(ref_model).where(ref_model.task_ref.in_(chunk)))
+                for ref_row in cast("ScalarResult[Notice | Deduction]", ref_rows):
+                    self.by_ref.setdefault(ref_row.task_ref, []).append(ref_row)
+        stores: tuple[tuple[type[Notice] | type[Review] | type[Deduction] | type[Appeal], dict[str, Any]], ...] = (
+            (Notice, self.notices), (Review, self.reviews), (Deduction, self.deductions), (Appeal, self.appeals))
+        for model, store in stores:
             wanted = ids[model.__tablename__[:-1]]
             for chunk in _chunks(sorted(wanted)):
-                for row in self.s.scalars(select(model).where(model.id.in_(chunk))):
+                rows = self.s.scalars(select(model).where(model.id.in_(chunk)))
+                for row in cast("ScalarResult[Notice | Review | Deduction | Appeal]", rows):
                     store[row.id] = row
         for chunk in _chunks(sorted(ids["deduction"])):
             for target, rid in self.s.execute(select(Deduction.reverses, Deduction.id).where(
                     Deduction.reverses.in_(chunk), Deduction.kind == "reversed")):
+                assert target is not None  # selected by `reverses IN (...)`, so never NULL
                 self.reversals[target] = rid
         # Newer-wins bookkeeping grows with every object ever received: read only the keys this package
         # (and the kept records) can touch; `newer` looks up any other key on demand.
@@ -497,7 +504,7 @@ class _Applier:
             task = self.find_task(task_ref)
             if task is None or not seq.isdigit():
                 return None
-            return next((n for n in live_nodes(task) if n.seq == int(seq)), None)  # type: ignore[arg-type]
+            return next((n for n in live_nodes(task) if n.seq == int(seq)), None)
         if ref not in self.nodes_by_id:
             self._load(Task.id.in_(select(Node.task_id).where(Node.id == ref)))
         node = self.nodes_by_id.get(ref)
@@ -509,8 +516,10 @@ class _Applier:
         if not name:
             return None
         if name not in self.people:
-            res = self.s.connection().execute(insert(Person.__table__).values(name=name, active=True))
-            self.people[name] = _Named(res.inserted_primary_key[0], name)
+            res = self.s.connection().execute(insert(_table_of(Person)).values(name=name, active=True))
+            pk = res.inserted_primary_key
+            assert pk is not None  # always set for a single-row INSERT
+            self.people[name] = _Named(pk[0], name)
         return self.people[name]
 
     # -- changing, in Python ----------------------------------------------------------------------
@@ -532,7 +541,7 @@ class _Applier:
         (self.dirty_tasks if isinstance(row, _TaskRow) else self.dirty_nodes)[row.id] = row
 
     def refresh(self, task: _TaskRow) -> None:
-        refresh(task)  # type: ignore[arg-type]  # the same rules as for an ORM task
+        refresh(task)  # the same rules as for an ORM task
         self.dirty_tasks[task.id] = task
 
     def sync(self) -> None:
@@ -549,9 +558,9 @@ class _Applier:
                     if cols:
                         changed.setdefault(cols, []).append({"id": r.id, **{c: getattr(r, c) for c in cols}})
                 r.new, r.orig = False, now
-            bulk_write(self.s, model.__table__, new)
+            bulk_write(self.s, _table_of(model), new)
             for rows in changed.values():
-                bulk_write(self.s, model.__table__, rows, update_by="id")
+                bulk_write(self.s, _table_of(model), rows, update_by="id")
             dirty.clear()
 
     # -- newer wins ---------------------------------------------------------------------------
@@ -574,7 +583,7 @@ class _Applier:
         self.sync()
         self.s.flush()
         for model, rows in ((Notice, self.new_notices), (Review, self.new_reviews), (Deduction, self.new_deductions)):
-            bulk_write(self.s, model.__table__, [vars(r) for r in rows.values()])
+            bulk_write(self.s, _table_of(model), [vars(r) for r in rows.values()])
         if self._dirty_versions:
             self.s.connection().exec_driver_sql(
                 "INSERT INTO object_versions (object_key, sequence, line) VALUES (?, ?, ?) ON CONFLICT (object_key) "
@@ -696,14 +705,14 @@ class _Applier:
 
     def _assign_nodes(self, task: _TaskRow, nodes: list[dict[str, Any]], ref: str) -> None:
         wanted = {n["seq"]: n for n in nodes}
-        live = live_nodes(task)  # type: ignore[arg-type]
+        live = live_nodes(task)
         for n in live:
             if not n.from_city and n.seq in wanted:  # a local node sits where the city puts its own: move it
                 before = audit.snapshot("node", n)
                 n.seq = max([x.seq for x in live] + list(wanted)) + 1
                 self.touch(n)
                 self.audit("node.renumber", "node", n.id, obj=n, before=before, task_id=task.id)
-        by_seq = {n.seq: n for n in live_nodes(task) if n.from_city}  # type: ignore[arg-type]
+        by_seq = {n.seq: n for n in live_nodes(task) if n.from_city}
         for sq, spec in wanted.items():
             node = by_seq.get(sq)
             if node is None:
@@ -960,6 +969,11 @@ class _Applier:
         self.mark(key, seq, line)
         self.count("keys")
         return True
+
+
+def _table_of(model: type[Base]) -> Table:
+    """The table a declarative model is mapped to (typed only as a FromClause by SQLAlchemy)."""
+    return cast(Table, model.__table__)
 
 
 def bulk_write(s: Session, table: Table, rows: list[dict[str, Any]], update_by: str | None = None) -> None:

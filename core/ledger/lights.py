@@ -103,12 +103,13 @@ class LightRule:
         return func.min(func.coalesce(Task.next_due, FAR_FUTURE), eff_deadline, type_=String)
 
     def sql_case(self) -> ColumnElement[str]:
-        from sqlalchemy import and_, bindparam, case, literal, or_, select
+        from sqlalchemy import String, and_, bindparam, case, literal, or_, select
 
         from db.models import Notice, Task
 
         cut = self.cutoff_params()
-        red_cut, yellow_cut = bindparam("red_cut", cut["red_cut"]), bindparam("yellow_cut", cut["yellow_cut"])
+        red_cut = bindparam("red_cut", cut["red_cut"], type_=String)
+        yellow_cut = bindparam("yellow_cut", cut["yellow_cut"], type_=String)
         worst = self.worst_due_sql()
         red_tasks = select(Notice.task_id).where(Notice.state == "open", Notice.level == "red",
                                                  Notice.task_id.is_not(None))

@@ -6,12 +6,13 @@ from collections import defaultdict
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
+from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from core.ledger.lights import Light, LightRule, OpenNotice, PendingDate
 from core.ledger.rows import SORT_KEYS, LedgerFilter, NodeRow, TaskRow
 from core.settings import thresholds
+from core.sqltypes import AnySelect
 from db.models import Deduction, Node, Notice, Person, Response, Section, Task
 
 
@@ -26,7 +27,7 @@ class LedgerQuery:
         self.light_expr = self.rule.sql_case().label("light")
 
     # -- building blocks --------------------------------------------------------------------
-    def _base(self, f: LedgerFilter) -> tuple[Select[Any], list[ColumnElement[bool]]]:
+    def _base(self, f: LedgerFilter) -> tuple[AnySelect, list[ColumnElement[bool]]]:
         owner = aliased(Person)
         section = aliased(Section)
         q = (
@@ -82,11 +83,11 @@ class LedgerQuery:
         return [first, Task.deadline.asc(), Task.id.asc()]
 
     # -- public -----------------------------------------------------------------------------
-    def count_statement(self, f: LedgerFilter) -> Select[Any]:
+    def count_statement(self, f: LedgerFilter) -> AnySelect:
         q, conds = self._base(f)
         return select(func.count()).select_from(q.where(*conds).subquery())
 
-    def page_statement(self, f: LedgerFilter, offset: int = 0, limit: int | None = 50) -> Select[Any]:
+    def page_statement(self, f: LedgerFilter, offset: int = 0, limit: int | None = 50) -> AnySelect:
         """The rows of one page, each as the fields of `TaskRow` up to `leader`, in that order."""
         q, conds = self._base(f)
         q = q.where(*conds).order_by(*self._order(f)).offset(offset)
@@ -134,7 +135,8 @@ class LedgerQuery:
                 select(Notice.task_id, Notice.id, Notice.level, Notice.title)
                 .where(Notice.task_id.in_(chunk), Notice.state == "open").order_by(Notice.issued)
             ):
-                out[tid].append(OpenNotice(nid, level, title))
+                if tid is not None:  # the query asks for these tasks' notices: never None
+                    out[tid].append(OpenNotice(nid, level, title))
         return out
 
     def explain(self, status: str, deadline: str, nodes: list[NodeRow], notices: list[OpenNotice]) -> Light:
@@ -234,11 +236,11 @@ class LedgerQuery:
             keys.append(f"{y:04d}-{m:02d}")
             y, m = (y - 1, 12) if m == 1 else (y, m - 1)
         keys.reverse()
-        closed = dict(self.session.execute(
+        closed: dict[str, int] = dict(self.session.execute(
             select(func.substr(Task.closed_on, 1, 7), func.count())
             .where(Task.deleted.is_(None), Task.closed_on.is_not(None))
             .group_by(func.substr(Task.closed_on, 1, 7))).all())
-        created = dict(self.session.execute(
+        created: dict[str, int] = dict(self.session.execute(
             select(func.substr(Task.created, 1, 7), func.count()).where(Task.deleted.is_(None))
             .group_by(func.substr(Task.created, 1, 7))).all())
         for k in keys:
@@ -275,7 +277,7 @@ def notice_rows(session: Session, task_id: str | None = None) -> list[dict[str, 
     return out
 
 
-def waiting_notice_statement() -> Select[Any]:
+def waiting_notice_statement() -> AnySelect:
     """Open notices without a response yet (unread or read in `notice_rows`): the navigation badge."""
     answered = select(Response.notice_id)
     return select(func.count()).select_from(Notice).where(Notice.state != "closed", ~Notice.id.in_(answered))

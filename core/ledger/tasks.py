@@ -146,8 +146,8 @@ def create_task(session: Session, actor: str, data: TaskInput, *, city_ref: str 
                                updated=now, rev=1, from_city=from_city, change_no=task.change_no))
     refresh(task)
     audit.record(session, actor, "task.create", "task", task.id, obj=task, task_id=task.id)
-    for n in task.nodes:
-        audit.record(session, actor, "node.create", "node", n.id, obj=n, task_id=task.id)
+    for node in task.nodes:
+        audit.record(session, actor, "node.create", "node", node.id, obj=node, task_id=task.id)
     return task
 
 

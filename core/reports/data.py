@@ -230,7 +230,7 @@ def month_data(session: Session, today: date, period: str) -> MonthData:
     live = Task.deleted.is_(None)
     q = LedgerQuery(session, today)
     dash = q.dashboard()
-    created = Counter(
+    created: Counter[str] = Counter(
         dict(
             session.execute(
                 select(func.substr(Task.created, 1, 7), func.count())
@@ -239,7 +239,7 @@ def month_data(session: Session, today: date, period: str) -> MonthData:
             ).all()
         )
     )
-    closed = Counter(
+    closed: Counter[str] = Counter(
         dict(
             session.execute(
                 select(func.substr(Task.closed_on, 1, 7), func.count())

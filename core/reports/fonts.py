@@ -133,7 +133,8 @@ class FontSet:
         """Split text into (font name, characters) runs; characters no font has become 〓."""
         out: list[tuple[str, str]] = []
         base = self.faces[role].name
-        for ch in clean_text(text):
+        for original in clean_text(text):
+            ch = original
             name = self._font_for_char(role, ch)
             if name is None:
                 self.missing.add(ch)

@@ -177,7 +177,7 @@ class GridText(Flowable):
         )
         part._lines = lines
         part._width = self._width
-        part._continued = not first  # type: ignore[attr-defined]
+        part._continued = not first
         return part
 
     # -- drawing ----------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -89,7 +90,7 @@ def read_stamp(pdf: Path) -> Stamp:
     if not pdf.is_file():
         raise InputRefused(f"找不到文件“{pdf}”。", hint="请检查文件路径。")
     try:
-        meta = PdfReader(str(pdf)).metadata or {}
+        meta: Any = PdfReader(str(pdf)).metadata or {}
         raw = meta.get("/Keywords") or ""  # written by ReportLab as the document keywords
         return Stamp.parse(str(raw))
     except (PyPdfError, ValueError, KeyError, OSError):

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core import settings
+from core.sqltypes import AnySelect
 from core.team.rechecks import list_rechecks
 from db.models import Node, Notice, Person, Response, Task
 
@@ -81,7 +81,7 @@ def collect(session: Session, today: date, *, owner: str | None = None, limit: i
     def days(due: str) -> int:
         return (today - date.fromisoformat(due)).days
 
-    def listed(q: Select[Any], kind: str) -> Select[Any]:
+    def listed(q: AnySelect, kind: str) -> AnySelect:
         """Count the whole kind in SQL; keep the first `limit` rows of the list."""
         if limit is None:
             return q

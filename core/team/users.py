@@ -13,14 +13,14 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core import audit, enums
 from core.errors import InputRefused, NotFound, PermissionDenied
 from core.ledger.people import section_named
+from core.sqltypes import AnySelect
 from db.models import Person
 
 ROLES = ("clerk", "reviewer", "admin")
@@ -72,7 +72,7 @@ def login_required(session: Session) -> bool:
     return int(session.scalar(password_accounts_statement()) or 0) > 1
 
 
-def password_accounts_statement() -> Select[Any]:
+def password_accounts_statement() -> AnySelect:
     """How many active accounts have a password (a login is required above one)."""
     return select(func.count()).select_from(Person).where(
         Person.role.is_not(None), Person.active.is_(True), Person.password_hash.is_not(None))

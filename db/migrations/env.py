@@ -1,7 +1,7 @@
 """Alembic environment: runs on the connection handed over by db.engine (batch mode for SQLite)."""
 
 from alembic import context
-from sqlalchemy import create_engine
+from sqlalchemy import Connection, create_engine
 
 from db.models import Base
 
@@ -19,7 +19,7 @@ def run() -> None:
         _run_on(connection)
 
 
-def _run_on(connection) -> None:  # noqa: ANN001
+def _run_on(connection: Connection) -> None:
     context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
     with context.begin_transaction():
         context.run_migrations()

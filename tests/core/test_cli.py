@@ -79,7 +79,7 @@ def test_commands_before_init_say_what_to_do(cli) -> None:  # noqa: ANN001
 def _run(*args: str, env_extra: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, **(env_extra or {}))
     return subprocess.run([sys.executable, str(ROOT / "main.py"), *args], capture_output=True, text=True,
-                          env=env, timeout=120)
+                          env=env, timeout=120, check=False)
 
 
 def test_unwritable_data_folder_is_a_clear_message(tmp_path: Path) -> None:

@@ -132,7 +132,7 @@ class ExchangePage(LazyPage):
         ws = self.ctx.ws
 
         def preview(progress: Progress) -> list[tuple[Path, Any, UserError | None]]:
-            imp = importer(ws, progress=lambda d, t: progress.report(d, t), cancel=lambda: progress.cancelled)
+            imp = importer(ws, progress=progress.report, cancel=lambda: progress.cancelled)
             out: list[tuple[Path, Any, UserError | None]] = []
             for f in files:
                 try:
@@ -156,7 +156,7 @@ class ExchangePage(LazyPage):
         ws = self.ctx.ws
 
         def apply(progress: Progress) -> Any:
-            imp = importer(ws, progress=lambda d, t: progress.report(d, t), cancel=lambda: progress.cancelled)
+            imp = importer(ws, progress=progress.report, cancel=lambda: progress.cancelled)
             return imp.import_files(acceptable)
 
         self.last_job = run_in_background(self, apply, self._imported, self._failed,
@@ -231,7 +231,7 @@ class ExchangePage(LazyPage):
         fmt = feature_links.link("format_key_id").resolve() or str
 
         def task(progress: Progress) -> tuple[Any, str]:
-            exp = exporter(ws, progress=lambda d, t: progress.report(d, t), cancel=lambda: progress.cancelled)
+            exp = exporter(ws, progress=progress.report, cancel=lambda: progress.cancelled)
             result = exp.export(folder, passphrase=passphrase, full=full, volume_mb=volume)
             key_id = ""
             if current_key is not None:

@@ -267,7 +267,7 @@ def test_large_lists_import_in_bulk_exactly_like_create_task(workspace, tmp_path
 
 
 def test_an_import_that_fails_midway_leaves_the_ledger_as_it_was(workspace, monkeypatch) -> None:  # noqa: ANN001
-    import core.excel.importer as importer
+    from core.excel import importer
 
     real = importer.create_task
     calls = []
