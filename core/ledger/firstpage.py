@@ -41,6 +41,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 CACHE_FORMAT = 1
+MAX_CACHE_BYTES = 1 << 20
 CUTOFFS = ("red_cut", "yellow_cut")  # the named parameters of LightRule.sql_case
 Statement = dict[str, Any]  # {"sql": text with ? marks, "params": [constant | {"cutoff": name}]}
 
@@ -125,8 +126,10 @@ def read_first_page(data_dir: str | Path | None, today: date, sort: str = "deadl
     """The first page for `sort`, or None when the ordinary start must decide (see the module text)."""
     paths = DataPaths.resolve(data_dir)
     try:
+        if paths.first_page_cache.stat().st_size > MAX_CACHE_BYTES:
+            return None  # not one we wrote (ours is a few kilobytes)
         cache = json.loads(paths.first_page_cache.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         return None
     if not isinstance(cache, dict) or (cache.get("format"), cache.get("app"), cache.get("revision")) != (
             CACHE_FORMAT, APP_VERSION, HEAD_REVISION):
@@ -137,7 +140,7 @@ def read_first_page(data_dir: str | Path | None, today: date, sort: str = "deadl
         return None  # another copy has the folder (or crashed): the ordinary start finds out which
     try:
         page = _run(paths.database, cache["statements"], today)
-    except (sqlite3.Error, LookupError, TypeError, ValueError, AttributeError):
+    except (sqlite3.Error, LookupError, TypeError, ValueError, AttributeError, RecursionError):
         log.info("first page not read from the cache", exc_info=True)
         return None
     if page is None:
@@ -146,11 +149,19 @@ def read_first_page(data_dir: str | Path | None, today: date, sort: str = "deadl
     return FirstPage(unit_name, count, rows, waiting, sort, descending, today)
 
 
+_ALLOWED = {sqlite3.SQLITE_SELECT, sqlite3.SQLITE_READ, sqlite3.SQLITE_FUNCTION}
+
+
+def _reads_only(action: int, _arg1: str | None, _arg2: str | None, _db: str | None, _trigger: str | None) -> int:
+    return sqlite3.SQLITE_OK if action in _ALLOWED else sqlite3.SQLITE_DENY
+
+
 def _run(database: Path, statements: dict[str, Statement], today: date
          ) -> tuple[str, int, list[TaskRow], int] | None:
     con = sqlite3.connect(f"{database.as_uri()}?mode=ro", uri=True)
     try:
         con.execute("PRAGMA query_only=1")
+        con.set_authorizer(_reads_only)  # the cache is a file anyone could edit: it may only read
         if con.execute("SELECT version_num FROM alembic_version").fetchall() != [(HEAD_REVISION,)]:
             return None
 

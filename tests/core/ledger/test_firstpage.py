@@ -135,7 +135,7 @@ def _edit_cache(folder: Path, change: object) -> None:
     path.write_text(json.dumps(data), encoding="utf-8")
 
 
-@pytest.mark.parametrize("case", ["no cache", "not json", "other version", "other format", "bad sql",
+@pytest.mark.parametrize("case", ["no cache", "not json", "too big", "too deep", "not an object", "attach", "write", "other version", "other format", "bad sql",
                                   "missing statement", "params changed", "other sort", "schema revision",
                                   "folder in use", "login needed", "no database"])
 def test_any_doubt_gives_the_ordinary_start(folder: Path, case: str) -> None:
@@ -146,10 +146,22 @@ def test_any_doubt_gives_the_ordinary_start(folder: Path, case: str) -> None:
         paths.first_page_cache.unlink()
     elif case == "not json":
         paths.first_page_cache.write_bytes(b"\x00{not json")
+    elif case == "too big":
+        paths.first_page_cache.write_bytes(b" " * (2 << 20) + paths.first_page_cache.read_bytes())
+    elif case == "too deep":
+        paths.first_page_cache.write_bytes(b"[" * 200_000 + b"]" * 200_000)
+    elif case == "not an object":
+        paths.first_page_cache.write_text('["format", 1]', encoding="utf-8")
     elif case == "other version":
         _edit_cache(folder, lambda d: d.update(app="0.0.1"))
     elif case == "other format":
         _edit_cache(folder, lambda d: d.update(format=99))
+    elif case == "attach":
+        evil = str(folder / "evil.sqlite3")
+        _edit_cache(folder, lambda d: d["statements"]["unit"].update(sql=f"ATTACH DATABASE '{evil}' AS e",
+                                                                     params=[]))
+    elif case == "write":
+        _edit_cache(folder, lambda d: d["statements"]["unit"].update(sql="DELETE FROM tasks", params=[]))
     elif case == "bad sql":
         _edit_cache(folder, lambda d: d["statements"]["page"].update(sql="SELEC nonsense"))
     elif case == "missing statement":
@@ -171,7 +183,11 @@ def test_any_doubt_gives_the_ordinary_start(folder: Path, case: str) -> None:
                 p.password_hash = "scrypt$x"
     elif case == "no database":
         paths.database.unlink()
+    before = _db_state(folder) if paths.database.exists() else None
     assert read_first_page(folder, TODAY, sort) is None
+    assert not (folder / "evil.sqlite3").exists()
+    if before is not None:
+        assert _db_state(folder) == before
 
 
 def test_no_unit_yet_gives_the_ordinary_start(tmp_path: Path) -> None:
