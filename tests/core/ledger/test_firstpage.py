@@ -135,9 +135,12 @@ def _edit_cache(folder: Path, change: object) -> None:
     path.write_text(json.dumps(data), encoding="utf-8")
 
 
-@pytest.mark.parametrize("case", ["no cache", "not json", "too big", "too deep", "not an object", "attach", "write", "other version", "other format", "bad sql",
-                                  "missing statement", "params changed", "other sort", "schema revision",
-                                  "folder in use", "login needed", "no database"])
+DOUBTS = ["no cache", "not json", "too big", "too deep", "not an object", "attach", "write", "other version",
+          "other format", "bad sql", "missing statement", "params changed", "other sort", "schema revision",
+          "folder in use", "login needed", "no database"]
+
+
+@pytest.mark.parametrize("case", DOUBTS)
 def test_any_doubt_gives_the_ordinary_start(folder: Path, case: str) -> None:
     cache(folder)
     paths = DataPaths.resolve(folder)
