@@ -148,3 +148,25 @@ def test_qr_stamp_on_last_page_matches_metadata(demo_reports) -> None:  # noqa: 
         assert len(last.rects) > 100  # the QR modules
         assert stamp.sha256[:32] in last.extract_text().replace(" ", "")
         assert all(len(p.rects) < 100 for p in pdf.pages[:3])
+
+
+def test_printed_qr_scans_to_the_stamp(demo_reports, tmp_path) -> None:  # noqa: ANN001
+    """The last page, rendered as a 150 dpi scan would see it, carries the stamp in a QR code a phone can read."""
+    import shutil
+    import subprocess
+
+    import zxingcpp
+    from PIL import Image
+
+    from core.reports.stamp import read_stamp
+
+    pdftoppm = shutil.which("pdftoppm")
+    assert pdftoppm, "poppler-utils (pdftoppm) is installed by .ci/run"
+    with pdfplumber.open(demo_reports.summary) as pdf:
+        last = len(pdf.pages)
+    subprocess.run([pdftoppm, "-r", "150", "-gray", "-png", "-f", str(last), "-l", str(last),
+                    str(demo_reports.summary), str(tmp_path / "scan")], check=True, capture_output=True)
+    (image,) = tmp_path.glob("scan*.png")
+    found = zxingcpp.read_barcodes(Image.open(image))
+    assert [b.text for b in found if b.format == zxingcpp.BarcodeFormat.QRCode] == [
+        read_stamp(demo_reports.summary).payload()]
