@@ -130,6 +130,23 @@ class Preview:
 
 
 # -- opening the file ---------------------------------------------------------------------------
+_ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
+
+
+def _names_encrypted_package(path: Path) -> bool:
+    """An OLE file holding an `EncryptedPackage` stream is a password-protected .xlsx (MS-OFFCRYPTO).
+
+    Read in chunks (an old .xls may be large), with an overlap so a name across two chunks is found.
+    """
+    tail = b""
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 20):
+            if _ENCRYPTED in tail + chunk:
+                return True
+            tail = chunk[-len(_ENCRYPTED):]
+    return False
+
+
 def _open_workbook(path: Path) -> Any:
     import openpyxl
 
@@ -138,8 +155,7 @@ def _open_workbook(path: Path) -> Any:
     with open(path, "rb") as fh:
         head = fh.read(8)
     if head.startswith(b"\xd0\xcf\x11\xe0"):
-        data = path.read_bytes()
-        if "EncryptedPackage".encode("utf-16-le") in data:
+        if _names_encrypted_package(path):
             raise InputRefused(
                 f"“{path.name}”设置了打开密码，无法读取。",
                 hint="请在 Excel 中输入密码打开后，用“文件—信息—保护工作簿—用密码进行加密”清除密码，另存后再导入。",

@@ -160,11 +160,19 @@ def test_refusals_exit_3_with_a_plain_message(cli, workspace, tmp_path: Path) ->
     text.write_text("这不是表格", encoding="utf-8")
     code, _, err = cli("import-excel", str(text))
     assert code == 3 and "不是 Excel 表格文件" in err
-    # An encrypted workbook is an OLE compound file holding an EncryptedPackage stream.
+    # A workbook saved with an opening password, as Excel writes it (encrypted with msoffcrypto-tool).
+    from msoffcrypto.format.ooxml import OOXMLFile
+
+    plain = _sheet(tmp_path / "plain.xlsx", [["问题编号", "问题描述"], ["SJ-01", "账外资金"]])
     locked = tmp_path / "locked.xlsx"
-    locked.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504 + "EncryptedPackage".encode("utf-16-le"))
+    with open(plain, "rb") as src, open(locked, "wb") as dst:
+        OOXMLFile(src).encrypt("打开密码123", dst)
     code, _, err = cli("import-excel", str(locked))
-    assert code == 3 and "密码" in err
+    assert code == 3 and "设置了打开密码" in err
+    old = tmp_path / "old.xls"  # an OLE file without an encrypted package: the old .xls format
+    old.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 4096)
+    code, _, err = cli("import-excel", str(old))
+    assert code == 3 and "旧版 Excel" in err
     no_header = _sheet(tmp_path / "data.xlsx", [["甲", "乙"], [1, 2]])
     code, _, err = cli("import-excel", str(no_header))
     assert code == 3 and "找不到问题清单的表头" in err
@@ -285,3 +293,13 @@ def test_an_import_that_fails_midway_leaves_the_ledger_as_it_was(workspace, monk
         import_problem_list(s, workspace.user, preview)
     with workspace.read() as s:
         assert s.scalar(select(func.count()).select_from(Task)) == 0
+
+
+def test_encrypted_package_name_is_found_across_read_chunks(tmp_path: Path) -> None:
+    from core.excel.importer import _ENCRYPTED, _names_encrypted_package
+
+    path = tmp_path / "big-locked.xlsx"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * ((1 << 20) - 8 - 10) + _ENCRYPTED + b"\0" * 100)
+    assert _names_encrypted_package(path)
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * (3 << 20))
+    assert not _names_encrypted_package(path)
