@@ -47,6 +47,8 @@ COLUMNS: list[tuple[str, str]] = [
     ("next_due", "next_due"),
     ("status", "status"),
 ]
+ROLES = frozenset({Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.DecorationRole, Qt.ItemDataRole.ToolTipRole,
+                   Qt.ItemDataRole.ForegroundRole, TASK_ID_ROLE, LIGHT_ROLE})
 LIGHT_COLORS = {"red": "#d93025", "yellow": "#f2a900", "green": "#1e8e3e"}
 _icons: dict[str, QIcon] = {}
 
@@ -184,7 +186,8 @@ class LedgerModel(QAbstractTableModel):
 
     def data(self, index: QModelIndex | QPersistentModelIndex,
              role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.column() >= len(COLUMNS):
+        # The view asks each cell for about ten roles; the others are answered before any lookup.
+        if role not in ROLES or not index.isValid() or index.column() >= len(COLUMNS):
             return None
         row = self.row(index.row())
         if row is None:
