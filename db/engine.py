@@ -8,7 +8,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import URL, Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.revision import HEAD_REVISION  # also imported from here by callers
@@ -31,7 +31,9 @@ def _set_pragmas(dbapi_conn: sqlite3.Connection, _record: object) -> None:
 
 
 def make_engine(db_path: Path) -> Engine:
-    engine = create_engine(f"sqlite:///{db_path}", future=True)
+    # URL.create takes the path as it is: in a "sqlite:///..." string, "%20" would be unquoted and a "?"
+    # would start query options, so a folder named "100%资料" or "a?b" would open another file.
+    engine = create_engine(URL.create("sqlite", database=str(db_path)))
     event.listen(engine, "connect", _set_pragmas)
     return engine
 
@@ -40,9 +42,10 @@ def alembic_config(engine: Engine | None = None) -> Config:
     from alembic.config import Config
 
     cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR).replace("%", "%%"))  # see below
     if engine is not None:
-        cfg.set_main_option("sqlalchemy.url", str(engine.url))
+        # configparser interpolates "%": a path like "100%资料" must reach Alembic as "100%%资料".
+        cfg.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False).replace("%", "%%"))
     return cfg
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
@@ -61,3 +62,42 @@ def test_wal_and_foreign_keys_are_on(tmp_path: Path) -> None:
 
 def test_head_revision_constant_matches_the_scripts() -> None:
     assert head_revision() == HEAD_REVISION
+
+
+@pytest.mark.parametrize("name", ["100%资料", "a%20b", "张三 的#数据", "问?号"])
+def test_a_data_folder_with_url_characters_opens_its_own_database(tmp_path: Path, name: str) -> None:
+    """'%', '#', '?' and spaces are plain characters of a folder name, never URL syntax."""
+    from datetime import date
+
+    from core.unit import init_unit
+    from core.workspace import Workspace
+
+    folder = tmp_path / name
+    ws = Workspace.open(folder, user="张三", today=date(2026, 4, 15))
+    try:
+        with ws.session() as s:
+            init_unit(s, "442000-017", "中山市某某镇人民政府", "township", admin="张三")
+    finally:
+        ws.close()
+    assert (folder / "rectidesk.sqlite3").is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [name]  # nothing written beside it
+    ws = Workspace.open(folder, user="张三", today=date(2026, 4, 15))
+    try:
+        assert ws.unit() is not None and ws.unit().name == "中山市某某镇人民政府"
+    finally:
+        ws.close()
+
+
+def test_migrations_run_from_a_folder_with_a_percent_sign(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The program may be unpacked anywhere, e.g. under "D:\\100%软件\\RectiDesk"."""
+    import shutil
+
+    import db.engine
+
+    moved = tmp_path / "100%软件" / "migrations"
+    shutil.copytree(db.engine.MIGRATIONS_DIR, moved, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(db.engine, "MIGRATIONS_DIR", moved)
+    assert head_revision() == HEAD_REVISION
+    engine = make_engine(tmp_path / "fresh.sqlite3")
+    migrate(engine, tmp_path / "fresh.sqlite3", tmp_path / "backups")
+    assert current_revision(engine) == HEAD_REVISION

@@ -207,3 +207,12 @@ def test_the_first_paint_needs_no_sqlalchemy() -> None:
             "or m == 'db.models'); print(bad); sys.exit(1 if bad else 0)")
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_a_chinese_folder_name_with_odd_characters_works(tmp_path: Path, demo_template: Path) -> None:
+    """Windows user folders are often Chinese; '#', '%' and spaces must survive the sqlite URI."""
+    folder = tmp_path / "张三 的#数据%20夹" / "data"
+    shutil.copytree(demo_template, folder)
+    cache(folder)
+    first = read_first_page(folder, TODAY)
+    assert first is not None and first.count == 60
