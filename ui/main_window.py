@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.context import AppContext
+from ui.messages import fill
 from ui.pages.ledger import LedgerPage
 
 if TYPE_CHECKING:
@@ -309,11 +310,8 @@ class MainWindow(QMainWindow):
     def _update_status(self) -> None:
         self.check_clock()  # a newly imported package may show that the clock is behind
         unit = self.ctx.ws.unit()
-        self._status.setText(self.tr("%1 · user %2 · today %3 · data folder %4")
-                             .replace("%1", unit.name if unit else "-")
-                             .replace("%2", self.ctx.user)
-                             .replace("%3", self.ctx.ws.today.isoformat())
-                             .replace("%4", str(self.ctx.ws.paths.root)))
+        self._status.setText(fill(self.tr("%1 · user %2 · today %3 · data folder %4"), unit.name if unit else "-",
+                                  self.ctx.user, self.ctx.ws.today.isoformat(), str(self.ctx.ws.paths.root)))
 
     def _restore_geometry(self) -> None:
         settings = QSettings()

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from core.errors import UserError
 from ui.context import AppContext
+from ui.messages import fill
 
 log = logging.getLogger(__name__)
 translate = QCoreApplication.translate
@@ -49,7 +50,7 @@ def kind_label(kind: str) -> str:
 def summary(counts: dict[str, int]) -> str:
     """逾期节点 3 项；督办通知待反馈 1 项… — empty when there is nothing to remind."""
     return translate("Reminders", "; ").join(
-        translate("Reminders", "%1: %2").replace("%1", kind_label(k)).replace("%2", str(counts[k]))
+        fill(translate("Reminders", "%1: %2"), kind_label(k), str(counts[k]))
         for k in KIND_ORDER if counts.get(k))
 
 

@@ -32,7 +32,7 @@
 <context>
     <name>App</name>
     <message>
-        <location filename="../../ui/app.py" line="190"/>
+        <location filename="../../ui/app.py" line="192"/>
         <source>RectiDesk</source>
         <translation>整改通</translation>
     </message>
@@ -40,12 +40,12 @@
 <context>
     <name>AppealDialog</name>
     <message>
-        <location filename="../../ui/dialogs/appeal_dialog.py" line="54"/>
+        <location filename="../../ui/dialogs/appeal_dialog.py" line="55"/>
         <source>Appeal to the city</source>
         <translation>向市平台申诉</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/appeal_dialog.py" line="57"/>
+        <location filename="../../ui/dialogs/appeal_dialog.py" line="58"/>
         <source>Appeal against the %1: %2</source>
         <translation>对%1提出申诉：%2</translation>
     </message>
@@ -73,53 +73,53 @@
 <context>
     <name>Appeals</name>
     <message>
-        <location filename="../../ui/dialogs/appeal_dialog.py" line="25"/>
+        <location filename="../../ui/dialogs/appeal_dialog.py" line="26"/>
         <source>deduction</source>
         <translation>扣分</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/appeal_dialog.py" line="25"/>
+        <location filename="../../ui/dialogs/appeal_dialog.py" line="26"/>
         <source>review result</source>
         <translation>审核结果</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/appeal_dialog.py" line="26"/>
+        <location filename="../../ui/dialogs/appeal_dialog.py" line="27"/>
         <source>supervision notice</source>
         <translation>督办通知</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/appeal_dialog.py" line="32"/>
+        <location filename="../../ui/dialogs/appeal_dialog.py" line="33"/>
         <source>Waiting for the city&apos;s decision</source>
         <translation>待市平台答复</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/appeal_dialog.py" line="33"/>
+        <location filename="../../ui/dialogs/appeal_dialog.py" line="34"/>
         <source>Upheld</source>
         <translation>申诉成立</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/appeal_dialog.py" line="34"/>
+        <location filename="../../ui/dialogs/appeal_dialog.py" line="35"/>
         <source>Rejected</source>
         <translation>申诉不成立</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/appeal_dialog.py" line="41"/>
+        <location filename="../../ui/dialogs/appeal_dialog.py" line="42"/>
         <location filename="../../ui/dialogs/appeal_dialog.py" line="85"/>
         <source>Appeal</source>
         <translation>申诉</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/appeal_dialog.py" line="41"/>
+        <location filename="../../ui/dialogs/appeal_dialog.py" line="42"/>
         <source>filed by</source>
         <translation>提出人</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/appeal_dialog.py" line="42"/>
+        <location filename="../../ui/dialogs/appeal_dialog.py" line="43"/>
         <source>Result</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/appeal_dialog.py" line="42"/>
+        <location filename="../../ui/dialogs/appeal_dialog.py" line="43"/>
         <source>City&apos;s comment</source>
         <translation>市平台意见</translation>
     </message>
@@ -434,7 +434,7 @@
         <translation>没有变化</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/exchange.py" line="250"/>
+        <location filename="../../ui/pages/exchange.py" line="249"/>
         <source>Report no. %1 written (%2 file(s)), signed with key %3:</source>
         <translation>第 %1 号报送包已生成（%2 个文件），签名密钥 %3：</translation>
     </message>
@@ -476,13 +476,13 @@
     </message>
     <message>
         <location filename="../../ui/pages/exchange.py" line="201"/>
-        <location filename="../../ui/pages/exchange.py" line="219"/>
-        <location filename="../../ui/pages/exchange.py" line="254"/>
+        <location filename="../../ui/pages/exchange.py" line="218"/>
+        <location filename="../../ui/pages/exchange.py" line="252"/>
         <source>Export report</source>
         <translation>报送</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/exchange.py" line="244"/>
+        <location filename="../../ui/pages/exchange.py" line="243"/>
         <source>Writing the report…</source>
         <translation>正在生成报送包…</translation>
     </message>
@@ -1153,52 +1153,52 @@
 <context>
     <name>LedgerModel</name>
     <message>
-        <location filename="../../ui/models/ledger_model.py" line="70"/>
+        <location filename="../../ui/models/ledger_model.py" line="72"/>
         <source>Light</source>
         <translation>预警灯</translation>
     </message>
     <message>
-        <location filename="../../ui/models/ledger_model.py" line="71"/>
+        <location filename="../../ui/models/ledger_model.py" line="73"/>
         <source>City ref.</source>
         <translation>市平台编号</translation>
     </message>
     <message>
-        <location filename="../../ui/models/ledger_model.py" line="72"/>
+        <location filename="../../ui/models/ledger_model.py" line="74"/>
         <source>Problem</source>
         <translation>问题（任务）</translation>
     </message>
     <message>
-        <location filename="../../ui/models/ledger_model.py" line="73"/>
+        <location filename="../../ui/models/ledger_model.py" line="75"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../ui/models/ledger_model.py" line="74"/>
+        <location filename="../../ui/models/ledger_model.py" line="76"/>
         <source>Category</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../ui/models/ledger_model.py" line="75"/>
+        <location filename="../../ui/models/ledger_model.py" line="77"/>
         <source>Section</source>
         <translation>责任科室</translation>
     </message>
     <message>
-        <location filename="../../ui/models/ledger_model.py" line="76"/>
+        <location filename="../../ui/models/ledger_model.py" line="78"/>
         <source>Owner</source>
         <translation>责任人</translation>
     </message>
     <message>
-        <location filename="../../ui/models/ledger_model.py" line="77"/>
+        <location filename="../../ui/models/ledger_model.py" line="79"/>
         <source>Deadline</source>
         <translation>整改期限</translation>
     </message>
     <message>
-        <location filename="../../ui/models/ledger_model.py" line="78"/>
+        <location filename="../../ui/models/ledger_model.py" line="80"/>
         <source>Next node due</source>
         <translation>下一节点期限</translation>
     </message>
     <message>
-        <location filename="../../ui/models/ledger_model.py" line="79"/>
+        <location filename="../../ui/models/ledger_model.py" line="81"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
@@ -1347,69 +1347,69 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="150"/>
+        <location filename="../../ui/main_window.py" line="151"/>
         <source>RectiDesk — %s</source>
         <translation>整改通 — %s</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="150"/>
+        <location filename="../../ui/main_window.py" line="151"/>
         <source>no ledger yet</source>
         <translation>尚未建立台账</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="94"/>
+        <location filename="../../ui/main_window.py" line="95"/>
         <source>Dashboard</source>
         <translation>工作台</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="95"/>
+        <location filename="../../ui/main_window.py" line="96"/>
         <source>Rectification ledger</source>
         <translation>整改台账</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="96"/>
+        <location filename="../../ui/main_window.py" line="97"/>
         <source>Supervision notices</source>
         <translation>督办通知</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="97"/>
+        <location filename="../../ui/main_window.py" line="98"/>
         <source>Data exchange</source>
         <translation>数据交换</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="98"/>
+        <location filename="../../ui/main_window.py" line="99"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="243"/>
+        <location filename="../../ui/main_window.py" line="244"/>
         <source>Search the ledger</source>
         <translation>搜索台账</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="246"/>
+        <location filename="../../ui/main_window.py" line="247"/>
         <source>New task</source>
         <translation>新建任务</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="249"/>
+        <location filename="../../ui/main_window.py" line="250"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="252"/>
+        <location filename="../../ui/main_window.py" line="253"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="304"/>
+        <location filename="../../ui/main_window.py" line="305"/>
         <source>%n notice(s) waiting for a response</source>
         <translation>
             <numerusform>%n 条督办通知待反馈</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="312"/>
+        <location filename="../../ui/main_window.py" line="313"/>
         <source>%1 · user %2 · today %3 · data folder %4</source>
         <translation>%1 · 用户 %2 · 今天 %3 · 数据文件夹 %4</translation>
     </message>
@@ -1417,7 +1417,7 @@
 <context>
     <name>Messages</name>
     <message>
-        <location filename="../../ui/messages.py" line="12"/>
+        <location filename="../../ui/messages.py" line="14"/>
         <source>Cannot do that</source>
         <translation>无法执行</translation>
     </message>
@@ -1425,22 +1425,22 @@
 <context>
     <name>NodeDialog</name>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="93"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="94"/>
         <source>Completed on</source>
         <translation>完成日期</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="94"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="95"/>
         <source>What was done</source>
         <translation>完成情况说明</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="96"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="97"/>
         <source>Node</source>
         <translation>节点</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="97"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="98"/>
         <source>Due</source>
         <translation>节点期限</translation>
     </message>
@@ -1521,52 +1521,52 @@
         <translation>显示 %1 条，待反馈 %2 条</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/notices.py" line="173"/>
+        <location filename="../../ui/pages/notices.py" line="172"/>
         <source>No supervision notices. Notices arrive with the city’s feedback packages (Data exchange → Import feedback).</source>
         <translation>暂无督办通知。督办通知随市平台的反馈包送达（数据交换 → 导入反馈包）。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/notices.py" line="177"/>
+        <location filename="../../ui/pages/notices.py" line="176"/>
         <source>Issued by</source>
         <translation>下发单位</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/notices.py" line="177"/>
+        <location filename="../../ui/pages/notices.py" line="176"/>
         <source>respond by</source>
         <translation>反馈期限</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/notices.py" line="184"/>
+        <location filename="../../ui/pages/notices.py" line="183"/>
         <source>Task</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/notices.py" line="186"/>
+        <location filename="../../ui/pages/notices.py" line="185"/>
         <source>Response</source>
         <translation>整改情况反馈</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/notices.py" line="186"/>
+        <location filename="../../ui/pages/notices.py" line="185"/>
         <source>Closed by the city</source>
         <translation>市平台已办结</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/notices.py" line="214"/>
+        <location filename="../../ui/pages/notices.py" line="213"/>
         <source>Respond to a notice</source>
         <translation>反馈督办通知</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/notices.py" line="226"/>
+        <location filename="../../ui/pages/notices.py" line="225"/>
         <source>This notice names no task of the ledger, so files cannot be attached.</source>
         <translation>这份通知没有对应台账中的任务，不能附加文件。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/notices.py" line="227"/>
+        <location filename="../../ui/pages/notices.py" line="226"/>
         <source>Send the response without files, or ask the city&apos;s supervision office.</source>
         <translation>请不附文件直接反馈，或向市督查室咨询。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/notices.py" line="229"/>
+        <location filename="../../ui/pages/notices.py" line="228"/>
         <source>Response to notice %s</source>
         <translation>督办通知 %s 的反馈材料</translation>
     </message>
@@ -1661,12 +1661,12 @@
 <context>
     <name>RecheckResultDialog</name>
     <message>
-        <location filename="../../ui/dialogs/rechecks_dialog.py" line="37"/>
+        <location filename="../../ui/dialogs/rechecks_dialog.py" line="38"/>
         <source>Record a re-check (回头看)</source>
         <translation>登记回头看结果</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/rechecks_dialog.py" line="40"/>
+        <location filename="../../ui/dialogs/rechecks_dialog.py" line="41"/>
         <source>Closed on %1, re-check due %2</source>
         <translation>销号日期 %1，回头看日期 %2</translation>
     </message>
@@ -1788,17 +1788,17 @@
 <context>
     <name>ReminderBanner</name>
     <message>
-        <location filename="../../ui/reminders.py" line="89"/>
+        <location filename="../../ui/reminders.py" line="90"/>
         <source>Details…</source>
         <translation>查看详情…</translation>
     </message>
     <message>
-        <location filename="../../ui/reminders.py" line="94"/>
+        <location filename="../../ui/reminders.py" line="95"/>
         <source>Hide the reminders until tomorrow</source>
         <translation>今天不再显示提醒</translation>
     </message>
     <message>
-        <location filename="../../ui/reminders.py" line="109"/>
+        <location filename="../../ui/reminders.py" line="110"/>
         <source>Today: %s</source>
         <translation>今日提醒：%s</translation>
     </message>
@@ -1806,47 +1806,47 @@
 <context>
     <name>Reminders</name>
     <message>
-        <location filename="../../ui/reminders.py" line="43"/>
+        <location filename="../../ui/reminders.py" line="44"/>
         <source>Overdue nodes</source>
         <translation>逾期节点</translation>
     </message>
     <message>
-        <location filename="../../ui/reminders.py" line="44"/>
+        <location filename="../../ui/reminders.py" line="45"/>
         <source>Nodes due soon</source>
         <translation>临近期限节点</translation>
     </message>
     <message>
-        <location filename="../../ui/reminders.py" line="45"/>
+        <location filename="../../ui/reminders.py" line="46"/>
         <source>Notices waiting for a response</source>
         <translation>督办通知待反馈</translation>
     </message>
     <message>
-        <location filename="../../ui/reminders.py" line="46"/>
+        <location filename="../../ui/reminders.py" line="47"/>
         <source>Re-checks (回头看) due</source>
         <translation>回头看到期</translation>
     </message>
     <message>
-        <location filename="../../ui/reminders.py" line="51"/>
+        <location filename="../../ui/reminders.py" line="52"/>
         <source>; </source>
         <translation>；</translation>
     </message>
     <message>
-        <location filename="../../ui/reminders.py" line="52"/>
+        <location filename="../../ui/reminders.py" line="53"/>
         <source>%1: %2</source>
         <translation>%1：%2</translation>
     </message>
     <message>
-        <location filename="../../ui/reminders.py" line="210"/>
+        <location filename="../../ui/reminders.py" line="211"/>
         <source>RectiDesk</source>
         <translation>整改通</translation>
     </message>
     <message>
-        <location filename="../../ui/reminders.py" line="212"/>
+        <location filename="../../ui/reminders.py" line="213"/>
         <source>RectiDesk reminders</source>
         <translation>整改通提醒</translation>
     </message>
     <message>
-        <location filename="../../ui/reminders.py" line="225"/>
+        <location filename="../../ui/reminders.py" line="226"/>
         <source>Automatic backup…</source>
         <translation>正在自动备份…</translation>
     </message>
@@ -1854,39 +1854,39 @@
 <context>
     <name>RemindersDialog</name>
     <message>
-        <location filename="../../ui/reminders.py" line="123"/>
+        <location filename="../../ui/reminders.py" line="124"/>
         <source>Reminders for %s</source>
         <translation>%s 的提醒</translation>
     </message>
     <message>
-        <location filename="../../ui/reminders.py" line="126"/>
+        <location filename="../../ui/reminders.py" line="127"/>
         <source>Task</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../ui/reminders.py" line="126"/>
+        <location filename="../../ui/reminders.py" line="127"/>
         <source>Due</source>
         <translation>期限</translation>
     </message>
     <message>
-        <location filename="../../ui/reminders.py" line="126"/>
+        <location filename="../../ui/reminders.py" line="127"/>
         <source>Owner</source>
         <translation>责任人</translation>
     </message>
     <message>
-        <location filename="../../ui/reminders.py" line="126"/>
+        <location filename="../../ui/reminders.py" line="127"/>
         <source>What</source>
         <translation>事项</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/reminders.py" line="138"/>
+        <location filename="../../ui/reminders.py" line="139"/>
         <source>… and %n more, not listed: the most urgent come first. Use the ledger&apos;s filters to see them all.</source>
         <translation>
             <numerusform>……另有 %n 项未列出（按紧迫程度列出前面的）。请在整改台账中用筛选查看全部。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/reminders.py" line="148"/>
+        <location filename="../../ui/reminders.py" line="149"/>
         <source>Double-click a line to open its task.</source>
         <translation>双击一行可打开对应任务。</translation>
     </message>
@@ -1961,7 +1961,7 @@
     </message>
     <message>
         <location filename="../../ui/pages/reports_box.py" line="96"/>
-        <location filename="../../ui/pages/reports_box.py" line="108"/>
+        <location filename="../../ui/pages/reports_box.py" line="107"/>
         <source>Export to Excel</source>
         <translation>导出 Excel</translation>
     </message>
@@ -1971,50 +1971,50 @@
         <translation>已导出 %1 条任务：%2</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/reports_box.py" line="110"/>
+        <location filename="../../ui/pages/reports_box.py" line="109"/>
         <source>Writing the spreadsheet…</source>
         <translation>正在生成表格…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/reports_box.py" line="113"/>
+        <location filename="../../ui/pages/reports_box.py" line="112"/>
         <source>The city&apos;s problem list</source>
         <translation>市里下发的问题清单</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/reports_box.py" line="122"/>
-        <location filename="../../ui/pages/reports_box.py" line="140"/>
-        <location filename="../../ui/pages/reports_box.py" line="144"/>
-        <location filename="../../ui/pages/reports_box.py" line="147"/>
+        <location filename="../../ui/pages/reports_box.py" line="121"/>
+        <location filename="../../ui/pages/reports_box.py" line="138"/>
+        <location filename="../../ui/pages/reports_box.py" line="142"/>
+        <location filename="../../ui/pages/reports_box.py" line="145"/>
         <source>Import a problem list</source>
         <translation>导入问题清单</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/reports_box.py" line="132"/>
+        <location filename="../../ui/pages/reports_box.py" line="131"/>
         <source>“%1”: %2 problem rows, %3 can be imported.</source>
         <translation>“%1”：共 %2 行问题，%3 条可以导入。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/reports_box.py" line="134"/>
+        <location filename="../../ui/pages/reports_box.py" line="133"/>
         <source>Row %1 [%2]: %3</source>
         <translation>第 %1 行【%2】%3</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/reports_box.py" line="136"/>
+        <location filename="../../ui/pages/reports_box.py" line="134"/>
         <source>Row %1: %2, skipped.</source>
         <translation>第 %1 行：%2，跳过。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/reports_box.py" line="142"/>
+        <location filename="../../ui/pages/reports_box.py" line="140"/>
         <source>Import the %s rows that are correct?</source>
         <translation>导入其中正确的 %s 行吗？</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/reports_box.py" line="148"/>
+        <location filename="../../ui/pages/reports_box.py" line="146"/>
         <source>%s tasks imported.</source>
         <translation>已导入 %s 条任务。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/reports_box.py" line="151"/>
+        <location filename="../../ui/pages/reports_box.py" line="149"/>
         <source>Reading the problem list…</source>
         <translation>正在读取问题清单…</translation>
     </message>
@@ -2201,10 +2201,10 @@
         <translation>从备份恢复…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="368"/>
-        <location filename="../../ui/pages/settings.py" line="378"/>
-        <location filename="../../ui/pages/settings.py" line="390"/>
-        <location filename="../../ui/pages/settings.py" line="403"/>
+        <location filename="../../ui/pages/settings.py" line="365"/>
+        <location filename="../../ui/pages/settings.py" line="375"/>
+        <location filename="../../ui/pages/settings.py" line="387"/>
+        <location filename="../../ui/pages/settings.py" line="400"/>
         <source>Restore from a backup</source>
         <translation>从备份恢复</translation>
     </message>
@@ -2229,167 +2229,167 @@
         <translation>%1（代码 %2，%3）</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="178"/>
+        <location filename="../../ui/pages/settings.py" line="177"/>
         <source>set by the city, read-only</source>
         <translation>由市平台设定，不能修改</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="179"/>
+        <location filename="../../ui/pages/settings.py" line="178"/>
         <source>The city set this value; it cannot be changed here.</source>
         <translation>此项由市督查平台设定，本单位不能修改。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="182"/>
+        <location filename="../../ui/pages/settings.py" line="181"/>
         <source>yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="182"/>
+        <location filename="../../ui/pages/settings.py" line="181"/>
         <source>left</source>
         <translation>已离岗</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="186"/>
+        <location filename="../../ui/pages/settings.py" line="185"/>
         <source>this unit</source>
         <translation>本单位</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="186"/>
+        <location filename="../../ui/pages/settings.py" line="185"/>
         <source>the city</source>
         <translation>市平台</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="197"/>
+        <location filename="../../ui/pages/settings.py" line="196"/>
         <source>Add user</source>
         <translation>添加用户</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="211"/>
-        <location filename="../../ui/pages/settings.py" line="218"/>
-        <location filename="../../ui/pages/settings.py" line="222"/>
+        <location filename="../../ui/pages/settings.py" line="210"/>
+        <location filename="../../ui/pages/settings.py" line="217"/>
+        <location filename="../../ui/pages/settings.py" line="221"/>
         <source>Set my password</source>
         <translation>设置我的密码</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="222"/>
+        <location filename="../../ui/pages/settings.py" line="221"/>
         <source>Your password was changed.</source>
         <translation>密码已修改。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="227"/>
-        <location filename="../../ui/pages/settings.py" line="232"/>
-        <location filename="../../ui/pages/settings.py" line="244"/>
+        <location filename="../../ui/pages/settings.py" line="226"/>
+        <location filename="../../ui/pages/settings.py" line="231"/>
+        <location filename="../../ui/pages/settings.py" line="243"/>
         <source>Hand over tasks</source>
         <translation>工作交接</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="232"/>
+        <location filename="../../ui/pages/settings.py" line="231"/>
         <source>Select the person who hands over first.</source>
         <translation>请先选中要交出工作的人。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="244"/>
+        <location filename="../../ui/pages/settings.py" line="243"/>
         <source>%1 task(s) handed over from %2 to %3.</source>
         <translation>已将 %1 项任务从 %2 移交给 %3。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="256"/>
-        <location filename="../../ui/pages/settings.py" line="265"/>
+        <location filename="../../ui/pages/settings.py" line="255"/>
+        <location filename="../../ui/pages/settings.py" line="264"/>
         <source>Create signing key</source>
         <translation>建立签名密钥</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="266"/>
+        <location filename="../../ui/pages/settings.py" line="265"/>
         <source>The unit&apos;s signing key %s was created. Back it up now (Back up key…) and send the exported public key to the city.</source>
         <translation>本单位签名密钥 %s 已建立。请立即备份（备份密钥…），并把导出的公钥报送市督查室。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="270"/>
-        <location filename="../../ui/pages/settings.py" line="280"/>
+        <location filename="../../ui/pages/settings.py" line="269"/>
+        <location filename="../../ui/pages/settings.py" line="279"/>
         <source>Export public key</source>
         <translation>导出公钥</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="275"/>
+        <location filename="../../ui/pages/settings.py" line="274"/>
         <source>Save the public key for the city</source>
         <translation>保存报送市平台的公钥</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="281"/>
+        <location filename="../../ui/pages/settings.py" line="280"/>
         <source>Public key %1 saved to %2.</source>
         <translation>公钥 %1 已保存到 %2。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="285"/>
-        <location filename="../../ui/pages/settings.py" line="290"/>
+        <location filename="../../ui/pages/settings.py" line="283"/>
+        <location filename="../../ui/pages/settings.py" line="288"/>
         <source>Back up key</source>
         <translation>备份密钥</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="290"/>
+        <location filename="../../ui/pages/settings.py" line="288"/>
         <source>The encrypted key was saved to %s. Keep it on a USB drive in a safe place.</source>
         <translation>加密的密钥已保存到 %s。请存放在U盘中并妥善保管。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="294"/>
-        <location filename="../../ui/pages/settings.py" line="303"/>
+        <location filename="../../ui/pages/settings.py" line="292"/>
+        <location filename="../../ui/pages/settings.py" line="301"/>
         <source>Change key and passphrase</source>
         <translation>更换密钥和密码</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="304"/>
+        <location filename="../../ui/pages/settings.py" line="302"/>
         <source>New key %s made. The next report announces it to the city; the report after that is signed with it.</source>
         <translation>新密钥 %s 已生成。下一次报送会告知市平台，再下一次报送起使用新密钥签名。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="308"/>
-        <location filename="../../ui/pages/settings.py" line="325"/>
+        <location filename="../../ui/pages/settings.py" line="306"/>
+        <location filename="../../ui/pages/settings.py" line="322"/>
         <source>Trust the city&apos;s public key</source>
         <translation>导入市平台公钥</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="322"/>
+        <location filename="../../ui/pages/settings.py" line="320"/>
         <source>Key id %1 of %2. Compare it with the key id the city&apos;s supervision office gave you. Trust this key?</source>
         <translation>%2 的密钥标识为 %1。请与市督查室提供的密钥标识核对。确定信任这把密钥吗？</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="352"/>
-        <location filename="../../ui/pages/settings.py" line="362"/>
+        <location filename="../../ui/pages/settings.py" line="349"/>
+        <location filename="../../ui/pages/settings.py" line="359"/>
         <source>Back up</source>
         <translation>备份</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="355"/>
+        <location filename="../../ui/pages/settings.py" line="352"/>
         <source>Choose a folder or USB drive for the backup</source>
         <translation>选择保存备份的文件夹或U盘</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="362"/>
+        <location filename="../../ui/pages/settings.py" line="359"/>
         <source>Backup written to %s</source>
         <translation>备份已保存到 %s</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="365"/>
+        <location filename="../../ui/pages/settings.py" line="362"/>
         <source>Backing up…</source>
         <translation>正在备份…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="368"/>
+        <location filename="../../ui/pages/settings.py" line="365"/>
         <source>Backup (*.zip)</source>
         <translation>备份文件 (*.zip)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="387"/>
+        <location filename="../../ui/pages/settings.py" line="384"/>
         <source>The backup of %1 made on %2 replaces the data in this folder (the current data is kept aside). Restore it?</source>
         <translation>将用 %1 于 %2 做的备份替换本文件夹中的数据（现有数据会另行保留）。确定恢复吗？</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="402"/>
+        <location filename="../../ui/pages/settings.py" line="399"/>
         <source>The replaced data is kept in %s.</source>
         <translation>被替换的数据保留在 %s。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="403"/>
+        <location filename="../../ui/pages/settings.py" line="400"/>
         <source>The backup was restored.</source>
         <translation>已从备份恢复。</translation>
     </message>
@@ -2397,355 +2397,355 @@
 <context>
     <name>TaskEditor</name>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="148"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="149"/>
         <source>Rectification task</source>
         <translation>整改任务</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="155"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="156"/>
         <source>Task</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="156"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="157"/>
         <source>Nodes</source>
         <translation>节点</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="157"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="158"/>
         <source>Evidence</source>
         <translation>佐证材料</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="158"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="159"/>
         <source>History</source>
         <translation>修改记录</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="159"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="160"/>
         <source>Notices, reviews, deductions, appeals</source>
         <translation>督办、审核、扣分与申诉</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="162"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="163"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="165"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="166"/>
         <source>Request sign-off</source>
         <translation>申请销号</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="167"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="168"/>
         <source>All nodes are done: ask the city to close (销号) this task</source>
         <translation>全部节点已完成：申请市平台对本任务销号</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="169"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="170"/>
         <source>Task report (PDF)…</source>
         <translation>任务报告 (PDF)…</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="191"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="192"/>
         <source>One sentence naming the problem</source>
         <translation>用一句话写明问题</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="216"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="217"/>
         <source>Problem *</source>
         <translation>问题（任务）*</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="217"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="218"/>
         <source>City ref.</source>
         <translation>市平台编号</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="220"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="221"/>
         <source>Category *</source>
         <translation>类别 *</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="222"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="223"/>
         <source>Deadline *</source>
         <translation>整改期限 *</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="225"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="226"/>
         <source>Source *</source>
         <translation>来源 *</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="228"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="229"/>
         <source>Owner *</source>
         <translation>责任人 *</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="230"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="231"/>
         <source>Leader</source>
         <translation>责任领导</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="232"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="233"/>
         <source>Section</source>
         <translation>责任科室</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="233"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="234"/>
         <source>Batch</source>
         <translation>批次</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="234"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="235"/>
         <source>Description</source>
         <translation>问题描述</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="235"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="236"/>
         <source>Measures</source>
         <translation>整改措施</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="242"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="243"/>
         <source>No.</source>
         <translation>序号</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="242"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="243"/>
         <source>Node</source>
         <translation>节点</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="242"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="243"/>
         <source>Due</source>
         <translation>节点期限</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="242"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="243"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="243"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="244"/>
         <source>Done on</source>
         <translation>完成日期</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="243"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="244"/>
         <source>Reported by</source>
         <translation>填报人</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="243"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="244"/>
         <source>Confirmed by</source>
         <translation>核查人</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="247"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="248"/>
         <source>Add node…</source>
         <translation>新增节点…</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="249"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="250"/>
         <source>Report done…</source>
         <translation>填报完成…</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="251"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="252"/>
         <source>Confirm (second person)</source>
         <translation>核查确认（另一人）</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="252"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="253"/>
         <source>Two-person check: a colleague other than the one who reported it confirms that the node is really done</source>
         <translation>双人核查：由填报人以外的另一位同事确认该节点确已完成</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="255"/>
-        <location filename="../../ui/dialogs/task_editor.py" line="623"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="256"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="624"/>
         <source>Delete node</source>
         <translation>删除节点</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="257"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="258"/>
         <source>Move up</source>
         <translation>上移</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="258"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="259"/>
         <source>Move the selected node one place up (Alt+Up)</source>
         <translation>把选中的节点上移一位（Alt+↑）</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="261"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="262"/>
         <source>Move down</source>
         <translation>下移</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="262"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="263"/>
         <source>Move the selected node one place down (Alt+Down)</source>
         <translation>把选中的节点下移一位（Alt+↓）</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="277"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="278"/>
         <source>Drag files here from the file manager, or use “Add files…”.</source>
         <translation>可以从文件管理器把文件拖到这里，或点击“添加文件…”。</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="285"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="286"/>
         <source>Add files…</source>
         <translation>添加文件…</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="287"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="288"/>
         <source>Open</source>
         <translation>打开</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="289"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="290"/>
         <source>Remove</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="292"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="293"/>
         <source>Attach to</source>
         <translation>关联到</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="308"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="309"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="308"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="309"/>
         <source>User</source>
         <translation>用户</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="308"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="309"/>
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="309"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="310"/>
         <source>Changes</source>
         <translation>改动内容</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="317"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="318"/>
         <source>Item</source>
         <translation>事项</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="317"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="318"/>
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="317"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="318"/>
         <source>Details</source>
         <translation>详情</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="322"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="323"/>
         <source>Appeal…</source>
         <translation>申诉…</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="323"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="324"/>
         <source>Ask the city to reconsider a deduction, a return or a notice (申诉)</source>
         <translation>对扣分、退回或督办通知向市平台提出申诉</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="359"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="360"/>
         <source>New rectification task: fill in the fields marked * and save.</source>
         <translation>新建整改任务：请填写带 * 的项目后保存。</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="391"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="392"/>
         <source>(none — entered by this unit)</source>
         <translation>（无 — 本单位自行录入）</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="407"/>
-        <location filename="../../ui/dialogs/task_editor.py" line="659"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="408"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="660"/>
         <source>the task</source>
         <translation>任务本身</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="414"/>
-        <location filename="../../ui/dialogs/task_editor.py" line="659"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="415"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="660"/>
         <source>node %s</source>
         <translation>节点 %s</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="431"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="432"/>
         <source>Evidence quality: %s</source>
         <translation>佐证质量提示：%s</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="472"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="473"/>
         <source>Supervision notices</source>
         <translation>督办通知</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="475"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="476"/>
         <source>City reviews</source>
         <translation>市平台审核</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="478"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="479"/>
         <source>Deductions</source>
         <translation>扣分</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="481"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="482"/>
         <source>Appeals</source>
         <translation>申诉</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="495"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="496"/>
         <source>City&apos;s comment</source>
         <translation>市平台意见</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="520"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="521"/>
         <source>Please name the person responsible (owner).</source>
         <translation>请填写责任人。</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="540"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="541"/>
         <source>Save the task report</source>
         <translation>保存任务报告</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="569"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="570"/>
         <source>Add node</source>
         <translation>新增节点</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="581"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="582"/>
         <source>Report node %s done</source>
         <translation>填报节点 %s 完成</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="623"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="624"/>
         <source>Delete node %s?</source>
         <translation>确定删除节点 %s 吗？</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="630"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="631"/>
         <source>Choose evidence files</source>
         <translation>选择佐证材料文件</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="657"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="658"/>
         <source>%s file(s). Select one to see its details.</source>
         <translation>共 %s 个文件。选中一个文件可查看详情。</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="661"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="662"/>
         <source>%1 · %2 bytes · attached to %3 · added %4 by %5
 SHA-256: %6</source>
         <translation>%1 · %2 字节 · 关联到%3 · %4 由 %5 添加

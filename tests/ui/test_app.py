@@ -78,3 +78,11 @@ def test_english_is_selectable(qapp: Any, demo_ws: Any, qtbot: Any) -> None:
 def test_qt_own_dialog_buttons_are_chinese() -> None:
     box = QDialogButtonBox(QDialogButtonBox.StandardButton.Close | QDialogButtonBox.StandardButton.Cancel)
     assert box.button(QDialogButtonBox.StandardButton.Cancel).text() == "取消"
+
+
+def test_fill_replaces_each_marker_once() -> None:
+    """A unit or file name that itself contains "%2" is shown as it is, not filled again."""
+    from ui.messages import fill
+
+    assert fill("%1 · 用户 %2 · %3", "第%2组", "张三", "2026-11-23") == "第%2组 · 用户 张三 · 2026-11-23"
+    assert fill("%1 of %2", "完成率100%") == "完成率100% of %2"  # a marker without a value stays visible

@@ -17,6 +17,7 @@ from core.errors import InputRefused
 from ui import feature_links
 from ui.context import AppContext
 from ui.dialogs.files import FilesDialog
+from ui.messages import fill
 
 translate = QCoreApplication.translate
 
@@ -54,8 +55,7 @@ class AppealDialog(FilesDialog):
         self.setWindowTitle(self.tr("Appeal to the city"))
         self.resize(620, 460)
         layout = QVBoxLayout(self)
-        head = QLabel(self.tr("Appeal against the %1: %2").replace("%1", target_word(target_type))
-                      .replace("%2", f"<b>{escape(what)}</b>"))
+        head = QLabel(fill(self.tr("Appeal against the %1: %2"), target_word(target_type), f"<b>{escape(what)}</b>"))
         head.setWordWrap(True)
         layout.addWidget(head)
         note = QLabel(self.tr("The appeal travels to the city with the next export; its decision comes "

@@ -31,7 +31,7 @@ from ui.dialogs.key_dialogs import (
     passphrases_differ,
     password_field,
 )
-from ui.messages import confirm, show_user_error
+from ui.messages import confirm, fill, show_user_error
 
 
 class FirstRunDialog(QDialog):
@@ -103,8 +103,8 @@ class FirstRunDialog(QDialog):
             self.city_key_label.setText(str(exc))
             return
         self.city_key_path = path
-        self.city_key_label.setText(self.tr("Key id %1 (%2): compare it with the key id the city gave you.")
-                                    .replace("%1", str(fmt(data["key_id"]))).replace("%2", str(data.get("name", ""))))
+        self.city_key_label.setText(fill(self.tr("Key id %1 (%2): compare it with the key id the city gave you."),
+                                         str(fmt(data["key_id"])), str(data.get("name", ""))))
 
     def create(self) -> None:
         if self.pass1.text() != self.pass2.text():

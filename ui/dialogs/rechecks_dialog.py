@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from ui.context import AppContext
 from ui.dialogs.files import FilesDialog
+from ui.messages import fill
 
 
 class RecheckResultDialog(FilesDialog):
@@ -37,8 +38,7 @@ class RecheckResultDialog(FilesDialog):
         self.setWindowTitle(self.tr("Record a re-check (回头看)"))
         self.resize(600, 440)
         head = QLabel(f"<b>{row.city_ref or ''} {row.title}</b><br>"
-                      + self.tr("Closed on %1, re-check due %2").replace("%1", row.closed_on or "—")
-                      .replace("%2", row.due))
+                      + fill(self.tr("Closed on %1, re-check due %2"), row.closed_on or "—", row.due))
         head.setWordWrap(True)
         self.result = QComboBox()
         self.result.addItem(self.tr("Passed: the problem has not come back"), "passed")

@@ -62,6 +62,7 @@ from core.ledger.tasks import (
 )
 from ui import labels
 from ui.context import AppContext
+from ui.messages import fill
 from ui.models.ledger_model import light_icon
 
 EVIDENCE_ID_ROLE = Qt.ItemDataRole.UserRole + 20
@@ -658,9 +659,8 @@ class TaskEditor(QDialog):
             return
         where = self.tr("node %s") % ev["node_seq"] if ev["node_seq"] else self.tr("the task")
         self.evidence_info.setText(
-            self.tr("%1 · %2 bytes · attached to %3 · added %4 by %5\nSHA-256: %6")
-            .replace("%1", ev["filename"]).replace("%2", f"{ev['size']:,}").replace("%3", where)
-            .replace("%4", ev["added"][:10]).replace("%5", ev["added_by"]).replace("%6", ev["sha256"]))
+            fill(self.tr("%1 · %2 bytes · attached to %3 · added %4 by %5\nSHA-256: %6"), ev["filename"],
+                 f"{ev['size']:,}", where, ev["added"][:10], ev["added_by"], ev["sha256"]))
 
     def open_evidence(self) -> None:
         ev = self.selected_evidence()

@@ -32,7 +32,7 @@ from core.ledger.queries import package_rows
 from ui import feature_links, labels
 from ui.background import Progress, run_in_background
 from ui.context import AppContext
-from ui.messages import show_error, show_info
+from ui.messages import fill, show_error, show_info
 from ui.pages import LazyPage
 
 
@@ -171,7 +171,7 @@ class ExchangePage(LazyPage):
         for o in outcomes:
             if o.error is not None:
                 why = self.tr("%1: refused — %2")
-                lines.append(why.replace("%1", o.path.name).replace("%2", str(o.error)))
+                lines.append(fill(why, o.path.name, str(o.error)))
             else:
                 lines.append(o.result.headline())
                 lines.extend(f"  ⚠ {w}" for w in o.result.warnings)
@@ -213,9 +213,8 @@ class ExchangePage(LazyPage):
                  "handover": self.tr("handovers"), "appeal": self.tr("appeals")}
         parts = [f"{names.get(k, k)} {v}" for k, v in plan.counts.items() if v and k in names]
         size = f"{plan.file_bytes / 1024 / 1024:.1f} MB"
-        text = (self.tr("Report no. %1 will carry: %2; %3 evidence file(s), %4. Write it to %5?")
-                .replace("%1", str(plan.sequence)).replace("%2", "、".join(parts) or self.tr("no changes"))
-                .replace("%3", str(plan.files)).replace("%4", size).replace("%5", str(folder)))
+        text = (fill(self.tr("Report no. %1 will carry: %2; %3 evidence file(s), %4. Write it to %5?"),
+                     str(plan.sequence), "、".join(parts) or self.tr("no changes"), str(plan.files), size, str(folder)))
         if not confirm(self, self.tr("Export report"), text):
             return
         self._write_report(folder)
@@ -247,9 +246,8 @@ class ExchangePage(LazyPage):
         result, key_id = done
         self.ctx.changed.emit()
         files = "\n".join(f"  {p}" for p in result.paths)
-        text = (self.tr("Report no. %1 written (%2 file(s)), signed with key %3:")
-                .replace("%1", str(result.sequence)).replace("%2", str(len(result.paths)))
-                .replace("%3", key_id))
+        text = (fill(self.tr("Report no. %1 written (%2 file(s)), signed with key %3:"), str(result.sequence),
+                     str(len(result.paths)), key_id))
         self.last_summary = "\n".join([text, files, *(f"⚠ {w}" for w in result.warnings)])
         show_info(self, self.tr("Export report"), self.last_summary)
 

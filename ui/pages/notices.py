@@ -26,7 +26,7 @@ from core.evidence.attach import attach_file
 from core.ledger.queries import notice_rows
 from ui import feature_links, labels
 from ui.context import AppContext
-from ui.messages import show_info
+from ui.messages import fill, show_info
 from ui.models.ledger_model import LIGHT_COLORS, light_icon
 from ui.pages import LazyPage
 
@@ -153,8 +153,7 @@ class NoticesPage(LazyPage):
         if self.show_filter.currentData() == "open":
             rows = [n for n in rows if n["state"] != "closed"]
         self.model.set_rows(rows)
-        self.summary.setText(self.tr("%1 shown, %2 waiting for a response")
-                             .replace("%1", str(len(rows))).replace("%2", str(waiting)))
+        self.summary.setText(fill(self.tr("%1 shown, %2 waiting for a response"), str(len(rows)), str(waiting)))
         if rows:
             ids = [n["id"] for n in rows]
             self.table.selectRow(ids.index(current["id"]) if current and current["id"] in ids else 0)

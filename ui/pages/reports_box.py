@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QComboBox, QFileDialog, QGroupBox, QHBoxLayout, QP
 from ui import feature_links
 from ui.background import BackgroundJob, Progress, run_in_background
 from ui.context import AppContext
-from ui.messages import confirm, show_error, show_info
+from ui.messages import confirm, fill, show_error, show_info
 
 
 def write_pdf_report(parent: QWidget, ctx: AppContext, path: Path, kind: str,
@@ -103,8 +103,7 @@ class ReportsBox(QGroupBox):
                 return export(s, ws.today, path)
 
         def done(result: tuple[Path, int]) -> None:
-            self.last_summary = (self.tr("%1 tasks exported to %2").replace("%1", str(result[1]))
-                                 .replace("%2", str(result[0])))
+            self.last_summary = (fill(self.tr("%1 tasks exported to %2"), str(result[1]), str(result[0])))
             show_info(self, self.tr("Export to Excel"), self.last_summary)
 
         self.last_job = run_in_background(self, task, done, self._failed, title=self.tr("Writing the spreadsheet…"))
@@ -129,11 +128,10 @@ class ReportsBox(QGroupBox):
                 return read(path, session=s)
 
         def checked(preview: Any) -> None:
-            lines = [self.tr("“%1”: %2 problem rows, %3 can be imported.").replace("%1", path.name)
-                     .replace("%2", str(len(preview.rows))).replace("%3", str(len(preview.importable)))]
-            lines += [self.tr("Row %1 [%2]: %3").replace("%1", str(e.row)).replace("%2", e.column)
-                      .replace("%3", e.reason) for e in preview.errors]
-            lines += [self.tr("Row %1: %2, skipped.").replace("%1", str(d.row)).replace("%2", d.reason)
+            lines = [fill(self.tr("“%1”: %2 problem rows, %3 can be imported."), path.name, str(len(preview.rows)),
+                          str(len(preview.importable)))]
+            lines += [fill(self.tr("Row %1 [%2]: %3"), str(e.row), e.column, e.reason) for e in preview.errors]
+            lines += [fill(self.tr("Row %1: %2, skipped."), str(d.row), d.reason)
                       for d in preview.duplicates]
             self.last_summary = "\n".join(lines)
             if not preview.importable:

@@ -32,7 +32,7 @@ from ui import feature_links, labels
 from ui.background import run_in_background
 from ui.context import AppContext
 from ui.dialogs.key_dialogs import PassphraseDialog, ask_city_key_file, ask_key_backup_file
-from ui.messages import show_error, show_info, show_user_error
+from ui.messages import fill, show_error, show_info, show_user_error
 from ui.pages import LazyPage
 
 # Settings shown here, in this order (labels are translated in the window).
@@ -165,8 +165,7 @@ class SettingsPage(LazyPage):
             self.unit_label.setText(self.tr("No unit set up yet."))
         else:
             level = labels.label("level", unit.level)
-            self.unit_label.setText(self.tr("%1 (code %2, %3)").replace("%1", unit.name)
-                                    .replace("%2", unit.code).replace("%3", level))
+            self.unit_label.setText(fill(self.tr("%1 (code %2, %3)"), unit.name, unit.code, level))
         values = self.ctx.read(core_settings.all_values)
         for key in SHOWN:
             value, source = values[key]
@@ -241,8 +240,8 @@ class SettingsPage(LazyPage):
         result = self.ctx.act(self, lambda s: fn(s, self.ctx.user, giver, to, today=today, note=note,
                                                  mark_left=left))
         if result is not None:
-            show_info(self, self.tr("Hand over tasks"), self.tr("%1 task(s) handed over from %2 to %3.")
-                      .replace("%1", str(len(result.items))).replace("%2", giver).replace("%3", to))
+            show_info(self, self.tr("Hand over tasks"), fill(self.tr("%1 task(s) handed over from %2 to %3."),
+                                                             str(len(result.items)), giver, to))
 
     # -- keys ---------------------------------------------------------------------------------
     def _core_op(self, key: str, title: str) -> Any:
@@ -278,8 +277,7 @@ class SettingsPage(LazyPage):
             key = self.ctx.act(self, lambda s: fn(s, Path(path)))
             if key is not None:
                 show_info(self, self.tr("Export public key"),
-                          self.tr("Public key %1 saved to %2.").replace("%1", self._fmt(key.key_id))
-                          .replace("%2", path))
+                          fill(self.tr("Public key %1 saved to %2."), self._fmt(key.key_id), path))
 
     def backup_key(self) -> None:
         fn = self._core_op("backup_keys", self.tr("Back up key"))
@@ -319,9 +317,8 @@ class SettingsPage(LazyPage):
         except UserError as exc:
             show_user_error(self, exc)
             return
-        question = (self.tr("Key id %1 of %2. Compare it with the key id the city's supervision office gave "
-                            "you. Trust this key?").replace("%1", self._fmt(data["key_id"]))
-                    .replace("%2", str(data.get("name") or "")))
+        question = fill(self.tr("Key id %1 of %2. Compare it with the key id the city's supervision office gave "
+                                "you. Trust this key?"), self._fmt(data["key_id"]), str(data.get("name") or ""))
         if confirm(self, self.tr("Trust the city's public key"), question):
             self.ctx.act(self, lambda s: fn(s, self.ctx.user, path))
 
@@ -384,9 +381,9 @@ class SettingsPage(LazyPage):
         except UserError as exc:
             show_user_error(self, exc)
             return
-        question = (self.tr("The backup of %1 made on %2 replaces the data in this folder (the current data is "
-                            "kept aside). Restore it?").replace("%1", f"{info.unit_name}（{info.unit_code}）")
-                    .replace("%2", str(info.created)[:19].replace("T", " ")))
+        question = fill(self.tr("The backup of %1 made on %2 replaces the data in this folder (the current data is "
+                                "kept aside). Restore it?"),
+                        f"{info.unit_name}（{info.unit_code}）", str(info.created)[:19].replace("T", " "))
         if not confirm(self, self.tr("Restore from a backup"), question):
             return
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
