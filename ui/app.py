@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTimer, QTranslator
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, Qt, QTimer, QTranslator
 from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
@@ -191,6 +191,7 @@ def _open_workspace(args: argparse.Namespace) -> Workspace | int:
     except UserError as exc:
         box = QMessageBox(QMessageBox.Icon.Critical, QCoreApplication.translate("App", "RectiDesk"),
                           exc.message, QMessageBox.StandardButton.Ok)
+        box.setTextFormat(Qt.TextFormat.PlainText)
         box.setInformativeText(exc.hint)
         if args.smoke:
             sys.stderr.write(f"{exc}\n")

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.context import AppContext
-from ui.messages import fill
+from ui.messages import fill, plain
 from ui.pages.ledger import LedgerPage
 
 if TYPE_CHECKING:
@@ -120,7 +120,7 @@ class MainWindow(QMainWindow):
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)
         # An obviously wrong PC clock (earlier than the newest package) makes every light wrong: say so on top.
-        self.clock_warning = QLabel()
+        self.clock_warning = plain(QLabel())
         self.clock_warning.setWordWrap(True)
         self.clock_warning.setStyleSheet("background: #fdecea; color: #a61b1b; padding: 6px 10px;")
         self.clock_warning.hide()
@@ -136,7 +136,7 @@ class MainWindow(QMainWindow):
         layout.addWidget(right, 1)
         self.setCentralWidget(central)
 
-        self._status = QLabel()
+        self._status = plain(QLabel())
         self.statusBar().addPermanentWidget(self._status)
         self._add_shortcuts()
         self.ctx.changed.connect(self._on_changed)

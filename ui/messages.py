@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from html import escape
 
-from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
 from core.errors import UserError
 
@@ -13,6 +14,7 @@ from core.errors import UserError
 def show_user_error(parent: QWidget | None, exc: UserError) -> None:
     box = QMessageBox(QMessageBox.Icon.Warning, QCoreApplication.translate("Messages", "Cannot do that"),
                       exc.message, QMessageBox.StandardButton.Ok, parent)
+    box.setTextFormat(Qt.TextFormat.PlainText)  # messages quote names and titles: text, never HTML
     if exc.hint:
         box.setInformativeText(exc.hint)
     box.exec()
@@ -26,12 +28,17 @@ def show_error(parent: QWidget | None, exc: BaseException) -> None:
         raise exc
 
 
+def as_html(text: str) -> str:
+    """Text for a widget that guesses between text and HTML: always HTML, with the text escaped."""
+    return "<p>" + escape(text, quote=False).replace("\n", "<br>") + "</p>"
+
+
 def show_info(parent: QWidget | None, title: str, text: str) -> None:
-    QMessageBox.information(parent, title, text)
+    QMessageBox.information(parent, title, as_html(text))
 
 
 def confirm(parent: QWidget | None, title: str, text: str) -> bool:
-    answer = QMessageBox.question(parent, title, text,
+    answer = QMessageBox.question(parent, title, as_html(text),
                                   QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
                                   QMessageBox.StandardButton.No)
     return answer == QMessageBox.StandardButton.Yes
@@ -41,3 +48,9 @@ def fill(template: str, *values: object) -> str:
     """Qt-style "%1 … %2" filled in one pass: a value that itself contains "%2" stays as it is."""
     return re.sub(r"%(\d)", lambda m: str(values[int(m.group(1)) - 1]) if 0 < int(m.group(1)) <= len(values)
                   else m.group(0), template)
+
+
+def plain(label: QLabel) -> QLabel:
+    """A label that shows data (names, titles, paths, messages): never read as HTML, whatever it contains."""
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    return label

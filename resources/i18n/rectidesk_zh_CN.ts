@@ -4,27 +4,27 @@
 <context>
     <name>AddUserDialog</name>
     <message>
-        <location filename="../../ui/dialogs/people_dialogs.py" line="34"/>
+        <location filename="../../ui/dialogs/people_dialogs.py" line="35"/>
         <source>Add a user</source>
         <translation>添加用户</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/people_dialogs.py" line="42"/>
+        <location filename="../../ui/dialogs/people_dialogs.py" line="43"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/people_dialogs.py" line="43"/>
+        <location filename="../../ui/dialogs/people_dialogs.py" line="44"/>
         <source>Role</source>
         <translation>角色</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/people_dialogs.py" line="44"/>
+        <location filename="../../ui/dialogs/people_dialogs.py" line="45"/>
         <source>Section</source>
         <translation>责任科室</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/people_dialogs.py" line="45"/>
+        <location filename="../../ui/dialogs/people_dialogs.py" line="46"/>
         <source>Initial password</source>
         <translation>初始密码</translation>
     </message>
@@ -594,27 +594,27 @@
 <context>
     <name>HandoverDialog</name>
     <message>
-        <location filename="../../ui/dialogs/people_dialogs.py" line="52"/>
+        <location filename="../../ui/dialogs/people_dialogs.py" line="53"/>
         <source>Hand over tasks</source>
         <translation>工作交接</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/people_dialogs.py" line="54"/>
+        <location filename="../../ui/dialogs/people_dialogs.py" line="55"/>
         <source>All open tasks of %s go to the colleague named below; the handover is recorded and reported to the city.</source>
         <translation>%s 名下所有未销号的任务将移交给下面这位同事；交接情况会被记录，并随报送告知市平台。</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/people_dialogs.py" line="64"/>
+        <location filename="../../ui/dialogs/people_dialogs.py" line="65"/>
         <source>%s has left the unit</source>
         <translation>%s 已调离本单位</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/people_dialogs.py" line="65"/>
+        <location filename="../../ui/dialogs/people_dialogs.py" line="66"/>
         <source>Hand over to</source>
         <translation>接手人</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/people_dialogs.py" line="66"/>
+        <location filename="../../ui/dialogs/people_dialogs.py" line="67"/>
         <source>Note</source>
         <translation>说明</translation>
     </message>
@@ -655,32 +655,32 @@
 <context>
     <name>KeyDialogs</name>
     <message>
-        <location filename="../../ui/dialogs/key_dialogs.py" line="21"/>
+        <location filename="../../ui/dialogs/key_dialogs.py" line="23"/>
         <source>The passphrase protects the unit&apos;s signing key. It cannot be recovered: if it is lost, reports can no longer be signed until a new key is registered with the city. Write it down and keep it in a safe place, and back up the key.</source>
         <translation>密钥密码用于保护本单位的签名密钥，遗忘后无法找回：一旦丢失，在向市平台登记新密钥之前将无法签名报送。请记下密码并妥善保管，同时备份密钥。</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/key_dialogs.py" line="31"/>
+        <location filename="../../ui/dialogs/key_dialogs.py" line="33"/>
         <source>The two passphrases differ. Please type them again.</source>
         <translation>两次输入的密码不一致，请重新输入。</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/key_dialogs.py" line="35"/>
+        <location filename="../../ui/dialogs/key_dialogs.py" line="37"/>
         <source>The city&apos;s public key file</source>
         <translation>市平台公钥文件</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/key_dialogs.py" line="36"/>
+        <location filename="../../ui/dialogs/key_dialogs.py" line="38"/>
         <source>Public key (*.pub.json)</source>
         <translation>公钥文件 (*.pub.json)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/key_dialogs.py" line="41"/>
+        <location filename="../../ui/dialogs/key_dialogs.py" line="43"/>
         <source>Back up the encrypted signing key</source>
         <translation>备份加密的签名密钥</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/key_dialogs.py" line="43"/>
+        <location filename="../../ui/dialogs/key_dialogs.py" line="45"/>
         <source>Key backup (*.json)</source>
         <translation>密钥备份 (*.json)</translation>
     </message>
@@ -1329,17 +1329,17 @@
 <context>
     <name>LoginDialog</name>
     <message>
-        <location filename="../../ui/dialogs/people_dialogs.py" line="78"/>
+        <location filename="../../ui/dialogs/people_dialogs.py" line="79"/>
         <source>Log in to RectiDesk</source>
         <translation>登录整改通</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/people_dialogs.py" line="85"/>
+        <location filename="../../ui/dialogs/people_dialogs.py" line="86"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/people_dialogs.py" line="86"/>
+        <location filename="../../ui/dialogs/people_dialogs.py" line="87"/>
         <source>Password</source>
         <translation>密码</translation>
     </message>
@@ -1425,22 +1425,22 @@
 <context>
     <name>NodeDialog</name>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="94"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="95"/>
         <source>Completed on</source>
         <translation>完成日期</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="95"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="96"/>
         <source>What was done</source>
         <translation>完成情况说明</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="97"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="98"/>
         <source>Node</source>
         <translation>节点</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="98"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="99"/>
         <source>Due</source>
         <translation>节点期限</translation>
     </message>
@@ -1574,22 +1574,22 @@
 <context>
     <name>PassphraseDialog</name>
     <message>
-        <location filename="../../ui/dialogs/key_dialogs.py" line="50"/>
+        <location filename="../../ui/dialogs/key_dialogs.py" line="52"/>
         <source>Key passphrase</source>
         <translation>密钥密码</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/key_dialogs.py" line="55"/>
+        <location filename="../../ui/dialogs/key_dialogs.py" line="57"/>
         <source>Current passphrase</source>
         <translation>当前密码</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/key_dialogs.py" line="58"/>
+        <location filename="../../ui/dialogs/key_dialogs.py" line="60"/>
         <source>New passphrase</source>
         <translation>新密码</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/key_dialogs.py" line="59"/>
+        <location filename="../../ui/dialogs/key_dialogs.py" line="61"/>
         <source>Type it again</source>
         <translation>再输入一次</translation>
     </message>
@@ -1597,17 +1597,17 @@
 <context>
     <name>PasswordDialog</name>
     <message>
-        <location filename="../../ui/dialogs/people_dialogs.py" line="107"/>
+        <location filename="../../ui/dialogs/people_dialogs.py" line="108"/>
         <source>Set my password</source>
         <translation>设置我的密码</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/people_dialogs.py" line="110"/>
+        <location filename="../../ui/dialogs/people_dialogs.py" line="111"/>
         <source>New password</source>
         <translation>新密码</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/people_dialogs.py" line="111"/>
+        <location filename="../../ui/dialogs/people_dialogs.py" line="112"/>
         <source>Type it again</source>
         <translation>再输入一次</translation>
     </message>
@@ -1661,42 +1661,42 @@
 <context>
     <name>RecheckResultDialog</name>
     <message>
-        <location filename="../../ui/dialogs/rechecks_dialog.py" line="38"/>
+        <location filename="../../ui/dialogs/rechecks_dialog.py" line="39"/>
         <source>Record a re-check (回头看)</source>
         <translation>登记回头看结果</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/rechecks_dialog.py" line="41"/>
+        <location filename="../../ui/dialogs/rechecks_dialog.py" line="42"/>
         <source>Closed on %1, re-check due %2</source>
         <translation>销号日期 %1，回头看日期 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/rechecks_dialog.py" line="44"/>
+        <location filename="../../ui/dialogs/rechecks_dialog.py" line="45"/>
         <source>Passed: the problem has not come back</source>
         <translation>通过：问题没有反弹</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/rechecks_dialog.py" line="45"/>
+        <location filename="../../ui/dialogs/rechecks_dialog.py" line="46"/>
         <source>Failed: the problem came back (the task is reopened)</source>
         <translation>未通过：问题出现反弹（任务将重新打开）</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/rechecks_dialog.py" line="47"/>
+        <location filename="../../ui/dialogs/rechecks_dialog.py" line="48"/>
         <source>What was found; required when the re-check failed</source>
         <translation>写明回头看发现的情况；未通过时必须填写</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/rechecks_dialog.py" line="49"/>
+        <location filename="../../ui/dialogs/rechecks_dialog.py" line="50"/>
         <source>Result</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/rechecks_dialog.py" line="50"/>
+        <location filename="../../ui/dialogs/rechecks_dialog.py" line="51"/>
         <source>Findings</source>
         <translation>发现情况</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/rechecks_dialog.py" line="51"/>
+        <location filename="../../ui/dialogs/rechecks_dialog.py" line="52"/>
         <source>Evidence</source>
         <translation>佐证材料</translation>
     </message>
@@ -1704,83 +1704,83 @@
 <context>
     <name>RechecksDialog</name>
     <message>
-        <location filename="../../ui/dialogs/rechecks_dialog.py" line="67"/>
+        <location filename="../../ui/dialogs/rechecks_dialog.py" line="68"/>
         <source>Re-checks (回头看)</source>
         <translation>回头看</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/rechecks_dialog.py" line="70"/>
+        <location filename="../../ui/dialogs/rechecks_dialog.py" line="71"/>
         <source>Due now</source>
         <translation>已到期</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/rechecks_dialog.py" line="71"/>
-        <location filename="../../ui/dialogs/rechecks_dialog.py" line="127"/>
+        <location filename="../../ui/dialogs/rechecks_dialog.py" line="72"/>
+        <location filename="../../ui/dialogs/rechecks_dialog.py" line="128"/>
         <source>Not yet done</source>
         <translation>未做</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/rechecks_dialog.py" line="72"/>
+        <location filename="../../ui/dialogs/rechecks_dialog.py" line="73"/>
         <source>All re-checks</source>
         <translation>全部回头看</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/rechecks_dialog.py" line="77"/>
+        <location filename="../../ui/dialogs/rechecks_dialog.py" line="78"/>
         <source>Task</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/rechecks_dialog.py" line="77"/>
+        <location filename="../../ui/dialogs/rechecks_dialog.py" line="78"/>
         <source>Closed on</source>
         <translation>销号日期</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/rechecks_dialog.py" line="77"/>
+        <location filename="../../ui/dialogs/rechecks_dialog.py" line="78"/>
         <source>Re-check due</source>
         <translation>回头看日期</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/rechecks_dialog.py" line="78"/>
+        <location filename="../../ui/dialogs/rechecks_dialog.py" line="79"/>
         <source>Result</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/rechecks_dialog.py" line="78"/>
+        <location filename="../../ui/dialogs/rechecks_dialog.py" line="79"/>
         <source>Done on</source>
         <translation>完成日期</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/rechecks_dialog.py" line="78"/>
+        <location filename="../../ui/dialogs/rechecks_dialog.py" line="79"/>
         <source>Findings</source>
         <translation>发现情况</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/rechecks_dialog.py" line="82"/>
+        <location filename="../../ui/dialogs/rechecks_dialog.py" line="83"/>
         <source>Record result…</source>
         <translation>登记结果…</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/rechecks_dialog.py" line="84"/>
+        <location filename="../../ui/dialogs/rechecks_dialog.py" line="85"/>
         <source>Open the task</source>
         <translation>打开任务</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/rechecks_dialog.py" line="120"/>
+        <location filename="../../ui/dialogs/rechecks_dialog.py" line="121"/>
         <source>%s re-check(s)</source>
         <translation>共 %s 次回头看</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/rechecks_dialog.py" line="126"/>
+        <location filename="../../ui/dialogs/rechecks_dialog.py" line="127"/>
         <source>Passed</source>
         <translation>通过</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/rechecks_dialog.py" line="126"/>
+        <location filename="../../ui/dialogs/rechecks_dialog.py" line="127"/>
         <source>Failed</source>
         <translation>未通过</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/rechecks_dialog.py" line="127"/>
+        <location filename="../../ui/dialogs/rechecks_dialog.py" line="128"/>
         <source>Cancelled</source>
         <translation>已取消</translation>
     </message>
@@ -2022,17 +2022,17 @@
 <context>
     <name>RespondDialog</name>
     <message>
-        <location filename="../../ui/dialogs/respond_dialog.py" line="15"/>
+        <location filename="../../ui/dialogs/respond_dialog.py" line="16"/>
         <source>Respond to a notice</source>
         <translation>反馈督办通知</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/respond_dialog.py" line="21"/>
+        <location filename="../../ui/dialogs/respond_dialog.py" line="22"/>
         <source>How was the problem handled?</source>
         <translation>问题是如何整改落实的？</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/respond_dialog.py" line="24"/>
+        <location filename="../../ui/dialogs/respond_dialog.py" line="25"/>
         <source>Evidence (drag files here, or add them):</source>
         <translation>佐证材料（可把文件拖到这里，或点击添加）：</translation>
     </message>
@@ -2397,367 +2397,367 @@
 <context>
     <name>TaskEditor</name>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="149"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="150"/>
         <source>Rectification task</source>
         <translation>整改任务</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="156"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="157"/>
         <source>Task</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="157"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="158"/>
         <source>Nodes</source>
         <translation>节点</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="158"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="159"/>
         <source>Evidence</source>
         <translation>佐证材料</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="159"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="160"/>
         <source>History</source>
         <translation>修改记录</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="160"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="161"/>
         <source>Notices, reviews, deductions, appeals</source>
         <translation>督办、审核、扣分与申诉</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="163"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="164"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="166"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="167"/>
         <source>Request sign-off</source>
         <translation>申请销号</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="168"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="169"/>
         <source>All nodes are done: ask the city to close (销号) this task</source>
         <translation>全部节点已完成：申请市平台对本任务销号</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="170"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="171"/>
         <source>Task report (PDF)…</source>
         <translation>任务报告 (PDF)…</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="192"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="193"/>
         <source>One sentence naming the problem</source>
         <translation>用一句话写明问题</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="217"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="218"/>
         <source>Problem *</source>
         <translation>问题（任务）*</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="218"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="219"/>
         <source>City ref.</source>
         <translation>市平台编号</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="221"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="222"/>
         <source>Category *</source>
         <translation>类别 *</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="223"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="224"/>
         <source>Deadline *</source>
         <translation>整改期限 *</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="226"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="227"/>
         <source>Source *</source>
         <translation>来源 *</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="229"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="230"/>
         <source>Owner *</source>
         <translation>责任人 *</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="231"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="232"/>
         <source>Leader</source>
         <translation>责任领导</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="233"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="234"/>
         <source>Section</source>
         <translation>责任科室</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="234"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="235"/>
         <source>Batch</source>
         <translation>批次</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="235"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="236"/>
         <source>Description</source>
         <translation>问题描述</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="236"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="237"/>
         <source>Measures</source>
         <translation>整改措施</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="243"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="244"/>
         <source>No.</source>
         <translation>序号</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="243"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="244"/>
         <source>Node</source>
         <translation>节点</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="243"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="244"/>
         <source>Due</source>
         <translation>节点期限</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="243"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="244"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="244"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="245"/>
         <source>Done on</source>
         <translation>完成日期</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="244"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="245"/>
         <source>Reported by</source>
         <translation>填报人</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="244"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="245"/>
         <source>Confirmed by</source>
         <translation>核查人</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="248"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="249"/>
         <source>Add node…</source>
         <translation>新增节点…</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="250"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="251"/>
         <source>Report done…</source>
         <translation>填报完成…</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="252"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="253"/>
         <source>Confirm (second person)</source>
         <translation>核查确认（另一人）</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="253"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="254"/>
         <source>Two-person check: a colleague other than the one who reported it confirms that the node is really done</source>
         <translation>双人核查：由填报人以外的另一位同事确认该节点确已完成</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="256"/>
-        <location filename="../../ui/dialogs/task_editor.py" line="624"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="257"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="625"/>
         <source>Delete node</source>
         <translation>删除节点</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="258"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="259"/>
         <source>Move up</source>
         <translation>上移</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="259"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="260"/>
         <source>Move the selected node one place up (Alt+Up)</source>
         <translation>把选中的节点上移一位（Alt+↑）</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="262"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="263"/>
         <source>Move down</source>
         <translation>下移</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="263"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="264"/>
         <source>Move the selected node one place down (Alt+Down)</source>
         <translation>把选中的节点下移一位（Alt+↓）</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="278"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="279"/>
         <source>Drag files here from the file manager, or use “Add files…”.</source>
         <translation>可以从文件管理器把文件拖到这里，或点击“添加文件…”。</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="286"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="287"/>
         <source>Add files…</source>
         <translation>添加文件…</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="288"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="289"/>
         <source>Open</source>
         <translation>打开</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="290"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="291"/>
         <source>Remove</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="293"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="294"/>
         <source>Attach to</source>
         <translation>关联到</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="309"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="310"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="309"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="310"/>
         <source>User</source>
         <translation>用户</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="309"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="310"/>
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="310"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="311"/>
         <source>Changes</source>
         <translation>改动内容</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="318"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="319"/>
         <source>Item</source>
         <translation>事项</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="318"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="319"/>
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="318"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="319"/>
         <source>Details</source>
         <translation>详情</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="323"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="324"/>
         <source>Appeal…</source>
         <translation>申诉…</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="324"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="325"/>
         <source>Ask the city to reconsider a deduction, a return or a notice (申诉)</source>
         <translation>对扣分、退回或督办通知向市平台提出申诉</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="360"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="361"/>
         <source>New rectification task: fill in the fields marked * and save.</source>
         <translation>新建整改任务：请填写带 * 的项目后保存。</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="392"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="393"/>
         <source>(none — entered by this unit)</source>
         <translation>（无 — 本单位自行录入）</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="408"/>
-        <location filename="../../ui/dialogs/task_editor.py" line="660"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="409"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="661"/>
         <source>the task</source>
         <translation>任务本身</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="415"/>
-        <location filename="../../ui/dialogs/task_editor.py" line="660"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="416"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="661"/>
         <source>node %s</source>
         <translation>节点 %s</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="432"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="433"/>
         <source>Evidence quality: %s</source>
         <translation>佐证质量提示：%s</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="473"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="474"/>
         <source>Supervision notices</source>
         <translation>督办通知</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="476"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="477"/>
         <source>City reviews</source>
         <translation>市平台审核</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="479"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="480"/>
         <source>Deductions</source>
         <translation>扣分</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="482"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="483"/>
         <source>Appeals</source>
         <translation>申诉</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="496"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="497"/>
         <source>City&apos;s comment</source>
         <translation>市平台意见</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="521"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="522"/>
         <source>Please name the person responsible (owner).</source>
         <translation>请填写责任人。</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="541"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="542"/>
         <source>Save the task report</source>
         <translation>保存任务报告</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="570"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="571"/>
         <source>Add node</source>
         <translation>新增节点</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="582"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="583"/>
         <source>Report node %s done</source>
         <translation>填报节点 %s 完成</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="624"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="625"/>
         <source>Delete node %s?</source>
         <translation>确定删除节点 %s 吗？</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="631"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="632"/>
         <source>Choose evidence files</source>
         <translation>选择佐证材料文件</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="658"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="659"/>
         <source>%s file(s). Select one to see its details.</source>
         <translation>共 %s 个文件。选中一个文件可查看详情。</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="662"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="663"/>
         <source>%1 · %2 bytes · attached to %3 · added %4 by %5
 SHA-256: %6</source>
         <translation>%1 · %2 字节 · 关联到%3 · %4 由 %5 添加
 SHA-256：%6</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="684"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="685"/>
         <source>Remove evidence</source>
         <translation>移除佐证材料</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="683"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="684"/>
         <source>Remove “%s” from this task?</source>
         <translation>确定从本任务中移除“%s”吗？</translation>
     </message>

@@ -35,17 +35,28 @@ def messages(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         return int(QMessageBox.StandardButton.Ok)
 
     def info(_parent: Any, _title: str, text: str, *_a: Any, **_k: Any) -> QMessageBox.StandardButton:
-        shown.append(text)
+        shown.append(_as_text(text))
         return QMessageBox.StandardButton.Ok
 
     def question(_parent: Any, _title: str, text: str, *_a: Any, **_k: Any) -> QMessageBox.StandardButton:
-        shown.append(text)
+        shown.append(_as_text(text))
         return QMessageBox.StandardButton.Yes
 
     monkeypatch.setattr(QMessageBox, "exec", exec_)
     monkeypatch.setattr(QMessageBox, "information", info)
     monkeypatch.setattr(QMessageBox, "question", question)
     return shown
+
+
+def _as_text(shown: str) -> str:
+    """What the user reads in the box (ui.messages.as_html sends text as escaped HTML)."""
+    from PySide6.QtGui import QTextDocument
+
+    if not shown.startswith("<p>"):
+        return shown
+    doc = QTextDocument()
+    doc.setHtml(shown)
+    return doc.toPlainText().replace("\u2028", "\n")
 
 
 @pytest.fixture(scope="session")

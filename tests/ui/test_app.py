@@ -86,3 +86,14 @@ def test_fill_replaces_each_marker_once() -> None:
 
     assert fill("%1 · 用户 %2 · %3", "第%2组", "张三", "2026-11-23") == "第%2组 · 用户 张三 · 2026-11-23"
     assert fill("%1 of %2", "完成率100%") == "完成率100% of %2"  # a marker without a value stays visible
+
+
+def test_message_texts_are_never_read_as_html() -> None:
+    """A message quoting a name like “<b>x</b> & y” shows exactly that, line breaks kept."""
+    from PySide6.QtGui import QTextDocument
+
+    from ui.messages import as_html
+
+    doc = QTextDocument()
+    doc.setHtml(as_html("用户“<b>x</b> & y”\n第二行"))
+    assert doc.toPlainText().replace("\u2028", "\n") == "用户“<b>x</b> & y”\n第二行"

@@ -177,3 +177,19 @@ def test_city_node_cannot_move(ctx: Any, qtbot: Any, demo_ws: Any, messages: lis
     ed.move_node(-1)
     assert "市平台交办的" in messages[-1]
     assert ed.nodes.topLevelItem(0).text(1) == "节点1"
+
+
+def test_markup_in_names_and_titles_is_shown_as_text(ctx: Any, qtbot: Any, demo_ws: Any) -> None:
+    """A title from the city or a clerk such as “<b>粗</b>&…” is text, never HTML that changes the screen."""
+    from ui.main_window import MainWindow
+
+    with demo_ws.session() as s:
+        t = create_task(s, "张三", TaskInput(title="<b>粗</b>&amp;<img src=x>", source="inspection",
+                                             category="phased", owner="王<五>", deadline="2026-12-31"))
+        task_id = t.id
+    ed = _editor(ctx, qtbot, task_id)
+    assert "&lt;b&gt;粗&lt;/b&gt;&amp;amp;&lt;img src=x&gt;" in ed.header.text()
+    assert ed.city_ref.textFormat() == Qt.TextFormat.PlainText
+    win = MainWindow(demo_ws, start_page="ledger")
+    qtbot.addWidget(win)
+    assert win._status.textFormat() == Qt.TextFormat.PlainText

@@ -31,7 +31,7 @@ from ui.dialogs.key_dialogs import (
     passphrases_differ,
     password_field,
 )
-from ui.messages import confirm, fill, show_user_error
+from ui.messages import confirm, fill, plain, show_user_error
 
 
 class FirstRunDialog(QDialog):
@@ -66,7 +66,7 @@ class FirstRunDialog(QDialog):
 
         choose = QPushButton(self.tr("Choose file…"))
         choose.clicked.connect(self.choose_city_key)
-        self.city_key_label = QLabel(self.tr("(not chosen yet — can be done later in Settings)"))
+        self.city_key_label = plain(QLabel(self.tr("(not chosen yet — can be done later in Settings)")))
         self.city_key_label.setWordWrap(True)
         row = QHBoxLayout()
         row.addWidget(choose)
@@ -75,7 +75,7 @@ class FirstRunDialog(QDialog):
 
         self.demo = QCheckBox(self.tr("Fill in a demo ledger to try the program"))
         form.addRow(self.demo)
-        self.error = QLabel()
+        self.error = plain(QLabel())
         self.error.setStyleSheet("QLabel { color: #c5221f; }")
         self.error.setWordWrap(True)
         form.addRow(self.error)

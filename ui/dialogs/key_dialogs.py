@@ -8,6 +8,8 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QLabel, QLineEdit, QWidget
 
+from ui.messages import plain
+
 translate = QCoreApplication.translate
 
 
@@ -57,7 +59,7 @@ class PassphraseDialog(QDialog):
         self.second = password_field()
         form.addRow(self.tr("New passphrase"), self.first)
         form.addRow(self.tr("Type it again"), self.second)
-        self.error = QLabel()
+        self.error = plain(QLabel())
         self.error.setStyleSheet("QLabel { color: #c5221f; }")
         form.addRow(self.error)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from core.errors import UserError
 from ui import labels
 from ui.dialogs.key_dialogs import password_field
+from ui.messages import plain
 
 
 def _buttons(dialog: QDialog) -> QDialogButtonBox:
@@ -79,7 +80,7 @@ class LoginDialog(QDialog):
         form = QFormLayout(self)
         self.name = QLineEdit(user)
         self.password = password_field()
-        self.error = QLabel()
+        self.error = plain(QLabel())
         self.error.setWordWrap(True)
         self.error.setStyleSheet("QLabel { color: #c5221f; }")
         form.addRow(self.tr("Name"), self.name)

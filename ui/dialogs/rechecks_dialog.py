@@ -6,6 +6,7 @@ administrator may record one (core refuses others, and the window shows core's w
 
 from __future__ import annotations
 
+from html import escape
 from typing import Any
 
 from PySide6.QtGui import QBrush, QColor
@@ -37,8 +38,8 @@ class RecheckResultDialog(FilesDialog):
         super().__init__(parent)
         self.setWindowTitle(self.tr("Record a re-check (回头看)"))
         self.resize(600, 440)
-        head = QLabel(f"<b>{row.city_ref or ''} {row.title}</b><br>"
-                      + fill(self.tr("Closed on %1, re-check due %2"), row.closed_on or "—", row.due))
+        head = QLabel(f"<b>{escape(row.city_ref or '')} {escape(row.title)}</b><br>"
+                      + escape(fill(self.tr("Closed on %1, re-check due %2"), row.closed_on or "—", row.due)))
         head.setWordWrap(True)
         self.result = QComboBox()
         self.result.addItem(self.tr("Passed: the problem has not come back"), "passed")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from html import escape
 from typing import Any
 
 from PySide6.QtWidgets import QDialogButtonBox, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
@@ -15,7 +16,7 @@ class RespondDialog(FilesDialog):
         self.setWindowTitle(self.tr("Respond to a notice"))
         self.resize(620, 440)
         layout = QVBoxLayout(self)
-        title = QLabel(f"<b>{notice['title']}</b>")
+        title = QLabel(f"<b>{escape(notice['title'])}</b>")
         title.setWordWrap(True)
         layout.addWidget(title)
         layout.addWidget(QLabel(self.tr("How was the problem handled?")))

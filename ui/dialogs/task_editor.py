@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -62,7 +63,7 @@ from core.ledger.tasks import (
 )
 from ui import labels
 from ui.context import AppContext
-from ui.messages import fill
+from ui.messages import fill, plain
 from ui.models.ledger_model import light_icon
 
 EVIDENCE_ID_ROLE = Qt.ItemDataRole.UserRole + 20
@@ -173,7 +174,7 @@ class TaskEditor(QDialog):
         close.clicked.connect(self.reject)
         QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self, activated=self.save)
 
-        self.quality = QLabel()
+        self.quality = plain(QLabel())
         self.quality.setWordWrap(True)
         self.quality.setStyleSheet("background: #fff4ce; border: 1px solid #e0c36a; padding: 4px 8px;")
         self.quality.hide()
@@ -190,7 +191,7 @@ class TaskEditor(QDialog):
         form = QFormLayout(w)
         self.title_edit = QLineEdit()
         self.title_edit.setPlaceholderText(self.tr("One sentence naming the problem"))
-        self.city_ref = QLabel()
+        self.city_ref = plain(QLabel())
         self.city_ref.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.source = QComboBox()
         for key, text in labels.choices("source"):
@@ -279,7 +280,7 @@ class TaskEditor(QDialog):
         self.evidence = EvidenceList(self)
         self.evidence.itemDoubleClicked.connect(lambda _: self.open_evidence())
         self.evidence.itemSelectionChanged.connect(self._evidence_selected)
-        self.evidence_info = QLabel()
+        self.evidence_info = plain(QLabel())
         self.evidence_info.setWordWrap(True)
         self.evidence_info.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.evidence_node = QComboBox()
@@ -385,8 +386,8 @@ class TaskEditor(QDialog):
 
         d = self.ctx.read(read)
         self.data = d
-        self.header.setText(f"<b>{d['title']}</b>　{labels.label('status', d['status'])}　"
-                            f"{labels.label('light', d['light'])}：{d['reason']}")
+        self.header.setText(f"<b>{escape(d['title'])}</b>　{labels.label('status', d['status'])}　"
+                            f"{labels.label('light', d['light'])}：{escape(d['reason'])}")
         self.setWindowIcon(light_icon(d["light"]))
         self.title_edit.setText(d["title"])
         self.city_ref.setText(d["city_ref"] or self.tr("(none — entered by this unit)"))

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from core.ledger.rows import LedgerFilter
 from ui import labels
 from ui.context import AppContext
-from ui.messages import confirm
+from ui.messages import confirm, plain
 from ui.models.ledger_model import COLUMNS, PAGE_SIZE, LedgerModel
 
 if TYPE_CHECKING:
@@ -78,7 +78,7 @@ class LedgerPage(QWidget):
             self.combos[key] = combo
         self.overdue = QCheckBox(self.tr("Overdue only"))
         self.overdue.toggled.connect(self.apply_filters)
-        self.extra_label = QLabel()
+        self.extra_label = plain(QLabel())
         self.extra_label.setStyleSheet("QLabel { background: #fff4ce; padding: 2px 6px; "
                                        "border-radius: 3px; }")
         self.extra_clear = QToolButton()

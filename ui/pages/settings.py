@@ -32,7 +32,7 @@ from ui import feature_links, labels
 from ui.background import run_in_background
 from ui.context import AppContext
 from ui.dialogs.key_dialogs import PassphraseDialog, ask_city_key_file, ask_key_backup_file
-from ui.messages import fill, show_error, show_info, show_user_error
+from ui.messages import fill, plain, show_error, show_info, show_user_error
 from ui.pages import LazyPage
 
 # Settings shown here, in this order (labels are translated in the window).
@@ -43,7 +43,7 @@ SHOWN = ("yellow_after_days", "red_after_days", "due_soon_days", "volume_limit_m
 class SettingsPage(LazyPage):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
-        self.unit_label = QLabel()
+        self.unit_label = plain(QLabel())
         self.unit_label.setWordWrap(True)
 
         unit_box = QGroupBox(self.tr("Unit"))
@@ -122,7 +122,7 @@ class SettingsPage(LazyPage):
 
         data_box = QGroupBox(self.tr("Data folder and backup"))
         dl = QFormLayout(data_box)
-        self.folder = QLabel(str(ctx.ws.paths.root))
+        self.folder = plain(QLabel(str(ctx.ws.paths.root)))
         open_folder = QPushButton(self.tr("Open data folder"))
         open_folder.clicked.connect(
             lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.ctx.ws.paths.root))))
