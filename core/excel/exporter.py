@@ -41,6 +41,15 @@ WRAP_COLUMNS = {"title", "measures", "description", "nodes", "light_reason", "no
 MAX_WIDTH = {"title": 40, "measures": 30, "description": 30, "nodes": 32, "light_reason": 30, "note": 16}
 
 
+
+def _cell(ws: Any, value: Any) -> WriteOnlyCell:
+    """A cell holding `value` as it is: text starting with "=" stays text, never becomes a formula
+    (a title like “=HYPERLINK(…)” would run when the city opens the sheet, and read back as empty)."""
+    c = WriteOnlyCell(ws, value)
+    if isinstance(value, str) and value.startswith("="):
+        c.data_type = "s"
+    return c
+
 def display_width(text: str) -> int:
     """Width in Excel character units: a Chinese character takes two."""
     return sum(2 if ord(c) > 0x2E80 else 1 for c in text)
@@ -115,14 +124,14 @@ def export_ledger(session: Session, today: date, path: Path) -> tuple[Path, int]
     ws.print_options.gridLines = True
     ws.merged_cells.ranges.add(f"A1:{last_col}1")
 
-    title = WriteOnlyCell(ws, f"{unit.name}整改问题清单（截至{today.isoformat()}）")
+    title = _cell(ws, f"{unit.name}整改问题清单（截至{today.isoformat()}）")
     title.font = Font(name=FONT, size=16, bold=True)
     title.alignment = Alignment(horizontal="center", vertical="center")
     ws.row_dimensions[1].height = 30
     ws.append([title])
     header = []
     for _, label in columns:
-        c = WriteOnlyCell(ws, label)
+        c = _cell(ws, label)
         c.font = Font(name=FONT, bold=True)
         c.fill = HEADER_FILL
         c.border = BORDER
@@ -136,7 +145,7 @@ def export_ledger(session: Session, today: date, path: Path) -> tuple[Path, int]
     plain = Alignment(vertical="top")
 
     def template(alignment: Alignment, fill: PatternFill | None = None, number_format: str = "") -> Any:
-        c = WriteOnlyCell(ws, None)
+        c = _cell(ws, None)
         c.font, c.border, c.alignment = body_font, BORDER, alignment
         if fill is not None:
             c.fill = fill
@@ -155,7 +164,7 @@ def export_ledger(session: Session, today: date, path: Path) -> tuple[Path, int]
             if value == "" or value is None:
                 cells.append(None)  # empty cells cost nothing; the printed grid comes from gridLines
                 continue
-            c = WriteOnlyCell(ws, value)
+            c = _cell(ws, value)
             c._style = copy(light_styles.get(row["_light"], styles[key]) if key == "light" else styles[key])
             cells.append(c)
         ws.append(cells)
@@ -173,7 +182,7 @@ def _figures_sheet(wb: Workbook, unit_name: str, today: date, f: dict[str, Any])
     def line(*values: Any, strong: bool = False, fill: PatternFill | None = None) -> None:
         cells = []
         for v in values:
-            c = WriteOnlyCell(ws, v)
+            c = _cell(ws, v)
             c.font = bold if strong else Font(name=FONT)
             if fill is not None:
                 c.fill = fill
@@ -185,9 +194,9 @@ def _figures_sheet(wb: Workbook, unit_name: str, today: date, f: dict[str, Any])
     line("项目", "数量", strong=True, fill=HEADER_FILL)
     line("整改任务总数", f["total"])
     line("已销号", f["closed"])
-    c_rate = WriteOnlyCell(ws, f["completion_rate"])
+    c_rate = _cell(ws, f["completion_rate"])
     c_rate.number_format = "0.0%"
-    ws.append([WriteOnlyCell(ws, "整改完成率"), c_rate])
+    ws.append([_cell(ws, "整改完成率"), c_rate])
     line("逾期未完成任务", f["overdue_tasks"])
     line("逾期未完成节点", f["overdue_nodes"])
     line()

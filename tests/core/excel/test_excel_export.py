@@ -131,3 +131,22 @@ def test_unwritable_target_is_a_plain_refusal(cli, workspace, tmp_path: Path) ->
     assert code == 3 and "无法写入" in err
     code, _, err = cli("report", str(blocker / "out.pdf"))
     assert code == 3 and "无法写入" in err
+
+
+def test_text_that_looks_like_a_formula_stays_text(workspace: Workspace, tmp_path: Path) -> None:
+    """A title or name starting with "=" is exported as text: it neither runs in Excel nor reads back empty."""
+    from core.ledger.tasks import TaskInput, create_task
+
+    title = '=HYPERLINK("http://example.invalid","点此查看")'
+    with workspace.session() as s:
+        create_task(s, "张三", TaskInput(title=title, source="inspection", category="immediate", owner="=王五",
+                                        deadline="2026-12-31", measures="=1+1"))
+    with workspace.read() as s:
+        path, _ = export_ledger(s, TODAY, tmp_path / "台账.xlsx")
+    sheet = openpyxl.load_workbook(path).active
+    cells = [c for row in sheet.iter_rows() for c in row if isinstance(c.value, str) and c.value.startswith("=")]
+    assert {c.value for c in cells} >= {title, "=王五", "=1+1"}
+    assert all(c.data_type == "s" for c in cells)
+    with workspace.read() as s:
+        preview = read_problem_list(path, session=s)
+    assert [(r.data.title, r.data.owner, r.data.measures) for r in preview.rows if r.data] == [(title, "=王五", "=1+1")]
