@@ -64,6 +64,7 @@ def run(args: argparse.Namespace) -> int:
     if handler is None:
         raise UsageError("请指定要执行的命令。")
     try:
+        _refuse_undecodable(args)
         return handler(args)
     except UserError as exc:
         sys.stderr.write(f"{exc}\n")
@@ -76,6 +77,15 @@ def run(args: argparse.Namespace) -> int:
         log.exception("unexpected error in %s", getattr(args, "command", "?"))
         sys.stderr.write(f"程序出错：{exc.__class__.__name__}: {exc}\n详细信息已写入日志文件。\n")
         return 1
+
+
+def _refuse_undecodable(args: argparse.Namespace) -> None:
+    """Bytes the system could not decode arrive as lone surrogates: say which option, before storing them."""
+    for name, value in vars(args).items():
+        for text in value if isinstance(value, list) else [value]:
+            if isinstance(text, str) and any("\ud800" <= ch <= "\udfff" for ch in text):
+                raise UsageError(f"参数 {name} 含有无法识别的字符（不是有效的 UTF-8 文字）。",
+                                 hint="请检查终端的字符编码（应为 UTF-8），或改用窗口录入。")
 
 
 def prepare_streams() -> None:

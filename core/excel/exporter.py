@@ -15,6 +15,7 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -43,8 +44,10 @@ MAX_WIDTH = {"title": 40, "measures": 30, "description": 30, "nodes": 32, "light
 
 
 def _cell(ws: Any, value: Any) -> WriteOnlyCell:
-    """A cell holding `value` as it is: text starting with "=" stays text, never becomes a formula
-    (a title like “=HYPERLINK(…)” would run when the city opens the sheet, and read back as empty)."""
+    """A cell holding `value`: text starting with "=" stays text, never becomes a formula (a title like
+    “=HYPERLINK(…)” would run when the city opens the sheet, and read back as empty)."""
+    if isinstance(value, str):  # control characters (e.g. from the city's package) are illegal in a sheet
+        value = ILLEGAL_CHARACTERS_RE.sub("", value.replace("\x0b", "\n"))
     c = WriteOnlyCell(ws, value)
     if isinstance(value, str) and value.startswith("="):
         c.data_type = "s"

@@ -6,6 +6,7 @@ Every operation takes the session of one unit of work and the acting user, check
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import date
@@ -52,7 +53,24 @@ def parse_node_spec(spec: str) -> NodeInput:
     return NodeInput(title.strip(), due.strip())
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean_text(value: str) -> str:
+    """Text as typed or pasted, without control characters (Word's \\v line breaks become new lines)."""
+    return _CONTROL.sub("", value.replace("\x0b", "\n").replace("\x0c", "\n"))
+
+
+TEXT_FIELDS = ("title", "source", "category", "owner", "deadline", "section", "leader", "batch", "description",
+               "measures")
+
+
 def _check(data: TaskInput, partial: bool = False) -> dict[str, Any]:
+    """The fields to store; `data` itself is cleaned in place (callers read its owner, section and nodes)."""
+    for name in TEXT_FIELDS:
+        setattr(data, name, clean_text(getattr(data, name)))
+    for n in data.nodes:
+        n.title = clean_text(n.title)
     out: dict[str, Any] = {}
     if not partial or data.title:
         if not data.title.strip():
@@ -200,6 +218,7 @@ def delete_task(session: Session, actor: str, task_id: str) -> Task:
 
 def add_node(session: Session, actor: str, task_id: str, title: str, due: str) -> Node:
     task = get_task(session, task_id)
+    title = clean_text(title)
     ni = NodeInput(title, parse_date(due, "节点期限").isoformat())
     if not title.strip():
         raise InputRefused("节点名称不能为空。")
@@ -222,6 +241,7 @@ def edit_node(session: Session, actor: str, task_id: str, seq: int, *, title: st
         raise InputRefused("市平台交办的节点期限不能在本单位修改。", hint="如需延期，请向市督查室申请。")
     before = audit.snapshot("node", node)
     if title is not None:
+        title = clean_text(title)
         if not title.strip():
             raise InputRefused("节点名称不能为空。")
         node.title = title.strip()

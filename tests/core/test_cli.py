@@ -114,3 +114,13 @@ def test_every_command_needs_a_login_once_several_users_have_passwords(cli, monk
     assert code == 3 and "登录" in err
     monkeypatch.setenv("RECTIDESK_PASSWORD", "rev-pass-2")
     assert cli("--user", "李审", "ledger")[0] == 0
+
+
+def test_an_argument_the_system_could_not_decode_is_refused_plainly(cli, workspace) -> None:  # noqa: ANN001
+    """On Linux, bytes that are not UTF-8 arrive as lone surrogates; nothing is stored, exit 2."""
+    workspace.close()
+    code, _, err = cli("--user", "张三", "task", "add", "--title", "bad\udcffbyte", "--source", "巡察",
+                       "--category", "立行立改", "--owner", "王五", "--deadline", "2026-12-01")
+    assert code == 2 and "不是有效的 UTF-8" in err
+    code, out, _ = cli("ledger")
+    assert code == 0 and "共 0 条" in out

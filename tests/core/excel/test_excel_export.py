@@ -150,3 +150,19 @@ def test_text_that_looks_like_a_formula_stays_text(workspace: Workspace, tmp_pat
     with workspace.read() as s:
         preview = read_problem_list(path, session=s)
     assert [(r.data.title, r.data.owner, r.data.measures) for r in preview.rows if r.data] == [(title, "=王五", "=1+1")]
+
+
+def test_control_characters_from_the_city_do_not_break_the_export(workspace: Workspace, tmp_path: Path) -> None:
+    """A title with Word's \\v line break or other control characters (as a city package may carry) exports."""
+    from core.ledger.tasks import TaskInput, create_task
+
+    with workspace.session() as s:
+        task = create_task(s, "张三", TaskInput(title="占位", source="inspection", category="immediate",
+                                               owner="王五", deadline="2026-12-31"))
+        task.title = "第一行\x0b第二行\x01尾"  # stored as the city sent it, bypassing the clerk's input checks
+    with workspace.read() as s:
+        path, count = export_ledger(s, TODAY, tmp_path / "台账.xlsx")
+    assert count == 1
+    titles = [c.value for row in openpyxl.load_workbook(path).active.iter_rows() for c in row
+              if isinstance(c.value, str) and c.value.startswith("第一行")]
+    assert titles == ["第一行\n第二行尾"]

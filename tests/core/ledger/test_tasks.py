@@ -112,3 +112,15 @@ def test_every_change_is_audited_with_user_and_before_after(workspace) -> None: 
         last = s.query(AuditEntry).order_by(AuditEntry.id.desc()).first()
         assert last.user == "王五" and last.action == "task.edit"
         assert "2026-05-31" in last.summary and "2026-06-30" in last.summary
+
+
+def test_control_characters_typed_or_pasted_are_removed(workspace) -> None:  # noqa: ANN001
+    from core.ledger.tasks import NodeInput, TaskInput, add_node, create_task
+
+    with workspace.session() as s:
+        t = create_task(s, "张三", TaskInput(title="公车\x0b登记\x00不规范\x07", source="inspection",
+                                             category="immediate", owner="王\x1b五", deadline="2026-12-31",
+                                             nodes=[NodeInput("制定\x01方案", "2026-11-30")]))
+        node = add_node(s, "张三", t.id, "整改\x0c落实", "2026-12-15")
+        assert (t.title, t.owner.name, t.nodes[0].title, node.title) == ("公车\n登记不规范", "王五", "制定方案",
+                                                                         "整改\n落实")
