@@ -79,9 +79,15 @@ def run(args: argparse.Namespace) -> int:
         return 1
 
 
+# Arguments that name files: any bytes the system allows in a file name are fine there.
+PATH_ARGUMENTS = frozenset({"data_dir", "out", "out_dir", "file", "files", "pdf", "evidence_files", "verify"})
+
+
 def _refuse_undecodable(args: argparse.Namespace) -> None:
     """Bytes the system could not decode arrive as lone surrogates: say which option, before storing them."""
     for name, value in vars(args).items():
+        if name in PATH_ARGUMENTS:
+            continue
         for text in value if isinstance(value, list) else [value]:
             if isinstance(text, str) and any("\ud800" <= ch <= "\udfff" for ch in text):
                 raise UsageError(f"参数 {name} 含有无法识别的字符（不是有效的 UTF-8 文字）。",

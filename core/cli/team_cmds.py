@@ -93,7 +93,8 @@ def register(sub: Any) -> None:
     p.add_argument("ref", help="任务编号（或回头看编号）")
     p.add_argument("--result", required=True, help="通过（passed）/ 未通过（failed）")
     p.add_argument("--note", default="", help="情况说明（未通过时必填）")
-    p.add_argument("--evidence", action="append", default=[], metavar="FILE", help="佐证材料（可多次）")
+    p.add_argument("--evidence", dest="evidence_files", action="append", default=[], metavar="FILE",
+                   help="佐证材料（可多次）")
     p.set_defaults(handler=with_login(cmd_recheck_record))
     p = rsub.add_parser("schedule", help="为已销号任务安排回头看（或为某任务加一次）")
     p.add_argument("task_id", nargs="?", help="任务编号（与 --due 一起：加一次回头看）")
@@ -255,7 +256,7 @@ def cmd_recheck_record(ws: Workspace, args: argparse.Namespace, actor: str) -> i
 
     with ws.session() as s:
         row = record(s, ws.evidence, actor, args.ref, args.result, today=ws.today, note=args.note,
-                     evidence=[Path(f) for f in args.evidence])
+                     evidence=[Path(f) for f in args.evidence_files])
         reopened = row.result == "failed"
     say("回头看未通过，任务已重新打开。" if reopened else "回头看已登记：通过。")
     return 0

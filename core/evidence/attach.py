@@ -13,6 +13,7 @@ from core.dates import now_ts
 from core.errors import InputRefused, NotFound
 from core.evidence.store import EvidenceStore, media_type_for
 from core.ledger.tasks import get_node, get_task, refresh, touch
+from core.text import file_name
 from db.models import Evidence
 
 
@@ -30,7 +31,7 @@ def attach_file(session: Session, store: EvidenceStore, actor: str, task_id: str
         file_date = None
     stored = store.add_file(source)
     ev = Evidence(id=str(uuid.uuid4()), task_id=task.id, node_id=node.id if node else None, sha256=stored.sha256,
-                  filename=source.name, size=stored.size, media_type=media_type_for(source.name),
+                  filename=file_name(source.name), size=stored.size, media_type=media_type_for(source.name),
                   description=description.strip(), added=now_ts(), added_by=actor, file_date=file_date)
     session.add(ev)
     touch(session, ev)

@@ -6,7 +6,6 @@ Every operation takes the session of one unit of work and the acting user, check
 
 from __future__ import annotations
 
-import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import date
@@ -20,6 +19,7 @@ from core.counters import next_change_no
 from core.dates import now_ts, parse_date
 from core.errors import InputRefused, NotFound, PermissionDenied
 from core.ledger.people import person_named, section_named
+from core.text import clean_text
 from db.models import Evidence, Node, Person, Task
 
 
@@ -51,14 +51,6 @@ def parse_node_spec(spec: str) -> NodeInput:
         raise InputRefused(f"节点“{spec}”格式不对。", hint="请写成 节点名称@年-月-日，例如 制定方案@2026-05-31。")
     parse_date(due, "节点期限")
     return NodeInput(title.strip(), due.strip())
-
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def clean_text(value: str) -> str:
-    """Text as typed or pasted, without control characters (Word's \\v line breaks become new lines)."""
-    return _CONTROL.sub("", value.replace("\x0b", "\n").replace("\x0c", "\n"))
 
 
 TEXT_FIELDS = ("title", "source", "category", "owner", "deadline", "section", "leader", "batch", "description",

@@ -124,3 +124,32 @@ def test_an_argument_the_system_could_not_decode_is_refused_plainly(cli, workspa
     assert code == 2 and "不是有效的 UTF-8" in err
     code, out, _ = cli("ledger")
     assert code == 0 and "共 0 条" in out
+
+
+def test_a_file_whose_name_is_not_utf8_is_attached_under_a_readable_name(cli, workspace, tmp_path) -> None:  # noqa: ANN001
+    """Linux lets a name hold any bytes (a USB stick written in GBK, a newline); the file is still taken."""
+    import os
+
+    from core.ledger.tasks import TaskInput, create_task
+
+    with workspace.session() as s:
+        task_id = create_task(s, "张三", TaskInput(title="公车登记不规范", source="inspection", category="immediate",
+                                                   owner="王五", deadline="2026-12-31")).id
+    workspace.close()
+    raw = os.fsencode(tmp_path) + b"/\xd5\xfb\xb8\xc4\nscan.pdf"  # “整改” in GBK, then a line break
+    with open(raw, "wb") as f:
+        f.write(b"%PDF-1.4 scanned")
+    code, _, err = cli("--user", "张三", "evidence", "add", task_id, os.fsdecode(raw))
+    assert code == 0, err
+    from sqlalchemy import select
+
+    from core.workspace import Workspace
+    from db.models import Evidence
+
+    ws = Workspace.open(workspace.paths.root)
+    try:
+        with ws.read() as s:
+            names = list(s.scalars(select(Evidence.filename).where(Evidence.task_id == task_id)))
+    finally:
+        ws.close()
+    assert names == ["���� scan.pdf"]  # each undecodable byte shows as �, the line break as a space

@@ -1,0 +1,23 @@
+"""Text as it arrives from people, pasted documents and file systems, made safe to store and show."""
+
+from __future__ import annotations
+
+import re
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def clean_text(value: str) -> str:
+    """Without control characters (Word's \\v and \\f line breaks become new lines) or undecodable bytes."""
+    return _CONTROL.sub("", decodable(value).replace("\x0b", "\n").replace("\x0c", "\n"))
+
+
+def decodable(value: str) -> str:
+    """Bytes the system could not decode (lone surrogates, e.g. a Linux file name in GBK) become “�”."""
+    return _SURROGATE.sub("\ufffd", value)
+
+
+def file_name(name: str) -> str:
+    """A file's name as stored with its evidence: one line, no control characters."""
+    return " ".join(clean_text(name).split("\n")).strip() or "未命名文件"
