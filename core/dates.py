@@ -1,8 +1,10 @@
-"""Strict dates (YYYY-MM-DD) and RFC 3339 timestamps as the spec and the ledger store them."""
+"""Dates: strict YYYY-MM-DD and RFC 3339 as the spec and the ledger store them; the forms people type."""
 
 from __future__ import annotations
 
+import calendar
 import re
+import unicodedata
 from datetime import date, datetime, timedelta, timezone
 
 from core.errors import InputRefused
@@ -34,15 +36,45 @@ def is_timestamp(value: object) -> bool:
     return True
 
 
+_YMD = re.compile(r"^(\d{4})\s*(?:年|[./\-\\])\s*(\d{1,2})\s*(?:月|[./\-\\])\s*(\d{1,2})\s*[日号]?$")
+_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+
+
+class DayFormat(ValueError):
+    """Not written as a day at all."""
+
+
+class NoSuchDay(ValueError):
+    """Written as a day that does not exist; the message says why."""
+
+
+def read_day(value: str) -> date:
+    """The forms people type: 2026-06-30, 2026年6月30日, 2026.6.30, 2026/6/30, 20260630, in full-width digits
+    too (a Chinese input method's ２０２６－０６－３０). Raises DayFormat or NoSuchDay."""
+    text = unicodedata.normalize("NFKC", value or "").strip()
+    m = _YMD.match(text) or _COMPACT.match(text)
+    if not m:
+        raise DayFormat(text)
+    y, mo, d = (int(x) for x in m.groups())
+    if y < 1:
+        raise NoSuchDay(f"“{text}”不是有效日期：没有{y}年")
+    if not 1 <= mo <= 12:
+        raise NoSuchDay(f"“{text}”不是有效日期：没有{mo}月")
+    last = calendar.monthrange(y, mo)[1]
+    if not 1 <= d <= last:
+        raise NoSuchDay(f"“{text}”不是有效日期：{y}年{mo}月只有{last}天")
+    return date(y, mo, d)
+
+
 def parse_date(value: str, what: str = "日期") -> date:
-    """A date exactly as YYYY-MM-DD and real (2026-02-30 is refused)."""
-    text = (value or "").strip()
-    if not _DATE_RE.match(text):
-        raise InputRefused(f"{what}“{value}”格式不对。", hint="请按 年-月-日 填写，例如 2026-06-30。")
+    """A day a person typed (see `read_day`), which must exist: 2026-02-30 is refused, and says why."""
     try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise InputRefused(f"{what}“{value}”不是真实存在的日期。", hint="请检查月份和天数。") from None
+        return read_day(value)
+    except DayFormat:
+        raise InputRefused(f"{what}“{value}”格式不对。",
+                           hint="请按 年-月-日 填写，例如 2026-06-30（也可写 2026年6月30日）。") from None
+    except NoSuchDay as exc:
+        raise InputRefused(f"{what}{exc}。", hint="请检查月份和天数。") from None
 
 
 def now_ts() -> str:

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import calendar
 import re
+import unicodedata
 from datetime import date, datetime
+
+from core.dates import DayFormat, NoSuchDay, read_day
 
 # The city's own layout (the order of its sheet), then the columns RectiDesk adds on export.
 CITY_COLUMNS: list[tuple[str, str]] = [
@@ -78,9 +81,7 @@ class DateProblem(ValueError):
     """A typed date that cannot be read; the message says why, in Chinese."""
 
 
-_YMD = re.compile(r"^(\d{4})\s*(?:年|[./\-\\])\s*(\d{1,2})\s*(?:月|[./\-\\])\s*(\d{1,2})\s*[日号]?$")
 _YM = re.compile(r"^(\d{4})\s*(?:年|[./\-])\s*(\d{1,2})\s*月?\s*(底|末)?$")
-_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _EXCEL_EPOCH = date(1899, 12, 30).toordinal()
 
 
@@ -100,15 +101,13 @@ def parse_typed_date(value: object) -> date:
     text = re.sub(r"(之前|以前|前)$", "", text).strip()
     if not text:
         raise DateProblem("未填写")
-    m = _YMD.match(text) or _COMPACT.match(text)
-    if m:
-        y, mo, d = (int(x) for x in m.groups())
-        if not 1 <= mo <= 12:
-            raise DateProblem(f"“{text}”不是有效日期：没有{mo}月")
-        last = calendar.monthrange(y, mo)[1]
-        if not 1 <= d <= last:
-            raise DateProblem(f"“{text}”不是有效日期：{y}年{mo}月只有{last}天")
-        return date(y, mo, d)
+    try:
+        return read_day(text)
+    except NoSuchDay as exc:
+        raise DateProblem(str(exc)) from None
+    except DayFormat:
+        pass
+    text = unicodedata.normalize("NFKC", text)
     m = _YM.match(text)
     if m:
         y, mo = int(m.group(1)), int(m.group(2))

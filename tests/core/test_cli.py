@@ -51,7 +51,7 @@ def test_exit_codes_and_messages(cli) -> None:  # noqa: ANN001
     assert code == 3 and "找不到" in err
     code, _, err = cli("task", "add", "--title", "x", "--source", "audit", "--category", "phased", "--owner", "a",
                        "--deadline", "2026-02-30")
-    assert code == 3 and "不是真实存在的日期" in err
+    assert code == 3 and "只有28天" in err
     code, _, err = cli("evidence", "add", "x", "/nonexistent/file.pdf")
     assert code == 3
     with pytest.raises(SystemExit) as exc:

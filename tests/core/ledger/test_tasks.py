@@ -38,8 +38,8 @@ def test_create_maps_chinese_terms_and_derives_fields(workspace) -> None:  # noq
 
 
 @pytest.mark.parametrize(("field", "value", "words"), [
-    ("deadline", "2026-02-30", "不是真实存在的日期"),
-    ("deadline", "2026/5/1", "格式不对"),
+    ("deadline", "2026-02-30", "2026年2月只有28天"),
+    ("deadline", "5/1/2026", "格式不对"),
     ("source", "马上改", "无法识别"),
     ("title", "  ", "不能为空"),
 ])
@@ -124,3 +124,14 @@ def test_control_characters_typed_or_pasted_are_removed(workspace) -> None:  # n
         node = add_node(s, "张三", t.id, "整改\x0c落实", "2026-12-15")
         assert (t.title, t.owner.name, t.nodes[0].title, node.title) == ("公车\n登记不规范", "王五", "制定方案",
                                                                          "整改\n落实")
+
+
+@pytest.mark.parametrize("typed", ["2026-12-01", "2026年12月1日", "2026.12.1", "2026/12/01", "20261201",
+                                   "２０２６－１２－０１", " 2026-12-1 "])
+def test_dates_are_taken_as_people_type_them(workspace, typed: str) -> None:  # noqa: ANN001
+    from core.ledger.tasks import TaskInput, create_task
+
+    with workspace.session() as s:
+        t = create_task(s, "张三", TaskInput(title="公车登记不规范", source="inspection", category="immediate",
+                                             owner="王五", deadline=typed))
+        assert t.deadline == "2026-12-01"
