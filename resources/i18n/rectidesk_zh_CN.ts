@@ -1276,52 +1276,66 @@
         <translation>新增一条整改任务（Ctrl+N）</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/ledger.py" line="219"/>
+        <location filename="../../ui/pages/ledger.py" line="225"/>
         <source>Node due within %s days</source>
         <translation>节点 %s 天内到期</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/ledger.py" line="221"/>
+        <location filename="../../ui/pages/ledger.py" line="227"/>
         <source>Closed in %s</source>
         <translation>%s 销号</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/ledger.py" line="245"/>
+        <location filename="../../ui/pages/ledger.py" line="251"/>
         <source>%s tasks</source>
         <translation>共 %s 条</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/ledger.py" line="281"/>
+        <location filename="../../ui/pages/ledger.py" line="260"/>
+        <source>No task matches these filters. “Clear filters” shows the whole ledger.</source>
+        <translation>没有符合筛选条件的任务。点“清除筛选”可查看全部台账。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/ledger.py" line="263"/>
+        <source>The ledger has no rectification tasks yet.
+
+Add them one by one with “New task…” (Ctrl+N), or import the problem list the city sent (Excel) or a feedback package under “Data exchange”.</source>
+        <translation>整改台账中还没有任务。
+
+可点“新建任务…”（Ctrl+N）逐条录入；市里下发的问题清单（Excel）和市平台的反馈包，请在“数据交换”中导入。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/ledger.py" line="307"/>
         <source>Open…</source>
         <translation>打开…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/ledger.py" line="283"/>
+        <location filename="../../ui/pages/ledger.py" line="309"/>
         <source>Copy city ref.</source>
         <translation>复制市平台编号</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/ledger.py" line="286"/>
+        <location filename="../../ui/pages/ledger.py" line="312"/>
         <source>Copy title</source>
         <translation>复制标题</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/ledger.py" line="289"/>
+        <location filename="../../ui/pages/ledger.py" line="315"/>
         <source>Show all tasks of %s</source>
         <translation>查看%s的全部任务</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/ledger.py" line="293"/>
+        <location filename="../../ui/pages/ledger.py" line="319"/>
         <source>Delete task…</source>
         <translation>删除任务…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/ledger.py" line="299"/>
+        <location filename="../../ui/pages/ledger.py" line="325"/>
         <source>Delete task</source>
         <translation>删除任务</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/ledger.py" line="298"/>
+        <location filename="../../ui/pages/ledger.py" line="324"/>
         <source>Delete the task “%s”? The deletion is reported to the city in the next export.</source>
         <translation>确定删除任务“%s”吗？删除情况会在下次报送时告知市平台。</translation>
     </message>
@@ -1417,7 +1431,7 @@
 <context>
     <name>Messages</name>
     <message>
-        <location filename="../../ui/messages.py" line="14"/>
+        <location filename="../../ui/messages.py" line="15"/>
         <source>Cannot do that</source>
         <translation>无法执行</translation>
     </message>

@@ -47,3 +47,17 @@ def test_sorting_by_header_click_orders_rows(window: Any) -> None:
     page.table.sortByColumn(7, Qt.SortOrder.DescendingOrder)
     deadlines = [page.model.index(r, 7).data() for r in range(page.model.rowCount())]
     assert deadlines == sorted(deadlines, reverse=True)
+
+
+def test_an_empty_ledger_says_what_to_do(workspace: Any, qtbot: Any, qapp: Any) -> None:  # noqa: ARG001
+    from ui.context import AppContext
+    from ui.pages.ledger import LedgerPage
+
+    page = LedgerPage(AppContext(workspace))
+    qtbot.addWidget(page)
+    page.resize(1000, 600)
+    page.show()
+    assert page.empty.isVisible() and "新建任务" in page.empty.text() and "数据交换" in page.empty.text()
+    page.search.setText("消防")
+    page.apply_filters()
+    assert page.empty.isVisible() and "清除筛选" in page.empty.text()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QByteArray, QPoint, QSettings, Qt, QTimer
+from PySide6.QtCore import QByteArray, QEvent, QObject, QPoint, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -112,6 +112,12 @@ class LedgerPage(QWidget):
             assert first is not None
             self.model = LedgerModel(None, first.today, self, first=first)
         self.table = QTableView()
+        self.empty = plain(QLabel(self.table.viewport()))
+        self.empty.setWordWrap(True)
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setStyleSheet("color: #5f6368; font-size: 15px;")
+        self.empty.hide()
+        self.table.viewport().installEventFilter(self)
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -243,6 +249,26 @@ class LedgerPage(QWidget):
 
     def _update_count(self) -> None:
         self.count_label.setText(self.tr("%s tasks") % f"{self.model.total():,}")
+        self._update_empty_state()
+
+    def _update_empty_state(self) -> None:
+        """An empty table says why, and what to do: add tasks or import them; or clear the filters."""
+        if self.model.total():
+            self.empty.hide()
+            return
+        if self.current_filter() != LedgerFilter():
+            self.empty.setText(self.tr("No task matches these filters. “Clear filters” shows the whole ledger."))
+        else:
+            self.empty.setText(self.tr(
+                "The ledger has no rectification tasks yet.\n\nAdd them one by one with “New task…” (Ctrl+N), "
+                "or import the problem list the city sent (Excel) or a feedback package under “Data exchange”."))
+        self.empty.setGeometry(self.table.viewport().rect().adjusted(24, 24, -24, -24))
+        self.empty.show()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.table.viewport() and event.type() == QEvent.Type.Resize and not self.empty.isHidden():
+            self.empty.setGeometry(self.table.viewport().rect().adjusted(24, 24, -24, -24))
+        return super().eventFilter(watched, event)
 
     def refresh(self) -> None:
         if not self.ctx.ready:
