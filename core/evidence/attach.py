@@ -26,9 +26,14 @@ def attach_file(session: Session, store: EvidenceStore, actor: str, task_id: str
     if not source.is_file():
         raise InputRefused(f"“{source}”不是一个文件。", hint="请选择具体的文件。")
     try:
-        file_date: str | None = date.fromtimestamp(source.stat().st_mtime).isoformat()
+        info = source.stat()
+        file_date: str | None = date.fromtimestamp(info.st_mtime).isoformat()
     except (OSError, ValueError, OverflowError):
-        file_date = None
+        info, file_date = None, None
+    if info is not None and info.st_size == 0:
+        # A failed scan, or a cloud-drive placeholder not yet downloaded: worthless to the city.
+        raise InputRefused(f"文件“{source.name}”是空的（0 字节），不能作为佐证材料。",
+                           hint="请确认扫描或下载已经完成，打开看一下内容后再添加。")
     stored = store.add_file(source)
     ev = Evidence(id=str(uuid.uuid4()), task_id=task.id, node_id=node.id if node else None, sha256=stored.sha256,
                   filename=file_name(source.name), size=stored.size, media_type=media_type_for(source.name),

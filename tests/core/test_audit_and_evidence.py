@@ -65,3 +65,19 @@ def test_missing_evidence_file_is_refused_cleanly(workspace, tmp_path: Path) -> 
         attach_file(s, workspace.evidence, "张三", tid, tmp_path / "nope.pdf")
     with workspace.read() as s:
         assert s.query(Evidence).count() == 0
+
+
+def test_an_empty_file_is_refused_as_evidence(workspace, tmp_path: Path) -> None:  # noqa: ANN001
+    """A 0-byte file (a failed scan, a cloud placeholder) is no evidence: refused, nothing stored."""
+    import pytest
+
+    from core.errors import InputRefused
+
+    tid = _add(workspace)
+    empty = tmp_path / "扫描件.pdf"
+    empty.write_bytes(b"")
+    with pytest.raises(InputRefused, match="是空的"), workspace.session() as s:
+        attach_file(s, workspace.evidence, "张三", tid, empty)
+    with workspace.read() as s:
+        assert s.query(Evidence).count() == 0
+    assert not any(p.is_file() for p in workspace.paths.evidence.rglob("*"))
