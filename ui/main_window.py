@@ -78,7 +78,8 @@ class MainWindow(QMainWindow):
         else:
             assert first is not None, "a window without a workspace needs the first page"
             self._set_title(first.unit_name)
-        self.setMinimumSize(QSize(960, 600))
+        # 960×520 fits a 1366×768 screen even at 125% scaling with the taskbar (pages scroll below that).
+        self.setMinimumSize(QSize(960, 520))
 
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")

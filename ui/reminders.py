@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from core.errors import UserError
 from ui.context import AppContext
 from ui.messages import fill
+from ui.sizes import resize_to_fit
 
 log = logging.getLogger(__name__)
 translate = QCoreApplication.translate
@@ -122,7 +123,7 @@ class RemindersDialog(QDialog):
         super().__init__(parent)
         self.ctx = ctx
         self.setWindowTitle(self.tr("Reminders for %s") % reminders.today)
-        self.resize(1040, 560)
+        resize_to_fit(self, 1040, 560)
         self.tree = QTreeWidget()
         self.tree.setHeaderLabels([self.tr("Task"), self.tr("Due"), self.tr("Owner"), self.tr("What")])
         self.tree.header().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)

@@ -97,3 +97,17 @@ def test_message_texts_are_never_read_as_html() -> None:
     doc = QTextDocument()
     doc.setHtml(as_html("用户“<b>x</b> & y”\n第二行"))
     assert doc.toPlainText().replace("\u2028", "\n") == "用户“<b>x</b> & y”\n第二行"
+
+
+def test_dialogs_fit_a_small_screen(qapp: Any, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ARG001
+    """On a 1366×768 screen at 125% (about 1090×580 available) a dialog keeps its buttons on screen."""
+    from PySide6.QtCore import QRect
+    from PySide6.QtGui import QScreen
+    from PySide6.QtWidgets import QDialog
+
+    from ui.sizes import resize_to_fit
+
+    monkeypatch.setattr(QScreen, "availableGeometry", lambda _self: QRect(0, 0, 1093, 582))
+    dialog = QDialog()
+    resize_to_fit(dialog, 940, 640)
+    assert dialog.width() == 940 and dialog.height() <= 582 * 0.9

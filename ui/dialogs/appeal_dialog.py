@@ -18,6 +18,7 @@ from ui import feature_links
 from ui.context import AppContext
 from ui.dialogs.files import FilesDialog
 from ui.messages import fill
+from ui.sizes import resize_to_fit
 
 translate = QCoreApplication.translate
 
@@ -53,7 +54,7 @@ class AppealDialog(FilesDialog):
     def __init__(self, target_type: str, what: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Appeal to the city"))
-        self.resize(620, 460)
+        resize_to_fit(self, 620, 460)
         layout = QVBoxLayout(self)
         head = QLabel(fill(self.tr("Appeal against the %1: %2"), target_word(target_type), f"<b>{escape(what)}</b>"))
         head.setWordWrap(True)

@@ -9,13 +9,14 @@ from typing import Any
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QTextBrowser, QVBoxLayout, QWidget
 
 from core.errors import UserError
+from ui.sizes import resize_to_fit
 
 
 class ImportPreviewDialog(QDialog):
     def __init__(self, rows: list[tuple[Path, Any, UserError | None]], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Import feedback: preview"))
-        self.resize(720, 480)
+        resize_to_fit(self, 720, 480)
         layout = QVBoxLayout(self)
         intro = QLabel(self.tr("Nothing has been changed yet. Check what the packages will do, then apply."))
         intro.setWordWrap(True)

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.context import AppContext
+from ui.sizes import resize_to_fit
 
 translate = QCoreApplication.translate
 
@@ -45,7 +46,7 @@ class QualityDialog(QDialog):
         super().__init__(parent)
         self.ctx = ctx
         self.setWindowTitle(self.tr("Evidence quality warnings"))
-        self.resize(900, 520)
+        resize_to_fit(self, 900, 520)
         found = all_flags(ctx) if found is None else found
         intro = QLabel(self.tr("Warnings, not refusals: look at these before the city does. "
                                "Double-click a line to open its task."))

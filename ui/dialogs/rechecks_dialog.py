@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from ui.context import AppContext
 from ui.dialogs.files import FilesDialog
 from ui.messages import fill
+from ui.sizes import resize_to_fit
 
 
 class RecheckResultDialog(FilesDialog):
@@ -37,7 +38,7 @@ class RecheckResultDialog(FilesDialog):
     def __init__(self, row: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Record a re-check (回头看)"))
-        self.resize(600, 440)
+        resize_to_fit(self, 600, 440)
         head = QLabel(f"<b>{escape(row.city_ref or '')} {escape(row.title)}</b><br>"
                       + escape(fill(self.tr("Closed on %1, re-check due %2"), row.closed_on or "—", row.due)))
         head.setWordWrap(True)
@@ -66,7 +67,7 @@ class RechecksDialog(QDialog):
         super().__init__(parent)
         self.ctx = ctx
         self.setWindowTitle(self.tr("Re-checks (回头看)"))
-        self.resize(900, 520)
+        resize_to_fit(self, 900, 520)
         self.show_filter = QComboBox()
         self.show_filter.addItem(self.tr("Due now"), "due")
         self.show_filter.addItem(self.tr("Not yet done"), "pending")

@@ -8,13 +8,14 @@ from typing import Any
 from PySide6.QtWidgets import QDialogButtonBox, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
 from ui.dialogs.files import FilesDialog
+from ui.sizes import resize_to_fit
 
 
 class RespondDialog(FilesDialog):
     def __init__(self, notice: dict[str, Any], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Respond to a notice"))
-        self.resize(620, 440)
+        resize_to_fit(self, 620, 440)
         layout = QVBoxLayout(self)
         title = QLabel(f"<b>{escape(notice['title'])}</b>")
         title.setWordWrap(True)

@@ -65,6 +65,7 @@ from ui import labels
 from ui.context import AppContext
 from ui.messages import fill, plain
 from ui.models.ledger_model import light_icon
+from ui.sizes import resize_to_fit
 
 EVIDENCE_ID_ROLE = Qt.ItemDataRole.UserRole + 20
 THUMB = 72
@@ -148,7 +149,7 @@ class TaskEditor(QDialog):
         self.ctx = ctx
         self.task_id = task_id
         self.setWindowTitle(self.tr("Rectification task"))
-        self.resize(940, 640)
+        resize_to_fit(self, 940, 640)
 
         self.header = QLabel()
         self.header.setWordWrap(True)
