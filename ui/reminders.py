@@ -188,9 +188,10 @@ class DailyDuties(QObject):
         today = self.ctx.ws.today
         if today == self.last_day:
             return
+        new_day = self.last_day is not None  # the window stayed open past midnight
         self.last_day = today
-        if schedule_rechecks(self.ctx):
-            self.ctx.changed.emit()  # the dashboard's 回头看 card and the ledger show the new dates
+        if schedule_rechecks(self.ctx) or new_day:
+            self.ctx.changed.emit()  # lights, the dashboard and the 回头看 card follow the new day
         self.refresh(notify=True)
         self.backup_in_background()  # core skips it when nothing changed since the last automatic one
 

@@ -177,3 +177,26 @@ def test_the_dialog_lists_the_most_urgent_and_says_how_many_more(window: Any, mo
     assert overdue.text(0) == "逾期节点（9）"
     assert overdue.childCount() == 5
     assert "另有 5 项未列出" in overdue.child(4).text(0)
+
+
+def test_lights_follow_the_new_day_in_a_window_left_open(window: Any, qtbot: Any, demo_ws: Any,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """A clerk leaves the PC on overnight: after midnight the ledger's lights are the new day's."""
+    from datetime import timedelta
+
+    from core.ledger.queries import LedgerFilter, LedgerQuery
+
+    duties = window.start_daily_duties()
+    qtbot.waitUntil(lambda: duties.reminders is not None)
+    _wait_backup(qtbot, duties)
+    model = window.ledger_page.model
+    later = demo_ws.today + timedelta(days=60)  # far enough for lights to change
+    with demo_ws.read() as s:
+        expected = LedgerQuery(s, later).all_lights()
+    before = {model.row(r).id: model.row(r).light for r in range(model.rowCount())}
+    assert before != {k: v for k, v in expected.items() if k in before}
+    monkeypatch.setattr(demo_ws, "_today", later)
+    duties.tick()
+    _wait_backup(qtbot, duties)
+    after = {model.row(r).id: model.row(r).light for r in range(model.rowCount())}
+    assert after == {k: v for k, v in expected.items() if k in after}

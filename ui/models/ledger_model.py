@@ -104,6 +104,10 @@ class LedgerModel(QAbstractTableModel):
     def attached(self) -> bool:
         return self._reader is not None
 
+    def set_today(self, today: date) -> None:
+        """A window left open past midnight: the next `reload` reads the lights of the new day."""
+        self._today = today
+
     def attach(self, reader: Reader) -> None:
         """The workspace is open: read afresh, now with the light reasons."""
         self._reader = reader

@@ -273,6 +273,7 @@ class LedgerPage(QWidget):
     def refresh(self) -> None:
         if not self.ctx.ready:
             return
+        self.model.set_today(self.ctx.ws.today)
         self._fill_value_combos()
         self.model.reload()
         self._update_count()
