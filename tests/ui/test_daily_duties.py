@@ -184,7 +184,7 @@ def test_lights_follow_the_new_day_in_a_window_left_open(window: Any, qtbot: Any
     """A clerk leaves the PC on overnight: after midnight the ledger's lights are the new day's."""
     from datetime import timedelta
 
-    from core.ledger.queries import LedgerFilter, LedgerQuery
+    from core.ledger.queries import LedgerQuery
 
     duties = window.start_daily_duties()
     qtbot.waitUntil(lambda: duties.reminders is not None)
