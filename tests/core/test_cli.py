@@ -153,3 +153,9 @@ def test_a_file_whose_name_is_not_utf8_is_attached_under_a_readable_name(cli, wo
     finally:
         ws.close()
     assert names == ["���� scan.pdf"]  # each undecodable byte shows as �, the line break as a space
+
+
+def test_a_unit_code_typed_in_full_width_characters_is_the_same_code(cli) -> None:  # noqa: ANN001
+    code, out, err = cli("init", "--unit-code", "４４２０００－０１７", "--unit-name", "某镇人民政府")
+    assert code == 0, err
+    assert "442000-017" in out
