@@ -335,7 +335,8 @@ def data_table(
         data.append([make(v, i) for i, v in enumerate(row)])
     if total_row is not None:
         data.append([head(v, i) for i, v in enumerate(total_row)])
-    table = LongTable(data, colWidths=list(widths), repeatRows=1)
+    # splitInRow: a row taller than a page (a long 整改措施) continues on the next page instead of failing.
+    table = LongTable(data, colWidths=list(widths), repeatRows=1, splitInRow=1)
     style: list[tuple[Any, ...]] = [
         ("FONT", (0, 0), (-1, 0), fonts.font("hei"), size),
         ("FONT", (0, 1), (-1, -1), fonts.font("song"), size),

@@ -167,3 +167,21 @@ def test_table_cells_do_not_start_a_line_with_a_comma(tmp_path: Path) -> None:
         lines = _pages_text(out)[0].splitlines()
         assert len(lines) >= 2
         assert not any(line.startswith("，") for line in lines), lines
+
+
+def test_a_task_longer_than_a_page_continues_on_the_next(cli, workspace, tmp_path: Path) -> None:  # noqa: ANN001
+    """整改措施 of several pages: the ledger row continues on the next page (it used to stop the report)."""
+    from core.ledger.tasks import TaskInput, create_task
+
+    long_text = "按照问题清单逐项明确整改措施、责任人和整改时限，建立台账，挂图作战。" * 120
+    with workspace.session() as s:
+        task_id = create_task(s, "张三", TaskInput(title=long_text[:2000], source="inspection", category="phased",
+                                                   owner="王五", deadline="2026-12-31", description=long_text,
+                                                   measures=long_text)).id
+    workspace.close()
+    for kind in ("summary", "ledger", "monthly"):
+        code, _, err = cli("report", str(tmp_path / f"{kind}.pdf"), "--kind", kind)
+        assert code == 0, err
+    code, _, err = cli("report", str(tmp_path / "task.pdf"), "--kind", "task", "--task", task_id)
+    assert code == 0, err
+    assert len(PdfReader(tmp_path / "ledger.pdf").pages) >= 2
