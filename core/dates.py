@@ -66,10 +66,17 @@ def read_day(value: str) -> date:
     return date(y, mo, d)
 
 
+FIRST_YEAR, LAST_YEAR = 2000, 2099  # a typed year outside is a typo (1900, 0206, 2206), not a deadline
+
+
 def parse_date(value: str, what: str = "日期") -> date:
     """A day a person typed (see `read_day`), which must exist: 2026-02-30 is refused, and says why."""
     try:
-        return read_day(value)
+        day = read_day(value)
+        if not FIRST_YEAR <= day.year <= LAST_YEAR:
+            raise InputRefused(f"{what}“{value}”的年份不对。",
+                               hint=f"请检查年份（应在 {FIRST_YEAR} 至 {LAST_YEAR} 年之间），例如 2026-06-30。")
+        return day
     except DayFormat:
         raise InputRefused(f"{what}“{value}”格式不对。",
                            hint="请按 年-月-日 填写，例如 2026-06-30（也可写 2026年6月30日）。") from None

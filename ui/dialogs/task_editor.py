@@ -46,6 +46,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
+from core.dates import FIRST_YEAR, LAST_YEAR
 from core.evidence.attach import attach_file, remove_evidence
 from core.ledger import queries
 from core.ledger.tasks import (
@@ -89,6 +90,7 @@ class NodeDialog(QDialog):
         form = QFormLayout(self)
         self.text = QLineEdit() if not done else QPlainTextEdit()
         self.date = QDateEdit()
+        self.date.setDateRange(QDate(FIRST_YEAR, 1, 1), QDate(LAST_YEAR, 12, 31))  # as core accepts
         self.date.setCalendarPopup(True)
         self.date.setDisplayFormat("yyyy-MM-dd")
         self.date.setDate(_qdate((today or date.today()).isoformat()))
@@ -208,6 +210,7 @@ class TaskEditor(QDialog):
         self.batch = QComboBox()
         self.batch.setEditable(True)
         self.deadline = QDateEdit()
+        self.deadline.setDateRange(QDate(FIRST_YEAR, 1, 1), QDate(LAST_YEAR, 12, 31))
         self.deadline.setCalendarPopup(True)
         self.deadline.setDisplayFormat("yyyy-MM-dd")
         self.description = QPlainTextEdit()

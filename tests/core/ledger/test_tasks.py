@@ -135,3 +135,14 @@ def test_dates_are_taken_as_people_type_them(workspace, typed: str) -> None:  # 
         t = create_task(s, "张三", TaskInput(title="公车登记不规范", source="inspection", category="immediate",
                                              owner="王五", deadline=typed))
         assert t.deadline == "2026-12-01"
+
+
+@pytest.mark.parametrize("typo", ["1900-01-01", "0206-12-01", "2206-12-01"])
+def test_a_mistyped_year_is_refused(workspace, typo: str) -> None:  # noqa: ANN001
+    """“逾期 46347 天” helps nobody: a year outside 2000–2099 is a typo, said so, and nothing is saved."""
+    from core.errors import InputRefused
+    from core.ledger.tasks import TaskInput, create_task
+
+    with pytest.raises(InputRefused, match="年份不对"), workspace.session() as s:
+        create_task(s, "张三", TaskInput(title="公车登记不规范", source="inspection", category="immediate",
+                                        owner="王五", deadline=typo))
