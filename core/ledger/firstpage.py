@@ -15,6 +15,10 @@ Any doubt gives None and the window starts the ordinary way: no cache, another p
 schema revision, a sort that was not cached, a login needed, the folder in use (its holder file is
 there), any database error. Reading takes no lock: SQLite readers see the last committed state, and
 the folder lock is taken by the workspace right after the paint, which says so if another copy has it.
+
+The cache is a file anyone could edit, so its statements may only read: the connection is read-only
+(`mode=ro`, `query_only`) and an authorizer allows SELECT and nothing else. The program's version keys
+the cache: bump `core.APP_VERSION` with every release, so that no release paints with another's SQL.
 """
 
 from __future__ import annotations
