@@ -84,8 +84,12 @@ class LedgerQuery:
 
     # -- public -----------------------------------------------------------------------------
     def count_statement(self, f: LedgerFilter) -> AnySelect:
+        """Only the conditions count: no light computed, and the owner and section joined only when
+        filtered by (SQLite keeps a LEFT JOIN it does not need: 21 ms instead of 2 ms at 100,000 tasks)."""
         q, conds = self._base(f)
-        return select(func.count()).select_from(q.where(*conds).subquery())
+        if f.owner or f.section:
+            return q.with_only_columns(func.count(), maintain_column_froms=True).where(*conds)
+        return select(func.count()).select_from(Task).where(*conds)
 
     def page_statement(self, f: LedgerFilter, offset: int = 0, limit: int | None = 50) -> AnySelect:
         """The rows of one page, each as the fields of `TaskRow` up to `leader`, in that order."""
