@@ -307,6 +307,11 @@ def read_problem_list(path: Path, session: Session | None = None) -> Preview:
     )
 
 
+# The values Excel shows for a formula that failed (#N/A from a VLOOKUP that found nothing, …).
+EXCEL_ERRORS = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
+                          "#SPILL!", "#CALC!"})
+
+
 def _read_row(row_no: int, values: tuple[Any, ...], keys: dict[int, str]) -> ParsedRow | None:
     raw: dict[str, Any] = {}
     for col, key in keys.items():
@@ -376,6 +381,10 @@ def _parse(preview: Preview, pr: ParsedRow) -> None:
     for key in REQUIRED:
         if key not in preview.columns:
             errors.append(RowError(pr.row, LABELS[key], "表中没有这一列"))
+    broken = {key for key, value in v.items() if value in EXCEL_ERRORS}
+    for key in sorted(broken):  # a formula that failed in the city's sheet: its text is no content
+        errors.append(RowError(pr.row, _col(preview, key),
+                               f"是 Excel 的错误值 {v[key]}（这个单元格的公式出错了），请在 Excel 中改正后再导入"))
     source = enums.try_parse("source", v.get("source", "")) if v.get("source") else None
     if v.get("source") and source is None:
         errors.append(
@@ -395,7 +404,7 @@ def _parse(preview: Preview, pr: ParsedRow) -> None:
             )
         )
     deadline: date | None = None
-    if v.get("deadline") or raw_deadline not in (None, ""):
+    if "deadline" not in broken and (v.get("deadline") or raw_deadline not in (None, "")):
         try:
             deadline = parse_typed_date(raw_deadline)
         except DateProblem as exc:

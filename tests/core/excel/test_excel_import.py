@@ -303,3 +303,18 @@ def test_encrypted_package_name_is_found_across_read_chunks(tmp_path: Path) -> N
     assert _names_encrypted_package(path)
     path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * (3 << 20))
     assert not _names_encrypted_package(path)
+
+
+def test_excel_error_values_are_row_errors_not_content(workspace, tmp_path: Path) -> None:  # noqa: ANN001
+    """A city sheet whose VLOOKUP failed shows #N/A: that is a broken cell to fix, never a task titled “#N/A”."""
+    path = _sheet(tmp_path / "list.xlsx", [
+        ["问题描述", "问题来源", "整改类别", "责任人", "整改时限"],
+        ["#N/A", "审计", "立行立改", "王五", "2026-12-31"],
+        ["账外资金未纳入预算", "审计", "立行立改", "王五", "#REF!"],
+        ["往来款长期挂账", "审计", "立行立改", "王五", "2026-12-31"],
+    ])
+    with workspace.read() as s:
+        preview = read_problem_list(path, session=s)
+    assert [(e.row, e.column) for e in preview.errors] == [(2, "问题描述"), (3, "整改时限")]
+    assert all("错误值" in e.reason for e in preview.errors)
+    assert [r.data.title for r in preview.importable if r.data] == ["往来款长期挂账"]
