@@ -21,3 +21,13 @@ def decodable(value: str) -> str:
 def file_name(name: str) -> str:
     """A file's name as stored with its evidence: one line, no control characters."""
     return " ".join(clean_text(name).split("\n")).strip() or "未命名文件"
+
+
+_CJK_NAME = re.compile(r"^[\u3400-\u9fff\uf900-\ufaff·\s]+$")
+
+
+def person_name(value: str) -> str:
+    """A person's name as one writes it. 王　五, padded to line up with three-character names in an
+    official table, is 王五; other names keep single spaces (Ma Li)."""
+    text = " ".join(clean_text(value or "").split())
+    return text.replace(" ", "") if _CJK_NAME.match(text) else text

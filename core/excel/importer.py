@@ -36,6 +36,7 @@ from core.excel.columns import (
     parse_typed_date,
 )
 from core.ledger.tasks import NodeInput, TaskInput, create_task, refresh
+from core.text import person_name
 from db.models import Node, Person, Section, Task
 
 HEADER_SCAN_ROWS = 30
@@ -431,7 +432,7 @@ def _parse(preview: Preview, pr: ParsedRow) -> None:
         title=v["title"],
         source=source or "",
         category=category or "",
-        owner=v.get("owner", ""),
+        owner=person_name(v.get("owner", "")),
         deadline=deadline.isoformat() if deadline else "",
         section=v.get("section", ""),
         leader=v.get("leader", ""),

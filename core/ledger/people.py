@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core.text import person_name
 from db.models import Person, Section
 
 
@@ -21,7 +22,7 @@ def section_named(session: Session, name: str | None) -> Section | None:
 
 
 def person_named(session: Session, name: str | None, section: Section | None = None) -> Person | None:
-    name = (name or "").strip()
+    name = person_name(name or "")
     if not name:
         return None
     found = session.scalar(select(Person).where(Person.name == name))

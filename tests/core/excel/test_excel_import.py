@@ -318,3 +318,22 @@ def test_excel_error_values_are_row_errors_not_content(workspace, tmp_path: Path
     assert [(e.row, e.column) for e in preview.errors] == [(2, "问题描述"), (3, "整改时限")]
     assert all("错误值" in e.reason for e in preview.errors)
     assert [r.data.title for r in preview.importable if r.data] == ["往来款长期挂账"]
+
+
+def test_a_name_padded_to_line_up_is_the_same_person(workspace, tmp_path: Path) -> None:  # noqa: ANN001
+    """Official tables pad two-character names (“王　五”) to line up with three-character ones."""
+    from sqlalchemy import select
+
+    from core.excel.importer import import_problem_list
+    from db.models import Person
+
+    path = _sheet(tmp_path / "list.xlsx", [
+        ["问题描述", "问题来源", "整改类别", "责任人", "整改时限"],
+        ["账外资金未纳入预算", "审计", "立行立改", "王　五", "2026-12-31"],
+        ["往来款长期挂账", "审计", "立行立改", "王五", "2026-12-31"],
+        ["公车登记不规范", "审计", "立行立改", " 王 五 ", "2026-12-31"],
+    ])
+    with workspace.session() as s:
+        import_problem_list(s, "张三", read_problem_list(path, session=s))
+    with workspace.read() as s:
+        assert [p for p in s.scalars(select(Person.name)) if "五" in p] == ["王五"]
