@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from core.errors import InputRefused
 
 SOURCES: dict[str, str] = {
@@ -67,18 +69,38 @@ _NAMES = {"source": "来源", "category": "类别", "status": "状态", "light":
           "role": "角色"}
 
 
+# Words that name one source or category inside longer wording: 市委巡察, 巡察反馈, 督查督办, 分阶段.
+_KEYWORDS: dict[str, dict[str, str]] = {
+    "source": {"巡视": "inspection", "巡察": "inspection", "审计": "audit", "绩效": "assessment",
+               "考核": "assessment", "督查": "supervision", "督察": "supervision", "督办": "supervision",
+               "信访": "petition", "群众": "petition", "12345": "petition"},
+    "category": {"立行立改": "immediate", "立即": "immediate", "阶段": "phased", "限期": "phased",
+                 "长效": "long_term", "建章立制": "long_term"},
+}
+
+
+def _norm(text: str) -> str:
+    """Full-width letters, digits and brackets as half-width, no spaces, lower case."""
+    return "".join(unicodedata.normalize("NFKC", text or "").split()).lower()
+
+
+_LOOKUP: dict[str, dict[str, str]] = {
+    kind: {**{_norm(k): k for k in table}, **{_norm(label): k for k, label in table.items()},
+           **{_norm(word): k for word, k in _SYNONYMS.get(kind, {}).items()}}
+    for kind, table in _TABLES.items()
+}
+
+
 def try_parse(kind: str, value: str) -> str | None:
-    """The spec's English word for `value` (English or Chinese), or None."""
-    table = _TABLES[kind]
-    text = (value or "").strip()
-    if text.lower() in table:
-        return text.lower()
-    if text in _SYNONYMS.get(kind, {}):
-        return _SYNONYMS[kind][text]
-    for key, label in table.items():
-        if text == label:
-            return key
-    return None
+    """The spec's English word for `value` (English or Chinese, as typed), or None when unclear."""
+    text = _norm(value)
+    if not text:
+        return None
+    found = _LOOKUP[kind].get(text)
+    if found is not None:
+        return found
+    hits = {key for word, key in _KEYWORDS.get(kind, {}).items() if word in text}
+    return hits.pop() if len(hits) == 1 else None
 
 
 def parse(kind: str, value: str) -> str:
