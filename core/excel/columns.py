@@ -114,6 +114,10 @@ def parse_typed_date(value: object) -> date:
         if not 1 <= mo <= 12:
             raise DateProblem(f"“{text}”不是有效日期：没有{mo}月")
         return date(y, mo, calendar.monthrange(y, mo)[1])
+    if any(word in text for word in ("长期", "持续", "常态", "长效")):
+        # 长期坚持 is what ledgers often write for 长效整改; the city's platform still needs a date.
+        raise DateProblem(f"“{text}”不是具体日期：长效整改也要写明阶段完成时限（如 2026-12-31），"
+                          "“长期坚持”可写进整改措施")
     raise DateProblem(f"“{text}”看不出是哪一天，请写成 2026-06-30 或 2026年6月30日")
 
 

@@ -109,7 +109,8 @@ def test_typed_dates(typed: object, expected: date) -> None:
 
 @pytest.mark.parametrize(
     ("typed", "reason"),
-    [("2026/13/01", "没有13月"), ("2026-02-30", "只有28天"), ("下个月", "看不出"), ("", "未填写")],
+    [("2026/13/01", "没有13月"), ("2026-02-30", "只有28天"), ("下个月", "看不出"), ("", "未填写"),
+     ("长期坚持", "阶段完成时限")],
 )
 def test_impossible_dates_say_why(typed: str, reason: str) -> None:
     with pytest.raises(DateProblem, match=reason):
