@@ -17,7 +17,7 @@ from core import applog
 from core.errors import DataFolderError, InputRefused
 from core.evidence.store import EvidenceStore
 from core.paths import DataFolderLock, DataPaths
-from db.engine import open_database
+from db.engine import HEAD_REVISION, UnknownRevision, open_database
 from db.models import Unit
 
 log = logging.getLogger(__name__)
@@ -52,6 +52,12 @@ class Workspace:
             raise DataFolderError(
                 f"无法打开台账数据库“{self.paths.database}”：{exc.orig}。",
                 hint="数据库文件可能已损坏或只读。请从备份恢复（restore），或联系技术支持。",
+            ) from None
+        except UnknownRevision as exc:
+            self._lock.release()
+            raise DataFolderError(
+                f"这个台账由更新版本的整改通建立（数据库版本 {exc.found}），本程序只能打开到版本 {HEAD_REVISION}。",
+                hint="请安装最新版本的整改通后再打开；台账数据没有任何改动。",
             ) from None
         except BaseException:
             self._lock.release()

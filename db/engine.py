@@ -80,11 +80,28 @@ def backup_file(db_path: Path, target: Path) -> None:
         src.close()
 
 
+class UnknownRevision(Exception):
+    """The database was written by a newer program (or is not ours): its schema revision has no script here."""
+
+    def __init__(self, found: str) -> None:
+        super().__init__(found)
+        self.found = found
+
+
+def known_revisions() -> set[str]:
+    return {p.name.split("_", 1)[0] for p in (MIGRATIONS_DIR / "versions").glob("*.py")} | {HEAD_REVISION}
+
+
 def migrate(engine: Engine, db_path: Path, backup_dir: Path, target: str = "head") -> None:
-    """Upgrade the schema; a database that already holds data is copied first."""
+    """Upgrade the schema; a database that already holds data is copied first.
+
+    A revision this program has no script for (a newer RectiDesk wrote it) is left untouched: UnknownRevision.
+    """
     current = current_revision(engine)
     if current == (HEAD_REVISION if target == "head" else target):
         return
+    if current is not None and current not in known_revisions():
+        raise UnknownRevision(current)
     from alembic import command
 
     wanted = head_revision() if target == "head" else target

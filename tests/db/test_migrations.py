@@ -101,3 +101,24 @@ def test_migrations_run_from_a_folder_with_a_percent_sign(tmp_path: Path, monkey
     engine = make_engine(tmp_path / "fresh.sqlite3")
     migrate(engine, tmp_path / "fresh.sqlite3", tmp_path / "backups")
     assert current_revision(engine) == HEAD_REVISION
+
+
+def test_a_ledger_from_a_newer_program_is_refused_untouched(tmp_path: Path) -> None:
+    """Opened by an older RectiDesk (a colleague's newer copy wrote it): a plain message, nothing copied or changed."""
+    from core.errors import DataFolderError
+    from core.workspace import Workspace
+
+    folder = tmp_path / "data"
+    Workspace.open(folder).close()
+    db = folder / "rectidesk.sqlite3"
+    con = sqlite3.connect(db)
+    con.execute("UPDATE alembic_version SET version_num = '0099'")
+    con.commit()
+    con.close()
+    before = db.read_bytes()
+    with pytest.raises(DataFolderError, match="更新版本"):
+        Workspace.open(folder)
+    assert db.read_bytes() == before
+    assert list((folder / "backups").iterdir()) == []
+    with pytest.raises(DataFolderError, match="更新版本"):  # again: the folder lock was released
+        Workspace.open(folder)
