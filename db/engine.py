@@ -88,8 +88,16 @@ class UnknownRevision(Exception):
         self.found = found
 
 
-def known_revisions() -> set[str]:
-    return {p.name.split("_", 1)[0] for p in (MIGRATIONS_DIR / "versions").glob("*.py")} | {HEAD_REVISION}
+def known_revision(rev: str | None) -> bool:
+    """A revision this program has a migration script for (Alembic is imported: only off the usual path)."""
+    from alembic.script import ScriptDirectory
+
+    if rev is None:
+        return False
+    try:
+        return ScriptDirectory.from_config(alembic_config()).get_revision(rev) is not None
+    except Exception:  # noqa: BLE001 - alembic raises several kinds for an unknown revision
+        return False
 
 
 def migrate(engine: Engine, db_path: Path, backup_dir: Path, target: str = "head") -> None:
@@ -100,7 +108,7 @@ def migrate(engine: Engine, db_path: Path, backup_dir: Path, target: str = "head
     current = current_revision(engine)
     if current == (HEAD_REVISION if target == "head" else target):
         return
-    if current is not None and current not in known_revisions():
+    if current is not None and not known_revision(current):
         raise UnknownRevision(current)
     from alembic import command
 

@@ -37,7 +37,7 @@ from core.errors import InputRefused
 from core.evidence.store import CHUNK
 from core.paths import DataFolderLock, DataPaths
 from core.workspace import Workspace
-from db.engine import backup_file
+from db.engine import backup_file, known_revision
 
 FORMAT = "rectidesk-backup"
 VERSION = 1
@@ -237,19 +237,6 @@ def _safe_entry(name: str) -> bool:
             and not any(c in name for c in ("\\", "\x00", ":")))
 
 
-def _known_revision(rev: str | None) -> bool:
-    from alembic.script import ScriptDirectory
-
-    from db.engine import alembic_config
-
-    if rev is None:
-        return False
-    try:
-        return ScriptDirectory.from_config(alembic_config()).get_revision(rev) is not None
-    except Exception:  # noqa: BLE001 - alembic raises several kinds for an unknown revision
-        return False
-
-
 def extract_verified(path: Path, staging: Path) -> dict[str, Any]:
     """Unpack `path` into `staging`, checking everything; refuse (BackupRefused) at the first fault."""
     if not path.is_file():
@@ -325,7 +312,7 @@ def _check_database(path: Path, db: Path, manifest: dict[str, Any]) -> None:
         raise _refuse(path, f"其中的数据库未通过完整性检查（{integrity}）")
     if facts["unit_code"] != manifest.get("unit_code") or not facts["unit_code"]:
         raise _refuse(path, "数据库中的单位与备份清单不符")
-    if not _known_revision(facts["schema_revision"]):
+    if not known_revision(facts["schema_revision"]):
         raise _refuse(path, "其中的数据库由较新版本的整改通制作",
                       "请先把整改通升级到最新版本；原有数据没有任何改动。")
 
