@@ -156,9 +156,12 @@ def export_public(session: Session, out: Path) -> Key:
 
 
 def read_public_file(path: Path, owner: str | None = None) -> dict[str, Any]:
-    """A `.pub.json` (spec §3), checked: format, algorithm, and that key_id matches the key."""
+    """A `.pub.json` (spec §3), checked: format, algorithm, and that key_id matches the key.
+
+    A byte-order mark is allowed: the file may have been opened and saved in Windows Notepad on its way.
+    """
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        data = json.loads(Path(path).read_text(encoding="utf-8-sig"))
     except FileNotFoundError:
         raise InputRefused(f"找不到公钥文件“{path}”。", hint="请检查文件路径。") from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError):
@@ -278,7 +281,7 @@ def backup_keys(session: Session, out: Path) -> int:
 def restore_keys(session: Session, actor: str, path: Path, passphrase: str) -> list[Key]:
     """Put back the encrypted unit keys from a backup; the passphrase must open the current one."""
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        data = json.loads(Path(path).read_text(encoding="utf-8-sig"))  # saved in Notepad on the way
     except FileNotFoundError:
         raise InputRefused(f"找不到备份文件“{path}”。") from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError):

@@ -102,3 +102,10 @@ def test_init_with_passphrase_creates_key(cli, monkeypatch) -> None:  # noqa: AN
     assert code == 0 and "本单位" in out
     code, out, _ = cli("keys", "trust-city", str(CITY_PUB))
     assert code == 0 and "11e7-810d-d05d-7b61" in out
+
+
+def test_a_key_file_saved_in_notepad_still_reads(tmp_path: Path) -> None:
+    """Windows Notepad adds a byte-order mark when it saves: the city's key is the same key."""
+    saved = tmp_path / "city.pub.json"
+    saved.write_bytes(b"\xef\xbb\xbf" + CITY_PUB.read_bytes())
+    assert keys.read_public_file(saved, owner="city")["key_id"] == json.loads(CITY_PUB.read_text())["key_id"]
