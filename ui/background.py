@@ -137,6 +137,17 @@ class BackgroundJob(QObject):
             self.dialog = None
 
 
+def unfinished_jobs() -> list[BackgroundJob]:
+    return list(_running)
+
+
+def finish_all(timeout_ms: int = 120_000) -> bool:
+    """The window is closing: cancel what can be cancelled, wait for every job to end (True if all did)."""
+    for job in list(_running):
+        job.cancel()
+    return QThreadPool.globalInstance().waitForDone(timeout_ms)
+
+
 def run_in_background(parent: QWidget | None, task: Callable[[Progress], Any],
                       on_done: Callable[[Any], None], on_error: Callable[[BaseException], None], *,
                       title: str = "") -> BackgroundJob:

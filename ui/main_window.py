@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.context import AppContext
-from ui.messages import fill, plain
+from ui.messages import confirm, fill, plain
 from ui.pages.ledger import LedgerPage
 
 if TYPE_CHECKING:
@@ -324,6 +324,17 @@ class MainWindow(QMainWindow):
             self.resize(min(1280, screen.width()), min(760, screen.height()))
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        from ui.background import finish_all, unfinished_jobs
+
+        # Work the user started (an export to the USB stick…) is cancelled only if they say so; the
+        # daily backup is simply waited for. Either way nothing runs on after the data folder is closed.
+        asked = [job for job in unfinished_jobs() if job.parent() is not None]
+        if asked and not confirm(self, self.tr("Quit"), self.tr(
+                "“%s” is not finished. Quit anyway? It will be cancelled; nothing half-done is kept.")
+                % asked[0].title):
+            event.ignore()
+            return
+        finish_all()
         settings = QSettings()
         settings.setValue("window/geometry", self.saveGeometry())
         settings.setValue("window/page", self.current_page())

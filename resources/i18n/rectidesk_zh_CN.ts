@@ -40,32 +40,32 @@
 <context>
     <name>AppealDialog</name>
     <message>
-        <location filename="../../ui/dialogs/appeal_dialog.py" line="55"/>
+        <location filename="../../ui/dialogs/appeal_dialog.py" line="56"/>
         <source>Appeal to the city</source>
         <translation>向市平台申诉</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/appeal_dialog.py" line="58"/>
+        <location filename="../../ui/dialogs/appeal_dialog.py" line="59"/>
         <source>Appeal against the %1: %2</source>
         <translation>对%1提出申诉：%2</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/appeal_dialog.py" line="61"/>
+        <location filename="../../ui/dialogs/appeal_dialog.py" line="62"/>
         <source>The appeal travels to the city with the next export; its decision comes back with the city&apos;s feedback.</source>
         <translation>申诉随下一次报送上报市平台；市平台的答复随反馈包返回。</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/appeal_dialog.py" line="66"/>
+        <location filename="../../ui/dialogs/appeal_dialog.py" line="67"/>
         <source>Facts and reasons of the appeal:</source>
         <translation>申诉的事实和理由：</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/appeal_dialog.py" line="69"/>
+        <location filename="../../ui/dialogs/appeal_dialog.py" line="70"/>
         <source>Evidence (drag files here, or add them):</source>
         <translation>佐证材料（可把文件拖到这里，或点击添加）：</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/appeal_dialog.py" line="72"/>
+        <location filename="../../ui/dialogs/appeal_dialog.py" line="73"/>
         <source>File the appeal</source>
         <translation>提交申诉</translation>
     </message>
@@ -73,68 +73,68 @@
 <context>
     <name>Appeals</name>
     <message>
-        <location filename="../../ui/dialogs/appeal_dialog.py" line="26"/>
+        <location filename="../../ui/dialogs/appeal_dialog.py" line="27"/>
         <source>deduction</source>
         <translation>扣分</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/appeal_dialog.py" line="26"/>
+        <location filename="../../ui/dialogs/appeal_dialog.py" line="27"/>
         <source>review result</source>
         <translation>审核结果</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/appeal_dialog.py" line="27"/>
+        <location filename="../../ui/dialogs/appeal_dialog.py" line="28"/>
         <source>supervision notice</source>
         <translation>督办通知</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/appeal_dialog.py" line="33"/>
+        <location filename="../../ui/dialogs/appeal_dialog.py" line="34"/>
         <source>Waiting for the city&apos;s decision</source>
         <translation>待市平台答复</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/appeal_dialog.py" line="34"/>
+        <location filename="../../ui/dialogs/appeal_dialog.py" line="35"/>
         <source>Upheld</source>
         <translation>申诉成立</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/appeal_dialog.py" line="35"/>
+        <location filename="../../ui/dialogs/appeal_dialog.py" line="36"/>
         <source>Rejected</source>
         <translation>申诉不成立</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/appeal_dialog.py" line="42"/>
-        <location filename="../../ui/dialogs/appeal_dialog.py" line="85"/>
+        <location filename="../../ui/dialogs/appeal_dialog.py" line="43"/>
+        <location filename="../../ui/dialogs/appeal_dialog.py" line="86"/>
         <source>Appeal</source>
         <translation>申诉</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/appeal_dialog.py" line="42"/>
+        <location filename="../../ui/dialogs/appeal_dialog.py" line="43"/>
         <source>filed by</source>
         <translation>提出人</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/appeal_dialog.py" line="43"/>
+        <location filename="../../ui/dialogs/appeal_dialog.py" line="44"/>
         <source>Result</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/appeal_dialog.py" line="43"/>
+        <location filename="../../ui/dialogs/appeal_dialog.py" line="44"/>
         <source>City&apos;s comment</source>
         <translation>市平台意见</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/appeal_dialog.py" line="96"/>
+        <location filename="../../ui/dialogs/appeal_dialog.py" line="97"/>
         <source>This record names no task of the ledger, so files cannot be attached.</source>
         <translation>这条记录没有对应台账中的任务，不能附加文件。</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/appeal_dialog.py" line="98"/>
+        <location filename="../../ui/dialogs/appeal_dialog.py" line="99"/>
         <source>File the appeal without files and describe the evidence in the reasons.</source>
         <translation>请不附文件提交申诉，在理由中说明佐证情况。</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/appeal_dialog.py" line="103"/>
+        <location filename="../../ui/dialogs/appeal_dialog.py" line="104"/>
         <source>Appeal evidence</source>
         <translation>申诉佐证</translation>
     </message>
@@ -142,7 +142,7 @@
 <context>
     <name>Background</name>
     <message>
-        <location filename="../../ui/background.py" line="144"/>
+        <location filename="../../ui/background.py" line="155"/>
         <source>Working…</source>
         <translation>正在处理…</translation>
     </message>
@@ -622,32 +622,32 @@
 <context>
     <name>ImportPreviewDialog</name>
     <message>
-        <location filename="../../ui/dialogs/import_preview.py" line="17"/>
+        <location filename="../../ui/dialogs/import_preview.py" line="18"/>
         <source>Import feedback: preview</source>
         <translation>导入反馈：预览</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_preview.py" line="20"/>
+        <location filename="../../ui/dialogs/import_preview.py" line="21"/>
         <source>Nothing has been changed yet. Check what the packages will do, then apply.</source>
         <translation>目前还没有任何改动。请核对反馈包将带来的变化，再点击“应用”。</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_preview.py" line="27"/>
+        <location filename="../../ui/dialogs/import_preview.py" line="28"/>
         <source>Apply</source>
         <translation>应用</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_preview.py" line="37"/>
+        <location filename="../../ui/dialogs/import_preview.py" line="38"/>
         <source>Refused:</source>
         <translation>已拒收：</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_preview.py" line="37"/>
+        <location filename="../../ui/dialogs/import_preview.py" line="38"/>
         <source>New tasks:</source>
         <translation>新交办任务：</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_preview.py" line="37"/>
+        <location filename="../../ui/dialogs/import_preview.py" line="38"/>
         <source>Tasks changed:</source>
         <translation>有变化的任务：</translation>
     </message>
@@ -1305,37 +1305,37 @@ Add them one by one with “New task…” (Ctrl+N), or import the problem list 
 可点“新建任务…”（Ctrl+N）逐条录入；市里下发的问题清单（Excel）和市平台的反馈包，请在“数据交换”中导入。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/ledger.py" line="307"/>
+        <location filename="../../ui/pages/ledger.py" line="308"/>
         <source>Open…</source>
         <translation>打开…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/ledger.py" line="309"/>
+        <location filename="../../ui/pages/ledger.py" line="310"/>
         <source>Copy city ref.</source>
         <translation>复制市平台编号</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/ledger.py" line="312"/>
+        <location filename="../../ui/pages/ledger.py" line="313"/>
         <source>Copy title</source>
         <translation>复制标题</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/ledger.py" line="315"/>
+        <location filename="../../ui/pages/ledger.py" line="316"/>
         <source>Show all tasks of %s</source>
         <translation>查看%s的全部任务</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/ledger.py" line="319"/>
+        <location filename="../../ui/pages/ledger.py" line="320"/>
         <source>Delete task…</source>
         <translation>删除任务…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/ledger.py" line="325"/>
+        <location filename="../../ui/pages/ledger.py" line="326"/>
         <source>Delete task</source>
         <translation>删除任务</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/ledger.py" line="324"/>
+        <location filename="../../ui/pages/ledger.py" line="325"/>
         <source>Delete the task “%s”? The deletion is reported to the city in the next export.</source>
         <translation>确定删除任务“%s”吗？删除情况会在下次报送时告知市平台。</translation>
     </message>
@@ -1361,71 +1361,77 @@ Add them one by one with “New task…” (Ctrl+N), or import the problem list 
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="151"/>
+        <location filename="../../ui/main_window.py" line="152"/>
         <source>RectiDesk — %s</source>
         <translation>整改通 — %s</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="151"/>
+        <location filename="../../ui/main_window.py" line="152"/>
         <source>no ledger yet</source>
         <translation>尚未建立台账</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="95"/>
+        <location filename="../../ui/main_window.py" line="96"/>
         <source>Dashboard</source>
         <translation>工作台</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="96"/>
+        <location filename="../../ui/main_window.py" line="97"/>
         <source>Rectification ledger</source>
         <translation>整改台账</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="97"/>
+        <location filename="../../ui/main_window.py" line="98"/>
         <source>Supervision notices</source>
         <translation>督办通知</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="98"/>
+        <location filename="../../ui/main_window.py" line="99"/>
         <source>Data exchange</source>
         <translation>数据交换</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="99"/>
+        <location filename="../../ui/main_window.py" line="100"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="244"/>
+        <location filename="../../ui/main_window.py" line="245"/>
         <source>Search the ledger</source>
         <translation>搜索台账</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="247"/>
+        <location filename="../../ui/main_window.py" line="248"/>
         <source>New task</source>
         <translation>新建任务</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="250"/>
+        <location filename="../../ui/main_window.py" line="251"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="253"/>
+        <location filename="../../ui/main_window.py" line="254"/>
+        <location filename="../../ui/main_window.py" line="332"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="305"/>
+        <location filename="../../ui/main_window.py" line="306"/>
         <source>%n notice(s) waiting for a response</source>
         <translation>
             <numerusform>%n 条督办通知待反馈</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="313"/>
+        <location filename="../../ui/main_window.py" line="314"/>
         <source>%1 · user %2 · today %3 · data folder %4</source>
         <translation>%1 · 用户 %2 · 今天 %3 · 数据文件夹 %4</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="333"/>
+        <source>“%s” is not finished. Quit anyway? It will be cancelled; nothing half-done is kept.</source>
+        <translation>“%s”还没有完成。仍要退出吗？退出将取消这项工作，不会留下做了一半的文件。</translation>
     </message>
 </context>
 <context>
@@ -1439,22 +1445,22 @@ Add them one by one with “New task…” (Ctrl+N), or import the problem list 
 <context>
     <name>NodeDialog</name>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="95"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="98"/>
         <source>Completed on</source>
         <translation>完成日期</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="96"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="99"/>
         <source>What was done</source>
         <translation>完成情况说明</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="98"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="101"/>
         <source>Node</source>
         <translation>节点</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="99"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="102"/>
         <source>Due</source>
         <translation>节点期限</translation>
     </message>
@@ -1629,22 +1635,22 @@ Add them one by one with “New task…” (Ctrl+N), or import the problem list 
 <context>
     <name>Quality</name>
     <message>
-        <location filename="../../ui/dialogs/quality_dialog.py" line="25"/>
+        <location filename="../../ui/dialogs/quality_dialog.py" line="26"/>
         <source>Sign-off requested or closed without evidence</source>
         <translation>申请销号或已销号但没有佐证材料</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/quality_dialog.py" line="26"/>
+        <location filename="../../ui/dialogs/quality_dialog.py" line="27"/>
         <source>Evidence dated before the problem was assigned</source>
         <translation>佐证材料日期早于问题交办日期</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/quality_dialog.py" line="27"/>
+        <location filename="../../ui/dialogs/quality_dialog.py" line="28"/>
         <source>Same file used for unrelated tasks</source>
         <translation>同一文件用作不相关任务的佐证</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/quality_dialog.py" line="28"/>
+        <location filename="../../ui/dialogs/quality_dialog.py" line="29"/>
         <source>Node done late without a note</source>
         <translation>节点逾期完成但没有说明</translation>
     </message>
@@ -1652,22 +1658,22 @@ Add them one by one with “New task…” (Ctrl+N), or import the problem list 
 <context>
     <name>QualityDialog</name>
     <message>
-        <location filename="../../ui/dialogs/quality_dialog.py" line="47"/>
+        <location filename="../../ui/dialogs/quality_dialog.py" line="48"/>
         <source>Evidence quality warnings</source>
         <translation>佐证质量提示</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/quality_dialog.py" line="50"/>
+        <location filename="../../ui/dialogs/quality_dialog.py" line="51"/>
         <source>Warnings, not refusals: look at these before the city does. Double-click a line to open its task.</source>
         <translation>这些是提示而不是拒绝：请在市平台审核前核对。双击一行可打开对应任务。</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/quality_dialog.py" line="54"/>
+        <location filename="../../ui/dialogs/quality_dialog.py" line="55"/>
         <source>Task</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/quality_dialog.py" line="54"/>
+        <location filename="../../ui/dialogs/quality_dialog.py" line="55"/>
         <source>Details</source>
         <translation>详情</translation>
     </message>
@@ -1675,42 +1681,42 @@ Add them one by one with “New task…” (Ctrl+N), or import the problem list 
 <context>
     <name>RecheckResultDialog</name>
     <message>
-        <location filename="../../ui/dialogs/rechecks_dialog.py" line="39"/>
+        <location filename="../../ui/dialogs/rechecks_dialog.py" line="40"/>
         <source>Record a re-check (回头看)</source>
         <translation>登记回头看结果</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/rechecks_dialog.py" line="42"/>
+        <location filename="../../ui/dialogs/rechecks_dialog.py" line="43"/>
         <source>Closed on %1, re-check due %2</source>
         <translation>销号日期 %1，回头看日期 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/rechecks_dialog.py" line="45"/>
+        <location filename="../../ui/dialogs/rechecks_dialog.py" line="46"/>
         <source>Passed: the problem has not come back</source>
         <translation>通过：问题没有反弹</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/rechecks_dialog.py" line="46"/>
+        <location filename="../../ui/dialogs/rechecks_dialog.py" line="47"/>
         <source>Failed: the problem came back (the task is reopened)</source>
         <translation>未通过：问题出现反弹（任务将重新打开）</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/rechecks_dialog.py" line="48"/>
+        <location filename="../../ui/dialogs/rechecks_dialog.py" line="49"/>
         <source>What was found; required when the re-check failed</source>
         <translation>写明回头看发现的情况；未通过时必须填写</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/rechecks_dialog.py" line="50"/>
+        <location filename="../../ui/dialogs/rechecks_dialog.py" line="51"/>
         <source>Result</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/rechecks_dialog.py" line="51"/>
+        <location filename="../../ui/dialogs/rechecks_dialog.py" line="52"/>
         <source>Findings</source>
         <translation>发现情况</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/rechecks_dialog.py" line="52"/>
+        <location filename="../../ui/dialogs/rechecks_dialog.py" line="53"/>
         <source>Evidence</source>
         <translation>佐证材料</translation>
     </message>
@@ -1718,83 +1724,83 @@ Add them one by one with “New task…” (Ctrl+N), or import the problem list 
 <context>
     <name>RechecksDialog</name>
     <message>
-        <location filename="../../ui/dialogs/rechecks_dialog.py" line="68"/>
+        <location filename="../../ui/dialogs/rechecks_dialog.py" line="69"/>
         <source>Re-checks (回头看)</source>
         <translation>回头看</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/rechecks_dialog.py" line="71"/>
+        <location filename="../../ui/dialogs/rechecks_dialog.py" line="72"/>
         <source>Due now</source>
         <translation>已到期</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/rechecks_dialog.py" line="72"/>
-        <location filename="../../ui/dialogs/rechecks_dialog.py" line="128"/>
+        <location filename="../../ui/dialogs/rechecks_dialog.py" line="73"/>
+        <location filename="../../ui/dialogs/rechecks_dialog.py" line="129"/>
         <source>Not yet done</source>
         <translation>未做</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/rechecks_dialog.py" line="73"/>
+        <location filename="../../ui/dialogs/rechecks_dialog.py" line="74"/>
         <source>All re-checks</source>
         <translation>全部回头看</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/rechecks_dialog.py" line="78"/>
+        <location filename="../../ui/dialogs/rechecks_dialog.py" line="79"/>
         <source>Task</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/rechecks_dialog.py" line="78"/>
+        <location filename="../../ui/dialogs/rechecks_dialog.py" line="79"/>
         <source>Closed on</source>
         <translation>销号日期</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/rechecks_dialog.py" line="78"/>
+        <location filename="../../ui/dialogs/rechecks_dialog.py" line="79"/>
         <source>Re-check due</source>
         <translation>回头看日期</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/rechecks_dialog.py" line="79"/>
+        <location filename="../../ui/dialogs/rechecks_dialog.py" line="80"/>
         <source>Result</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/rechecks_dialog.py" line="79"/>
+        <location filename="../../ui/dialogs/rechecks_dialog.py" line="80"/>
         <source>Done on</source>
         <translation>完成日期</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/rechecks_dialog.py" line="79"/>
+        <location filename="../../ui/dialogs/rechecks_dialog.py" line="80"/>
         <source>Findings</source>
         <translation>发现情况</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/rechecks_dialog.py" line="83"/>
+        <location filename="../../ui/dialogs/rechecks_dialog.py" line="84"/>
         <source>Record result…</source>
         <translation>登记结果…</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/rechecks_dialog.py" line="85"/>
+        <location filename="../../ui/dialogs/rechecks_dialog.py" line="86"/>
         <source>Open the task</source>
         <translation>打开任务</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/rechecks_dialog.py" line="121"/>
+        <location filename="../../ui/dialogs/rechecks_dialog.py" line="122"/>
         <source>%s re-check(s)</source>
         <translation>共 %s 次回头看</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/rechecks_dialog.py" line="127"/>
+        <location filename="../../ui/dialogs/rechecks_dialog.py" line="128"/>
         <source>Passed</source>
         <translation>通过</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/rechecks_dialog.py" line="127"/>
+        <location filename="../../ui/dialogs/rechecks_dialog.py" line="128"/>
         <source>Failed</source>
         <translation>未通过</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/rechecks_dialog.py" line="128"/>
+        <location filename="../../ui/dialogs/rechecks_dialog.py" line="129"/>
         <source>Cancelled</source>
         <translation>已取消</translation>
     </message>
@@ -1802,17 +1808,17 @@ Add them one by one with “New task…” (Ctrl+N), or import the problem list 
 <context>
     <name>ReminderBanner</name>
     <message>
-        <location filename="../../ui/reminders.py" line="90"/>
+        <location filename="../../ui/reminders.py" line="91"/>
         <source>Details…</source>
         <translation>查看详情…</translation>
     </message>
     <message>
-        <location filename="../../ui/reminders.py" line="95"/>
+        <location filename="../../ui/reminders.py" line="96"/>
         <source>Hide the reminders until tomorrow</source>
         <translation>今天不再显示提醒</translation>
     </message>
     <message>
-        <location filename="../../ui/reminders.py" line="110"/>
+        <location filename="../../ui/reminders.py" line="111"/>
         <source>Today: %s</source>
         <translation>今日提醒：%s</translation>
     </message>
@@ -1820,47 +1826,47 @@ Add them one by one with “New task…” (Ctrl+N), or import the problem list 
 <context>
     <name>Reminders</name>
     <message>
-        <location filename="../../ui/reminders.py" line="44"/>
+        <location filename="../../ui/reminders.py" line="45"/>
         <source>Overdue nodes</source>
         <translation>逾期节点</translation>
     </message>
     <message>
-        <location filename="../../ui/reminders.py" line="45"/>
+        <location filename="../../ui/reminders.py" line="46"/>
         <source>Nodes due soon</source>
         <translation>临近期限节点</translation>
     </message>
     <message>
-        <location filename="../../ui/reminders.py" line="46"/>
+        <location filename="../../ui/reminders.py" line="47"/>
         <source>Notices waiting for a response</source>
         <translation>督办通知待反馈</translation>
     </message>
     <message>
-        <location filename="../../ui/reminders.py" line="47"/>
+        <location filename="../../ui/reminders.py" line="48"/>
         <source>Re-checks (回头看) due</source>
         <translation>回头看到期</translation>
     </message>
     <message>
-        <location filename="../../ui/reminders.py" line="52"/>
+        <location filename="../../ui/reminders.py" line="53"/>
         <source>; </source>
         <translation>；</translation>
     </message>
     <message>
-        <location filename="../../ui/reminders.py" line="53"/>
+        <location filename="../../ui/reminders.py" line="54"/>
         <source>%1: %2</source>
         <translation>%1：%2</translation>
     </message>
     <message>
-        <location filename="../../ui/reminders.py" line="211"/>
+        <location filename="../../ui/reminders.py" line="213"/>
         <source>RectiDesk</source>
         <translation>整改通</translation>
     </message>
     <message>
-        <location filename="../../ui/reminders.py" line="213"/>
+        <location filename="../../ui/reminders.py" line="215"/>
         <source>RectiDesk reminders</source>
         <translation>整改通提醒</translation>
     </message>
     <message>
-        <location filename="../../ui/reminders.py" line="226"/>
+        <location filename="../../ui/reminders.py" line="228"/>
         <source>Automatic backup…</source>
         <translation>正在自动备份…</translation>
     </message>
@@ -1868,39 +1874,39 @@ Add them one by one with “New task…” (Ctrl+N), or import the problem list 
 <context>
     <name>RemindersDialog</name>
     <message>
-        <location filename="../../ui/reminders.py" line="124"/>
+        <location filename="../../ui/reminders.py" line="125"/>
         <source>Reminders for %s</source>
         <translation>%s 的提醒</translation>
     </message>
     <message>
-        <location filename="../../ui/reminders.py" line="127"/>
+        <location filename="../../ui/reminders.py" line="128"/>
         <source>Task</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../ui/reminders.py" line="127"/>
+        <location filename="../../ui/reminders.py" line="128"/>
         <source>Due</source>
         <translation>期限</translation>
     </message>
     <message>
-        <location filename="../../ui/reminders.py" line="127"/>
+        <location filename="../../ui/reminders.py" line="128"/>
         <source>Owner</source>
         <translation>责任人</translation>
     </message>
     <message>
-        <location filename="../../ui/reminders.py" line="127"/>
+        <location filename="../../ui/reminders.py" line="128"/>
         <source>What</source>
         <translation>事项</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/reminders.py" line="139"/>
+        <location filename="../../ui/reminders.py" line="140"/>
         <source>… and %n more, not listed: the most urgent come first. Use the ledger&apos;s filters to see them all.</source>
         <translation>
             <numerusform>……另有 %n 项未列出（按紧迫程度列出前面的）。请在整改台账中用筛选查看全部。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/reminders.py" line="149"/>
+        <location filename="../../ui/reminders.py" line="150"/>
         <source>Double-click a line to open its task.</source>
         <translation>双击一行可打开对应任务。</translation>
     </message>
@@ -2036,17 +2042,17 @@ Add them one by one with “New task…” (Ctrl+N), or import the problem list 
 <context>
     <name>RespondDialog</name>
     <message>
-        <location filename="../../ui/dialogs/respond_dialog.py" line="16"/>
+        <location filename="../../ui/dialogs/respond_dialog.py" line="17"/>
         <source>Respond to a notice</source>
         <translation>反馈督办通知</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/respond_dialog.py" line="22"/>
+        <location filename="../../ui/dialogs/respond_dialog.py" line="23"/>
         <source>How was the problem handled?</source>
         <translation>问题是如何整改落实的？</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/respond_dialog.py" line="25"/>
+        <location filename="../../ui/dialogs/respond_dialog.py" line="26"/>
         <source>Evidence (drag files here, or add them):</source>
         <translation>佐证材料（可把文件拖到这里，或点击添加）：</translation>
     </message>
@@ -2411,367 +2417,367 @@ Add them one by one with “New task…” (Ctrl+N), or import the problem list 
 <context>
     <name>TaskEditor</name>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="150"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="153"/>
         <source>Rectification task</source>
         <translation>整改任务</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="157"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="160"/>
         <source>Task</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="158"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="161"/>
         <source>Nodes</source>
         <translation>节点</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="159"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="162"/>
         <source>Evidence</source>
         <translation>佐证材料</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="160"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="163"/>
         <source>History</source>
         <translation>修改记录</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="161"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="164"/>
         <source>Notices, reviews, deductions, appeals</source>
         <translation>督办、审核、扣分与申诉</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="164"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="167"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="167"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="170"/>
         <source>Request sign-off</source>
         <translation>申请销号</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="169"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="172"/>
         <source>All nodes are done: ask the city to close (销号) this task</source>
         <translation>全部节点已完成：申请市平台对本任务销号</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="171"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="174"/>
         <source>Task report (PDF)…</source>
         <translation>任务报告 (PDF)…</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="193"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="196"/>
         <source>One sentence naming the problem</source>
         <translation>用一句话写明问题</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="218"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="222"/>
         <source>Problem *</source>
         <translation>问题（任务）*</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="219"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="223"/>
         <source>City ref.</source>
         <translation>市平台编号</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="222"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="226"/>
         <source>Category *</source>
         <translation>类别 *</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="224"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="228"/>
         <source>Deadline *</source>
         <translation>整改期限 *</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="227"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="231"/>
         <source>Source *</source>
         <translation>来源 *</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="230"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="234"/>
         <source>Owner *</source>
         <translation>责任人 *</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="232"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="236"/>
         <source>Leader</source>
         <translation>责任领导</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="234"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="238"/>
         <source>Section</source>
         <translation>责任科室</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="235"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="239"/>
         <source>Batch</source>
         <translation>批次</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="236"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="240"/>
         <source>Description</source>
         <translation>问题描述</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="237"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="241"/>
         <source>Measures</source>
         <translation>整改措施</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="244"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="248"/>
         <source>No.</source>
         <translation>序号</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="244"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="248"/>
         <source>Node</source>
         <translation>节点</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="244"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="248"/>
         <source>Due</source>
         <translation>节点期限</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="244"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="248"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="245"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="249"/>
         <source>Done on</source>
         <translation>完成日期</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="245"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="249"/>
         <source>Reported by</source>
         <translation>填报人</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="245"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="249"/>
         <source>Confirmed by</source>
         <translation>核查人</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="249"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="253"/>
         <source>Add node…</source>
         <translation>新增节点…</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="251"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="255"/>
         <source>Report done…</source>
         <translation>填报完成…</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="253"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="257"/>
         <source>Confirm (second person)</source>
         <translation>核查确认（另一人）</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="254"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="258"/>
         <source>Two-person check: a colleague other than the one who reported it confirms that the node is really done</source>
         <translation>双人核查：由填报人以外的另一位同事确认该节点确已完成</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="257"/>
-        <location filename="../../ui/dialogs/task_editor.py" line="625"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="261"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="629"/>
         <source>Delete node</source>
         <translation>删除节点</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="259"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="263"/>
         <source>Move up</source>
         <translation>上移</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="260"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="264"/>
         <source>Move the selected node one place up (Alt+Up)</source>
         <translation>把选中的节点上移一位（Alt+↑）</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="263"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="267"/>
         <source>Move down</source>
         <translation>下移</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="264"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="268"/>
         <source>Move the selected node one place down (Alt+Down)</source>
         <translation>把选中的节点下移一位（Alt+↓）</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="279"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="283"/>
         <source>Drag files here from the file manager, or use “Add files…”.</source>
         <translation>可以从文件管理器把文件拖到这里，或点击“添加文件…”。</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="287"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="291"/>
         <source>Add files…</source>
         <translation>添加文件…</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="289"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="293"/>
         <source>Open</source>
         <translation>打开</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="291"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="295"/>
         <source>Remove</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="294"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="298"/>
         <source>Attach to</source>
         <translation>关联到</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="310"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="314"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="310"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="314"/>
         <source>User</source>
         <translation>用户</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="310"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="314"/>
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="311"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="315"/>
         <source>Changes</source>
         <translation>改动内容</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="319"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="323"/>
         <source>Item</source>
         <translation>事项</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="319"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="323"/>
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="319"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="323"/>
         <source>Details</source>
         <translation>详情</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="324"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="328"/>
         <source>Appeal…</source>
         <translation>申诉…</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="325"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="329"/>
         <source>Ask the city to reconsider a deduction, a return or a notice (申诉)</source>
         <translation>对扣分、退回或督办通知向市平台提出申诉</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="361"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="365"/>
         <source>New rectification task: fill in the fields marked * and save.</source>
         <translation>新建整改任务：请填写带 * 的项目后保存。</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="393"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="397"/>
         <source>(none — entered by this unit)</source>
         <translation>（无 — 本单位自行录入）</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="409"/>
-        <location filename="../../ui/dialogs/task_editor.py" line="661"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="413"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="665"/>
         <source>the task</source>
         <translation>任务本身</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="416"/>
-        <location filename="../../ui/dialogs/task_editor.py" line="661"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="420"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="665"/>
         <source>node %s</source>
         <translation>节点 %s</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="433"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="437"/>
         <source>Evidence quality: %s</source>
         <translation>佐证质量提示：%s</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="474"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="478"/>
         <source>Supervision notices</source>
         <translation>督办通知</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="477"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="481"/>
         <source>City reviews</source>
         <translation>市平台审核</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="480"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="484"/>
         <source>Deductions</source>
         <translation>扣分</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="483"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="487"/>
         <source>Appeals</source>
         <translation>申诉</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="497"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="501"/>
         <source>City&apos;s comment</source>
         <translation>市平台意见</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="522"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="526"/>
         <source>Please name the person responsible (owner).</source>
         <translation>请填写责任人。</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="542"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="546"/>
         <source>Save the task report</source>
         <translation>保存任务报告</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="571"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="575"/>
         <source>Add node</source>
         <translation>新增节点</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="583"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="587"/>
         <source>Report node %s done</source>
         <translation>填报节点 %s 完成</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="625"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="629"/>
         <source>Delete node %s?</source>
         <translation>确定删除节点 %s 吗？</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="632"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="636"/>
         <source>Choose evidence files</source>
         <translation>选择佐证材料文件</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="659"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="663"/>
         <source>%s file(s). Select one to see its details.</source>
         <translation>共 %s 个文件。选中一个文件可查看详情。</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="663"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="667"/>
         <source>%1 · %2 bytes · attached to %3 · added %4 by %5
 SHA-256: %6</source>
         <translation>%1 · %2 字节 · 关联到%3 · %4 由 %5 添加
 SHA-256：%6</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="685"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="689"/>
         <source>Remove evidence</source>
         <translation>移除佐证材料</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="684"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="688"/>
         <source>Remove “%s” from this task?</source>
         <translation>确定从本任务中移除“%s”吗？</translation>
     </message>

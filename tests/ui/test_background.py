@@ -62,3 +62,39 @@ def test_progress_dialog_appears_only_for_slow_work(qtbot: Any) -> None:
     with qtbot.waitSignal(job.done, timeout=5000):
         release.set()
     assert job.dialog is None
+
+
+def _endless(started: threading.Event) -> Any:
+    def task(progress: Progress) -> None:
+        started.set()
+        while True:  # like an export to a slow USB stick: ends only when cancelled
+            progress.report(1, 2)
+            threading.Event().wait(0.01)
+
+    return task
+
+
+def test_closing_the_window_asks_then_cancels_work_in_progress(window: Any, qtbot: Any,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """Nothing may run on after the data folder is closed: the clerk is asked, and the export is cancelled."""
+    import ui.main_window
+    from ui import background
+
+    asked: list[str] = []
+    answer = [False]
+
+    def confirm(_parent: Any, _title: str, text: str) -> bool:
+        asked.append(text)
+        return answer[0]
+
+    monkeypatch.setattr(ui.main_window, "confirm", confirm)
+    started = threading.Event()
+    job = run_in_background(window, _endless(started), pytest.fail, pytest.fail, title="导出报送包")
+    assert started.wait(5)
+    window.close()  # “No”: the window stays, the work goes on
+    assert window.isVisible() and not job.progress.cancelled
+    answer[0] = True
+    window.close()  # “Yes”: cancelled, waited for, then closed
+    assert len(asked) == 2 and "导出报送包" in asked[0]
+    assert job.progress.cancelled and not window.isVisible()
+    qtbot.waitUntil(lambda: job not in background._running, timeout=5000)
