@@ -77,6 +77,7 @@ class BackgroundJob(QObject):
         self.signals = _Signals()
         self.progress = Progress(self.signals.progressed.emit)
         self.title = title
+        self.user_started = parent is not None  # (the daily backup has no parent window)
         self.dialog: QProgressDialog | None = None
         self.finished_ok = False
         self._parent = parent

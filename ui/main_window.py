@@ -328,7 +328,7 @@ class MainWindow(QMainWindow):
 
         # Work the user started (an export to the USB stick…) is cancelled only if they say so; the
         # daily backup is simply waited for. Either way nothing runs on after the data folder is closed.
-        asked = [job for job in unfinished_jobs() if job.parent() is not None]
+        asked = [job for job in unfinished_jobs() if job.user_started]
         if asked and not confirm(self, self.tr("Quit"), self.tr(
                 "“%s” is not finished. Quit anyway? It will be cancelled; nothing half-done is kept.")
                 % asked[0].title):

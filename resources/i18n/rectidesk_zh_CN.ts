@@ -1445,22 +1445,22 @@ Add them one by one with “New task…” (Ctrl+N), or import the problem list 
 <context>
     <name>NodeDialog</name>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="98"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="99"/>
         <source>Completed on</source>
         <translation>完成日期</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="99"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="100"/>
         <source>What was done</source>
         <translation>完成情况说明</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="101"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="102"/>
         <source>Node</source>
         <translation>节点</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="102"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="103"/>
         <source>Due</source>
         <translation>节点期限</translation>
     </message>
@@ -2417,367 +2417,372 @@ Add them one by one with “New task…” (Ctrl+N), or import the problem list 
 <context>
     <name>TaskEditor</name>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="153"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="154"/>
         <source>Rectification task</source>
         <translation>整改任务</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="160"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="161"/>
         <source>Task</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="161"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="162"/>
         <source>Nodes</source>
         <translation>节点</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="162"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="163"/>
         <source>Evidence</source>
         <translation>佐证材料</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="163"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="164"/>
         <source>History</source>
         <translation>修改记录</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="164"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="165"/>
         <source>Notices, reviews, deductions, appeals</source>
         <translation>督办、审核、扣分与申诉</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="167"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="168"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="170"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="171"/>
         <source>Request sign-off</source>
         <translation>申请销号</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="172"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="173"/>
         <source>All nodes are done: ask the city to close (销号) this task</source>
         <translation>全部节点已完成：申请市平台对本任务销号</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="174"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="175"/>
         <source>Task report (PDF)…</source>
         <translation>任务报告 (PDF)…</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="196"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="197"/>
         <source>One sentence naming the problem</source>
         <translation>用一句话写明问题</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="222"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="223"/>
         <source>Problem *</source>
         <translation>问题（任务）*</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="223"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="224"/>
         <source>City ref.</source>
         <translation>市平台编号</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="226"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="227"/>
         <source>Category *</source>
         <translation>类别 *</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="228"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="229"/>
         <source>Deadline *</source>
         <translation>整改期限 *</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="231"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="232"/>
         <source>Source *</source>
         <translation>来源 *</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="234"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="235"/>
         <source>Owner *</source>
         <translation>责任人 *</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="236"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="237"/>
         <source>Leader</source>
         <translation>责任领导</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="238"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="239"/>
         <source>Section</source>
         <translation>责任科室</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="239"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="240"/>
         <source>Batch</source>
         <translation>批次</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="240"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="241"/>
         <source>Description</source>
         <translation>问题描述</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="241"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="242"/>
         <source>Measures</source>
         <translation>整改措施</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="248"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="249"/>
         <source>No.</source>
         <translation>序号</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="248"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="249"/>
         <source>Node</source>
         <translation>节点</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="248"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="249"/>
         <source>Due</source>
         <translation>节点期限</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="248"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="249"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="249"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="250"/>
         <source>Done on</source>
         <translation>完成日期</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="249"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="250"/>
         <source>Reported by</source>
         <translation>填报人</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="249"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="250"/>
         <source>Confirmed by</source>
         <translation>核查人</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="253"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="254"/>
         <source>Add node…</source>
         <translation>新增节点…</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="255"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="256"/>
         <source>Report done…</source>
         <translation>填报完成…</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="257"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="258"/>
         <source>Confirm (second person)</source>
         <translation>核查确认（另一人）</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="258"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="259"/>
         <source>Two-person check: a colleague other than the one who reported it confirms that the node is really done</source>
         <translation>双人核查：由填报人以外的另一位同事确认该节点确已完成</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="261"/>
-        <location filename="../../ui/dialogs/task_editor.py" line="629"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="262"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="630"/>
         <source>Delete node</source>
         <translation>删除节点</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="263"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="264"/>
         <source>Move up</source>
         <translation>上移</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="264"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="265"/>
         <source>Move the selected node one place up (Alt+Up)</source>
         <translation>把选中的节点上移一位（Alt+↑）</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="267"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="268"/>
         <source>Move down</source>
         <translation>下移</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="268"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="269"/>
         <source>Move the selected node one place down (Alt+Down)</source>
         <translation>把选中的节点下移一位（Alt+↓）</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="283"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="284"/>
         <source>Drag files here from the file manager, or use “Add files…”.</source>
         <translation>可以从文件管理器把文件拖到这里，或点击“添加文件…”。</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="291"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="292"/>
         <source>Add files…</source>
         <translation>添加文件…</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="293"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="294"/>
         <source>Open</source>
         <translation>打开</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="295"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="296"/>
         <source>Remove</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="298"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="299"/>
         <source>Attach to</source>
         <translation>关联到</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="314"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="315"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="314"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="315"/>
         <source>User</source>
         <translation>用户</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="314"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="315"/>
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="315"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="316"/>
         <source>Changes</source>
         <translation>改动内容</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="323"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="324"/>
         <source>Item</source>
         <translation>事项</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="323"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="324"/>
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="323"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="324"/>
         <source>Details</source>
         <translation>详情</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="328"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="329"/>
         <source>Appeal…</source>
         <translation>申诉…</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="329"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="330"/>
         <source>Ask the city to reconsider a deduction, a return or a notice (申诉)</source>
         <translation>对扣分、退回或督办通知向市平台提出申诉</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="365"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="366"/>
         <source>New rectification task: fill in the fields marked * and save.</source>
         <translation>新建整改任务：请填写带 * 的项目后保存。</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="397"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="398"/>
         <source>(none — entered by this unit)</source>
         <translation>（无 — 本单位自行录入）</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="413"/>
-        <location filename="../../ui/dialogs/task_editor.py" line="665"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="414"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="675"/>
         <source>the task</source>
         <translation>任务本身</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="420"/>
-        <location filename="../../ui/dialogs/task_editor.py" line="665"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="421"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="675"/>
         <source>node %s</source>
         <translation>节点 %s</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="437"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="438"/>
         <source>Evidence quality: %s</source>
         <translation>佐证质量提示：%s</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="478"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="479"/>
         <source>Supervision notices</source>
         <translation>督办通知</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="481"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="482"/>
         <source>City reviews</source>
         <translation>市平台审核</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="484"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="485"/>
         <source>Deductions</source>
         <translation>扣分</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="487"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="488"/>
         <source>Appeals</source>
         <translation>申诉</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="501"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="502"/>
         <source>City&apos;s comment</source>
         <translation>市平台意见</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="526"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="527"/>
         <source>Please name the person responsible (owner).</source>
         <translation>请填写责任人。</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="546"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="547"/>
         <source>Save the task report</source>
         <translation>保存任务报告</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="575"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="576"/>
         <source>Add node</source>
         <translation>新增节点</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="587"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="588"/>
         <source>Report node %s done</source>
         <translation>填报节点 %s 完成</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="629"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="630"/>
         <source>Delete node %s?</source>
         <translation>确定删除节点 %s 吗？</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="636"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="637"/>
         <source>Choose evidence files</source>
         <translation>选择佐证材料文件</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="663"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="661"/>
+        <source>Adding evidence…</source>
+        <translation>正在添加佐证材料…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/task_editor.py" line="673"/>
         <source>%s file(s). Select one to see its details.</source>
         <translation>共 %s 个文件。选中一个文件可查看详情。</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="667"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="677"/>
         <source>%1 · %2 bytes · attached to %3 · added %4 by %5
 SHA-256: %6</source>
         <translation>%1 · %2 字节 · 关联到%3 · %4 由 %5 添加
 SHA-256：%6</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="689"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="699"/>
         <source>Remove evidence</source>
         <translation>移除佐证材料</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="688"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="698"/>
         <source>Remove “%s” from this task?</source>
         <translation>确定从本任务中移除“%s”吗？</translation>
     </message>

@@ -123,6 +123,8 @@ def test_dropped_files_become_evidence_with_sha256(ctx: Any, qtbot: Any, demo_ws
     drop = QDropEvent(QPoint(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
                       Qt.KeyboardModifier.NoModifier)
     ed.evidence.dropEvent(drop)
+    with qtbot.waitSignal(ed.attach_job.done, timeout=10_000):  # attached off the GUI thread
+        pass
     assert ed.evidence.count() == 1
     assert not ed.evidence.item(0).icon().isNull()  # a thumbnail
     ed.evidence.setCurrentRow(0)
@@ -193,3 +195,21 @@ def test_markup_in_names_and_titles_is_shown_as_text(ctx: Any, qtbot: Any, demo_
     win = MainWindow(demo_ws, start_page="ledger")
     qtbot.addWidget(win)
     assert win._status.textFormat() == Qt.TextFormat.PlainText
+
+
+def test_a_refused_file_among_several_attaches_none(ctx: Any, qtbot: Any, demo_ws: Any, tmp_path: Path,
+                                                     messages: list[str]) -> None:
+    """One transaction off the GUI thread: an empty scan among good files leaves the task as it was."""
+    task_id = _new_task(demo_ws)
+    good = tmp_path / "整改报告.pdf"
+    good.write_bytes(b"%PDF-1.4 report")
+    empty = tmp_path / "扫描件.pdf"
+    empty.write_bytes(b"")
+    ed = _editor(ctx, qtbot, task_id)
+    ed.attach_files([good, empty])
+    with qtbot.waitSignal(ed.attach_job.done, timeout=10_000):
+        pass
+    assert any("是空的" in m for m in messages)
+    assert ed.evidence.count() == 0
+    with demo_ws.read() as s:
+        assert s.scalar(select(Evidence).where(Evidence.task_id == task_id)) is None

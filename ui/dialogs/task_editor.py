@@ -63,8 +63,9 @@ from core.ledger.tasks import (
     submit_task,
 )
 from ui import labels
+from ui.background import Progress, run_in_background
 from ui.context import AppContext
-from ui.messages import fill, plain
+from ui.messages import fill, plain, show_error
 from ui.models.ledger_model import light_icon
 from ui.sizes import resize_to_fit
 
@@ -638,17 +639,26 @@ class TaskEditor(QDialog):
             self.attach_files([Path(f) for f in files])
 
     def attach_files(self, paths: list[Path]) -> None:
+        """Off the GUI thread (a scanned PDF or a video can be hundreds of MB), in one transaction:
+        a refusal or Cancel leaves the task as it was."""
         if self.task_id is None:
             return
         task_id, seq = self.task_id, self.evidence_node.currentData()
+        ws, user = self.ctx.ws, self.ctx.user
 
-        def attach(s: Session) -> int:
-            for p in paths:
-                attach_file(s, self.ctx.ws.evidence, self.ctx.user, task_id, p, node_seq=seq)
+        def attach(progress: Progress) -> int:
+            with ws.session() as s:
+                for i, p in enumerate(paths):
+                    progress.report(i, len(paths), p.name)
+                    attach_file(s, ws.evidence, user, task_id, p, node_seq=seq)
             return len(paths)
 
-        if self.ctx.act(self, attach) is not None:
+        def attached(_count: int) -> None:
             self.load()
+            self.ctx.changed.emit()
+
+        self.attach_job = run_in_background(self, attach, attached, lambda exc: show_error(self, exc),
+                                            title=self.tr("Adding evidence…"))
 
     def selected_evidence(self) -> dict[str, Any] | None:
         items = self.evidence.selectedItems()
