@@ -17,13 +17,14 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
 from core.errors import UserError
-from ui.messages import show_user_error
+from ui.messages import show_error, show_user_error
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from core.ledger.queries import LedgerQuery
     from core.workspace import Workspace
+    from ui.background import BackgroundJob, Progress
 
 T = TypeVar("T")
 
@@ -59,6 +60,25 @@ class AppContext(QObject):
             return None
         self.changed.emit()
         return result
+
+    def act_in_background(self, parent: QWidget | None, action: Callable[[Session, Progress], T],
+                          on_done: Callable[[T], None] | None = None, *, title: str = "") -> BackgroundJob:
+        """`act` for work that may take long (large files): one transaction off the GUI thread, with
+        Cancel; a refusal is shown and leaves the data as it was; `changed` is emitted when it is done."""
+        from ui.background import run_in_background
+
+        ws = self.ws
+
+        def task(progress: Progress) -> T:
+            with ws.session() as s:
+                return action(s, progress)
+
+        def done(result: T) -> None:
+            self.changed.emit()
+            if on_done is not None:
+                on_done(result)
+
+        return run_in_background(parent, task, done, lambda exc: show_error(parent, exc), title=title)
 
     def read(self, fn: Callable[[Session], T]) -> T:
         with self.ws.read() as s:

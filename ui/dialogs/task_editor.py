@@ -63,9 +63,9 @@ from core.ledger.tasks import (
     submit_task,
 )
 from ui import labels
-from ui.background import Progress, run_in_background
+from ui.background import Progress
 from ui.context import AppContext
-from ui.messages import fill, plain, show_error
+from ui.messages import fill, plain
 from ui.models.ledger_model import light_icon
 from ui.sizes import resize_to_fit
 
@@ -644,21 +644,16 @@ class TaskEditor(QDialog):
         if self.task_id is None:
             return
         task_id, seq = self.task_id, self.evidence_node.currentData()
-        ws, user = self.ctx.ws, self.ctx.user
+        store, user = self.ctx.ws.evidence, self.ctx.user
 
-        def attach(progress: Progress) -> int:
-            with ws.session() as s:
-                for i, p in enumerate(paths):
-                    progress.report(i, len(paths), p.name)
-                    attach_file(s, ws.evidence, user, task_id, p, node_seq=seq)
+        def attach(s: Session, progress: Progress) -> int:
+            for i, p in enumerate(paths):
+                progress.report(i, len(paths), p.name)
+                attach_file(s, store, user, task_id, p, node_seq=seq)
             return len(paths)
 
-        def attached(_count: int) -> None:
-            self.load()
-            self.ctx.changed.emit()
-
-        self.attach_job = run_in_background(self, attach, attached, lambda exc: show_error(self, exc),
-                                            title=self.tr("Adding evidence…"))
+        self.attach_job = self.ctx.act_in_background(self, attach, lambda _n: self.load(),
+                                                     title=self.tr("Adding evidence…"))
 
     def selected_evidence(self) -> dict[str, Any] | None:
         items = self.evidence.selectedItems()
