@@ -142,7 +142,7 @@
 <context>
     <name>Background</name>
     <message>
-        <location filename="../../ui/background.py" line="155"/>
+        <location filename="../../ui/background.py" line="156"/>
         <source>Working…</source>
         <translation>正在处理…</translation>
     </message>
@@ -150,7 +150,7 @@
 <context>
     <name>BackgroundJob</name>
     <message>
-        <location filename="../../ui/background.py" line="96"/>
+        <location filename="../../ui/background.py" line="97"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
@@ -1468,32 +1468,32 @@ Add them one by one with “New task…” (Ctrl+N), or import the problem list 
 <context>
     <name>NoticesModel</name>
     <message>
-        <location filename="../../ui/pages/notices.py" line="60"/>
+        <location filename="../../ui/pages/notices.py" line="61"/>
         <source>Level</source>
         <translation>督办级别</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/notices.py" line="60"/>
+        <location filename="../../ui/pages/notices.py" line="61"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/notices.py" line="60"/>
+        <location filename="../../ui/pages/notices.py" line="61"/>
         <source>Notice</source>
         <translation>通知</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/notices.py" line="60"/>
+        <location filename="../../ui/pages/notices.py" line="61"/>
         <source>Task</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/notices.py" line="60"/>
+        <location filename="../../ui/pages/notices.py" line="61"/>
         <source>Issued</source>
         <translation>下发日期</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/notices.py" line="61"/>
+        <location filename="../../ui/pages/notices.py" line="62"/>
         <source>Respond by</source>
         <translation>反馈期限</translation>
     </message>
@@ -1501,92 +1501,97 @@ Add them one by one with “New task…” (Ctrl+N), or import the problem list 
 <context>
     <name>NoticesPage</name>
     <message>
-        <location filename="../../ui/pages/notices.py" line="97"/>
+        <location filename="../../ui/pages/notices.py" line="98"/>
         <source>Open notices</source>
         <translation>未办结的通知</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/notices.py" line="98"/>
+        <location filename="../../ui/pages/notices.py" line="99"/>
         <source>All notices</source>
         <translation>全部通知</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/notices.py" line="113"/>
+        <location filename="../../ui/pages/notices.py" line="114"/>
         <source>Respond…</source>
         <translation>反馈整改情况…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/notices.py" line="114"/>
+        <location filename="../../ui/pages/notices.py" line="115"/>
         <source>Write how the problem was handled; the response travels to the city in the next export</source>
         <translation>填写整改落实情况；反馈内容随下次报送发给市平台</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/notices.py" line="117"/>
+        <location filename="../../ui/pages/notices.py" line="118"/>
         <source>Appeal…</source>
         <translation>申诉…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/notices.py" line="118"/>
+        <location filename="../../ui/pages/notices.py" line="119"/>
         <source>Ask the city to reconsider this notice (申诉); the appeal travels in the next export</source>
         <translation>请市平台重新考虑这份督办通知（申诉）；申诉随下一次报送上报</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/notices.py" line="121"/>
+        <location filename="../../ui/pages/notices.py" line="122"/>
         <source>Open the task</source>
         <translation>打开任务</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/notices.py" line="156"/>
+        <location filename="../../ui/pages/notices.py" line="157"/>
         <source>%1 shown, %2 waiting for a response</source>
         <translation>显示 %1 条，待反馈 %2 条</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/notices.py" line="172"/>
+        <location filename="../../ui/pages/notices.py" line="173"/>
         <source>No supervision notices. Notices arrive with the city’s feedback packages (Data exchange → Import feedback).</source>
         <translation>暂无督办通知。督办通知随市平台的反馈包送达（数据交换 → 导入反馈包）。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/notices.py" line="176"/>
+        <location filename="../../ui/pages/notices.py" line="177"/>
         <source>Issued by</source>
         <translation>下发单位</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/notices.py" line="176"/>
+        <location filename="../../ui/pages/notices.py" line="177"/>
         <source>respond by</source>
         <translation>反馈期限</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/notices.py" line="183"/>
+        <location filename="../../ui/pages/notices.py" line="184"/>
         <source>Task</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/notices.py" line="185"/>
+        <location filename="../../ui/pages/notices.py" line="186"/>
         <source>Response</source>
         <translation>整改情况反馈</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/notices.py" line="185"/>
+        <location filename="../../ui/pages/notices.py" line="186"/>
         <source>Closed by the city</source>
         <translation>市平台已办结</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/notices.py" line="213"/>
+        <location filename="../../ui/pages/notices.py" line="214"/>
         <source>Respond to a notice</source>
         <translation>反馈督办通知</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/notices.py" line="225"/>
+        <location filename="../../ui/pages/notices.py" line="228"/>
         <source>This notice names no task of the ledger, so files cannot be attached.</source>
         <translation>这份通知没有对应台账中的任务，不能附加文件。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/notices.py" line="226"/>
+        <location filename="../../ui/pages/notices.py" line="229"/>
         <source>Send the response without files, or ask the city&apos;s supervision office.</source>
         <translation>请不附文件直接反馈，或向市督查室咨询。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/notices.py" line="228"/>
+        <location filename="../../ui/pages/notices.py" line="239"/>
+        <source>Sending the response…</source>
+        <translation>正在提交反馈…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/notices.py" line="224"/>
         <source>Response to notice %s</source>
         <translation>督办通知 %s 的反馈材料</translation>
     </message>
@@ -2689,13 +2694,13 @@ Add them one by one with “New task…” (Ctrl+N), or import the problem list 
     </message>
     <message>
         <location filename="../../ui/dialogs/task_editor.py" line="414"/>
-        <location filename="../../ui/dialogs/task_editor.py" line="675"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="670"/>
         <source>the task</source>
         <translation>任务本身</translation>
     </message>
     <message>
         <location filename="../../ui/dialogs/task_editor.py" line="421"/>
-        <location filename="../../ui/dialogs/task_editor.py" line="675"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="670"/>
         <source>node %s</source>
         <translation>节点 %s</translation>
     </message>
@@ -2760,29 +2765,29 @@ Add them one by one with “New task…” (Ctrl+N), or import the problem list 
         <translation>选择佐证材料文件</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="661"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="656"/>
         <source>Adding evidence…</source>
         <translation>正在添加佐证材料…</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="673"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="668"/>
         <source>%s file(s). Select one to see its details.</source>
         <translation>共 %s 个文件。选中一个文件可查看详情。</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="677"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="672"/>
         <source>%1 · %2 bytes · attached to %3 · added %4 by %5
 SHA-256: %6</source>
         <translation>%1 · %2 字节 · 关联到%3 · %4 由 %5 添加
 SHA-256：%6</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="699"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="694"/>
         <source>Remove evidence</source>
         <translation>移除佐证材料</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="698"/>
+        <location filename="../../ui/dialogs/task_editor.py" line="693"/>
         <source>Remove “%s” from this task?</source>
         <translation>确定从本任务中移除“%s”吗？</translation>
     </message>

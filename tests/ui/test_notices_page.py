@@ -22,7 +22,7 @@ def test_notice_shown_on_screen_is_marked_read(window: Any, demo_ws: Any, add_no
 
 
 def test_response_with_evidence_goes_through_core(window: Any, demo_ws: Any, add_notice: Any, tmp_path: Path,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+                                                  monkeypatch: pytest.MonkeyPatch, qtbot: Any) -> None:
     from ui.dialogs.respond_dialog import RespondDialog
 
     task_id = add_notice(demo_ws, "red")
@@ -38,6 +38,8 @@ def test_response_with_evidence_goes_through_core(window: Any, demo_ws: Any, add
     window.show_page("notices")
     page = window.notices_page
     page.respond()
+    with qtbot.waitSignal(page.respond_job.done, timeout=10_000):  # with files: off the GUI thread
+        pass
     assert page.model.index(0, 1).data() == "已反馈"
     assert "已督促施工方足额支付工资" in page.detail.toPlainText()
     assert window.badge_count() == 0

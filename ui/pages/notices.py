@@ -25,6 +25,7 @@ from core.errors import InputRefused
 from core.evidence.attach import attach_file
 from core.ledger.queries import notice_rows
 from ui import feature_links, labels
+from ui.background import Progress
 from ui.context import AppContext
 from ui.messages import fill, show_info
 from ui.models.ledger_model import LIGHT_COLORS, light_icon
@@ -220,16 +221,24 @@ class NoticesPage(LazyPage):
         text, files, task_id, user = dialog.text.toPlainText(), dialog.files, n["task_id"], self.ctx.user
         ws = self.ctx.ws
 
-        def respond(s: Session) -> Any:
+        description = self.tr("Response to notice %s") % n["id"]
+
+        def respond(s: Session, progress: Progress | None = None) -> Any:
             if files and not task_id:
                 raise InputRefused(self.tr("This notice names no task of the ledger, so files cannot be attached."),
                                    hint=self.tr("Send the response without files, or ask the city's supervision "
                                                 "office."))
-            ids = [attach_file(s, ws.evidence, user, task_id, f, description=self.tr("Response to notice %s")
-                               % n["id"]).id for f in files]
+            ids = []
+            for i, f in enumerate(files):
+                if progress is not None:
+                    progress.report(i, len(files), f.name)
+                ids.append(attach_file(s, ws.evidence, user, task_id, f, description=description).id)
             return fn(s, user, n["id"], text, evidence_ids=ids)
 
-        self.ctx.act(self, respond)
+        if files:  # scans can be large: off the GUI thread, still one transaction
+            self.respond_job = self.ctx.act_in_background(self, respond, title=self.tr("Sending the response…"))
+        else:
+            self.ctx.act(self, respond)
 
     def appeal(self) -> None:
         from ui.dialogs.appeal_dialog import file_appeal
