@@ -20,8 +20,8 @@ from _common import WORK, report, row
 
 from tools.reliability import check_backup, check_packages, run_cli, run_trials
 
-CITY_KEY = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "keys"
-FEEDBACK = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "packages"
+CITY_KEY = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "keys"
+FEEDBACK = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "packages"
 
 
 def prepare(base: Path) -> tuple[str, dict[str, str]]:

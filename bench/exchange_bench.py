@@ -36,7 +36,7 @@ from core.workspace import Workspace  # noqa: E402
 
 TODAY = date(2026, 4, 15)
 PASS = "bench passphrase"
-FIX = ROOT.parent / "shared" / "fixtures" / "keys"
+FIX = ROOT / "tests" / "fixtures" / "keys"
 TS = "2026-04-01T09:00:00+08:00"
 
 

@@ -27,7 +27,7 @@ from _common import ROOT, WORK, report, row
 sys.path.insert(0, str(ROOT))
 from tests.reliability import hostile_kit as hk  # noqa: E402
 
-FIXTURES = ROOT.parent / "shared" / "fixtures"
+FIXTURES = ROOT / "tests" / "fixtures"
 PASS = "bench-passphrase-2026"
 MB = 2**20
 RSS_LIMIT_MB = 300

@@ -24,7 +24,7 @@ from _common import ROOT, WORK, report, row
 sys.path.insert(0, str(ROOT / "tools"))
 from city_desk import write_feedback  # noqa: E402
 
-FIXTURES = ROOT.parent / "shared" / "fixtures"
+FIXTURES = ROOT / "tests" / "fixtures"
 PASS = "bench-passphrase-2026"
 TS = "2026-04-01T09:00:00+08:00"
 

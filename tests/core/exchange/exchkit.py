@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select
 
 ROOT = Path(__file__).resolve().parents[3]
-FIXTURES = ROOT.parent / "shared" / "fixtures"
+FIXTURES = ROOT / "tests" / "fixtures"
 PACKAGES = FIXTURES / "packages"
 BAD = PACKAGES / "bad"
 CITY_PUB = FIXTURES / "keys" / "test-city.pub.json"
