@@ -66,7 +66,7 @@ def operations(task_id: str, scratch: Path) -> dict[str, list[str]]:
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser()
+    ap = argparse.ArgumentParser(allow_abbrev=False)
     ap.add_argument("--trials", type=int, default=200)
     args = ap.parse_args()
     base = WORK / "crash-base"

@@ -184,7 +184,7 @@ def child_import(data_dir: str, package: str) -> None:
 
 
 def main() -> None:
-    p = argparse.ArgumentParser()
+    p = argparse.ArgumentParser(allow_abbrev=False)
     p.add_argument("--files", type=int, default=500)
     p.add_argument("--file-mb", type=int, default=2)
     p.add_argument("--records", type=int, default=10_000)

@@ -141,7 +141,7 @@ def tamper_trials(data: Path, work: Path) -> dict[str, int]:
 
 
 def main() -> None:
-    p = argparse.ArgumentParser()
+    p = argparse.ArgumentParser(allow_abbrev=False)
     p.add_argument("--child", nargs=3)
     p.add_argument("--skip-2gb", action="store_true")
     p.add_argument("--skip-tamper", action="store_true")

@@ -92,7 +92,7 @@ def baseline_page(db) -> None:  # noqa: ANN001
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser()
+    ap = argparse.ArgumentParser(allow_abbrev=False)
     ap.add_argument("--tasks", type=int, default=100_000)
     ap.add_argument("--build-only", action="store_true")
     args = ap.parse_args()

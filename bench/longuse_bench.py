@@ -63,7 +63,7 @@ def records(i: int) -> list[dict]:
 
 
 def main() -> None:
-    p = argparse.ArgumentParser()
+    p = argparse.ArgumentParser(allow_abbrev=False)
     p.add_argument("--packages", type=int, default=1000)
     n = p.parse_args().packages
     window = min(50, max(1, n // 4))

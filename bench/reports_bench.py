@@ -193,7 +193,7 @@ def write_problem_list(path: Path, n: int) -> None:
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__)
+    ap = argparse.ArgumentParser(allow_abbrev=False, description=__doc__)
     ap.add_argument("--tasks", type=int, default=1000)
     ap.add_argument("--rows", type=int, default=10_000)
     args = ap.parse_args()

@@ -45,7 +45,7 @@ def machine() -> str:
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser()
+    ap = argparse.ArgumentParser(allow_abbrev=False)
     ap.add_argument("--quick", action="store_true", help="smaller sizes, for a fast look")
     ap.add_argument("--only", help="comma-separated names to run again; the others keep their last figures")
     args = ap.parse_args()

@@ -37,7 +37,7 @@ def _fill(ws: Workspace, files: int, mb: int) -> None:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser()
+    ap = argparse.ArgumentParser(allow_abbrev=False)
     ap.add_argument("--files", type=int, default=200)
     ap.add_argument("--file-mb", type=int, default=2)
     ap.add_argument("--quick", action="store_true", help="50 files of 1 MB")

@@ -72,7 +72,7 @@ def timed_child(args: list[str], repeat: int = 5) -> tuple[float, str]:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser()
+    ap = argparse.ArgumentParser(allow_abbrev=False)
     ap.add_argument("--tasks", type=int, default=100_000)
     ap.add_argument("--startup-tasks", type=int, default=10_000)
     ap.add_argument("--startup-only", action="store_true", help="only the start-up figures")

@@ -15,7 +15,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 SHARED = ROOT.parent / "shared"
-# The city's fixtures, copied unchanged so a bare clone passes (tests/test_fixtures_copy.py compares them with ../shared when it is there).
+# The city's fixtures, copied unchanged so a bare clone passes (tests/test_fixtures_copy.py compares).
 FIXTURES = ROOT / "tests" / "fixtures"
 FIXTURE_TODAY = date(2026, 4, 15)
 

@@ -1,4 +1,4 @@
-"""The tests' copy of the city's fixtures is the city's files, unchanged (checked when ../shared is beside the clone)."""
+"""The tests' copy of the city's fixtures is the city's files, unchanged (compared when ../shared is there)."""
 
 from __future__ import annotations
 

@@ -110,7 +110,7 @@ def _read_records(path: Path) -> list[dict[str, Any]]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="city_desk.py", description="市督查平台模拟端（测试与培训用）")
+    p = argparse.ArgumentParser(allow_abbrev=False, prog="city_desk.py", description="市督查平台模拟端（测试与培训用）")
     sub = p.add_subparsers(dest="cmd", required=True)
     v = sub.add_parser("verify", help="按市平台的要求核验一个报送包")
     v.add_argument("report")

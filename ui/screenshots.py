@@ -158,7 +158,7 @@ def grab(widget: QWidget, name: str) -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser()
+    p = argparse.ArgumentParser(allow_abbrev=False)
     p.add_argument("--today", default="2026-11-23")
     p.add_argument("--lang", default="zh_CN")
     args = p.parse_args(argv)

@@ -11,6 +11,7 @@ import logging
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date
+from typing import Any
 
 from core import APP_VERSION
 from core.errors import UsageError, UserError
@@ -21,6 +22,12 @@ Handler = Callable[[argparse.Namespace], int]
 
 
 class _Parser(argparse.ArgumentParser):
+    """Options are never taken by abbreviation: `handover --to B` must not be read as the global `--today`."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["allow_abbrev"] = False
+        super().__init__(*args, **kwargs)
+
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
         sys.stderr.write(f"用法错误：{message}\n")

@@ -1,2795 +1,2237 @@
 <?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
-<context>
-    <name>AddUserDialog</name>
-    <message>
-        <location filename="../../ui/dialogs/people_dialogs.py" line="35"/>
-        <source>Add a user</source>
-        <translation>添加用户</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/people_dialogs.py" line="43"/>
-        <source>Name</source>
-        <translation>姓名</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/people_dialogs.py" line="44"/>
-        <source>Role</source>
-        <translation>角色</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/people_dialogs.py" line="45"/>
-        <source>Section</source>
-        <translation>责任科室</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/people_dialogs.py" line="46"/>
-        <source>Initial password</source>
-        <translation>初始密码</translation>
-    </message>
-</context>
-<context>
-    <name>App</name>
-    <message>
-        <location filename="../../ui/app.py" line="192"/>
-        <source>RectiDesk</source>
-        <translation>整改通</translation>
-    </message>
-</context>
-<context>
-    <name>AppealDialog</name>
-    <message>
-        <location filename="../../ui/dialogs/appeal_dialog.py" line="56"/>
-        <source>Appeal to the city</source>
-        <translation>向市平台申诉</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/appeal_dialog.py" line="59"/>
-        <source>Appeal against the %1: %2</source>
-        <translation>对%1提出申诉：%2</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/appeal_dialog.py" line="62"/>
-        <source>The appeal travels to the city with the next export; its decision comes back with the city&apos;s feedback.</source>
-        <translation>申诉随下一次报送上报市平台；市平台的答复随反馈包返回。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/appeal_dialog.py" line="67"/>
-        <source>Facts and reasons of the appeal:</source>
-        <translation>申诉的事实和理由：</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/appeal_dialog.py" line="70"/>
-        <source>Evidence (drag files here, or add them):</source>
-        <translation>佐证材料（可把文件拖到这里，或点击添加）：</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/appeal_dialog.py" line="73"/>
-        <source>File the appeal</source>
-        <translation>提交申诉</translation>
-    </message>
-</context>
-<context>
-    <name>Appeals</name>
-    <message>
-        <location filename="../../ui/dialogs/appeal_dialog.py" line="27"/>
-        <source>deduction</source>
-        <translation>扣分</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/appeal_dialog.py" line="27"/>
-        <source>review result</source>
-        <translation>审核结果</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/appeal_dialog.py" line="28"/>
-        <source>supervision notice</source>
-        <translation>督办通知</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/appeal_dialog.py" line="34"/>
-        <source>Waiting for the city&apos;s decision</source>
-        <translation>待市平台答复</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/appeal_dialog.py" line="35"/>
-        <source>Upheld</source>
-        <translation>申诉成立</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/appeal_dialog.py" line="36"/>
-        <source>Rejected</source>
-        <translation>申诉不成立</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/appeal_dialog.py" line="43"/>
-        <location filename="../../ui/dialogs/appeal_dialog.py" line="86"/>
-        <source>Appeal</source>
-        <translation>申诉</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/appeal_dialog.py" line="43"/>
-        <source>filed by</source>
-        <translation>提出人</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/appeal_dialog.py" line="44"/>
-        <source>Result</source>
-        <translation>结果</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/appeal_dialog.py" line="44"/>
-        <source>City&apos;s comment</source>
-        <translation>市平台意见</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/appeal_dialog.py" line="97"/>
-        <source>This record names no task of the ledger, so files cannot be attached.</source>
-        <translation>这条记录没有对应台账中的任务，不能附加文件。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/appeal_dialog.py" line="99"/>
-        <source>File the appeal without files and describe the evidence in the reasons.</source>
-        <translation>请不附文件提交申诉，在理由中说明佐证情况。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/appeal_dialog.py" line="104"/>
-        <source>Appeal evidence</source>
-        <translation>申诉佐证</translation>
-    </message>
-</context>
-<context>
-    <name>Background</name>
-    <message>
-        <location filename="../../ui/background.py" line="156"/>
-        <source>Working…</source>
-        <translation>正在处理…</translation>
-    </message>
-</context>
-<context>
-    <name>BackgroundJob</name>
-    <message>
-        <location filename="../../ui/background.py" line="97"/>
-        <source>Cancel</source>
-        <translation>取消</translation>
-    </message>
-</context>
-<context>
-    <name>CrashDialog</name>
-    <message>
-        <location filename="../../ui/crash.py" line="35"/>
-        <source>The program ran into a problem</source>
-        <translation>程序遇到问题</translation>
-    </message>
-    <message>
-        <location filename="../../ui/crash.py" line="37"/>
-        <source>Something went wrong inside the program. Your data has not been changed by the failed action. The details below were written to the log file; please copy them and send them to technical support.</source>
-        <translation>程序内部出错。出错的操作没有改动您的数据。下面的详细信息已写入日志文件，请复制后发送给技术支持人员。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/crash.py" line="47"/>
-        <source>Copy details</source>
-        <translation>复制详细信息</translation>
-    </message>
-</context>
-<context>
-    <name>DashboardPage</name>
-    <message>
-        <location filename="../../ui/pages/dashboard.py" line="65"/>
-        <source>Rectification tasks</source>
-        <translation>整改任务总数</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/dashboard.py" line="66"/>
-        <source>Closed (signed off)</source>
-        <translation>已销号</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/dashboard.py" line="67"/>
-        <source>Completion rate</source>
-        <translation>整改完成率</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/dashboard.py" line="68"/>
-        <source>Red light</source>
-        <translation>红灯</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/dashboard.py" line="69"/>
-        <source>Yellow light</source>
-        <translation>黄灯</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/dashboard.py" line="70"/>
-        <source>Green light</source>
-        <translation>绿灯</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/dashboard.py" line="72"/>
-        <source>Nodes due soon</source>
-        <translation>临期节点</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/dashboard.py" line="73"/>
-        <source>Notices awaiting response</source>
-        <translation>待反馈督办通知</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/dashboard.py" line="127"/>
-        <source>Today %s</source>
-        <translation>今天 %s</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/dashboard.py" line="71"/>
-        <source>Overdue nodes</source>
-        <translation>逾期节点</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/dashboard.py" line="74"/>
-        <source>Awaiting sign-off by the city</source>
-        <translation>已完成待审核销号</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/dashboard.py" line="75"/>
-        <source>Re-checks (回头看) due</source>
-        <translation>回头看到期</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/dashboard.py" line="76"/>
-        <source>Evidence quality warnings</source>
-        <translation>佐证质量提示</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/dashboard.py" line="136"/>
-        <source>Nodes due within %s days</source>
-        <translation>%s 天内到期节点</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/dashboard.py" line="173"/>
-        <source>Tasks by source (click a bar for the list)</source>
-        <translation>按问题来源统计（点击柱条查看清单）</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/dashboard.py" line="175"/>
-        <source>All</source>
-        <translation>任务总数</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/dashboard.py" line="176"/>
-        <source>Closed</source>
-        <translation>已销号</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/dashboard.py" line="188"/>
-        <source>Three-colour warning</source>
-        <translation>三色预警</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/dashboard.py" line="204"/>
-        <source>Completion over the last 12 months</source>
-        <translation>近12个月整改完成情况</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/dashboard.py" line="205"/>
-        <source>Closed that month</source>
-        <translation>当月销号</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/dashboard.py" line="206"/>
-        <source>Added that month</source>
-        <translation>当月新增</translation>
-    </message>
-</context>
-<context>
-    <name>ExchangePage</name>
-    <message>
-        <location filename="../../ui/pages/exchange.py" line="45"/>
-        <source>Import the city’s feedback</source>
-        <translation>导入市平台反馈</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/exchange.py" line="47"/>
-        <source>Drop a feedback package (.zgb) here, or choose it from a folder or USB drive. You will see what changes before anything is applied.</source>
-        <translation>把反馈包（.zgb）拖到这里，或从文件夹、U盘中选择。应用之前会先列出将要发生的变化。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/exchange.py" line="53"/>
-        <source>Import feedback…</source>
-        <translation>导入反馈包…</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/exchange.py" line="61"/>
-        <source>Export a report to the city</source>
-        <translation>向市平台报送</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/exchange.py" line="64"/>
-        <source>Changes since the last report (delta)</source>
-        <translation>上次报送以来的变化（增量）</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/exchange.py" line="65"/>
-        <source>Everything (full)</source>
-        <translation>全部内容（全量）</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/exchange.py" line="70"/>
-        <source>Export report…</source>
-        <translation>生成报送包…</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/exchange.py" line="72"/>
-        <source>Contents</source>
-        <translation>报送内容</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/exchange.py" line="73"/>
-        <source>Volume size</source>
-        <translation>分卷大小</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/exchange.py" line="76"/>
-        <source>Package history</source>
-        <translation>报送与反馈记录</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/exchange.py" line="81"/>
-        <source>Direction</source>
-        <translation>方向</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/exchange.py" line="81"/>
-        <source>Type</source>
-        <translation>类型</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/exchange.py" line="81"/>
-        <source>Sequence</source>
-        <translation>序号</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/exchange.py" line="82"/>
-        <source>Created</source>
-        <translation>生成时间</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/exchange.py" line="82"/>
-        <source>File</source>
-        <translation>文件</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/exchange.py" line="82"/>
-        <source>State</source>
-        <translation>状态</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/exchange.py" line="99"/>
-        <source>Received</source>
-        <translation>收到</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/exchange.py" line="99"/>
-        <source>Sent</source>
-        <translation>报出</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/exchange.py" line="121"/>
-        <source>Choose feedback packages</source>
-        <translation>选择反馈包</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/exchange.py" line="122"/>
-        <source>Feedback packages (*.zgb *.zip)</source>
-        <translation>反馈包 (*.zgb *.zip)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/exchange.py" line="206"/>
-        <source>Collecting what the report carries…</source>
-        <translation>正在统计报送内容…</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/exchange.py" line="211"/>
-        <source>tasks</source>
-        <translation>任务</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/exchange.py" line="211"/>
-        <source>nodes</source>
-        <translation>节点</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/exchange.py" line="211"/>
-        <source>evidence records</source>
-        <translation>佐证材料记录</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/exchange.py" line="212"/>
-        <source>notice responses</source>
-        <translation>督办反馈</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/exchange.py" line="212"/>
-        <source>deletions</source>
-        <translation>删除记录</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/exchange.py" line="213"/>
-        <source>handovers</source>
-        <translation>交接记录</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/exchange.py" line="213"/>
-        <source>appeals</source>
-        <translation>申诉</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/exchange.py" line="216"/>
-        <source>Report no. %1 will carry: %2; %3 evidence file(s), %4. Write it to %5?</source>
-        <translation>第 %1 号报送包将报送：%2；佐证材料文件 %3 个，共 %4。写到 %5 吗？</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/exchange.py" line="217"/>
-        <source>no changes</source>
-        <translation>没有变化</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/exchange.py" line="249"/>
-        <source>Report no. %1 written (%2 file(s)), signed with key %3:</source>
-        <translation>第 %1 号报送包已生成（%2 个文件），签名密钥 %3：</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/exchange.py" line="130"/>
-        <location filename="../../ui/pages/exchange.py" line="179"/>
-        <source>Import feedback</source>
-        <translation>导入反馈</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/exchange.py" line="145"/>
-        <source>Checking the feedback packages…</source>
-        <translation>正在核验反馈包…</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/exchange.py" line="163"/>
-        <source>Importing feedback…</source>
-        <translation>正在导入反馈…</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/exchange.py" line="173"/>
-        <source>%1: refused — %2</source>
-        <translation>%1：已拒收 — %2</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/exchange.py" line="183"/>
-        <source>Choose a folder or USB drive for the report</source>
-        <translation>选择保存报送包的文件夹或U盘</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/exchange.py" line="192"/>
-        <source>Sign the report</source>
-        <translation>签名报送包</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/exchange.py" line="193"/>
-        <source>Passphrase of the unit&apos;s signing key:</source>
-        <translation>本单位签名密钥的密码：</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/exchange.py" line="201"/>
-        <location filename="../../ui/pages/exchange.py" line="218"/>
-        <location filename="../../ui/pages/exchange.py" line="252"/>
-        <source>Export report</source>
-        <translation>报送</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/exchange.py" line="243"/>
-        <source>Writing the report…</source>
-        <translation>正在生成报送包…</translation>
-    </message>
-</context>
-<context>
-    <name>FeatureLinks</name>
-    <message>
-        <location filename="../../ui/feature_links.py" line="76"/>
-        <source>This feature is not available in this version yet. Your data has not been changed.</source>
-        <translation>此功能在当前版本中尚未提供。您的数据没有任何改动。</translation>
-    </message>
-</context>
-<context>
-    <name>FilesDialog</name>
-    <message>
-        <location filename="../../ui/dialogs/files.py" line="29"/>
-        <source>Add files…</source>
-        <translation>添加文件…</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/files.py" line="43"/>
-        <source>Choose evidence files</source>
-        <translation>选择佐证材料</translation>
-    </message>
-</context>
-<context>
-    <name>FirstRunDialog</name>
-    <message>
-        <location filename="../../ui/dialogs/first_run.py" line="42"/>
-        <source>Set up RectiDesk</source>
-        <translation>首次设置整改通</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/first_run.py" line="46"/>
-        <source>This data folder has no ledger yet. Enter your unit as the city&apos;s supervision office registered it.</source>
-        <translation>这个数据文件夹还没有台账。请按市督查室登记的信息填写本单位。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/first_run.py" line="64"/>
-        <source>Key passphrase</source>
-        <translation>密钥密码</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/first_run.py" line="65"/>
-        <source>Type it again</source>
-        <translation>再输入一次</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/first_run.py" line="67"/>
-        <source>Choose file…</source>
-        <translation>选择文件…</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/first_run.py" line="69"/>
-        <source>(not chosen yet — can be done later in Settings)</source>
-        <translation>（尚未选择 — 也可以以后在“设置”中导入）</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/first_run.py" line="74"/>
-        <source>City&apos;s public key</source>
-        <translation>市平台公钥</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/first_run.py" line="76"/>
-        <source>Fill in a demo ledger to try the program</source>
-        <translation>建立一份演示台账，先试用程序</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/first_run.py" line="106"/>
-        <source>Key id %1 (%2): compare it with the key id the city gave you.</source>
-        <translation>密钥标识 %1（%2）：请与市督查室提供的密钥标识核对。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/first_run.py" line="125"/>
-        <source>Please set the key passphrase.</source>
-        <translation>请设置密钥密码。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/first_run.py" line="146"/>
-        <source>Back up the key</source>
-        <translation>备份密钥</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/first_run.py" line="147"/>
-        <source>Back up the encrypted signing key now (to a USB drive)?</source>
-        <translation>现在就把加密的签名密钥备份到U盘吗？</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/first_run.py" line="57"/>
-        <source>Unit code</source>
-        <translation>单位代码</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/first_run.py" line="58"/>
-        <source>Unit name</source>
-        <translation>单位名称</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/first_run.py" line="59"/>
-        <source>Level</source>
-        <translation>单位层级</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/first_run.py" line="60"/>
-        <source>First user (administrator)</source>
-        <translation>第一位用户（管理员）</translation>
-    </message>
-</context>
-<context>
-    <name>HandoverDialog</name>
-    <message>
-        <location filename="../../ui/dialogs/people_dialogs.py" line="53"/>
-        <source>Hand over tasks</source>
-        <translation>工作交接</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/people_dialogs.py" line="55"/>
-        <source>All open tasks of %s go to the colleague named below; the handover is recorded and reported to the city.</source>
-        <translation>%s 名下所有未销号的任务将移交给下面这位同事；交接情况会被记录，并随报送告知市平台。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/people_dialogs.py" line="65"/>
-        <source>%s has left the unit</source>
-        <translation>%s 已调离本单位</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/people_dialogs.py" line="66"/>
-        <source>Hand over to</source>
-        <translation>接手人</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/people_dialogs.py" line="67"/>
-        <source>Note</source>
-        <translation>说明</translation>
-    </message>
-</context>
-<context>
-    <name>ImportPreviewDialog</name>
-    <message>
-        <location filename="../../ui/dialogs/import_preview.py" line="18"/>
-        <source>Import feedback: preview</source>
-        <translation>导入反馈：预览</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/import_preview.py" line="21"/>
-        <source>Nothing has been changed yet. Check what the packages will do, then apply.</source>
-        <translation>目前还没有任何改动。请核对反馈包将带来的变化，再点击“应用”。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/import_preview.py" line="28"/>
-        <source>Apply</source>
-        <translation>应用</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/import_preview.py" line="38"/>
-        <source>Refused:</source>
-        <translation>已拒收：</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/import_preview.py" line="38"/>
-        <source>New tasks:</source>
-        <translation>新交办任务：</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/import_preview.py" line="38"/>
-        <source>Tasks changed:</source>
-        <translation>有变化的任务：</translation>
-    </message>
-</context>
-<context>
-    <name>KeyDialogs</name>
-    <message>
-        <location filename="../../ui/dialogs/key_dialogs.py" line="23"/>
-        <source>The passphrase protects the unit&apos;s signing key. It cannot be recovered: if it is lost, reports can no longer be signed until a new key is registered with the city. Write it down and keep it in a safe place, and back up the key.</source>
-        <translation>密钥密码用于保护本单位的签名密钥，遗忘后无法找回：一旦丢失，在向市平台登记新密钥之前将无法签名报送。请记下密码并妥善保管，同时备份密钥。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/key_dialogs.py" line="33"/>
-        <source>The two passphrases differ. Please type them again.</source>
-        <translation>两次输入的密码不一致，请重新输入。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/key_dialogs.py" line="37"/>
-        <source>The city&apos;s public key file</source>
-        <translation>市平台公钥文件</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/key_dialogs.py" line="38"/>
-        <source>Public key (*.pub.json)</source>
-        <translation>公钥文件 (*.pub.json)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/key_dialogs.py" line="43"/>
-        <source>Back up the encrypted signing key</source>
-        <translation>备份加密的签名密钥</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/key_dialogs.py" line="45"/>
-        <source>Key backup (*.json)</source>
-        <translation>密钥备份 (*.json)</translation>
-    </message>
-</context>
-<context>
-    <name>Labels</name>
-    <message>
-        <location filename="../../ui/labels.py" line="16"/>
-        <source>Inspection</source>
-        <translation>巡察</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="17"/>
-        <source>Audit</source>
-        <translation>审计</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="18"/>
-        <source>Assessment</source>
-        <translation>绩效考核</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="19"/>
-        <source>Supervision</source>
-        <translation>督查</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="20"/>
-        <source>Petition / public report</source>
-        <translation>信访/群众反映</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="21"/>
-        <location filename="../../ui/labels.py" line="67"/>
-        <source>Other</source>
-        <translation>其他</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="24"/>
-        <source>Rectify at once</source>
-        <translation>立行立改</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="25"/>
-        <source>Phased rectification</source>
-        <translation>分阶段整改</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="26"/>
-        <source>Long-term rectification</source>
-        <translation>长效整改</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="29"/>
-        <source>To rectify</source>
-        <translation>待整改</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="30"/>
-        <source>In progress</source>
-        <translation>整改中</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="31"/>
-        <source>Done, awaiting review</source>
-        <translation>已完成待审核</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="32"/>
-        <location filename="../../ui/labels.py" line="62"/>
-        <source>Returned</source>
-        <translation>退回</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="33"/>
-        <source>Closed (signed off)</source>
-        <translation>已销号</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="36"/>
-        <source>Not done</source>
-        <translation>未完成</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="37"/>
-        <source>Done</source>
-        <translation>已完成</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="38"/>
-        <source>Confirmed</source>
-        <translation>已核查</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="41"/>
-        <source>Green</source>
-        <translation>绿灯</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="42"/>
-        <source>Yellow</source>
-        <translation>黄灯</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="43"/>
-        <source>Red</source>
-        <translation>红灯</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="46"/>
-        <source>Listed for supervision</source>
-        <translation>挂牌督办</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="47"/>
-        <source>Delay warning</source>
-        <translation>滞后警示</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="50"/>
-        <source>Unread</source>
-        <translation>未读</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="51"/>
-        <source>Read</source>
-        <translation>已读</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="52"/>
-        <source>Responded</source>
-        <translation>已反馈</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="53"/>
-        <source>Closed</source>
-        <translation>已办结</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="56"/>
-        <source>Provisional deduction</source>
-        <translation>预扣分</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="57"/>
-        <source>Deduction</source>
-        <translation>扣分</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="58"/>
-        <source>Deduction withdrawn</source>
-        <translation>撤销扣分</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="61"/>
-        <source>Accepted</source>
-        <translation>审核通过</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="65"/>
-        <source>Township (street)</source>
-        <translation>乡镇（街道）</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="66"/>
-        <source>County (city) department</source>
-        <translation>县（市）直部门</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="70"/>
-        <source>Clerk</source>
-        <translation>填报员</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="71"/>
-        <source>Reviewer</source>
-        <translation>审核人</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="72"/>
-        <source>Administrator</source>
-        <translation>管理员</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="75"/>
-        <source>Imported</source>
-        <translation>已导入</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="76"/>
-        <source>Waiting for its other parts</source>
-        <translation>等待其余分卷</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="77"/>
-        <source>Sent, no receipt yet</source>
-        <translation>已报出，尚无回执</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="78"/>
-        <source>Received by the city</source>
-        <translation>市平台已签收</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="79"/>
-        <source>Refused by the city</source>
-        <translation>市平台拒收</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="82"/>
-        <source>Feedback</source>
-        <translation>反馈包</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="83"/>
-        <source>Report</source>
-        <translation>报送包</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="86"/>
-        <source>Title</source>
-        <translation>标题</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="87"/>
-        <source>Description</source>
-        <translation>问题描述</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="88"/>
-        <source>Measures</source>
-        <translation>整改措施</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="89"/>
-        <source>Source</source>
-        <translation>来源</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="90"/>
-        <source>Category</source>
-        <translation>类别</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="91"/>
-        <source>Batch</source>
-        <translation>批次</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="92"/>
-        <source>Leader</source>
-        <translation>责任领导</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="93"/>
-        <source>Deadline</source>
-        <translation>整改期限</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="94"/>
-        <source>City ref.</source>
-        <translation>市平台编号</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="95"/>
-        <source>Review</source>
-        <translation>审核结果</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="96"/>
-        <source>Review comment</source>
-        <translation>审核意见</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="97"/>
-        <source>Closed on</source>
-        <translation>销号日期</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="98"/>
-        <source>No.</source>
-        <translation>序号</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="99"/>
-        <source>Due</source>
-        <translation>节点期限</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="100"/>
-        <source>Done on</source>
-        <translation>完成日期</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="101"/>
-        <source>Status</source>
-        <translation>状态</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="102"/>
-        <source>Note</source>
-        <translation>说明</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="103"/>
-        <source>Reported by</source>
-        <translation>填报人</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="104"/>
-        <source>Confirmed by</source>
-        <translation>核查人</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="105"/>
-        <source>City result</source>
-        <translation>市平台审核结果</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="106"/>
-        <source>File</source>
-        <translation>文件</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="107"/>
-        <source>Size</source>
-        <translation>大小</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="108"/>
-        <source>File type</source>
-        <translation>文件类型</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="111"/>
-        <source>Task created</source>
-        <translation>新建任务</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="112"/>
-        <source>Task edited</source>
-        <translation>修改任务</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="113"/>
-        <source>Task deleted</source>
-        <translation>删除任务</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="114"/>
-        <source>Sign-off requested</source>
-        <translation>申请销号</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="115"/>
-        <source>City review</source>
-        <translation>市平台审核</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="116"/>
-        <source>Node added</source>
-        <translation>新增节点</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="117"/>
-        <source>Node edited</source>
-        <translation>修改节点</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="118"/>
-        <source>Node deleted</source>
-        <translation>删除节点</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="119"/>
-        <source>Node reported done</source>
-        <translation>填报节点完成</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="120"/>
-        <source>Node confirmed</source>
-        <translation>核查确认节点</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="121"/>
-        <source>Evidence added</source>
-        <translation>上传佐证材料</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="122"/>
-        <source>Evidence removed</source>
-        <translation>移除佐证材料</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="123"/>
-        <source>Node moved</source>
-        <translation>调整节点顺序</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="124"/>
-        <source>Notice read</source>
-        <translation>已阅督办通知</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="125"/>
-        <source>Notice answered</source>
-        <translation>反馈督办通知</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="126"/>
-        <source>Appeal filed</source>
-        <translation>提出申诉</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="127"/>
-        <source>Appeal decided</source>
-        <translation>申诉已答复</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="128"/>
-        <source>Re-check scheduled</source>
-        <translation>安排回头看</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="129"/>
-        <source>Re-check passed</source>
-        <translation>回头看通过</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="130"/>
-        <source>Re-check failed</source>
-        <translation>回头看未通过</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="131"/>
-        <source>Re-check cancelled</source>
-        <translation>回头看取消</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="132"/>
-        <source>Task reopened</source>
-        <translation>任务重新打开</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="133"/>
-        <source>Assigned by the city</source>
-        <translation>市平台交办</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="134"/>
-        <source>Node assigned by the city</source>
-        <translation>市平台交办节点</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="135"/>
-        <source>Node renumbered</source>
-        <translation>节点重新编号</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="136"/>
-        <source>Deduction received</source>
-        <translation>收到扣分</translation>
-    </message>
-    <message>
-        <location filename="../../ui/labels.py" line="137"/>
-        <source>Handed over</source>
-        <translation>工作交接</translation>
-    </message>
-</context>
-<context>
-    <name>LedgerModel</name>
-    <message>
-        <location filename="../../ui/models/ledger_model.py" line="72"/>
-        <source>Light</source>
-        <translation>预警灯</translation>
-    </message>
-    <message>
-        <location filename="../../ui/models/ledger_model.py" line="73"/>
-        <source>City ref.</source>
-        <translation>市平台编号</translation>
-    </message>
-    <message>
-        <location filename="../../ui/models/ledger_model.py" line="74"/>
-        <source>Problem</source>
-        <translation>问题（任务）</translation>
-    </message>
-    <message>
-        <location filename="../../ui/models/ledger_model.py" line="75"/>
-        <source>Source</source>
-        <translation>来源</translation>
-    </message>
-    <message>
-        <location filename="../../ui/models/ledger_model.py" line="76"/>
-        <source>Category</source>
-        <translation>类别</translation>
-    </message>
-    <message>
-        <location filename="../../ui/models/ledger_model.py" line="77"/>
-        <source>Section</source>
-        <translation>责任科室</translation>
-    </message>
-    <message>
-        <location filename="../../ui/models/ledger_model.py" line="78"/>
-        <source>Owner</source>
-        <translation>责任人</translation>
-    </message>
-    <message>
-        <location filename="../../ui/models/ledger_model.py" line="79"/>
-        <source>Deadline</source>
-        <translation>整改期限</translation>
-    </message>
-    <message>
-        <location filename="../../ui/models/ledger_model.py" line="80"/>
-        <source>Next node due</source>
-        <translation>下一节点期限</translation>
-    </message>
-    <message>
-        <location filename="../../ui/models/ledger_model.py" line="81"/>
-        <source>Status</source>
-        <translation>状态</translation>
-    </message>
-</context>
-<context>
-    <name>LedgerPage</name>
-    <message>
-        <location filename="../../ui/pages/ledger.py" line="54"/>
-        <source>Search title, city ref., owner, section, batch… (Ctrl+F)</source>
-        <translation>搜索标题、市平台编号、责任人、科室、批次…（Ctrl+F）</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/ledger.py" line="65"/>
-        <source>Light</source>
-        <translation>预警灯</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/ledger.py" line="65"/>
-        <source>Status</source>
-        <translation>状态</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/ledger.py" line="65"/>
-        <source>Source</source>
-        <translation>来源</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/ledger.py" line="66"/>
-        <source>Category</source>
-        <translation>类别</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/ledger.py" line="66"/>
-        <source>Section</source>
-        <translation>责任科室</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/ledger.py" line="66"/>
-        <source>Owner</source>
-        <translation>责任人</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/ledger.py" line="67"/>
-        <source>Batch</source>
-        <translation>批次</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/ledger.py" line="73"/>
-        <source>All: %s</source>
-        <translation>全部%s</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/ledger.py" line="79"/>
-        <source>Overdue only</source>
-        <translation>只看逾期</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/ledger.py" line="86"/>
-        <source>Remove this filter</source>
-        <translation>取消这个筛选</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/ledger.py" line="88"/>
-        <source>Clear filters</source>
-        <translation>清除筛选</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/ledger.py" line="90"/>
-        <source>New task…</source>
-        <translation>新建任务…</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/ledger.py" line="91"/>
-        <source>Add a rectification task (Ctrl+N)</source>
-        <translation>新增一条整改任务（Ctrl+N）</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/ledger.py" line="225"/>
-        <source>Node due within %s days</source>
-        <translation>节点 %s 天内到期</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/ledger.py" line="227"/>
-        <source>Closed in %s</source>
-        <translation>%s 销号</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/ledger.py" line="251"/>
-        <source>%s tasks</source>
-        <translation>共 %s 条</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/ledger.py" line="260"/>
-        <source>No task matches these filters. “Clear filters” shows the whole ledger.</source>
-        <translation>没有符合筛选条件的任务。点“清除筛选”可查看全部台账。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/ledger.py" line="263"/>
-        <source>The ledger has no rectification tasks yet.
+    <context>
+        <name>AddUserDialog</name>
+        <message>
+            <source>Add a user</source>
+            <translation>添加用户</translation>
+        </message>
+        <message>
+            <source>Initial password</source>
+            <translation>初始密码</translation>
+        </message>
+        <message>
+            <source>Name</source>
+            <translation>姓名</translation>
+        </message>
+        <message>
+            <source>Role</source>
+            <translation>角色</translation>
+        </message>
+        <message>
+            <source>Section</source>
+            <translation>责任科室</translation>
+        </message>
+    </context>
+    <context>
+        <name>App</name>
+        <message>
+            <source>RectiDesk</source>
+            <translation>整改通</translation>
+        </message>
+    </context>
+    <context>
+        <name>AppealDialog</name>
+        <message>
+            <source>Appeal against the %1: %2</source>
+            <translation>对%1提出申诉：%2</translation>
+        </message>
+        <message>
+            <source>Appeal to the city</source>
+            <translation>向市平台申诉</translation>
+        </message>
+        <message>
+            <source>Evidence (drag files here, or add them):</source>
+            <translation>佐证材料（可把文件拖到这里，或点击添加）：</translation>
+        </message>
+        <message>
+            <source>Facts and reasons of the appeal:</source>
+            <translation>申诉的事实和理由：</translation>
+        </message>
+        <message>
+            <source>File the appeal</source>
+            <translation>提交申诉</translation>
+        </message>
+        <message>
+            <source>The appeal travels to the city with the next export; its decision comes back with the city's feedback.</source>
+            <translation>申诉随下一次报送上报市平台；市平台的答复随反馈包返回。</translation>
+        </message>
+    </context>
+    <context>
+        <name>Appeals</name>
+        <message>
+            <source>Appeal</source>
+            <translation>申诉</translation>
+        </message>
+        <message>
+            <source>Appeal evidence</source>
+            <translation>申诉佐证</translation>
+        </message>
+        <message>
+            <source>City's comment</source>
+            <translation>市平台意见</translation>
+        </message>
+        <message>
+            <source>File the appeal without files and describe the evidence in the reasons.</source>
+            <translation>请不附文件提交申诉，在理由中说明佐证情况。</translation>
+        </message>
+        <message>
+            <source>Rejected</source>
+            <translation>申诉不成立</translation>
+        </message>
+        <message>
+            <source>Result</source>
+            <translation>结果</translation>
+        </message>
+        <message>
+            <source>This record names no task of the ledger, so files cannot be attached.</source>
+            <translation>这条记录没有对应台账中的任务，不能附加文件。</translation>
+        </message>
+        <message>
+            <source>Upheld</source>
+            <translation>申诉成立</translation>
+        </message>
+        <message>
+            <source>Waiting for the city's decision</source>
+            <translation>待市平台答复</translation>
+        </message>
+        <message>
+            <source>deduction</source>
+            <translation>扣分</translation>
+        </message>
+        <message>
+            <source>filed by</source>
+            <translation>提出人</translation>
+        </message>
+        <message>
+            <source>review result</source>
+            <translation>审核结果</translation>
+        </message>
+        <message>
+            <source>supervision notice</source>
+            <translation>督办通知</translation>
+        </message>
+    </context>
+    <context>
+        <name>Background</name>
+        <message>
+            <source>Working…</source>
+            <translation>正在处理…</translation>
+        </message>
+    </context>
+    <context>
+        <name>BackgroundJob</name>
+        <message>
+            <source>Cancel</source>
+            <translation>取消</translation>
+        </message>
+    </context>
+    <context>
+        <name>CrashDialog</name>
+        <message>
+            <source>Copy details</source>
+            <translation>复制详细信息</translation>
+        </message>
+        <message>
+            <source>Something went wrong inside the program. Your data has not been changed by the failed action. The details below were written to the log file; please copy them and send them to technical support.</source>
+            <translation>程序内部出错。出错的操作没有改动您的数据。下面的详细信息已写入日志文件，请复制后发送给技术支持人员。</translation>
+        </message>
+        <message>
+            <source>The program ran into a problem</source>
+            <translation>程序遇到问题</translation>
+        </message>
+    </context>
+    <context>
+        <name>DashboardPage</name>
+        <message>
+            <source>Added that month</source>
+            <translation>当月新增</translation>
+        </message>
+        <message>
+            <source>All</source>
+            <translation>任务总数</translation>
+        </message>
+        <message>
+            <source>Awaiting sign-off by the city</source>
+            <translation>已完成待审核销号</translation>
+        </message>
+        <message>
+            <source>Closed</source>
+            <translation>已销号</translation>
+        </message>
+        <message>
+            <source>Closed (signed off)</source>
+            <translation>已销号</translation>
+        </message>
+        <message>
+            <source>Closed that month</source>
+            <translation>当月销号</translation>
+        </message>
+        <message>
+            <source>Completion over the last 12 months</source>
+            <translation>近12个月整改完成情况</translation>
+        </message>
+        <message>
+            <source>Completion rate</source>
+            <translation>整改完成率</translation>
+        </message>
+        <message>
+            <source>Evidence quality warnings</source>
+            <translation>佐证质量提示</translation>
+        </message>
+        <message>
+            <source>Green light</source>
+            <translation>绿灯</translation>
+        </message>
+        <message>
+            <source>Nodes due soon</source>
+            <translation>临期节点</translation>
+        </message>
+        <message>
+            <source>Nodes due within %s days</source>
+            <translation>%s 天内到期节点</translation>
+        </message>
+        <message>
+            <source>Notices awaiting response</source>
+            <translation>待反馈督办通知</translation>
+        </message>
+        <message>
+            <source>Overdue nodes</source>
+            <translation>逾期节点</translation>
+        </message>
+        <message>
+            <source>Re-checks (回头看) due</source>
+            <translation>回头看到期</translation>
+        </message>
+        <message>
+            <source>Rectification tasks</source>
+            <translation>整改任务总数</translation>
+        </message>
+        <message>
+            <source>Red light</source>
+            <translation>红灯</translation>
+        </message>
+        <message>
+            <source>Tasks by source (click a bar for the list)</source>
+            <translation>按问题来源统计（点击柱条查看清单）</translation>
+        </message>
+        <message>
+            <source>Three-colour warning</source>
+            <translation>三色预警</translation>
+        </message>
+        <message>
+            <source>Today %s</source>
+            <translation>今天 %s</translation>
+        </message>
+        <message>
+            <source>Yellow light</source>
+            <translation>黄灯</translation>
+        </message>
+    </context>
+    <context>
+        <name>ExchangePage</name>
+        <message>
+            <source>%1: refused — %2</source>
+            <translation>%1：已拒收 — %2</translation>
+        </message>
+        <message>
+            <source>Changes since the last report (delta)</source>
+            <translation>上次报送以来的变化（增量）</translation>
+        </message>
+        <message>
+            <source>Checking the feedback packages…</source>
+            <translation>正在核验反馈包…</translation>
+        </message>
+        <message>
+            <source>Choose a folder or USB drive for the report</source>
+            <translation>选择保存报送包的文件夹或U盘</translation>
+        </message>
+        <message>
+            <source>Choose feedback packages</source>
+            <translation>选择反馈包</translation>
+        </message>
+        <message>
+            <source>Collecting what the report carries…</source>
+            <translation>正在统计报送内容…</translation>
+        </message>
+        <message>
+            <source>Contents</source>
+            <translation>报送内容</translation>
+        </message>
+        <message>
+            <source>Created</source>
+            <translation>生成时间</translation>
+        </message>
+        <message>
+            <source>Direction</source>
+            <translation>方向</translation>
+        </message>
+        <message>
+            <source>Drop a feedback package (.zgb) here, or choose it from a folder or USB drive. You will see what changes before anything is applied.</source>
+            <translation>把反馈包（.zgb）拖到这里，或从文件夹、U盘中选择。应用之前会先列出将要发生的变化。</translation>
+        </message>
+        <message>
+            <source>Everything (full)</source>
+            <translation>全部内容（全量）</translation>
+        </message>
+        <message>
+            <source>Export a report to the city</source>
+            <translation>向市平台报送</translation>
+        </message>
+        <message>
+            <source>Export report</source>
+            <translation>报送</translation>
+        </message>
+        <message>
+            <source>Export report…</source>
+            <translation>生成报送包…</translation>
+        </message>
+        <message>
+            <source>Feedback packages (*.zgb *.zip)</source>
+            <translation>反馈包 (*.zgb *.zip)</translation>
+        </message>
+        <message>
+            <source>File</source>
+            <translation>文件</translation>
+        </message>
+        <message>
+            <source>Import feedback</source>
+            <translation>导入反馈</translation>
+        </message>
+        <message>
+            <source>Import feedback…</source>
+            <translation>导入反馈包…</translation>
+        </message>
+        <message>
+            <source>Import the city’s feedback</source>
+            <translation>导入市平台反馈</translation>
+        </message>
+        <message>
+            <source>Importing feedback…</source>
+            <translation>正在导入反馈…</translation>
+        </message>
+        <message>
+            <source>Package history</source>
+            <translation>报送与反馈记录</translation>
+        </message>
+        <message>
+            <source>Passphrase of the unit's signing key:</source>
+            <translation>本单位签名密钥的密码：</translation>
+        </message>
+        <message>
+            <source>Received</source>
+            <translation>收到</translation>
+        </message>
+        <message>
+            <source>Report no. %1 will carry: %2; %3 evidence file(s), %4. Write it to %5?</source>
+            <translation>第 %1 号报送包将报送：%2；佐证材料文件 %3 个，共 %4。写到 %5 吗？</translation>
+        </message>
+        <message>
+            <source>Report no. %1 written (%2 file(s)), signed with key %3:</source>
+            <translation>第 %1 号报送包已生成（%2 个文件），签名密钥 %3：</translation>
+        </message>
+        <message>
+            <source>Sent</source>
+            <translation>报出</translation>
+        </message>
+        <message>
+            <source>Sequence</source>
+            <translation>序号</translation>
+        </message>
+        <message>
+            <source>Sign the report</source>
+            <translation>签名报送包</translation>
+        </message>
+        <message>
+            <source>State</source>
+            <translation>状态</translation>
+        </message>
+        <message>
+            <source>Type</source>
+            <translation>类型</translation>
+        </message>
+        <message>
+            <source>Volume size</source>
+            <translation>分卷大小</translation>
+        </message>
+        <message>
+            <source>Writing the report…</source>
+            <translation>正在生成报送包…</translation>
+        </message>
+        <message>
+            <source>appeals</source>
+            <translation>申诉</translation>
+        </message>
+        <message>
+            <source>deletions</source>
+            <translation>删除记录</translation>
+        </message>
+        <message>
+            <source>evidence records</source>
+            <translation>佐证材料记录</translation>
+        </message>
+        <message>
+            <source>handovers</source>
+            <translation>交接记录</translation>
+        </message>
+        <message>
+            <source>no changes</source>
+            <translation>没有变化</translation>
+        </message>
+        <message>
+            <source>nodes</source>
+            <translation>节点</translation>
+        </message>
+        <message>
+            <source>notice responses</source>
+            <translation>督办反馈</translation>
+        </message>
+        <message>
+            <source>tasks</source>
+            <translation>任务</translation>
+        </message>
+    </context>
+    <context>
+        <name>FeatureLinks</name>
+        <message>
+            <source>This feature is not available in this version yet. Your data has not been changed.</source>
+            <translation>此功能在当前版本中尚未提供。您的数据没有任何改动。</translation>
+        </message>
+    </context>
+    <context>
+        <name>FilesDialog</name>
+        <message>
+            <source>Add files…</source>
+            <translation>添加文件…</translation>
+        </message>
+        <message>
+            <source>Choose evidence files</source>
+            <translation>选择佐证材料</translation>
+        </message>
+    </context>
+    <context>
+        <name>FirstRunDialog</name>
+        <message>
+            <source>(not chosen yet — can be done later in Settings)</source>
+            <translation>（尚未选择 — 也可以以后在“设置”中导入）</translation>
+        </message>
+        <message>
+            <source>Back up the encrypted signing key now (to a USB drive)?</source>
+            <translation>现在就把加密的签名密钥备份到U盘吗？</translation>
+        </message>
+        <message>
+            <source>Back up the key</source>
+            <translation>备份密钥</translation>
+        </message>
+        <message>
+            <source>Choose file…</source>
+            <translation>选择文件…</translation>
+        </message>
+        <message>
+            <source>City's public key</source>
+            <translation>市平台公钥</translation>
+        </message>
+        <message>
+            <source>Fill in a demo ledger to try the program</source>
+            <translation>建立一份演示台账，先试用程序</translation>
+        </message>
+        <message>
+            <source>First user (administrator)</source>
+            <translation>第一位用户（管理员）</translation>
+        </message>
+        <message>
+            <source>Key id %1 (%2): compare it with the key id the city gave you.</source>
+            <translation>密钥标识 %1（%2）：请与市督查室提供的密钥标识核对。</translation>
+        </message>
+        <message>
+            <source>Key passphrase</source>
+            <translation>密钥密码</translation>
+        </message>
+        <message>
+            <source>Level</source>
+            <translation>单位层级</translation>
+        </message>
+        <message>
+            <source>Please set the key passphrase.</source>
+            <translation>请设置密钥密码。</translation>
+        </message>
+        <message>
+            <source>Set up RectiDesk</source>
+            <translation>首次设置整改通</translation>
+        </message>
+        <message>
+            <source>This data folder has no ledger yet. Enter your unit as the city's supervision office registered it.</source>
+            <translation>这个数据文件夹还没有台账。请按市督查室登记的信息填写本单位。</translation>
+        </message>
+        <message>
+            <source>Type it again</source>
+            <translation>再输入一次</translation>
+        </message>
+        <message>
+            <source>Unit code</source>
+            <translation>单位代码</translation>
+        </message>
+        <message>
+            <source>Unit name</source>
+            <translation>单位名称</translation>
+        </message>
+    </context>
+    <context>
+        <name>HandoverDialog</name>
+        <message>
+            <source>%s has left the unit</source>
+            <translation>%s 已调离本单位</translation>
+        </message>
+        <message>
+            <source>All open tasks of %s go to the colleague named below; the handover is recorded and reported to the city.</source>
+            <translation>%s 名下所有未销号的任务将移交给下面这位同事；交接情况会被记录，并随报送告知市平台。</translation>
+        </message>
+        <message>
+            <source>Hand over tasks</source>
+            <translation>工作交接</translation>
+        </message>
+        <message>
+            <source>Hand over to</source>
+            <translation>接手人</translation>
+        </message>
+        <message>
+            <source>Note</source>
+            <translation>说明</translation>
+        </message>
+    </context>
+    <context>
+        <name>ImportPreviewDialog</name>
+        <message>
+            <source>Apply</source>
+            <translation>应用</translation>
+        </message>
+        <message>
+            <source>Import feedback: preview</source>
+            <translation>导入反馈：预览</translation>
+        </message>
+        <message>
+            <source>New tasks:</source>
+            <translation>新交办任务：</translation>
+        </message>
+        <message>
+            <source>Nothing has been changed yet. Check what the packages will do, then apply.</source>
+            <translation>目前还没有任何改动。请核对反馈包将带来的变化，再点击“应用”。</translation>
+        </message>
+        <message>
+            <source>Refused:</source>
+            <translation>已拒收：</translation>
+        </message>
+        <message>
+            <source>Tasks changed:</source>
+            <translation>有变化的任务：</translation>
+        </message>
+    </context>
+    <context>
+        <name>KeyDialogs</name>
+        <message>
+            <source>Back up the encrypted signing key</source>
+            <translation>备份加密的签名密钥</translation>
+        </message>
+        <message>
+            <source>Key backup (*.json)</source>
+            <translation>密钥备份 (*.json)</translation>
+        </message>
+        <message>
+            <source>Public key (*.pub.json)</source>
+            <translation>公钥文件 (*.pub.json)</translation>
+        </message>
+        <message>
+            <source>The city's public key file</source>
+            <translation>市平台公钥文件</translation>
+        </message>
+        <message>
+            <source>The passphrase protects the unit's signing key. It cannot be recovered: if it is lost, reports can no longer be signed until a new key is registered with the city. Write it down and keep it in a safe place, and back up the key.</source>
+            <translation>密钥密码用于保护本单位的签名密钥，遗忘后无法找回：一旦丢失，在向市平台登记新密钥之前将无法签名报送。请记下密码并妥善保管，同时备份密钥。</translation>
+        </message>
+        <message>
+            <source>The two passphrases differ. Please type them again.</source>
+            <translation>两次输入的密码不一致，请重新输入。</translation>
+        </message>
+    </context>
+    <context>
+        <name>Labels</name>
+        <message>
+            <source>Accepted</source>
+            <translation>审核通过</translation>
+        </message>
+        <message>
+            <source>Administrator</source>
+            <translation>管理员</translation>
+        </message>
+        <message>
+            <source>Appeal decided</source>
+            <translation>申诉已答复</translation>
+        </message>
+        <message>
+            <source>Appeal filed</source>
+            <translation>提出申诉</translation>
+        </message>
+        <message>
+            <source>Assessment</source>
+            <translation>绩效考核</translation>
+        </message>
+        <message>
+            <source>Assigned by the city</source>
+            <translation>市平台交办</translation>
+        </message>
+        <message>
+            <source>Audit</source>
+            <translation>审计</translation>
+        </message>
+        <message>
+            <source>Batch</source>
+            <translation>批次</translation>
+        </message>
+        <message>
+            <source>Category</source>
+            <translation>类别</translation>
+        </message>
+        <message>
+            <source>City ref.</source>
+            <translation>市平台编号</translation>
+        </message>
+        <message>
+            <source>City result</source>
+            <translation>市平台审核结果</translation>
+        </message>
+        <message>
+            <source>City review</source>
+            <translation>市平台审核</translation>
+        </message>
+        <message>
+            <source>Clerk</source>
+            <translation>填报员</translation>
+        </message>
+        <message>
+            <source>Closed</source>
+            <translation>已办结</translation>
+        </message>
+        <message>
+            <source>Closed (signed off)</source>
+            <translation>已销号</translation>
+        </message>
+        <message>
+            <source>Closed on</source>
+            <translation>销号日期</translation>
+        </message>
+        <message>
+            <source>Confirmed</source>
+            <translation>已核查</translation>
+        </message>
+        <message>
+            <source>Confirmed by</source>
+            <translation>核查人</translation>
+        </message>
+        <message>
+            <source>County (city) department</source>
+            <translation>县（市）直部门</translation>
+        </message>
+        <message>
+            <source>Deadline</source>
+            <translation>整改期限</translation>
+        </message>
+        <message>
+            <source>Deduction</source>
+            <translation>扣分</translation>
+        </message>
+        <message>
+            <source>Deduction received</source>
+            <translation>收到扣分</translation>
+        </message>
+        <message>
+            <source>Deduction withdrawn</source>
+            <translation>撤销扣分</translation>
+        </message>
+        <message>
+            <source>Delay warning</source>
+            <translation>滞后警示</translation>
+        </message>
+        <message>
+            <source>Description</source>
+            <translation>问题描述</translation>
+        </message>
+        <message>
+            <source>Done</source>
+            <translation>已完成</translation>
+        </message>
+        <message>
+            <source>Done on</source>
+            <translation>完成日期</translation>
+        </message>
+        <message>
+            <source>Done, awaiting review</source>
+            <translation>已完成待审核</translation>
+        </message>
+        <message>
+            <source>Due</source>
+            <translation>节点期限</translation>
+        </message>
+        <message>
+            <source>Evidence added</source>
+            <translation>上传佐证材料</translation>
+        </message>
+        <message>
+            <source>Evidence removed</source>
+            <translation>移除佐证材料</translation>
+        </message>
+        <message>
+            <source>Feedback</source>
+            <translation>反馈包</translation>
+        </message>
+        <message>
+            <source>File</source>
+            <translation>文件</translation>
+        </message>
+        <message>
+            <source>File type</source>
+            <translation>文件类型</translation>
+        </message>
+        <message>
+            <source>Green</source>
+            <translation>绿灯</translation>
+        </message>
+        <message>
+            <source>Handed over</source>
+            <translation>工作交接</translation>
+        </message>
+        <message>
+            <source>Imported</source>
+            <translation>已导入</translation>
+        </message>
+        <message>
+            <source>In progress</source>
+            <translation>整改中</translation>
+        </message>
+        <message>
+            <source>Inspection</source>
+            <translation>巡察</translation>
+        </message>
+        <message>
+            <source>Leader</source>
+            <translation>责任领导</translation>
+        </message>
+        <message>
+            <source>Listed for supervision</source>
+            <translation>挂牌督办</translation>
+        </message>
+        <message>
+            <source>Long-term rectification</source>
+            <translation>长效整改</translation>
+        </message>
+        <message>
+            <source>Measures</source>
+            <translation>整改措施</translation>
+        </message>
+        <message>
+            <source>No.</source>
+            <translation>序号</translation>
+        </message>
+        <message>
+            <source>Node added</source>
+            <translation>新增节点</translation>
+        </message>
+        <message>
+            <source>Node assigned by the city</source>
+            <translation>市平台交办节点</translation>
+        </message>
+        <message>
+            <source>Node confirmed</source>
+            <translation>核查确认节点</translation>
+        </message>
+        <message>
+            <source>Node deleted</source>
+            <translation>删除节点</translation>
+        </message>
+        <message>
+            <source>Node edited</source>
+            <translation>修改节点</translation>
+        </message>
+        <message>
+            <source>Node moved</source>
+            <translation>调整节点顺序</translation>
+        </message>
+        <message>
+            <source>Node renumbered</source>
+            <translation>节点重新编号</translation>
+        </message>
+        <message>
+            <source>Node reported done</source>
+            <translation>填报节点完成</translation>
+        </message>
+        <message>
+            <source>Not done</source>
+            <translation>未完成</translation>
+        </message>
+        <message>
+            <source>Note</source>
+            <translation>说明</translation>
+        </message>
+        <message>
+            <source>Notice answered</source>
+            <translation>反馈督办通知</translation>
+        </message>
+        <message>
+            <source>Notice read</source>
+            <translation>已阅督办通知</translation>
+        </message>
+        <message>
+            <source>Other</source>
+            <translation>其他</translation>
+        </message>
+        <message>
+            <source>Petition / public report</source>
+            <translation>信访/群众反映</translation>
+        </message>
+        <message>
+            <source>Phased rectification</source>
+            <translation>分阶段整改</translation>
+        </message>
+        <message>
+            <source>Provisional deduction</source>
+            <translation>预扣分</translation>
+        </message>
+        <message>
+            <source>Re-check cancelled</source>
+            <translation>回头看取消</translation>
+        </message>
+        <message>
+            <source>Re-check failed</source>
+            <translation>回头看未通过</translation>
+        </message>
+        <message>
+            <source>Re-check passed</source>
+            <translation>回头看通过</translation>
+        </message>
+        <message>
+            <source>Re-check scheduled</source>
+            <translation>安排回头看</translation>
+        </message>
+        <message>
+            <source>Read</source>
+            <translation>已读</translation>
+        </message>
+        <message>
+            <source>Received by the city</source>
+            <translation>市平台已签收</translation>
+        </message>
+        <message>
+            <source>Rectify at once</source>
+            <translation>立行立改</translation>
+        </message>
+        <message>
+            <source>Red</source>
+            <translation>红灯</translation>
+        </message>
+        <message>
+            <source>Refused by the city</source>
+            <translation>市平台拒收</translation>
+        </message>
+        <message>
+            <source>Report</source>
+            <translation>报送包</translation>
+        </message>
+        <message>
+            <source>Reported by</source>
+            <translation>填报人</translation>
+        </message>
+        <message>
+            <source>Responded</source>
+            <translation>已反馈</translation>
+        </message>
+        <message>
+            <source>Returned</source>
+            <translation>退回</translation>
+        </message>
+        <message>
+            <source>Review</source>
+            <translation>审核结果</translation>
+        </message>
+        <message>
+            <source>Review comment</source>
+            <translation>审核意见</translation>
+        </message>
+        <message>
+            <source>Reviewer</source>
+            <translation>审核人</translation>
+        </message>
+        <message>
+            <source>Sent, no receipt yet</source>
+            <translation>已报出，尚无回执</translation>
+        </message>
+        <message>
+            <source>Sign-off requested</source>
+            <translation>申请销号</translation>
+        </message>
+        <message>
+            <source>Size</source>
+            <translation>大小</translation>
+        </message>
+        <message>
+            <source>Source</source>
+            <translation>来源</translation>
+        </message>
+        <message>
+            <source>Status</source>
+            <translation>状态</translation>
+        </message>
+        <message>
+            <source>Supervision</source>
+            <translation>督查</translation>
+        </message>
+        <message>
+            <source>Task created</source>
+            <translation>新建任务</translation>
+        </message>
+        <message>
+            <source>Task deleted</source>
+            <translation>删除任务</translation>
+        </message>
+        <message>
+            <source>Task edited</source>
+            <translation>修改任务</translation>
+        </message>
+        <message>
+            <source>Task reopened</source>
+            <translation>任务重新打开</translation>
+        </message>
+        <message>
+            <source>Title</source>
+            <translation>标题</translation>
+        </message>
+        <message>
+            <source>To rectify</source>
+            <translation>待整改</translation>
+        </message>
+        <message>
+            <source>Township (street)</source>
+            <translation>乡镇（街道）</translation>
+        </message>
+        <message>
+            <source>Unread</source>
+            <translation>未读</translation>
+        </message>
+        <message>
+            <source>Waiting for its other parts</source>
+            <translation>等待其余分卷</translation>
+        </message>
+        <message>
+            <source>Yellow</source>
+            <translation>黄灯</translation>
+        </message>
+    </context>
+    <context>
+        <name>LedgerModel</name>
+        <message>
+            <source>Category</source>
+            <translation>类别</translation>
+        </message>
+        <message>
+            <source>City ref.</source>
+            <translation>市平台编号</translation>
+        </message>
+        <message>
+            <source>Deadline</source>
+            <translation>整改期限</translation>
+        </message>
+        <message>
+            <source>Light</source>
+            <translation>预警灯</translation>
+        </message>
+        <message>
+            <source>Next node due</source>
+            <translation>下一节点期限</translation>
+        </message>
+        <message>
+            <source>Owner</source>
+            <translation>责任人</translation>
+        </message>
+        <message>
+            <source>Problem</source>
+            <translation>问题（任务）</translation>
+        </message>
+        <message>
+            <source>Section</source>
+            <translation>责任科室</translation>
+        </message>
+        <message>
+            <source>Source</source>
+            <translation>来源</translation>
+        </message>
+        <message>
+            <source>Status</source>
+            <translation>状态</translation>
+        </message>
+    </context>
+    <context>
+        <name>LedgerPage</name>
+        <message>
+            <source>%s tasks</source>
+            <translation>共 %s 条</translation>
+        </message>
+        <message>
+            <source>Add a rectification task (Ctrl+N)</source>
+            <translation>新增一条整改任务（Ctrl+N）</translation>
+        </message>
+        <message>
+            <source>All: %s</source>
+            <translation>全部%s</translation>
+        </message>
+        <message>
+            <source>Batch</source>
+            <translation>批次</translation>
+        </message>
+        <message>
+            <source>Category</source>
+            <translation>类别</translation>
+        </message>
+        <message>
+            <source>Clear filters</source>
+            <translation>清除筛选</translation>
+        </message>
+        <message>
+            <source>Closed in %s</source>
+            <translation>%s 销号</translation>
+        </message>
+        <message>
+            <source>Copy city ref.</source>
+            <translation>复制市平台编号</translation>
+        </message>
+        <message>
+            <source>Copy title</source>
+            <translation>复制标题</translation>
+        </message>
+        <message>
+            <source>Delete task</source>
+            <translation>删除任务</translation>
+        </message>
+        <message>
+            <source>Delete task…</source>
+            <translation>删除任务…</translation>
+        </message>
+        <message>
+            <source>Delete the task “%s”? The deletion is reported to the city in the next export.</source>
+            <translation>确定删除任务“%s”吗？删除情况会在下次报送时告知市平台。</translation>
+        </message>
+        <message>
+            <source>Light</source>
+            <translation>预警灯</translation>
+        </message>
+        <message>
+            <source>New task…</source>
+            <translation>新建任务…</translation>
+        </message>
+        <message>
+            <source>No task matches these filters. “Clear filters” shows the whole ledger.</source>
+            <translation>没有符合筛选条件的任务。点“清除筛选”可查看全部台账。</translation>
+        </message>
+        <message>
+            <source>Node due within %s days</source>
+            <translation>节点 %s 天内到期</translation>
+        </message>
+        <message>
+            <source>Open…</source>
+            <translation>打开…</translation>
+        </message>
+        <message>
+            <source>Overdue only</source>
+            <translation>只看逾期</translation>
+        </message>
+        <message>
+            <source>Owner</source>
+            <translation>责任人</translation>
+        </message>
+        <message>
+            <source>Remove this filter</source>
+            <translation>取消这个筛选</translation>
+        </message>
+        <message>
+            <source>Search title, city ref., owner, section, batch… (Ctrl+F)</source>
+            <translation>搜索标题、市平台编号、责任人、科室、批次…（Ctrl+F）</translation>
+        </message>
+        <message>
+            <source>Section</source>
+            <translation>责任科室</translation>
+        </message>
+        <message>
+            <source>Show all tasks of %s</source>
+            <translation>查看%s的全部任务</translation>
+        </message>
+        <message>
+            <source>Source</source>
+            <translation>来源</translation>
+        </message>
+        <message>
+            <source>Status</source>
+            <translation>状态</translation>
+        </message>
+        <message>
+            <source>The ledger has no rectification tasks yet.
 
 Add them one by one with “New task…” (Ctrl+N), or import the problem list the city sent (Excel) or a feedback package under “Data exchange”.</source>
-        <translation>整改台账中还没有任务。
+            <translation>整改台账中还没有任务。
 
 可点“新建任务…”（Ctrl+N）逐条录入；市里下发的问题清单（Excel）和市平台的反馈包，请在“数据交换”中导入。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/ledger.py" line="308"/>
-        <source>Open…</source>
-        <translation>打开…</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/ledger.py" line="310"/>
-        <source>Copy city ref.</source>
-        <translation>复制市平台编号</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/ledger.py" line="313"/>
-        <source>Copy title</source>
-        <translation>复制标题</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/ledger.py" line="316"/>
-        <source>Show all tasks of %s</source>
-        <translation>查看%s的全部任务</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/ledger.py" line="320"/>
-        <source>Delete task…</source>
-        <translation>删除任务…</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/ledger.py" line="326"/>
-        <source>Delete task</source>
-        <translation>删除任务</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/ledger.py" line="325"/>
-        <source>Delete the task “%s”? The deletion is reported to the city in the next export.</source>
-        <translation>确定删除任务“%s”吗？删除情况会在下次报送时告知市平台。</translation>
-    </message>
-</context>
-<context>
-    <name>LoginDialog</name>
-    <message>
-        <location filename="../../ui/dialogs/people_dialogs.py" line="79"/>
-        <source>Log in to RectiDesk</source>
-        <translation>登录整改通</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/people_dialogs.py" line="86"/>
-        <source>Name</source>
-        <translation>姓名</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/people_dialogs.py" line="87"/>
-        <source>Password</source>
-        <translation>密码</translation>
-    </message>
-</context>
-<context>
-    <name>MainWindow</name>
-    <message>
-        <location filename="../../ui/main_window.py" line="152"/>
-        <source>RectiDesk — %s</source>
-        <translation>整改通 — %s</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="152"/>
-        <source>no ledger yet</source>
-        <translation>尚未建立台账</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="96"/>
-        <source>Dashboard</source>
-        <translation>工作台</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="97"/>
-        <source>Rectification ledger</source>
-        <translation>整改台账</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="98"/>
-        <source>Supervision notices</source>
-        <translation>督办通知</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="99"/>
-        <source>Data exchange</source>
-        <translation>数据交换</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="100"/>
-        <source>Settings</source>
-        <translation>设置</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="245"/>
-        <source>Search the ledger</source>
-        <translation>搜索台账</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="248"/>
-        <source>New task</source>
-        <translation>新建任务</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="251"/>
-        <source>Refresh</source>
-        <translation>刷新</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="254"/>
-        <location filename="../../ui/main_window.py" line="332"/>
-        <source>Quit</source>
-        <translation>退出</translation>
-    </message>
-    <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="306"/>
-        <source>%n notice(s) waiting for a response</source>
-        <translation>
-            <numerusform>%n 条督办通知待反馈</numerusform>
-        </translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="314"/>
-        <source>%1 · user %2 · today %3 · data folder %4</source>
-        <translation>%1 · 用户 %2 · 今天 %3 · 数据文件夹 %4</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="333"/>
-        <source>“%s” is not finished. Quit anyway? It will be cancelled; nothing half-done is kept.</source>
-        <translation>“%s”还没有完成。仍要退出吗？退出将取消这项工作，不会留下做了一半的文件。</translation>
-    </message>
-</context>
-<context>
-    <name>Messages</name>
-    <message>
-        <location filename="../../ui/messages.py" line="15"/>
-        <source>Cannot do that</source>
-        <translation>无法执行</translation>
-    </message>
-</context>
-<context>
-    <name>NodeDialog</name>
-    <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="99"/>
-        <source>Completed on</source>
-        <translation>完成日期</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="100"/>
-        <source>What was done</source>
-        <translation>完成情况说明</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="102"/>
-        <source>Node</source>
-        <translation>节点</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="103"/>
-        <source>Due</source>
-        <translation>节点期限</translation>
-    </message>
-</context>
-<context>
-    <name>NoticesModel</name>
-    <message>
-        <location filename="../../ui/pages/notices.py" line="61"/>
-        <source>Level</source>
-        <translation>督办级别</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/notices.py" line="61"/>
-        <source>State</source>
-        <translation>状态</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/notices.py" line="61"/>
-        <source>Notice</source>
-        <translation>通知</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/notices.py" line="61"/>
-        <source>Task</source>
-        <translation>任务</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/notices.py" line="61"/>
-        <source>Issued</source>
-        <translation>下发日期</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/notices.py" line="62"/>
-        <source>Respond by</source>
-        <translation>反馈期限</translation>
-    </message>
-</context>
-<context>
-    <name>NoticesPage</name>
-    <message>
-        <location filename="../../ui/pages/notices.py" line="98"/>
-        <source>Open notices</source>
-        <translation>未办结的通知</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/notices.py" line="99"/>
-        <source>All notices</source>
-        <translation>全部通知</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/notices.py" line="114"/>
-        <source>Respond…</source>
-        <translation>反馈整改情况…</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/notices.py" line="115"/>
-        <source>Write how the problem was handled; the response travels to the city in the next export</source>
-        <translation>填写整改落实情况；反馈内容随下次报送发给市平台</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/notices.py" line="118"/>
-        <source>Appeal…</source>
-        <translation>申诉…</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/notices.py" line="119"/>
-        <source>Ask the city to reconsider this notice (申诉); the appeal travels in the next export</source>
-        <translation>请市平台重新考虑这份督办通知（申诉）；申诉随下一次报送上报</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/notices.py" line="122"/>
-        <source>Open the task</source>
-        <translation>打开任务</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/notices.py" line="157"/>
-        <source>%1 shown, %2 waiting for a response</source>
-        <translation>显示 %1 条，待反馈 %2 条</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/notices.py" line="173"/>
-        <source>No supervision notices. Notices arrive with the city’s feedback packages (Data exchange → Import feedback).</source>
-        <translation>暂无督办通知。督办通知随市平台的反馈包送达（数据交换 → 导入反馈包）。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/notices.py" line="177"/>
-        <source>Issued by</source>
-        <translation>下发单位</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/notices.py" line="177"/>
-        <source>respond by</source>
-        <translation>反馈期限</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/notices.py" line="184"/>
-        <source>Task</source>
-        <translation>任务</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/notices.py" line="186"/>
-        <source>Response</source>
-        <translation>整改情况反馈</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/notices.py" line="186"/>
-        <source>Closed by the city</source>
-        <translation>市平台已办结</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/notices.py" line="214"/>
-        <source>Respond to a notice</source>
-        <translation>反馈督办通知</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/notices.py" line="228"/>
-        <source>This notice names no task of the ledger, so files cannot be attached.</source>
-        <translation>这份通知没有对应台账中的任务，不能附加文件。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/notices.py" line="229"/>
-        <source>Send the response without files, or ask the city&apos;s supervision office.</source>
-        <translation>请不附文件直接反馈，或向市督查室咨询。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/notices.py" line="239"/>
-        <source>Sending the response…</source>
-        <translation>正在提交反馈…</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/notices.py" line="224"/>
-        <source>Response to notice %s</source>
-        <translation>督办通知 %s 的反馈材料</translation>
-    </message>
-</context>
-<context>
-    <name>PassphraseDialog</name>
-    <message>
-        <location filename="../../ui/dialogs/key_dialogs.py" line="52"/>
-        <source>Key passphrase</source>
-        <translation>密钥密码</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/key_dialogs.py" line="57"/>
-        <source>Current passphrase</source>
-        <translation>当前密码</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/key_dialogs.py" line="60"/>
-        <source>New passphrase</source>
-        <translation>新密码</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/key_dialogs.py" line="61"/>
-        <source>Type it again</source>
-        <translation>再输入一次</translation>
-    </message>
-</context>
-<context>
-    <name>PasswordDialog</name>
-    <message>
-        <location filename="../../ui/dialogs/people_dialogs.py" line="108"/>
-        <source>Set my password</source>
-        <translation>设置我的密码</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/people_dialogs.py" line="111"/>
-        <source>New password</source>
-        <translation>新密码</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/people_dialogs.py" line="112"/>
-        <source>Type it again</source>
-        <translation>再输入一次</translation>
-    </message>
-</context>
-<context>
-    <name>Quality</name>
-    <message>
-        <location filename="../../ui/dialogs/quality_dialog.py" line="26"/>
-        <source>Sign-off requested or closed without evidence</source>
-        <translation>申请销号或已销号但没有佐证材料</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/quality_dialog.py" line="27"/>
-        <source>Evidence dated before the problem was assigned</source>
-        <translation>佐证材料日期早于问题交办日期</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/quality_dialog.py" line="28"/>
-        <source>Same file used for unrelated tasks</source>
-        <translation>同一文件用作不相关任务的佐证</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/quality_dialog.py" line="29"/>
-        <source>Node done late without a note</source>
-        <translation>节点逾期完成但没有说明</translation>
-    </message>
-</context>
-<context>
-    <name>QualityDialog</name>
-    <message>
-        <location filename="../../ui/dialogs/quality_dialog.py" line="48"/>
-        <source>Evidence quality warnings</source>
-        <translation>佐证质量提示</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/quality_dialog.py" line="51"/>
-        <source>Warnings, not refusals: look at these before the city does. Double-click a line to open its task.</source>
-        <translation>这些是提示而不是拒绝：请在市平台审核前核对。双击一行可打开对应任务。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/quality_dialog.py" line="55"/>
-        <source>Task</source>
-        <translation>任务</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/quality_dialog.py" line="55"/>
-        <source>Details</source>
-        <translation>详情</translation>
-    </message>
-</context>
-<context>
-    <name>RecheckResultDialog</name>
-    <message>
-        <location filename="../../ui/dialogs/rechecks_dialog.py" line="40"/>
-        <source>Record a re-check (回头看)</source>
-        <translation>登记回头看结果</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/rechecks_dialog.py" line="43"/>
-        <source>Closed on %1, re-check due %2</source>
-        <translation>销号日期 %1，回头看日期 %2</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/rechecks_dialog.py" line="46"/>
-        <source>Passed: the problem has not come back</source>
-        <translation>通过：问题没有反弹</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/rechecks_dialog.py" line="47"/>
-        <source>Failed: the problem came back (the task is reopened)</source>
-        <translation>未通过：问题出现反弹（任务将重新打开）</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/rechecks_dialog.py" line="49"/>
-        <source>What was found; required when the re-check failed</source>
-        <translation>写明回头看发现的情况；未通过时必须填写</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/rechecks_dialog.py" line="51"/>
-        <source>Result</source>
-        <translation>结果</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/rechecks_dialog.py" line="52"/>
-        <source>Findings</source>
-        <translation>发现情况</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/rechecks_dialog.py" line="53"/>
-        <source>Evidence</source>
-        <translation>佐证材料</translation>
-    </message>
-</context>
-<context>
-    <name>RechecksDialog</name>
-    <message>
-        <location filename="../../ui/dialogs/rechecks_dialog.py" line="69"/>
-        <source>Re-checks (回头看)</source>
-        <translation>回头看</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/rechecks_dialog.py" line="72"/>
-        <source>Due now</source>
-        <translation>已到期</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/rechecks_dialog.py" line="73"/>
-        <location filename="../../ui/dialogs/rechecks_dialog.py" line="129"/>
-        <source>Not yet done</source>
-        <translation>未做</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/rechecks_dialog.py" line="74"/>
-        <source>All re-checks</source>
-        <translation>全部回头看</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/rechecks_dialog.py" line="79"/>
-        <source>Task</source>
-        <translation>任务</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/rechecks_dialog.py" line="79"/>
-        <source>Closed on</source>
-        <translation>销号日期</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/rechecks_dialog.py" line="79"/>
-        <source>Re-check due</source>
-        <translation>回头看日期</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/rechecks_dialog.py" line="80"/>
-        <source>Result</source>
-        <translation>结果</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/rechecks_dialog.py" line="80"/>
-        <source>Done on</source>
-        <translation>完成日期</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/rechecks_dialog.py" line="80"/>
-        <source>Findings</source>
-        <translation>发现情况</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/rechecks_dialog.py" line="84"/>
-        <source>Record result…</source>
-        <translation>登记结果…</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/rechecks_dialog.py" line="86"/>
-        <source>Open the task</source>
-        <translation>打开任务</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/rechecks_dialog.py" line="122"/>
-        <source>%s re-check(s)</source>
-        <translation>共 %s 次回头看</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/rechecks_dialog.py" line="128"/>
-        <source>Passed</source>
-        <translation>通过</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/rechecks_dialog.py" line="128"/>
-        <source>Failed</source>
-        <translation>未通过</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/rechecks_dialog.py" line="129"/>
-        <source>Cancelled</source>
-        <translation>已取消</translation>
-    </message>
-</context>
-<context>
-    <name>ReminderBanner</name>
-    <message>
-        <location filename="../../ui/reminders.py" line="91"/>
-        <source>Details…</source>
-        <translation>查看详情…</translation>
-    </message>
-    <message>
-        <location filename="../../ui/reminders.py" line="96"/>
-        <source>Hide the reminders until tomorrow</source>
-        <translation>今天不再显示提醒</translation>
-    </message>
-    <message>
-        <location filename="../../ui/reminders.py" line="111"/>
-        <source>Today: %s</source>
-        <translation>今日提醒：%s</translation>
-    </message>
-</context>
-<context>
-    <name>Reminders</name>
-    <message>
-        <location filename="../../ui/reminders.py" line="45"/>
-        <source>Overdue nodes</source>
-        <translation>逾期节点</translation>
-    </message>
-    <message>
-        <location filename="../../ui/reminders.py" line="46"/>
-        <source>Nodes due soon</source>
-        <translation>临近期限节点</translation>
-    </message>
-    <message>
-        <location filename="../../ui/reminders.py" line="47"/>
-        <source>Notices waiting for a response</source>
-        <translation>督办通知待反馈</translation>
-    </message>
-    <message>
-        <location filename="../../ui/reminders.py" line="48"/>
-        <source>Re-checks (回头看) due</source>
-        <translation>回头看到期</translation>
-    </message>
-    <message>
-        <location filename="../../ui/reminders.py" line="53"/>
-        <source>; </source>
-        <translation>；</translation>
-    </message>
-    <message>
-        <location filename="../../ui/reminders.py" line="54"/>
-        <source>%1: %2</source>
-        <translation>%1：%2</translation>
-    </message>
-    <message>
-        <location filename="../../ui/reminders.py" line="213"/>
-        <source>RectiDesk</source>
-        <translation>整改通</translation>
-    </message>
-    <message>
-        <location filename="../../ui/reminders.py" line="215"/>
-        <source>RectiDesk reminders</source>
-        <translation>整改通提醒</translation>
-    </message>
-    <message>
-        <location filename="../../ui/reminders.py" line="228"/>
-        <source>Automatic backup…</source>
-        <translation>正在自动备份…</translation>
-    </message>
-</context>
-<context>
-    <name>RemindersDialog</name>
-    <message>
-        <location filename="../../ui/reminders.py" line="125"/>
-        <source>Reminders for %s</source>
-        <translation>%s 的提醒</translation>
-    </message>
-    <message>
-        <location filename="../../ui/reminders.py" line="128"/>
-        <source>Task</source>
-        <translation>任务</translation>
-    </message>
-    <message>
-        <location filename="../../ui/reminders.py" line="128"/>
-        <source>Due</source>
-        <translation>期限</translation>
-    </message>
-    <message>
-        <location filename="../../ui/reminders.py" line="128"/>
-        <source>Owner</source>
-        <translation>责任人</translation>
-    </message>
-    <message>
-        <location filename="../../ui/reminders.py" line="128"/>
-        <source>What</source>
-        <translation>事项</translation>
-    </message>
-    <message numerus="yes">
-        <location filename="../../ui/reminders.py" line="140"/>
-        <source>… and %n more, not listed: the most urgent come first. Use the ledger&apos;s filters to see them all.</source>
-        <translation>
-            <numerusform>……另有 %n 项未列出（按紧迫程度列出前面的）。请在整改台账中用筛选查看全部。</numerusform>
-        </translation>
-    </message>
-    <message>
-        <location filename="../../ui/reminders.py" line="150"/>
-        <source>Double-click a line to open its task.</source>
-        <translation>双击一行可打开对应任务。</translation>
-    </message>
-</context>
-<context>
-    <name>ReportsBox</name>
-    <message>
-        <location filename="../../ui/pages/reports_box.py" line="25"/>
-        <location filename="../../ui/pages/reports_box.py" line="41"/>
-        <source>PDF report</source>
-        <translation>PDF 报告</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/reports_box.py" line="38"/>
-        <source>Characters missing from the fonts were printed as 〓: %s</source>
-        <translation>字库中没有的字以“〓”代替，请手工补写：%s</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/reports_box.py" line="40"/>
-        <source>Report written: %s</source>
-        <translation>报告已生成：%s</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/reports_box.py" line="44"/>
-        <source>Making the report…</source>
-        <translation>正在生成报告…</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/reports_box.py" line="53"/>
-        <source>Reports and spreadsheets</source>
-        <translation>报告与表格</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/reports_box.py" line="55"/>
-        <source>Rectification report</source>
-        <translation>整改报告</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/reports_box.py" line="55"/>
-        <source>Ledger table</source>
-        <translation>整改台账</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/reports_box.py" line="56"/>
-        <source>Monthly report</source>
-        <translation>整改工作月报</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/reports_box.py" line="58"/>
-        <source>Make PDF…</source>
-        <translation>生成 PDF…</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/reports_box.py" line="60"/>
-        <source>Export ledger to Excel…</source>
-        <translation>导出台账 Excel…</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/reports_box.py" line="62"/>
-        <source>Import the city&apos;s Excel problem list…</source>
-        <translation>导入市里下发的 Excel 问题清单…</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/reports_box.py" line="79"/>
-        <source>Save the PDF report</source>
-        <translation>保存 PDF 报告</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/reports_box.py" line="89"/>
-        <source>Save the ledger as Excel</source>
-        <translation>把台账保存为 Excel</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/reports_box.py" line="96"/>
-        <location filename="../../ui/pages/reports_box.py" line="107"/>
-        <source>Export to Excel</source>
-        <translation>导出 Excel</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/reports_box.py" line="106"/>
-        <source>%1 tasks exported to %2</source>
-        <translation>已导出 %1 条任务：%2</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/reports_box.py" line="109"/>
-        <source>Writing the spreadsheet…</source>
-        <translation>正在生成表格…</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/reports_box.py" line="112"/>
-        <source>The city&apos;s problem list</source>
-        <translation>市里下发的问题清单</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/reports_box.py" line="121"/>
-        <location filename="../../ui/pages/reports_box.py" line="138"/>
-        <location filename="../../ui/pages/reports_box.py" line="142"/>
-        <location filename="../../ui/pages/reports_box.py" line="145"/>
-        <source>Import a problem list</source>
-        <translation>导入问题清单</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/reports_box.py" line="131"/>
-        <source>“%1”: %2 problem rows, %3 can be imported.</source>
-        <translation>“%1”：共 %2 行问题，%3 条可以导入。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/reports_box.py" line="133"/>
-        <source>Row %1 [%2]: %3</source>
-        <translation>第 %1 行【%2】%3</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/reports_box.py" line="134"/>
-        <source>Row %1: %2, skipped.</source>
-        <translation>第 %1 行：%2，跳过。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/reports_box.py" line="140"/>
-        <source>Import the %s rows that are correct?</source>
-        <translation>导入其中正确的 %s 行吗？</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/reports_box.py" line="146"/>
-        <source>%s tasks imported.</source>
-        <translation>已导入 %s 条任务。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/reports_box.py" line="149"/>
-        <source>Reading the problem list…</source>
-        <translation>正在读取问题清单…</translation>
-    </message>
-</context>
-<context>
-    <name>RespondDialog</name>
-    <message>
-        <location filename="../../ui/dialogs/respond_dialog.py" line="17"/>
-        <source>Respond to a notice</source>
-        <translation>反馈督办通知</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/respond_dialog.py" line="23"/>
-        <source>How was the problem handled?</source>
-        <translation>问题是如何整改落实的？</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/respond_dialog.py" line="26"/>
-        <source>Evidence (drag files here, or add them):</source>
-        <translation>佐证材料（可把文件拖到这里，或点击添加）：</translation>
-    </message>
-</context>
-<context>
-    <name>SettingsPage</name>
-    <message>
-        <location filename="../../ui/pages/settings.py" line="49"/>
-        <source>Unit</source>
-        <translation>本单位</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/settings.py" line="54"/>
-        <source>Warning thresholds and limits</source>
-        <translation>预警界限与限额</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/settings.py" line="57"/>
-        <source>Yellow light after overdue days</source>
-        <translation>逾期超过多少天亮黄灯</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/settings.py" line="58"/>
-        <source>Red light after overdue days</source>
-        <translation>逾期超过多少天亮红灯</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/settings.py" line="59"/>
-        <source>Remind days before due</source>
-        <translation>临期提醒天数</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/settings.py" line="60"/>
-        <source>Report volume size (MB)</source>
-        <translation>报送包分卷大小（MB）</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/settings.py" line="61"/>
-        <source>First re-check after (months)</source>
-        <translation>销号后第一次回头看（月）</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/settings.py" line="62"/>
-        <source>Second re-check after (months)</source>
-        <translation>销号后第二次回头看（月）</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/settings.py" line="63"/>
-        <source>Automatic backups kept</source>
-        <translation>保留自动备份份数</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/settings.py" line="73"/>
-        <source>Save thresholds</source>
-        <translation>保存设置</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/settings.py" line="77"/>
-        <source>Users and people</source>
-        <translation>用户与责任人</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/settings.py" line="81"/>
-        <location filename="../../ui/pages/settings.py" line="104"/>
-        <source>Name</source>
-        <translation>姓名</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/settings.py" line="81"/>
-        <source>Role</source>
-        <translation>角色</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/settings.py" line="81"/>
-        <source>Section</source>
-        <translation>科室</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/settings.py" line="81"/>
-        <source>Active</source>
-        <translation>在岗</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/settings.py" line="83"/>
-        <source>Hand over this person&apos;s tasks…</source>
-        <translation>交接此人的任务…</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/settings.py" line="88"/>
-        <source>Add user…</source>
-        <translation>添加用户…</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/settings.py" line="90"/>
-        <source>Hand over tasks…</source>
-        <translation>工作交接…</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/settings.py" line="92"/>
-        <source>Set my password…</source>
-        <translation>设置我的密码…</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/settings.py" line="100"/>
-        <source>Signing keys</source>
-        <translation>签名密钥</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/settings.py" line="104"/>
-        <source>Key id</source>
-        <translation>密钥标识</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/settings.py" line="104"/>
-        <source>Whose</source>
-        <translation>所属</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/settings.py" line="104"/>
-        <source>Added</source>
-        <translation>添加日期</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/settings.py" line="111"/>
-        <source>Create signing key…</source>
-        <translation>建立签名密钥…</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/settings.py" line="112"/>
-        <source>Export public key…</source>
-        <translation>导出公钥…</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/settings.py" line="113"/>
-        <source>Back up key…</source>
-        <translation>备份密钥…</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/settings.py" line="114"/>
-        <source>Change key and passphrase…</source>
-        <translation>更换密钥和密码…</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/settings.py" line="115"/>
-        <source>Trust the city&apos;s public key…</source>
-        <translation>导入市平台公钥…</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/settings.py" line="123"/>
-        <source>Data folder and backup</source>
-        <translation>数据文件夹与备份</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/settings.py" line="126"/>
-        <source>Open data folder</source>
-        <translation>打开数据文件夹</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/settings.py" line="129"/>
-        <source>Back up now…</source>
-        <translation>立即备份…</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/settings.py" line="131"/>
-        <source>Restore from a backup…</source>
-        <translation>从备份恢复…</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/settings.py" line="365"/>
-        <location filename="../../ui/pages/settings.py" line="375"/>
-        <location filename="../../ui/pages/settings.py" line="387"/>
-        <location filename="../../ui/pages/settings.py" line="400"/>
-        <source>Restore from a backup</source>
-        <translation>从备份恢复</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/settings.py" line="143"/>
-        <source>Data folder</source>
-        <translation>数据文件夹</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/settings.py" line="145"/>
-        <source>Language (from next start)</source>
-        <translation>界面语言（下次启动生效）</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/settings.py" line="165"/>
-        <source>No unit set up yet.</source>
-        <translation>尚未设置本单位。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/settings.py" line="168"/>
-        <source>%1 (code %2, %3)</source>
-        <translation>%1（代码 %2，%3）</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/settings.py" line="177"/>
-        <source>set by the city, read-only</source>
-        <translation>由市平台设定，不能修改</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/settings.py" line="178"/>
-        <source>The city set this value; it cannot be changed here.</source>
-        <translation>此项由市督查平台设定，本单位不能修改。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/settings.py" line="181"/>
-        <source>yes</source>
-        <translation>是</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/settings.py" line="181"/>
-        <source>left</source>
-        <translation>已离岗</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/settings.py" line="185"/>
-        <source>this unit</source>
-        <translation>本单位</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/settings.py" line="185"/>
-        <source>the city</source>
-        <translation>市平台</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/settings.py" line="196"/>
-        <source>Add user</source>
-        <translation>添加用户</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/settings.py" line="210"/>
-        <location filename="../../ui/pages/settings.py" line="217"/>
-        <location filename="../../ui/pages/settings.py" line="221"/>
-        <source>Set my password</source>
-        <translation>设置我的密码</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/settings.py" line="221"/>
-        <source>Your password was changed.</source>
-        <translation>密码已修改。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/settings.py" line="226"/>
-        <location filename="../../ui/pages/settings.py" line="231"/>
-        <location filename="../../ui/pages/settings.py" line="243"/>
-        <source>Hand over tasks</source>
-        <translation>工作交接</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/settings.py" line="231"/>
-        <source>Select the person who hands over first.</source>
-        <translation>请先选中要交出工作的人。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/settings.py" line="243"/>
-        <source>%1 task(s) handed over from %2 to %3.</source>
-        <translation>已将 %1 项任务从 %2 移交给 %3。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/settings.py" line="255"/>
-        <location filename="../../ui/pages/settings.py" line="264"/>
-        <source>Create signing key</source>
-        <translation>建立签名密钥</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/settings.py" line="265"/>
-        <source>The unit&apos;s signing key %s was created. Back it up now (Back up key…) and send the exported public key to the city.</source>
-        <translation>本单位签名密钥 %s 已建立。请立即备份（备份密钥…），并把导出的公钥报送市督查室。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/settings.py" line="269"/>
-        <location filename="../../ui/pages/settings.py" line="279"/>
-        <source>Export public key</source>
-        <translation>导出公钥</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/settings.py" line="274"/>
-        <source>Save the public key for the city</source>
-        <translation>保存报送市平台的公钥</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/settings.py" line="280"/>
-        <source>Public key %1 saved to %2.</source>
-        <translation>公钥 %1 已保存到 %2。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/settings.py" line="283"/>
-        <location filename="../../ui/pages/settings.py" line="288"/>
-        <source>Back up key</source>
-        <translation>备份密钥</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/settings.py" line="288"/>
-        <source>The encrypted key was saved to %s. Keep it on a USB drive in a safe place.</source>
-        <translation>加密的密钥已保存到 %s。请存放在U盘中并妥善保管。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/settings.py" line="292"/>
-        <location filename="../../ui/pages/settings.py" line="301"/>
-        <source>Change key and passphrase</source>
-        <translation>更换密钥和密码</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/settings.py" line="302"/>
-        <source>New key %s made. The next report announces it to the city; the report after that is signed with it.</source>
-        <translation>新密钥 %s 已生成。下一次报送会告知市平台，再下一次报送起使用新密钥签名。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/settings.py" line="306"/>
-        <location filename="../../ui/pages/settings.py" line="322"/>
-        <source>Trust the city&apos;s public key</source>
-        <translation>导入市平台公钥</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/settings.py" line="320"/>
-        <source>Key id %1 of %2. Compare it with the key id the city&apos;s supervision office gave you. Trust this key?</source>
-        <translation>%2 的密钥标识为 %1。请与市督查室提供的密钥标识核对。确定信任这把密钥吗？</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/settings.py" line="349"/>
-        <location filename="../../ui/pages/settings.py" line="359"/>
-        <source>Back up</source>
-        <translation>备份</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/settings.py" line="352"/>
-        <source>Choose a folder or USB drive for the backup</source>
-        <translation>选择保存备份的文件夹或U盘</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/settings.py" line="359"/>
-        <source>Backup written to %s</source>
-        <translation>备份已保存到 %s</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/settings.py" line="362"/>
-        <source>Backing up…</source>
-        <translation>正在备份…</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/settings.py" line="365"/>
-        <source>Backup (*.zip)</source>
-        <translation>备份文件 (*.zip)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/settings.py" line="384"/>
-        <source>The backup of %1 made on %2 replaces the data in this folder (the current data is kept aside). Restore it?</source>
-        <translation>将用 %1 于 %2 做的备份替换本文件夹中的数据（现有数据会另行保留）。确定恢复吗？</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/settings.py" line="399"/>
-        <source>The replaced data is kept in %s.</source>
-        <translation>被替换的数据保留在 %s。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/settings.py" line="400"/>
-        <source>The backup was restored.</source>
-        <translation>已从备份恢复。</translation>
-    </message>
-</context>
-<context>
-    <name>TaskEditor</name>
-    <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="154"/>
-        <source>Rectification task</source>
-        <translation>整改任务</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="161"/>
-        <source>Task</source>
-        <translation>任务</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="162"/>
-        <source>Nodes</source>
-        <translation>节点</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="163"/>
-        <source>Evidence</source>
-        <translation>佐证材料</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="164"/>
-        <source>History</source>
-        <translation>修改记录</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="165"/>
-        <source>Notices, reviews, deductions, appeals</source>
-        <translation>督办、审核、扣分与申诉</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="168"/>
-        <source>Save</source>
-        <translation>保存</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="171"/>
-        <source>Request sign-off</source>
-        <translation>申请销号</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="173"/>
-        <source>All nodes are done: ask the city to close (销号) this task</source>
-        <translation>全部节点已完成：申请市平台对本任务销号</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="175"/>
-        <source>Task report (PDF)…</source>
-        <translation>任务报告 (PDF)…</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="197"/>
-        <source>One sentence naming the problem</source>
-        <translation>用一句话写明问题</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="223"/>
-        <source>Problem *</source>
-        <translation>问题（任务）*</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="224"/>
-        <source>City ref.</source>
-        <translation>市平台编号</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="227"/>
-        <source>Category *</source>
-        <translation>类别 *</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="229"/>
-        <source>Deadline *</source>
-        <translation>整改期限 *</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="232"/>
-        <source>Source *</source>
-        <translation>来源 *</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="235"/>
-        <source>Owner *</source>
-        <translation>责任人 *</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="237"/>
-        <source>Leader</source>
-        <translation>责任领导</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="239"/>
-        <source>Section</source>
-        <translation>责任科室</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="240"/>
-        <source>Batch</source>
-        <translation>批次</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="241"/>
-        <source>Description</source>
-        <translation>问题描述</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="242"/>
-        <source>Measures</source>
-        <translation>整改措施</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="249"/>
-        <source>No.</source>
-        <translation>序号</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="249"/>
-        <source>Node</source>
-        <translation>节点</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="249"/>
-        <source>Due</source>
-        <translation>节点期限</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="249"/>
-        <source>Status</source>
-        <translation>状态</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="250"/>
-        <source>Done on</source>
-        <translation>完成日期</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="250"/>
-        <source>Reported by</source>
-        <translation>填报人</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="250"/>
-        <source>Confirmed by</source>
-        <translation>核查人</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="254"/>
-        <source>Add node…</source>
-        <translation>新增节点…</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="256"/>
-        <source>Report done…</source>
-        <translation>填报完成…</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="258"/>
-        <source>Confirm (second person)</source>
-        <translation>核查确认（另一人）</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="259"/>
-        <source>Two-person check: a colleague other than the one who reported it confirms that the node is really done</source>
-        <translation>双人核查：由填报人以外的另一位同事确认该节点确已完成</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="262"/>
-        <location filename="../../ui/dialogs/task_editor.py" line="630"/>
-        <source>Delete node</source>
-        <translation>删除节点</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="264"/>
-        <source>Move up</source>
-        <translation>上移</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="265"/>
-        <source>Move the selected node one place up (Alt+Up)</source>
-        <translation>把选中的节点上移一位（Alt+↑）</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="268"/>
-        <source>Move down</source>
-        <translation>下移</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="269"/>
-        <source>Move the selected node one place down (Alt+Down)</source>
-        <translation>把选中的节点下移一位（Alt+↓）</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="284"/>
-        <source>Drag files here from the file manager, or use “Add files…”.</source>
-        <translation>可以从文件管理器把文件拖到这里，或点击“添加文件…”。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="292"/>
-        <source>Add files…</source>
-        <translation>添加文件…</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="294"/>
-        <source>Open</source>
-        <translation>打开</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="296"/>
-        <source>Remove</source>
-        <translation>移除</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="299"/>
-        <source>Attach to</source>
-        <translation>关联到</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="315"/>
-        <source>Time</source>
-        <translation>时间</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="315"/>
-        <source>User</source>
-        <translation>用户</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="315"/>
-        <source>Action</source>
-        <translation>操作</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="316"/>
-        <source>Changes</source>
-        <translation>改动内容</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="324"/>
-        <source>Item</source>
-        <translation>事项</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="324"/>
-        <source>Date</source>
-        <translation>日期</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="324"/>
-        <source>Details</source>
-        <translation>详情</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="329"/>
-        <source>Appeal…</source>
-        <translation>申诉…</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="330"/>
-        <source>Ask the city to reconsider a deduction, a return or a notice (申诉)</source>
-        <translation>对扣分、退回或督办通知向市平台提出申诉</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="366"/>
-        <source>New rectification task: fill in the fields marked * and save.</source>
-        <translation>新建整改任务：请填写带 * 的项目后保存。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="398"/>
-        <source>(none — entered by this unit)</source>
-        <translation>（无 — 本单位自行录入）</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="414"/>
-        <location filename="../../ui/dialogs/task_editor.py" line="670"/>
-        <source>the task</source>
-        <translation>任务本身</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="421"/>
-        <location filename="../../ui/dialogs/task_editor.py" line="670"/>
-        <source>node %s</source>
-        <translation>节点 %s</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="438"/>
-        <source>Evidence quality: %s</source>
-        <translation>佐证质量提示：%s</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="479"/>
-        <source>Supervision notices</source>
-        <translation>督办通知</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="482"/>
-        <source>City reviews</source>
-        <translation>市平台审核</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="485"/>
-        <source>Deductions</source>
-        <translation>扣分</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="488"/>
-        <source>Appeals</source>
-        <translation>申诉</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="502"/>
-        <source>City&apos;s comment</source>
-        <translation>市平台意见</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="527"/>
-        <source>Please name the person responsible (owner).</source>
-        <translation>请填写责任人。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="547"/>
-        <source>Save the task report</source>
-        <translation>保存任务报告</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="576"/>
-        <source>Add node</source>
-        <translation>新增节点</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="588"/>
-        <source>Report node %s done</source>
-        <translation>填报节点 %s 完成</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="630"/>
-        <source>Delete node %s?</source>
-        <translation>确定删除节点 %s 吗？</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="637"/>
-        <source>Choose evidence files</source>
-        <translation>选择佐证材料文件</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="656"/>
-        <source>Adding evidence…</source>
-        <translation>正在添加佐证材料…</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="668"/>
-        <source>%s file(s). Select one to see its details.</source>
-        <translation>共 %s 个文件。选中一个文件可查看详情。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="672"/>
-        <source>%1 · %2 bytes · attached to %3 · added %4 by %5
+        </message>
+    </context>
+    <context>
+        <name>LoginDialog</name>
+        <message>
+            <source>Log in to RectiDesk</source>
+            <translation>登录整改通</translation>
+        </message>
+        <message>
+            <source>Name</source>
+            <translation>姓名</translation>
+        </message>
+        <message>
+            <source>Password</source>
+            <translation>密码</translation>
+        </message>
+    </context>
+    <context>
+        <name>MainWindow</name>
+        <message>
+            <source>%1 · user %2 · today %3 · data folder %4</source>
+            <translation>%1 · 用户 %2 · 今天 %3 · 数据文件夹 %4</translation>
+        </message>
+        <message numerus="yes">
+            <source>%n notice(s) waiting for a response</source>
+            <translation>
+                <numerusform>%n 条督办通知待反馈</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>Dashboard</source>
+            <translation>工作台</translation>
+        </message>
+        <message>
+            <source>Data exchange</source>
+            <translation>数据交换</translation>
+        </message>
+        <message>
+            <source>New task</source>
+            <translation>新建任务</translation>
+        </message>
+        <message>
+            <source>Quit</source>
+            <translation>退出</translation>
+        </message>
+        <message>
+            <source>RectiDesk — %s</source>
+            <translation>整改通 — %s</translation>
+        </message>
+        <message>
+            <source>Rectification ledger</source>
+            <translation>整改台账</translation>
+        </message>
+        <message>
+            <source>Refresh</source>
+            <translation>刷新</translation>
+        </message>
+        <message>
+            <source>Search the ledger</source>
+            <translation>搜索台账</translation>
+        </message>
+        <message>
+            <source>Settings</source>
+            <translation>设置</translation>
+        </message>
+        <message>
+            <source>Supervision notices</source>
+            <translation>督办通知</translation>
+        </message>
+        <message>
+            <source>no ledger yet</source>
+            <translation>尚未建立台账</translation>
+        </message>
+        <message>
+            <source>“%s” is not finished. Quit anyway? It will be cancelled; nothing half-done is kept.</source>
+            <translation>“%s”还没有完成。仍要退出吗？退出将取消这项工作，不会留下做了一半的文件。</translation>
+        </message>
+    </context>
+    <context>
+        <name>Messages</name>
+        <message>
+            <source>Cannot do that</source>
+            <translation>无法执行</translation>
+        </message>
+    </context>
+    <context>
+        <name>NodeDialog</name>
+        <message>
+            <source>Completed on</source>
+            <translation>完成日期</translation>
+        </message>
+        <message>
+            <source>Due</source>
+            <translation>节点期限</translation>
+        </message>
+        <message>
+            <source>Node</source>
+            <translation>节点</translation>
+        </message>
+        <message>
+            <source>What was done</source>
+            <translation>完成情况说明</translation>
+        </message>
+    </context>
+    <context>
+        <name>NoticesModel</name>
+        <message>
+            <source>Issued</source>
+            <translation>下发日期</translation>
+        </message>
+        <message>
+            <source>Level</source>
+            <translation>督办级别</translation>
+        </message>
+        <message>
+            <source>Notice</source>
+            <translation>通知</translation>
+        </message>
+        <message>
+            <source>Respond by</source>
+            <translation>反馈期限</translation>
+        </message>
+        <message>
+            <source>State</source>
+            <translation>状态</translation>
+        </message>
+        <message>
+            <source>Task</source>
+            <translation>任务</translation>
+        </message>
+    </context>
+    <context>
+        <name>NoticesPage</name>
+        <message>
+            <source>%1 shown, %2 waiting for a response</source>
+            <translation>显示 %1 条，待反馈 %2 条</translation>
+        </message>
+        <message>
+            <source>All notices</source>
+            <translation>全部通知</translation>
+        </message>
+        <message>
+            <source>Appeal…</source>
+            <translation>申诉…</translation>
+        </message>
+        <message>
+            <source>Ask the city to reconsider this notice (申诉); the appeal travels in the next export</source>
+            <translation>请市平台重新考虑这份督办通知（申诉）；申诉随下一次报送上报</translation>
+        </message>
+        <message>
+            <source>Closed by the city</source>
+            <translation>市平台已办结</translation>
+        </message>
+        <message>
+            <source>Issued by</source>
+            <translation>下发单位</translation>
+        </message>
+        <message>
+            <source>No supervision notices. Notices arrive with the city’s feedback packages (Data exchange → Import feedback).</source>
+            <translation>暂无督办通知。督办通知随市平台的反馈包送达（数据交换 → 导入反馈包）。</translation>
+        </message>
+        <message>
+            <source>Open notices</source>
+            <translation>未办结的通知</translation>
+        </message>
+        <message>
+            <source>Open the task</source>
+            <translation>打开任务</translation>
+        </message>
+        <message>
+            <source>Respond to a notice</source>
+            <translation>反馈督办通知</translation>
+        </message>
+        <message>
+            <source>Respond…</source>
+            <translation>反馈整改情况…</translation>
+        </message>
+        <message>
+            <source>Response</source>
+            <translation>整改情况反馈</translation>
+        </message>
+        <message>
+            <source>Response to notice %s</source>
+            <translation>督办通知 %s 的反馈材料</translation>
+        </message>
+        <message>
+            <source>Send the response without files, or ask the city's supervision office.</source>
+            <translation>请不附文件直接反馈，或向市督查室咨询。</translation>
+        </message>
+        <message>
+            <source>Sending the response…</source>
+            <translation>正在提交反馈…</translation>
+        </message>
+        <message>
+            <source>Task</source>
+            <translation>任务</translation>
+        </message>
+        <message>
+            <source>This notice names no task of the ledger, so files cannot be attached.</source>
+            <translation>这份通知没有对应台账中的任务，不能附加文件。</translation>
+        </message>
+        <message>
+            <source>Write how the problem was handled; the response travels to the city in the next export</source>
+            <translation>填写整改落实情况；反馈内容随下次报送发给市平台</translation>
+        </message>
+        <message>
+            <source>respond by</source>
+            <translation>反馈期限</translation>
+        </message>
+    </context>
+    <context>
+        <name>PassphraseDialog</name>
+        <message>
+            <source>Current passphrase</source>
+            <translation>当前密码</translation>
+        </message>
+        <message>
+            <source>Key passphrase</source>
+            <translation>密钥密码</translation>
+        </message>
+        <message>
+            <source>New passphrase</source>
+            <translation>新密码</translation>
+        </message>
+        <message>
+            <source>Type it again</source>
+            <translation>再输入一次</translation>
+        </message>
+    </context>
+    <context>
+        <name>PasswordDialog</name>
+        <message>
+            <source>New password</source>
+            <translation>新密码</translation>
+        </message>
+        <message>
+            <source>Set my password</source>
+            <translation>设置我的密码</translation>
+        </message>
+        <message>
+            <source>Type it again</source>
+            <translation>再输入一次</translation>
+        </message>
+    </context>
+    <context>
+        <name>Quality</name>
+        <message>
+            <source>Evidence dated before the problem was assigned</source>
+            <translation>佐证材料日期早于问题交办日期</translation>
+        </message>
+        <message>
+            <source>Node done late without a note</source>
+            <translation>节点逾期完成但没有说明</translation>
+        </message>
+        <message>
+            <source>Same file used for unrelated tasks</source>
+            <translation>同一文件用作不相关任务的佐证</translation>
+        </message>
+        <message>
+            <source>Sign-off requested or closed without evidence</source>
+            <translation>申请销号或已销号但没有佐证材料</translation>
+        </message>
+    </context>
+    <context>
+        <name>QualityDialog</name>
+        <message>
+            <source>Details</source>
+            <translation>详情</translation>
+        </message>
+        <message>
+            <source>Evidence quality warnings</source>
+            <translation>佐证质量提示</translation>
+        </message>
+        <message>
+            <source>Task</source>
+            <translation>任务</translation>
+        </message>
+        <message>
+            <source>Warnings, not refusals: look at these before the city does. Double-click a line to open its task.</source>
+            <translation>这些是提示而不是拒绝：请在市平台审核前核对。双击一行可打开对应任务。</translation>
+        </message>
+    </context>
+    <context>
+        <name>RecheckResultDialog</name>
+        <message>
+            <source>Closed on %1, re-check due %2</source>
+            <translation>销号日期 %1，回头看日期 %2</translation>
+        </message>
+        <message>
+            <source>Evidence</source>
+            <translation>佐证材料</translation>
+        </message>
+        <message>
+            <source>Failed: the problem came back (the task is reopened)</source>
+            <translation>未通过：问题出现反弹（任务将重新打开）</translation>
+        </message>
+        <message>
+            <source>Findings</source>
+            <translation>发现情况</translation>
+        </message>
+        <message>
+            <source>Passed: the problem has not come back</source>
+            <translation>通过：问题没有反弹</translation>
+        </message>
+        <message>
+            <source>Record a re-check (回头看)</source>
+            <translation>登记回头看结果</translation>
+        </message>
+        <message>
+            <source>Result</source>
+            <translation>结果</translation>
+        </message>
+        <message>
+            <source>What was found; required when the re-check failed</source>
+            <translation>写明回头看发现的情况；未通过时必须填写</translation>
+        </message>
+    </context>
+    <context>
+        <name>RechecksDialog</name>
+        <message>
+            <source>%s re-check(s)</source>
+            <translation>共 %s 次回头看</translation>
+        </message>
+        <message>
+            <source>All re-checks</source>
+            <translation>全部回头看</translation>
+        </message>
+        <message>
+            <source>Cancelled</source>
+            <translation>已取消</translation>
+        </message>
+        <message>
+            <source>Closed on</source>
+            <translation>销号日期</translation>
+        </message>
+        <message>
+            <source>Done on</source>
+            <translation>完成日期</translation>
+        </message>
+        <message>
+            <source>Due now</source>
+            <translation>已到期</translation>
+        </message>
+        <message>
+            <source>Failed</source>
+            <translation>未通过</translation>
+        </message>
+        <message>
+            <source>Findings</source>
+            <translation>发现情况</translation>
+        </message>
+        <message>
+            <source>Not yet done</source>
+            <translation>未做</translation>
+        </message>
+        <message>
+            <source>Open the task</source>
+            <translation>打开任务</translation>
+        </message>
+        <message>
+            <source>Passed</source>
+            <translation>通过</translation>
+        </message>
+        <message>
+            <source>Re-check due</source>
+            <translation>回头看日期</translation>
+        </message>
+        <message>
+            <source>Re-checks (回头看)</source>
+            <translation>回头看</translation>
+        </message>
+        <message>
+            <source>Record result…</source>
+            <translation>登记结果…</translation>
+        </message>
+        <message>
+            <source>Result</source>
+            <translation>结果</translation>
+        </message>
+        <message>
+            <source>Task</source>
+            <translation>任务</translation>
+        </message>
+    </context>
+    <context>
+        <name>ReminderBanner</name>
+        <message>
+            <source>Details…</source>
+            <translation>查看详情…</translation>
+        </message>
+        <message>
+            <source>Hide the reminders until tomorrow</source>
+            <translation>今天不再显示提醒</translation>
+        </message>
+        <message>
+            <source>Today: %s</source>
+            <translation>今日提醒：%s</translation>
+        </message>
+    </context>
+    <context>
+        <name>Reminders</name>
+        <message>
+            <source>%1: %2</source>
+            <translation>%1：%2</translation>
+        </message>
+        <message>
+            <source>; </source>
+            <translation>；</translation>
+        </message>
+        <message>
+            <source>Automatic backup…</source>
+            <translation>正在自动备份…</translation>
+        </message>
+        <message>
+            <source>Nodes due soon</source>
+            <translation>临近期限节点</translation>
+        </message>
+        <message>
+            <source>Notices waiting for a response</source>
+            <translation>督办通知待反馈</translation>
+        </message>
+        <message>
+            <source>Overdue nodes</source>
+            <translation>逾期节点</translation>
+        </message>
+        <message>
+            <source>Re-checks (回头看) due</source>
+            <translation>回头看到期</translation>
+        </message>
+        <message>
+            <source>RectiDesk</source>
+            <translation>整改通</translation>
+        </message>
+        <message>
+            <source>RectiDesk reminders</source>
+            <translation>整改通提醒</translation>
+        </message>
+    </context>
+    <context>
+        <name>RemindersDialog</name>
+        <message>
+            <source>Double-click a line to open its task.</source>
+            <translation>双击一行可打开对应任务。</translation>
+        </message>
+        <message>
+            <source>Due</source>
+            <translation>期限</translation>
+        </message>
+        <message>
+            <source>Owner</source>
+            <translation>责任人</translation>
+        </message>
+        <message>
+            <source>Reminders for %s</source>
+            <translation>%s 的提醒</translation>
+        </message>
+        <message>
+            <source>Task</source>
+            <translation>任务</translation>
+        </message>
+        <message>
+            <source>What</source>
+            <translation>事项</translation>
+        </message>
+        <message numerus="yes">
+            <source>… and %n more, not listed: the most urgent come first. Use the ledger's filters to see them all.</source>
+            <translation>
+                <numerusform>……另有 %n 项未列出（按紧迫程度列出前面的）。请在整改台账中用筛选查看全部。</numerusform>
+            </translation>
+        </message>
+    </context>
+    <context>
+        <name>ReportsBox</name>
+        <message>
+            <source>%1 tasks exported to %2</source>
+            <translation>已导出 %1 条任务：%2</translation>
+        </message>
+        <message>
+            <source>%s tasks imported.</source>
+            <translation>已导入 %s 条任务。</translation>
+        </message>
+        <message>
+            <source>Characters missing from the fonts were printed as 〓: %s</source>
+            <translation>字库中没有的字以“〓”代替，请手工补写：%s</translation>
+        </message>
+        <message>
+            <source>Export ledger to Excel…</source>
+            <translation>导出台账 Excel…</translation>
+        </message>
+        <message>
+            <source>Export to Excel</source>
+            <translation>导出 Excel</translation>
+        </message>
+        <message>
+            <source>Import a problem list</source>
+            <translation>导入问题清单</translation>
+        </message>
+        <message>
+            <source>Import the %s rows that are correct?</source>
+            <translation>导入其中正确的 %s 行吗？</translation>
+        </message>
+        <message>
+            <source>Import the city's Excel problem list…</source>
+            <translation>导入市里下发的 Excel 问题清单…</translation>
+        </message>
+        <message>
+            <source>Ledger table</source>
+            <translation>整改台账</translation>
+        </message>
+        <message>
+            <source>Make PDF…</source>
+            <translation>生成 PDF…</translation>
+        </message>
+        <message>
+            <source>Making the report…</source>
+            <translation>正在生成报告…</translation>
+        </message>
+        <message>
+            <source>Monthly report</source>
+            <translation>整改工作月报</translation>
+        </message>
+        <message>
+            <source>PDF report</source>
+            <translation>PDF 报告</translation>
+        </message>
+        <message>
+            <source>Reading the problem list…</source>
+            <translation>正在读取问题清单…</translation>
+        </message>
+        <message>
+            <source>Rectification report</source>
+            <translation>整改报告</translation>
+        </message>
+        <message>
+            <source>Report written: %s</source>
+            <translation>报告已生成：%s</translation>
+        </message>
+        <message>
+            <source>Reports and spreadsheets</source>
+            <translation>报告与表格</translation>
+        </message>
+        <message>
+            <source>Row %1 [%2]: %3</source>
+            <translation>第 %1 行【%2】%3</translation>
+        </message>
+        <message>
+            <source>Row %1: %2, skipped.</source>
+            <translation>第 %1 行：%2，跳过。</translation>
+        </message>
+        <message>
+            <source>Save the PDF report</source>
+            <translation>保存 PDF 报告</translation>
+        </message>
+        <message>
+            <source>Save the ledger as Excel</source>
+            <translation>把台账保存为 Excel</translation>
+        </message>
+        <message>
+            <source>The city's problem list</source>
+            <translation>市里下发的问题清单</translation>
+        </message>
+        <message>
+            <source>Writing the spreadsheet…</source>
+            <translation>正在生成表格…</translation>
+        </message>
+        <message>
+            <source>“%1”: %2 problem rows, %3 can be imported.</source>
+            <translation>“%1”：共 %2 行问题，%3 条可以导入。</translation>
+        </message>
+    </context>
+    <context>
+        <name>RespondDialog</name>
+        <message>
+            <source>Evidence (drag files here, or add them):</source>
+            <translation>佐证材料（可把文件拖到这里，或点击添加）：</translation>
+        </message>
+        <message>
+            <source>How was the problem handled?</source>
+            <translation>问题是如何整改落实的？</translation>
+        </message>
+        <message>
+            <source>Respond to a notice</source>
+            <translation>反馈督办通知</translation>
+        </message>
+    </context>
+    <context>
+        <name>SettingsPage</name>
+        <message>
+            <source>%1 (code %2, %3)</source>
+            <translation>%1（代码 %2，%3）</translation>
+        </message>
+        <message>
+            <source>%1 task(s) handed over from %2 to %3.</source>
+            <translation>已将 %1 项任务从 %2 移交给 %3。</translation>
+        </message>
+        <message>
+            <source>Active</source>
+            <translation>在岗</translation>
+        </message>
+        <message>
+            <source>Add user</source>
+            <translation>添加用户</translation>
+        </message>
+        <message>
+            <source>Add user…</source>
+            <translation>添加用户…</translation>
+        </message>
+        <message>
+            <source>Added</source>
+            <translation>添加日期</translation>
+        </message>
+        <message>
+            <source>Automatic backups kept</source>
+            <translation>保留自动备份份数</translation>
+        </message>
+        <message>
+            <source>Back up</source>
+            <translation>备份</translation>
+        </message>
+        <message>
+            <source>Back up key</source>
+            <translation>备份密钥</translation>
+        </message>
+        <message>
+            <source>Back up key…</source>
+            <translation>备份密钥…</translation>
+        </message>
+        <message>
+            <source>Back up now…</source>
+            <translation>立即备份…</translation>
+        </message>
+        <message>
+            <source>Backing up…</source>
+            <translation>正在备份…</translation>
+        </message>
+        <message>
+            <source>Backup (*.zip)</source>
+            <translation>备份文件 (*.zip)</translation>
+        </message>
+        <message>
+            <source>Backup written to %s</source>
+            <translation>备份已保存到 %s</translation>
+        </message>
+        <message>
+            <source>Change key and passphrase</source>
+            <translation>更换密钥和密码</translation>
+        </message>
+        <message>
+            <source>Change key and passphrase…</source>
+            <translation>更换密钥和密码…</translation>
+        </message>
+        <message>
+            <source>Choose a folder or USB drive for the backup</source>
+            <translation>选择保存备份的文件夹或U盘</translation>
+        </message>
+        <message>
+            <source>Create signing key</source>
+            <translation>建立签名密钥</translation>
+        </message>
+        <message>
+            <source>Create signing key…</source>
+            <translation>建立签名密钥…</translation>
+        </message>
+        <message>
+            <source>Data folder</source>
+            <translation>数据文件夹</translation>
+        </message>
+        <message>
+            <source>Data folder and backup</source>
+            <translation>数据文件夹与备份</translation>
+        </message>
+        <message>
+            <source>Export public key</source>
+            <translation>导出公钥</translation>
+        </message>
+        <message>
+            <source>Export public key…</source>
+            <translation>导出公钥…</translation>
+        </message>
+        <message>
+            <source>First re-check after (months)</source>
+            <translation>销号后第一次回头看（月）</translation>
+        </message>
+        <message>
+            <source>Hand over tasks</source>
+            <translation>工作交接</translation>
+        </message>
+        <message>
+            <source>Hand over tasks…</source>
+            <translation>工作交接…</translation>
+        </message>
+        <message>
+            <source>Hand over this person's tasks…</source>
+            <translation>交接此人的任务…</translation>
+        </message>
+        <message>
+            <source>Key id</source>
+            <translation>密钥标识</translation>
+        </message>
+        <message>
+            <source>Key id %1 of %2. Compare it with the key id the city's supervision office gave you. Trust this key?</source>
+            <translation>%2 的密钥标识为 %1。请与市督查室提供的密钥标识核对。确定信任这把密钥吗？</translation>
+        </message>
+        <message>
+            <source>Language (from next start)</source>
+            <translation>界面语言（下次启动生效）</translation>
+        </message>
+        <message>
+            <source>Name</source>
+            <translation>姓名</translation>
+        </message>
+        <message>
+            <source>New key %s made. The next report announces it to the city; the report after that is signed with it.</source>
+            <translation>新密钥 %s 已生成。下一次报送会告知市平台，再下一次报送起使用新密钥签名。</translation>
+        </message>
+        <message>
+            <source>No unit set up yet.</source>
+            <translation>尚未设置本单位。</translation>
+        </message>
+        <message>
+            <source>Open data folder</source>
+            <translation>打开数据文件夹</translation>
+        </message>
+        <message>
+            <source>Public key %1 saved to %2.</source>
+            <translation>公钥 %1 已保存到 %2。</translation>
+        </message>
+        <message>
+            <source>Red light after overdue days</source>
+            <translation>逾期超过多少天亮红灯</translation>
+        </message>
+        <message>
+            <source>Remind days before due</source>
+            <translation>临期提醒天数</translation>
+        </message>
+        <message>
+            <source>Report volume size (MB)</source>
+            <translation>报送包分卷大小（MB）</translation>
+        </message>
+        <message>
+            <source>Restore from a backup</source>
+            <translation>从备份恢复</translation>
+        </message>
+        <message>
+            <source>Restore from a backup…</source>
+            <translation>从备份恢复…</translation>
+        </message>
+        <message>
+            <source>Role</source>
+            <translation>角色</translation>
+        </message>
+        <message>
+            <source>Save the public key for the city</source>
+            <translation>保存报送市平台的公钥</translation>
+        </message>
+        <message>
+            <source>Save thresholds</source>
+            <translation>保存设置</translation>
+        </message>
+        <message>
+            <source>Second re-check after (months)</source>
+            <translation>销号后第二次回头看（月）</translation>
+        </message>
+        <message>
+            <source>Section</source>
+            <translation>科室</translation>
+        </message>
+        <message>
+            <source>Select the person who hands over first.</source>
+            <translation>请先选中要交出工作的人。</translation>
+        </message>
+        <message>
+            <source>Set my password</source>
+            <translation>设置我的密码</translation>
+        </message>
+        <message>
+            <source>Set my password…</source>
+            <translation>设置我的密码…</translation>
+        </message>
+        <message>
+            <source>Signing keys</source>
+            <translation>签名密钥</translation>
+        </message>
+        <message>
+            <source>The backup of %1 made on %2 replaces the data in this folder (the current data is kept aside). Restore it?</source>
+            <translation>将用 %1 于 %2 做的备份替换本文件夹中的数据（现有数据会另行保留）。确定恢复吗？</translation>
+        </message>
+        <message>
+            <source>The backup was restored.</source>
+            <translation>已从备份恢复。</translation>
+        </message>
+        <message>
+            <source>The city set this value; it cannot be changed here.</source>
+            <translation>此项由市督查平台设定，本单位不能修改。</translation>
+        </message>
+        <message>
+            <source>The encrypted key was saved to %s. Keep it on a USB drive in a safe place.</source>
+            <translation>加密的密钥已保存到 %s。请存放在U盘中并妥善保管。</translation>
+        </message>
+        <message>
+            <source>The replaced data is kept in %s.</source>
+            <translation>被替换的数据保留在 %s。</translation>
+        </message>
+        <message>
+            <source>The unit's signing key %s was created. Back it up now (Back up key…) and send the exported public key to the city.</source>
+            <translation>本单位签名密钥 %s 已建立。请立即备份（备份密钥…），并把导出的公钥报送市督查室。</translation>
+        </message>
+        <message>
+            <source>Trust the city's public key</source>
+            <translation>导入市平台公钥</translation>
+        </message>
+        <message>
+            <source>Trust the city's public key…</source>
+            <translation>导入市平台公钥…</translation>
+        </message>
+        <message>
+            <source>Unit</source>
+            <translation>本单位</translation>
+        </message>
+        <message>
+            <source>Users and people</source>
+            <translation>用户与责任人</translation>
+        </message>
+        <message>
+            <source>Warning thresholds and limits</source>
+            <translation>预警界限与限额</translation>
+        </message>
+        <message>
+            <source>Whose</source>
+            <translation>所属</translation>
+        </message>
+        <message>
+            <source>Yellow light after overdue days</source>
+            <translation>逾期超过多少天亮黄灯</translation>
+        </message>
+        <message>
+            <source>Your password was changed.</source>
+            <translation>密码已修改。</translation>
+        </message>
+        <message>
+            <source>left</source>
+            <translation>已离岗</translation>
+        </message>
+        <message>
+            <source>set by the city, read-only</source>
+            <translation>由市平台设定，不能修改</translation>
+        </message>
+        <message>
+            <source>the city</source>
+            <translation>市平台</translation>
+        </message>
+        <message>
+            <source>this unit</source>
+            <translation>本单位</translation>
+        </message>
+        <message>
+            <source>yes</source>
+            <translation>是</translation>
+        </message>
+    </context>
+    <context>
+        <name>TaskEditor</name>
+        <message>
+            <source>%1 · %2 bytes · attached to %3 · added %4 by %5
 SHA-256: %6</source>
-        <translation>%1 · %2 字节 · 关联到%3 · %4 由 %5 添加
+            <translation>%1 · %2 字节 · 关联到%3 · %4 由 %5 添加
 SHA-256：%6</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="694"/>
-        <source>Remove evidence</source>
-        <translation>移除佐证材料</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/task_editor.py" line="693"/>
-        <source>Remove “%s” from this task?</source>
-        <translation>确定从本任务中移除“%s”吗？</translation>
-    </message>
-</context>
+        </message>
+        <message>
+            <source>%s file(s). Select one to see its details.</source>
+            <translation>共 %s 个文件。选中一个文件可查看详情。</translation>
+        </message>
+        <message>
+            <source>(none — entered by this unit)</source>
+            <translation>（无 — 本单位自行录入）</translation>
+        </message>
+        <message>
+            <source>Action</source>
+            <translation>操作</translation>
+        </message>
+        <message>
+            <source>Add files…</source>
+            <translation>添加文件…</translation>
+        </message>
+        <message>
+            <source>Add node</source>
+            <translation>新增节点</translation>
+        </message>
+        <message>
+            <source>Add node…</source>
+            <translation>新增节点…</translation>
+        </message>
+        <message>
+            <source>Adding evidence…</source>
+            <translation>正在添加佐证材料…</translation>
+        </message>
+        <message>
+            <source>All nodes are done: ask the city to close (销号) this task</source>
+            <translation>全部节点已完成：申请市平台对本任务销号</translation>
+        </message>
+        <message>
+            <source>Appeals</source>
+            <translation>申诉</translation>
+        </message>
+        <message>
+            <source>Appeal…</source>
+            <translation>申诉…</translation>
+        </message>
+        <message>
+            <source>Ask the city to reconsider a deduction, a return or a notice (申诉)</source>
+            <translation>对扣分、退回或督办通知向市平台提出申诉</translation>
+        </message>
+        <message>
+            <source>Attach to</source>
+            <translation>关联到</translation>
+        </message>
+        <message>
+            <source>Batch</source>
+            <translation>批次</translation>
+        </message>
+        <message>
+            <source>Category *</source>
+            <translation>类别 *</translation>
+        </message>
+        <message>
+            <source>Changes</source>
+            <translation>改动内容</translation>
+        </message>
+        <message>
+            <source>Choose evidence files</source>
+            <translation>选择佐证材料文件</translation>
+        </message>
+        <message>
+            <source>City ref.</source>
+            <translation>市平台编号</translation>
+        </message>
+        <message>
+            <source>City reviews</source>
+            <translation>市平台审核</translation>
+        </message>
+        <message>
+            <source>City's comment</source>
+            <translation>市平台意见</translation>
+        </message>
+        <message>
+            <source>Confirm (second person)</source>
+            <translation>核查确认（另一人）</translation>
+        </message>
+        <message>
+            <source>Confirmed by</source>
+            <translation>核查人</translation>
+        </message>
+        <message>
+            <source>Date</source>
+            <translation>日期</translation>
+        </message>
+        <message>
+            <source>Deadline *</source>
+            <translation>整改期限 *</translation>
+        </message>
+        <message>
+            <source>Deductions</source>
+            <translation>扣分</translation>
+        </message>
+        <message>
+            <source>Delete node</source>
+            <translation>删除节点</translation>
+        </message>
+        <message>
+            <source>Delete node %s?</source>
+            <translation>确定删除节点 %s 吗？</translation>
+        </message>
+        <message>
+            <source>Description</source>
+            <translation>问题描述</translation>
+        </message>
+        <message>
+            <source>Details</source>
+            <translation>详情</translation>
+        </message>
+        <message>
+            <source>Done on</source>
+            <translation>完成日期</translation>
+        </message>
+        <message>
+            <source>Drag files here from the file manager, or use “Add files…”.</source>
+            <translation>可以从文件管理器把文件拖到这里，或点击“添加文件…”。</translation>
+        </message>
+        <message>
+            <source>Due</source>
+            <translation>节点期限</translation>
+        </message>
+        <message>
+            <source>Evidence</source>
+            <translation>佐证材料</translation>
+        </message>
+        <message>
+            <source>Evidence quality: %s</source>
+            <translation>佐证质量提示：%s</translation>
+        </message>
+        <message>
+            <source>History</source>
+            <translation>修改记录</translation>
+        </message>
+        <message>
+            <source>Item</source>
+            <translation>事项</translation>
+        </message>
+        <message>
+            <source>Leader</source>
+            <translation>责任领导</translation>
+        </message>
+        <message>
+            <source>Measures</source>
+            <translation>整改措施</translation>
+        </message>
+        <message>
+            <source>Move down</source>
+            <translation>下移</translation>
+        </message>
+        <message>
+            <source>Move the selected node one place down (Alt+Down)</source>
+            <translation>把选中的节点下移一位（Alt+↓）</translation>
+        </message>
+        <message>
+            <source>Move the selected node one place up (Alt+Up)</source>
+            <translation>把选中的节点上移一位（Alt+↑）</translation>
+        </message>
+        <message>
+            <source>Move up</source>
+            <translation>上移</translation>
+        </message>
+        <message>
+            <source>New rectification task: fill in the fields marked * and save.</source>
+            <translation>新建整改任务：请填写带 * 的项目后保存。</translation>
+        </message>
+        <message>
+            <source>No.</source>
+            <translation>序号</translation>
+        </message>
+        <message>
+            <source>Node</source>
+            <translation>节点</translation>
+        </message>
+        <message>
+            <source>Nodes</source>
+            <translation>节点</translation>
+        </message>
+        <message>
+            <source>Notices, reviews, deductions, appeals</source>
+            <translation>督办、审核、扣分与申诉</translation>
+        </message>
+        <message>
+            <source>One sentence naming the problem</source>
+            <translation>用一句话写明问题</translation>
+        </message>
+        <message>
+            <source>Open</source>
+            <translation>打开</translation>
+        </message>
+        <message>
+            <source>Owner *</source>
+            <translation>责任人 *</translation>
+        </message>
+        <message>
+            <source>Please name the person responsible (owner).</source>
+            <translation>请填写责任人。</translation>
+        </message>
+        <message>
+            <source>Problem *</source>
+            <translation>问题（任务）*</translation>
+        </message>
+        <message>
+            <source>Rectification task</source>
+            <translation>整改任务</translation>
+        </message>
+        <message>
+            <source>Remove</source>
+            <translation>移除</translation>
+        </message>
+        <message>
+            <source>Remove evidence</source>
+            <translation>移除佐证材料</translation>
+        </message>
+        <message>
+            <source>Remove “%s” from this task?</source>
+            <translation>确定从本任务中移除“%s”吗？</translation>
+        </message>
+        <message>
+            <source>Report done…</source>
+            <translation>填报完成…</translation>
+        </message>
+        <message>
+            <source>Report node %s done</source>
+            <translation>填报节点 %s 完成</translation>
+        </message>
+        <message>
+            <source>Reported by</source>
+            <translation>填报人</translation>
+        </message>
+        <message>
+            <source>Request sign-off</source>
+            <translation>申请销号</translation>
+        </message>
+        <message>
+            <source>Save</source>
+            <translation>保存</translation>
+        </message>
+        <message>
+            <source>Save the task report</source>
+            <translation>保存任务报告</translation>
+        </message>
+        <message>
+            <source>Section</source>
+            <translation>责任科室</translation>
+        </message>
+        <message>
+            <source>Source *</source>
+            <translation>来源 *</translation>
+        </message>
+        <message>
+            <source>Status</source>
+            <translation>状态</translation>
+        </message>
+        <message>
+            <source>Supervision notices</source>
+            <translation>督办通知</translation>
+        </message>
+        <message>
+            <source>Task</source>
+            <translation>任务</translation>
+        </message>
+        <message>
+            <source>Task report (PDF)…</source>
+            <translation>任务报告 (PDF)…</translation>
+        </message>
+        <message>
+            <source>Time</source>
+            <translation>时间</translation>
+        </message>
+        <message>
+            <source>Two-person check: a colleague other than the one who reported it confirms that the node is really done</source>
+            <translation>双人核查：由填报人以外的另一位同事确认该节点确已完成</translation>
+        </message>
+        <message>
+            <source>User</source>
+            <translation>用户</translation>
+        </message>
+        <message>
+            <source>node %s</source>
+            <translation>节点 %s</translation>
+        </message>
+        <message>
+            <source>the task</source>
+            <translation>任务本身</translation>
+        </message>
+    </context>
 </TS>

@@ -159,3 +159,14 @@ def test_a_unit_code_typed_in_full_width_characters_is_the_same_code(cli) -> Non
     code, out, err = cli("init", "--unit-code", "４４２０００－０１７", "--unit-name", "某镇人民政府")
     assert code == 0, err
     assert "442000-017" in out
+
+
+def test_an_option_is_never_read_as_an_abbreviation_of_another(cli) -> None:  # noqa: ANN001
+    """`handover --from A --to B`, as the README writes it, is not `--today B`."""
+    from core.cli import build_parser
+
+    args = build_parser().parse_args(["handover", "--from", "张三", "--to", "李四"])
+    assert args.today is None
+    with pytest.raises(SystemExit) as exit_:
+        cli("--tod", "2026-04-15", "ledger")
+    assert exit_.value.code == 2  # "--tod" is not an option: a usage error, not a date
