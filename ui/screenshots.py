@@ -20,7 +20,7 @@ OUT = ROOT / "docs" / "screenshots"
 SIZE = (1366, 768)
 
 
-FIXTURES = ROOT.parent / "shared" / "fixtures"
+FIXTURES = ROOT / "tests" / "fixtures"
 
 
 def exchange_with_the_test_city(ws: Any, out: Path) -> bool:
