@@ -41,8 +41,8 @@ def test_the_starter_library_loads_validates_and_covers_the_common_problem_types
     lib = starter_library()
     assert lib.version and len(lib.entries) >= 12
     families = {e.family for e in lib.entries}
-    for family in ("财务公开", "公务用车", "办公用房", "专项资金", "工程结算", "固定资产", "干部档案", "安全生产", "信访",
-                   "耕地保护", "政务服务", "网络安全"):
+    for family in ("财务公开", "公务用车", "办公用房", "专项资金", "工程结算", "固定资产", "干部档案", "安全生产",
+                   "信访", "耕地保护", "政务服务", "网络安全"):
         assert family in families
     assert all(e.measures and e.nodes for e in lib.entries)
     reader = default_reader()
@@ -106,7 +106,8 @@ def test_full_width_text_and_spacing_find_the_same(past) -> None:  # noqa: ANN00
 def test_the_index_follows_edits_and_deletions_and_skips_the_task_being_edited(past) -> None:  # noqa: ANN001
     index = _index(past)
     with past.session() as s:
-        first = next(x for x in suggest(s, index, "业务系统使用弱口令") if x.source == "ledger" and x.status != "closed")
+        first = next(x for x in suggest(s, index, "业务系统使用弱口令")
+                     if x.source == "ledger" and x.status != "closed")
         assert FAMILY_OF[first.task_id] == "网络安全"
         edit_task(s, "张三", first.task_id, TaskInput(title="食堂卫生检查不合格"))
     with past.session() as s:
