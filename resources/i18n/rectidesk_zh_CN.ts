@@ -1938,6 +1938,73 @@ Add them one by one with “New task…” (Ctrl+N), or import the problem list 
         </message>
     </context>
     <context>
+        <name>SimilarPanel</name>
+        <message>
+            <source>  %1. %2 (day %3)</source>
+            <translation>  %1. %2（开始后第 %3 天）</translation>
+        </message>
+        <message>
+            <source>%1 similar problems, closest first (closed tasks first).</source>
+            <translation>找到 %1 个相似问题，最相似的在前（已销号的优先）。</translation>
+        </message>
+        <message>
+            <source>Choose a suggestion to see its measures and nodes.</source>
+            <translation>选中一条，查看它的整改措施和节点。</translation>
+        </message>
+        <message>
+            <source>Closed after %1 days.</source>
+            <translation>用 %1 天完成销号。</translation>
+        </message>
+        <message>
+            <source>Closed task</source>
+            <translation>已销号</translation>
+        </message>
+        <message>
+            <source>Copies the measures and the node plan into this task; you can change them before saving</source>
+            <translation>把这条的整改措施和节点计划复制到本任务，保存前可以修改</translation>
+        </message>
+        <message>
+            <source>Measures library</source>
+            <translation>措施库</translation>
+        </message>
+        <message>
+            <source>Measures:</source>
+            <translation>整改措施：</translation>
+        </message>
+        <message>
+            <source>No similar problem found.</source>
+            <translation>没有找到相似的问题。</translation>
+        </message>
+        <message>
+            <source>Nodes:</source>
+            <translation>节点：</translation>
+        </message>
+        <message>
+            <source>Past task</source>
+            <translation>以往任务</translation>
+        </message>
+        <message>
+            <source>Planned over %1 days.</source>
+            <translation>计划用时 %1 天。</translation>
+        </message>
+        <message>
+            <source>Similar problems</source>
+            <translation>相似问题</translation>
+        </message>
+        <message>
+            <source>Type the problem: similar past tasks and typical measures appear here.</source>
+            <translation>输入问题后，这里列出以往相似的任务和常用整改措施。</translation>
+        </message>
+        <message>
+            <source>Unit library</source>
+            <translation>本单位措施库</translation>
+        </message>
+        <message>
+            <source>Use these measures and nodes</source>
+            <translation>采用这条的措施和节点</translation>
+        </message>
+    </context>
+    <context>
         <name>TaskEditor</name>
         <message>
             <source>%1 · %2 bytes · attached to %3 · added %4 by %5
@@ -2224,6 +2291,10 @@ SHA-256：%6</translation>
         <message>
             <source>User</source>
             <translation>用户</translation>
+        </message>
+        <message>
+            <source>When you save, these %1 nodes are added: %2</source>
+            <translation>保存时将添加这 %1 个节点：%2</translation>
         </message>
         <message>
             <source>node %s</source>
