@@ -354,8 +354,8 @@ def suggest(session: Session, index: SimilarIndex, title: str, description: str 
         for n in session.scalars(select(Node).where(Node.task_id.in_(list(starts)), Node.deleted.is_(None))
                                  .order_by(Node.task_id, Node.seq)):
             s = next(x for x in ledger if x.task_id == n.task_id)
-            start = starts[n.task_id]
-            days = (_day(n.due) - start).days if start and _day(n.due) else 0
+            start, due = starts[n.task_id], _day(n.due)
+            days = (due - start).days if start and due else 0
             s.nodes.append(PlanNode(n.title, max(0, days)))
     for s in out:
         s.score = round(s.score, 3)

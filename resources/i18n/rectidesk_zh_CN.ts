@@ -145,6 +145,14 @@
     <context>
         <name>DashboardPage</name>
         <message>
+            <source> (reversed)</source>
+            <translation>（已撤销）</translation>
+        </message>
+        <message>
+            <source>%1 open red tasks put further points at risk…</source>
+            <translation>%1 条未销号的红灯任务有继续扣分的风险…</translation>
+        </message>
+        <message>
             <source>Added that month</source>
             <translation>当月新增</translation>
         </message>
@@ -177,12 +185,28 @@
             <translation>整改完成率</translation>
         </message>
         <message>
+            <source>Deductions and appeals</source>
+            <translation>扣分与申诉</translation>
+        </message>
+        <message>
             <source>Evidence quality warnings</source>
             <translation>佐证质量提示</translation>
         </message>
         <message>
             <source>Green light</source>
             <translation>绿灯</translation>
+        </message>
+        <message>
+            <source>Issued</source>
+            <translation>下发日期</translation>
+        </message>
+        <message>
+            <source>Kind</source>
+            <translation>类型</translation>
+        </message>
+        <message>
+            <source>No deduction from the city.</source>
+            <translation>市平台没有下发扣分。</translation>
         </message>
         <message>
             <source>Nodes due soon</source>
@@ -201,8 +225,20 @@
             <translation>逾期节点</translation>
         </message>
         <message>
+            <source>Points</source>
+            <translation>分值</translation>
+        </message>
+        <message>
+            <source>Pre-deductions %1 points, deductions %2 points (reversed, not counted: %3 points). Appeals awaiting the city's answer: %4.</source>
+            <translation>预扣分 %1 分，扣分 %2 分（已撤销、不计：%3 分）。待市平台答复的申诉：%4 件。</translation>
+        </message>
+        <message>
             <source>Re-checks (回头看) due</source>
             <translation>回头看到期</translation>
+        </message>
+        <message>
+            <source>Reason</source>
+            <translation>原因</translation>
         </message>
         <message>
             <source>Rectification tasks</source>
@@ -211,6 +247,10 @@
         <message>
             <source>Red light</source>
             <translation>红灯</translation>
+        </message>
+        <message>
+            <source>Task</source>
+            <translation>任务</translation>
         </message>
         <message>
             <source>Tasks by source (click a bar for the list)</source>
