@@ -142,7 +142,8 @@ class DashboardPage(LazyPage):
         self.points.setHeaderLabels([self.tr("Issued"), self.tr("Kind"), self.tr("Points"), self.tr("Task"),
                                      self.tr("Reason")])
         self.points.header().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
-        self.points.setMinimumHeight(120)
+        self.points.setMinimumHeight(90)
+        self.points.setMaximumHeight(170)
         layout = QVBoxLayout(box)
         row = QHBoxLayout()
         row.addWidget(self.points_summary, 1)
