@@ -149,17 +149,17 @@ def daily_screens(win: Any, ws: Any) -> None:
 
 def similar_screen(win: Any) -> None:
     """A new task typed in other words: the 相似问题 panel with the past task and the library's measures."""
-    from PySide6.QtCore import QEventLoop, QTimer
+    import time
 
     from ui.dialogs.task_editor import TaskEditor
 
     editor = TaskEditor(win.ctx, None, win)
     editor.show()
-    loop = QEventLoop()
-    editor.similar.updated.connect(loop.quit)
-    QTimer.singleShot(15_000, loop.quit)
     editor.title_edit.setText("村里账目没有张榜公布，群众不清楚钱花在哪")
-    loop.exec()
+    until = time.monotonic() + 60
+    while not editor.similar.suggestions and time.monotonic() < until:
+        QApplication.processEvents()
+        time.sleep(0.05)
     print(grab(editor, "similar-problems.png"))
     editor.close()
 
