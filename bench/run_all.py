@@ -26,6 +26,7 @@ SCRIPTS = [
     ("team", "team_bench.py", ["--quick"]),
     ("hostile", "hostile_bench.py", ["--skip-2gb", "--skip-tamper"]),
     ("longuse", "longuse_bench.py", ["--packages", "100"]),
+    ("measures", "measures_bench.py", ["--tasks", "20000"]),
     ("crash", "crash_bench.py", ["--trials", "20"]),
 ]
 

@@ -61,6 +61,11 @@ class DataPaths:
         return self.root / "cache" / "first-page.json"
 
     @property
+    def similar_index(self) -> Path:
+        """The 相似问题 index: derived from the ledger, rebuilt when missing, never backed up."""
+        return self.root / "cache" / "similar.sqlite3"
+
+    @property
     def lock_file(self) -> Path:
         return self.root / "rectidesk.lock"
 

@@ -394,6 +394,21 @@ class Counter(Base):
     value: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class MeasureEntry(Base):
+    """An entry of the unit's own 整改措施库, beside the starter library shipped in resources/measures/."""
+
+    __tablename__ = "measure_entries"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    family: Mapped[str] = mapped_column(String(100), default="")
+    title: Mapped[str] = mapped_column(Text)
+    description: Mapped[str] = mapped_column(Text, default="")
+    measures: Mapped[str] = mapped_column(Text, default="")
+    nodes: Mapped[list[dict[str, object]]] = mapped_column(JSON, default=list)  # [{"title": …, "days": n}]
+    created: Mapped[str] = mapped_column(String(40))
+    created_by: Mapped[str] = mapped_column(String(100), default="")
+    deleted: Mapped[str | None] = mapped_column(String(40))
+
+
 __all__ = [
     "Base",
     "Unit",
@@ -417,4 +432,5 @@ __all__ = [
     "ObjectVersion",
     "AuditEntry",
     "Counter",
+    "MeasureEntry",
 ]

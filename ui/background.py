@@ -160,3 +160,19 @@ def run_in_background(parent: QWidget | None, task: Callable[[Progress], Any],
     job._timer.start(SHOW_PROGRESS_AFTER_MS)
     QThreadPool.globalInstance().start(_Runnable(task, job.signals, job.progress))
     return job
+
+
+_quiet: set[_Signals] = set()
+
+
+def run_quietly(task: Callable[[], Any], on_done: Callable[[Any], None]) -> None:
+    """Background work the clerk did not ask for and need not wait on (suggestions while typing): no dialog,
+    no Cancel; `on_done(result)` runs on the GUI thread, a failure is only logged. Pass a bound method of a
+    widget as `on_done`: Qt drops the call when that widget is gone by then. The window's close waits for the
+    work like any other job (it runs on the same pool)."""
+    signals = _Signals()
+    _quiet.add(signals)
+    signals.finished.connect(on_done)
+    signals.finished.connect(lambda _result: _quiet.discard(signals))
+    signals.failed.connect(lambda exc: (_quiet.discard(signals), log.warning("background work failed: %r", exc)))
+    QThreadPool.globalInstance().start(_Runnable(lambda _progress: task(), signals, Progress(lambda *_: None)))

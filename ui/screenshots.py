@@ -147,6 +147,23 @@ def daily_screens(win: Any, ws: Any) -> None:
     editor.close()
 
 
+def similar_screen(win: Any) -> None:
+    """A new task typed in other words: the 相似问题 panel with the past task and the library's measures."""
+    import time
+
+    from ui.dialogs.task_editor import TaskEditor
+
+    editor = TaskEditor(win.ctx, None, win)
+    editor.show()
+    editor.title_edit.setText("村里账目没有张榜公布，群众不清楚钱花在哪")
+    until = time.monotonic() + 60
+    while not editor.similar.suggestions and time.monotonic() < until:
+        QApplication.processEvents()
+        time.sleep(0.05)
+    print(grab(editor, "similar-problems.png"))
+    editor.close()
+
+
 def grab(widget: QWidget, name: str) -> Path:
     app = QApplication.instance()
     assert app is not None
@@ -212,6 +229,7 @@ def main(argv: list[str] | None = None) -> int:
                 editor.tabs.setCurrentIndex(i)
                 print(grab(editor, name))
             editor.close()
+            similar_screen(win)
             daily_screens(win, ws)
             win.close()
         finally:

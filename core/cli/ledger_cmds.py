@@ -207,6 +207,9 @@ def cmd_dashboard(ws: Workspace, args: argparse.Namespace) -> int:
     say(f"红灯 {bl['red']}  黄灯 {bl['yellow']}  绿灯 {bl['green']}")
     say(f"逾期节点 {d['overdue_nodes']} 个，临期节点 {d['due_soon_nodes']} 个，"
         f"待反馈督办通知 {d['notices_awaiting_response']} 件")
+    ded = d["deductions"]
+    say(f"预扣分 {ded['pre']:g} 分，扣分 {ded['final']:g} 分（已撤销 {ded['reversed']:g} 分）；"
+        f"待市平台答复的申诉 {d['appeals_pending']} 件；有扣分风险的红灯任务 {d['red_tasks_at_risk']} 条")
     if warning:
         say(f"注意：{warning}")
     return 0

@@ -183,7 +183,7 @@ class LedgerQuery:
         by_source: dict[str, int] = defaultdict(int)
         by_category: dict[str, int] = defaultdict(int)
         closed_by_source: dict[str, int] = defaultdict(int)
-        overdue_tasks = 0
+        overdue_tasks = closed_red = 0
         for lt, status, source, category, n, late in self.session.execute(
             select(light, Task.status, Task.source, Task.category, func.count(),
                    func.sum(case((late_task, 1), else_=0)))
@@ -195,6 +195,7 @@ class LedgerQuery:
             by_category[category] += n
             if status == "closed":
                 closed_by_source[source] += n
+                closed_red += n if lt == "red" else 0
             overdue_tasks += int(late or 0)
         total = sum(by_status.values())
         closed = by_status.get("closed", 0)
@@ -213,6 +214,12 @@ class LedgerQuery:
             Deduction.kind == "pre", Deduction.reversed_by.is_(None))) or 0
         final = self.session.scalar(select(func.coalesce(func.sum(Deduction.points), 0)).where(
             Deduction.kind == "final", Deduction.reversed_by.is_(None))) or 0
+        reversed_points = self.session.scalar(select(func.coalesce(func.sum(Deduction.points), 0)).where(
+            Deduction.kind != "reversed", Deduction.reversed_by.is_not(None))) or 0
+        from db.models import Appeal
+
+        appeals_pending = self.session.scalar(
+            select(func.count()).select_from(Appeal).where(Appeal.result.is_(None))) or 0
         return {
             "today": today,
             "total": total,
@@ -228,8 +235,43 @@ class LedgerQuery:
             "overdue_tasks": int(overdue_tasks),
             "open_notices": {k: open_notices.get(k, 0) for k in ("red", "yellow")},
             "notices_awaiting_response": int(unanswered),
-            "deductions": {"pre": float(pre), "final": float(final)},
+            "deductions": {"pre": float(pre), "final": float(final), "reversed": float(reversed_points)},
+            "appeals_pending": int(appeals_pending),
+            "red_tasks_at_risk": int(by_light.get("red", 0) - closed_red),
         }
+
+    def points(self, at_risk_limit: int = 50) -> dict[str, Any]:
+        """What the deductions cost (督考合一): the city's 预扣分 and 扣分 (a reversed one marked, counted apart),
+        the appeals still waiting for the city, and the open red tasks that put further points at risk."""
+        from db.models import Appeal
+
+        titles: dict[str, str] = {}
+        deductions: list[dict[str, Any]] = []
+        for d in self.session.scalars(select(Deduction).where(Deduction.kind != "reversed")
+                                      .order_by(Deduction.issued.desc())):
+            deductions.append({"id": d.id, "task_id": d.task_id, "task_ref": d.task_ref, "points": d.points,
+                               "kind": d.kind, "reason": d.reason, "issued": d.issued[:10],
+                               "reversed": d.reversed_by is not None})
+        totals = {"pre": 0.0, "final": 0.0, "reversed": 0.0}
+        for row in deductions:
+            totals["reversed" if row["reversed"] else row["kind"]] += row["points"]
+        appeals: list[dict[str, Any]] = [
+            {"id": a.id, "target_type": a.target_type, "target_id": a.target_id, "task_id": a.task_id,
+             "filed": a.filed[:10], "by": a.by, "reason": a.reason}
+            for a in self.session.scalars(select(Appeal).where(Appeal.result.is_(None)).order_by(Appeal.filed))]
+        red = (select(Task.id, Task.title, Task.city_ref, Task.deadline)
+               .where(Task.deleted.is_(None), Task.status != "closed", self.rule.sql_case() == "red")
+               .order_by(Task.deadline))
+        red_count = self.session.scalar(select(func.count()).select_from(red.subquery())) or 0
+        at_risk = [{"task_id": tid, "title": title, "city_ref": ref or "", "deadline": deadline}
+                   for tid, title, ref, deadline in self.session.execute(red.limit(at_risk_limit))]
+        wanted = {str(x["task_id"]) for x in deductions + appeals if x["task_id"]}
+        for chunk in _chunks(sorted(wanted)):
+            titles.update(self.session.execute(select(Task.id, Task.title).where(Task.id.in_(chunk))).all())
+        for x in deductions + appeals:
+            x["task_title"] = titles.get(x["task_id"] or "", "")
+        return {"totals": {k: round(v, 2) for k, v in totals.items()}, "deductions": deductions,
+                "appeals_pending": appeals, "red_at_risk": at_risk, "red_at_risk_count": int(red_count)}
 
     def completion_by_month(self, months: int = 12) -> list[tuple[str, int, int]]:
         """(YYYY-MM, tasks closed that month, tasks open at its end) for the chart."""

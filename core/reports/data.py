@@ -215,6 +215,7 @@ class MonthData:
     by_source: list[tuple[str, int, int]]  # (source, total, closed)
     due_nodes: list[dict[str, Any]]
     closed_tasks: list[dict[str, Any]]
+    points: dict[str, Any] = field(default_factory=dict)  # LedgerQuery.points(): deductions, appeals, at risk
 
 
 def month_bounds(period: str) -> tuple[str, str]:
@@ -327,4 +328,5 @@ def month_data(session: Session, today: date, period: str) -> MonthData:
         by_source,
         due_nodes,
         closed_tasks,
+        q.points(),
     )

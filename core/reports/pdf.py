@@ -766,6 +766,7 @@ def render_monthly(data: MonthData, path: Path, fonts: FontSet | None = None) ->
     story.append(_section(fonts, "四、本月销号任务"))
     rows = [[c["closed_on"], c["ref"], c["title"]] for c in data.closed_tasks]
     story.append(_table_or_none(fonts, ("销号日期", "编号", "整改任务"), rows, (22, 30, 120), width))
+    story += _points_section(fonts, data.points, width)
     story.append(Spacer(1, 8 * mm))
     story.append(StampBlock(fonts, stamp))
     return write_atomic(
@@ -774,6 +775,24 @@ def render_monthly(data: MonthData, path: Path, fonts: FontSet | None = None) ->
             story
         ),
     )
+
+
+def _points_section(fonts: FontSet, points: dict[str, Any], width: float) -> list[Flowable]:
+    """五、扣分与申诉: the city's deductions (a reversed one marked and not counted), pending appeals, red tasks."""
+    if not points:
+        return []
+    t = points["totals"]
+    out: list[Flowable] = [
+        _section(fonts, "五、扣分与申诉"),
+        para(fonts, f"市平台累计预扣分{t['pre']:g}分、扣分{t['final']:g}分（已撤销{t['reversed']:g}分，不计入）；"
+                    f"待市平台答复的申诉{len(points['appeals_pending'])}件；未销号的红灯任务"
+                    f"{points['red_at_risk_count']}项，有继续扣分的风险。", "song", 11, leading=19),
+    ]
+    rows = [[d["issued"], enums.DEDUCTION_KINDS.get(d["kind"], d["kind"]),
+             f"{d['points']:g}" + ("（已撤销）" if d["reversed"] else ""), d["task_title"] or d["task_ref"],
+             d["reason"]] for d in points["deductions"]]
+    out.append(_table_or_none(fonts, ("日期", "类型", "分值", "整改任务", "原因"), rows, (22, 16, 22, 60, 52), width))
+    return out
 
 
 # -- a plain table document (交接清单 and the like) --------------------------------------------

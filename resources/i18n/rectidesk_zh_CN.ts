@@ -145,6 +145,14 @@
     <context>
         <name>DashboardPage</name>
         <message>
+            <source> (reversed)</source>
+            <translation>（已撤销）</translation>
+        </message>
+        <message>
+            <source>%1 open red tasks put further points at risk…</source>
+            <translation>%1 条未销号的红灯任务有继续扣分的风险…</translation>
+        </message>
+        <message>
             <source>Added that month</source>
             <translation>当月新增</translation>
         </message>
@@ -177,12 +185,28 @@
             <translation>整改完成率</translation>
         </message>
         <message>
+            <source>Deductions and appeals</source>
+            <translation>扣分与申诉</translation>
+        </message>
+        <message>
             <source>Evidence quality warnings</source>
             <translation>佐证质量提示</translation>
         </message>
         <message>
             <source>Green light</source>
             <translation>绿灯</translation>
+        </message>
+        <message>
+            <source>Issued</source>
+            <translation>下发日期</translation>
+        </message>
+        <message>
+            <source>Kind</source>
+            <translation>类型</translation>
+        </message>
+        <message>
+            <source>No deduction from the city.</source>
+            <translation>市平台没有下发扣分。</translation>
         </message>
         <message>
             <source>Nodes due soon</source>
@@ -201,8 +225,20 @@
             <translation>逾期节点</translation>
         </message>
         <message>
+            <source>Points</source>
+            <translation>分值</translation>
+        </message>
+        <message>
+            <source>Pre-deductions %1 points, deductions %2 points (reversed, not counted: %3 points). Appeals awaiting the city's answer: %4.</source>
+            <translation>预扣分 %1 分，扣分 %2 分（已撤销、不计：%3 分）。待市平台答复的申诉：%4 件。</translation>
+        </message>
+        <message>
             <source>Re-checks (回头看) due</source>
             <translation>回头看到期</translation>
+        </message>
+        <message>
+            <source>Reason</source>
+            <translation>原因</translation>
         </message>
         <message>
             <source>Rectification tasks</source>
@@ -211,6 +247,10 @@
         <message>
             <source>Red light</source>
             <translation>红灯</translation>
+        </message>
+        <message>
+            <source>Task</source>
+            <translation>任务</translation>
         </message>
         <message>
             <source>Tasks by source (click a bar for the list)</source>
@@ -1938,6 +1978,73 @@ Add them one by one with “New task…” (Ctrl+N), or import the problem list 
         </message>
     </context>
     <context>
+        <name>SimilarPanel</name>
+        <message>
+            <source>  %1. %2 (day %3)</source>
+            <translation>  %1. %2（开始后第 %3 天）</translation>
+        </message>
+        <message>
+            <source>%1 similar problems, closest first (closed tasks first).</source>
+            <translation>找到 %1 个相似问题，最相似的在前（已销号的优先）。</translation>
+        </message>
+        <message>
+            <source>Choose a suggestion to see its measures and nodes.</source>
+            <translation>选中一条，查看它的整改措施和节点。</translation>
+        </message>
+        <message>
+            <source>Closed after %1 days.</source>
+            <translation>用 %1 天完成销号。</translation>
+        </message>
+        <message>
+            <source>Closed task</source>
+            <translation>已销号</translation>
+        </message>
+        <message>
+            <source>Copies the measures and the node plan into this task; you can change them before saving</source>
+            <translation>把这条的整改措施和节点计划复制到本任务，保存前可以修改</translation>
+        </message>
+        <message>
+            <source>Measures library</source>
+            <translation>措施库</translation>
+        </message>
+        <message>
+            <source>Measures:</source>
+            <translation>整改措施：</translation>
+        </message>
+        <message>
+            <source>No similar problem found.</source>
+            <translation>没有找到相似的问题。</translation>
+        </message>
+        <message>
+            <source>Nodes:</source>
+            <translation>节点：</translation>
+        </message>
+        <message>
+            <source>Past task</source>
+            <translation>以往任务</translation>
+        </message>
+        <message>
+            <source>Planned over %1 days.</source>
+            <translation>计划用时 %1 天。</translation>
+        </message>
+        <message>
+            <source>Similar problems</source>
+            <translation>相似问题</translation>
+        </message>
+        <message>
+            <source>Type the problem: similar past tasks and typical measures appear here.</source>
+            <translation>输入问题后，这里列出以往相似的任务和常用整改措施。</translation>
+        </message>
+        <message>
+            <source>Unit library</source>
+            <translation>本单位措施库</translation>
+        </message>
+        <message>
+            <source>Use these measures and nodes</source>
+            <translation>采用这条的措施和节点</translation>
+        </message>
+    </context>
+    <context>
         <name>TaskEditor</name>
         <message>
             <source>%1 · %2 bytes · attached to %3 · added %4 by %5
@@ -2224,6 +2331,10 @@ SHA-256：%6</translation>
         <message>
             <source>User</source>
             <translation>用户</translation>
+        </message>
+        <message>
+            <source>When you save, these %1 nodes are added: %2</source>
+            <translation>保存时将添加这 %1 个节点：%2</translation>
         </message>
         <message>
             <source>node %s</source>

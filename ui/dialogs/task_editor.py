@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
+    QSplitter,
     QTabWidget,
     QTreeWidget,
     QTreeWidgetItem,
@@ -50,6 +51,7 @@ from core.dates import FIRST_YEAR, LAST_YEAR
 from core.evidence.attach import attach_file, remove_evidence
 from core.ledger import queries
 from core.ledger.tasks import (
+    NodeInput,
     TaskInput,
     add_node,
     complete_node,
@@ -191,7 +193,17 @@ class TaskEditor(QDialog):
 
     # -- tabs --------------------------------------------------------------------------------
     def _fields_tab(self) -> QWidget:
+        from ui.dialogs.similar_panel import SimilarPanel
+
+        outer = QSplitter()
         w = QWidget()
+        outer.addWidget(w)
+        self.similar = SimilarPanel(self.ctx)
+        self.similar.adopted.connect(self.adopt_plan)
+        outer.addWidget(self.similar)
+        outer.setStretchFactor(0, 3)
+        outer.setStretchFactor(1, 2)
+        self.adopted_nodes: list[NodeInput] = []
         form = QFormLayout(w)
         self.title_edit = QLineEdit()
         self.title_edit.setPlaceholderText(self.tr("One sentence naming the problem"))
@@ -240,7 +252,29 @@ class TaskEditor(QDialog):
         form.addRow(self.tr("Batch"), self.batch)
         form.addRow(self.tr("Description"), self.description)
         form.addRow(self.tr("Measures"), self.measures)
-        return w
+        self.adopted_label = plain(QLabel())
+        self.adopted_label.setWordWrap(True)
+        self.adopted_label.hide()
+        form.addRow("", self.adopted_label)
+        ask = self._ask_similar
+        self.title_edit.textChanged.connect(ask)
+        self.description.textChanged.connect(ask)
+        return outer
+
+    def _ask_similar(self) -> None:
+        self.similar.set_problem(self.title_edit.text(), self.description.toPlainText(), self.task_id)
+
+    def adopt_plan(self, measures: str, plan: list[tuple[str, Any]]) -> None:
+        """A suggestion taken: its measures into 整改措施 (after what is there), its nodes added at the next save."""
+        if measures:
+            have = self.measures.toPlainText().strip()
+            self.measures.setPlainText(f"{have}\n{measures}" if have and measures not in have else have or measures)
+        self.adopted_nodes = [NodeInput(title, due.isoformat()) for title, due in plan]
+        if self.adopted_nodes:
+            names = "、".join(n.title for n in self.adopted_nodes)
+            self.adopted_label.setText(fill(self.tr("When you save, these %1 nodes are added: %2"),
+                                            len(self.adopted_nodes), names))
+        self.adopted_label.setVisible(bool(self.adopted_nodes))
 
     def _nodes_tab(self) -> QWidget:
         w = QWidget()
@@ -513,7 +547,8 @@ class TaskEditor(QDialog):
                          category=self.category.currentData() or "", owner=self.owner.currentText(),
                          deadline=_iso(self.deadline), section=self.section.currentText(),
                          leader=self.leader.text(), batch=self.batch.currentText(),
-                         description=self.description.toPlainText(), measures=self.measures.toPlainText())
+                         description=self.description.toPlainText(), measures=self.measures.toPlainText(),
+                         nodes=list(self.adopted_nodes))
 
     def save(self) -> bool:
         data = self.task_input()
@@ -535,6 +570,8 @@ class TaskEditor(QDialog):
             if self.ctx.act(self, lambda s: edit_task(s, user, task_id, data, owner_set=True,
                                                       section_set=True)) is None:
                 return False
+        self.adopted_nodes = []
+        self.adopted_label.hide()
         self.load()
         return True
 

@@ -16,10 +16,23 @@ from PySide6.QtCharts import (
 )
 from PySide6.QtCore import QMargins, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QPainter
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ui import labels
 from ui.context import AppContext
+from ui.messages import fill, plain
 from ui.models.ledger_model import LIGHT_COLORS
 from ui.pages import LazyPage
 
@@ -104,6 +117,7 @@ class DashboardPage(LazyPage):
         layout = QVBoxLayout(body)
         layout.addWidget(self.title)
         layout.addLayout(grid)
+        layout.addWidget(self._points_box())
         layout.addLayout(charts, 1)
         layout.addWidget(self.month_chart, 1)
         scroll = QScrollArea()
@@ -114,6 +128,56 @@ class DashboardPage(LazyPage):
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(scroll)
 
+    def _points_box(self) -> QGroupBox:
+        """督考合一: what the city's deductions cost, the appeals it has not answered, the red tasks at risk."""
+        box = QGroupBox(self.tr("Deductions and appeals"))
+        self.points_summary = plain(QLabel())
+        self.points_summary.setWordWrap(True)
+        self.at_risk_button = QPushButton()
+        self.at_risk_button.setFlat(True)
+        self.at_risk_button.setStyleSheet(f"color: {LIGHT_COLORS['red']}; text-align: left;")
+        self.at_risk_button.clicked.connect(lambda: self.drill_down.emit({"light": "red"}))
+        self.points = QTreeWidget()
+        self.points.setRootIsDecorated(False)
+        self.points.setHeaderLabels([self.tr("Issued"), self.tr("Kind"), self.tr("Points"), self.tr("Task"),
+                                     self.tr("Reason")])
+        self.points.header().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.points.setMinimumHeight(90)
+        self.points.setMaximumHeight(170)
+        layout = QVBoxLayout(box)
+        row = QHBoxLayout()
+        row.addWidget(self.points_summary, 1)
+        row.addWidget(self.at_risk_button)
+        layout.addLayout(row)
+        layout.addWidget(self.points)
+        return box
+
+    def _show_points(self, p: dict[str, Any]) -> None:
+        t = p["totals"]
+        self.points_summary.setText(fill(
+            self.tr("Pre-deductions %1 points, deductions %2 points (reversed, not counted: %3 points). "
+                    "Appeals awaiting the city's answer: %4."),
+            f"{t['pre']:g}", f"{t['final']:g}", f"{t['reversed']:g}", len(p["appeals_pending"])))
+        self.at_risk_button.setText(fill(self.tr("%1 open red tasks put further points at risk…"),
+                                         p["red_at_risk_count"]))
+        self.at_risk_button.setVisible(p["red_at_risk_count"] > 0)
+        self.points.clear()
+        for d in p["deductions"]:
+            kind = labels.label("deduction", d["kind"])
+            points = f"{d['points']:g}"
+            if d["reversed"]:
+                points += self.tr(" (reversed)")
+            item = QTreeWidgetItem([d["issued"], kind, points, d["task_title"] or d["task_ref"], d["reason"]])
+            if d["reversed"]:
+                font = item.font(0)
+                font.setStrikeOut(True)
+                for col in range(5):
+                    item.setFont(col, font)
+                    item.setForeground(col, QColor("#777777"))
+            self.points.addTopLevelItem(item)
+        if not p["deductions"]:
+            self.points.addTopLevelItem(QTreeWidgetItem(["", self.tr("No deduction from the city."), "", "", ""]))
+
     def _chart_view(self) -> QChartView:
         view = QChartView()
         view.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -122,7 +186,8 @@ class DashboardPage(LazyPage):
 
     def refresh(self) -> None:
         d = self.ctx.query(lambda q: {**q.dashboard(), "months": q.completion_by_month(12),
-                                      "due_soon_days": q.thresholds.due_soon_days})
+                                      "due_soon_days": q.thresholds.due_soon_days, "points": q.points()})
+        self._show_points(d["points"])
         self.figures = d
         self.title.setText(self.tr("Today %s") % d["today"])
         self.cards["total"].set_value(f"{d['total']:,}")

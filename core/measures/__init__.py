@@ -1,0 +1,1 @@
+"""整改措施库: similar past problems suggest measures and node plans, offline."""
