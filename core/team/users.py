@@ -145,7 +145,7 @@ def add_first_user(session: Session, name: str, password: str = "") -> Person:
         raise InputRefused("本单位已经有用户了。", hint="添加其他用户需要由管理员操作。")
     name = clean_person_name(name)
     if not name:
-        raise InputRefused("请填写第一个用户（管理员）的姓名。")
+        raise refused("name", "请填写第一个用户（管理员）的姓名。")
     if password:
         _check_password_text(password)
     person = session.scalar(select(Person).where(Person.name == name))
@@ -164,6 +164,11 @@ def clean_person_name(value: str) -> str:
     from core.text import person_name
 
     return person_name(value or "").strip()
+
+
+def active_accounts_statement() -> AnySelect:
+    """How many active accounts there are: the window asks who is working unless exactly one."""
+    return select(func.count()).select_from(Person).where(Person.role.is_not(None), Person.active.is_(True))
 
 
 def find_user(session: Session, name: str) -> Person:
@@ -215,9 +220,16 @@ def authenticate(session: Session, name: str, password: str) -> Person:
 
 # -- managing accounts (admin only) ----------------------------------------------------------
 
+def refused(field: str, message: str, hint: str = "") -> InputRefused:
+    """A refusal that names the form field to fix (`field`), so a dialog can mark it."""
+    exc = InputRefused(message, hint=hint)
+    exc.field = field  # type: ignore[attr-defined]
+    return exc
+
+
 def _check_password_text(password: str) -> str:
     if len(password or "") < MIN_PASSWORD:
-        raise InputRefused(f"密码太短，至少需要 {MIN_PASSWORD} 位。", hint="请设置一个不容易被猜到的密码。")
+        raise refused("password", f"密码太短，至少需要 {MIN_PASSWORD} 位。", hint="请设置一个不容易被猜到的密码。")
     return password
 
 
@@ -232,19 +244,19 @@ def add_user(session: Session, actor: str, name: str, role: str, password: str, 
     actor_account = require_role(session, actor, "admin", action="管理用户")
     name = (name or "").strip()
     if not name:
-        raise InputRefused("用户姓名不能为空。")
+        raise refused("name", "用户姓名不能为空。")
     role = enums.parse("role", role)
     _check_password_text(password)
     if actor_account is not None and not actor_account.password_hash and actor_account.name != name:
         # Otherwise the admin would be locked out by the login that a second account switches on.
-        raise InputRefused("请先为你自己设置密码，再添加其他用户。",
-                           hint=f"运行 user passwd {actor_account.name}，添加第二个用户后启动时需要登录。")
+        raise refused("own_password", "请先为你自己设置密码，再添加其他用户。",
+                      hint=f"运行 user passwd {actor_account.name}，添加第二个用户后启动时需要登录。")
     person = session.scalar(select(Person).where(Person.name == name))
     if person is not None and _is_account(person):
-        raise InputRefused(f"用户“{name}”已经存在。", hint="如需修改密码请用 user passwd。")
+        raise refused("name", f"用户“{name}”已经存在。", hint="如需修改密码请用 user passwd。")
     if person is not None and not person.active:
-        raise InputRefused(f"“{name}”已登记为离岗人员，不能作为用户添加。",
-                           hint="如是同名的新同事，请在姓名后加以区分。")
+        raise refused("name", f"“{name}”已登记为离岗人员，不能作为用户添加。",
+                      hint="如是同名的新同事，请在姓名后加以区分。")
     before = _account_view(person) if person is not None else None
     if person is None:
         person = Person(name=name, active=True)

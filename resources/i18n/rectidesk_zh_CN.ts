@@ -12,6 +12,10 @@
             <translation>初始密码</translation>
         </message>
         <message>
+            <source>My password</source>
+            <translation>我的密码</translation>
+        </message>
+        <message>
             <source>Name</source>
             <translation>姓名</translation>
         </message>
@@ -22,6 +26,18 @@
         <message>
             <source>Section</source>
             <translation>责任科室</translation>
+        </message>
+        <message>
+            <source>The two passwords differ. Please type them again.</source>
+            <translation>两次输入的密码不一致，请重新输入。</translation>
+        </message>
+        <message>
+            <source>Type it again</source>
+            <translation>再输入一次</translation>
+        </message>
+        <message>
+            <source>With a second user the program asks at start who is working. First set your own password, %1:</source>
+            <translation>添加第二个用户后，每次启动都会询问由谁操作。%1，请先为你自己设置密码：</translation>
         </message>
     </context>
     <context>
@@ -493,8 +509,8 @@
             <translation>单位层级</translation>
         </message>
         <message>
-            <source>Please set the key passphrase.</source>
-            <translation>请设置密钥密码。</translation>
+            <source>Please set the key passphrase</source>
+            <translation>请设置密钥密码</translation>
         </message>
         <message>
             <source>Set up RectiDesk</source>
@@ -515,6 +531,10 @@
         <message>
             <source>Unit name</source>
             <translation>单位名称</translation>
+        </message>
+        <message>
+            <source>your name, e.g. 张伟</source>
+            <translation>你的姓名，例如 张伟</translation>
         </message>
     </context>
     <context>
@@ -1120,25 +1140,64 @@ Add them one by one with “New task…” (Ctrl+N), or import the problem list 
         </message>
     </context>
     <context>
-        <name>LoginDialog</name>
+        <name>Login</name>
         <message>
-            <source>Log in to RectiDesk</source>
-            <translation>登录整改通</translation>
+            <source>Node %1 was reported done by %2, so %2 cannot also confirm it: a second person checks it. Click “Switch user…” (also at the bottom right of the main window), choose the colleague who checks (a reviewer or an administrator), then confirm.</source>
+            <translation>第 %1 个节点是%2本人填报的，不能由%2本人核查：双人核查需要另一位同事确认。请点击“切换用户…”（主窗口右下角也有），选择负责核查的同事（审核人或管理员），再核查确认。</translation>
         </message>
         <message>
-            <source>Name</source>
-            <translation>姓名</translation>
+            <source>Switch user…</source>
+            <translation>切换用户…</translation>
+        </message>
+        <message>
+            <source>The first user</source>
+            <translation>第一个用户</translation>
+        </message>
+        <message>
+            <source>This ledger has no user yet. Your name (you become its administrator):</source>
+            <translation>这个台账还没有用户。请输入你的姓名（你将成为管理员）：</translation>
+        </message>
+        <message>
+            <source>Two-person check</source>
+            <translation>双人核查</translation>
+        </message>
+    </context>
+    <context>
+        <name>LoginDialog</name>
+        <message>
+            <source>Choose your name in the list.</source>
+            <translation>请在列表中选择你的姓名。</translation>
+        </message>
+        <message>
+            <source>Everything you do is recorded under your name. Choose your name:</source>
+            <translation>你的每一项操作都以你的名义记录。请选择你的姓名：</translation>
+        </message>
+        <message>
+            <source>Log in</source>
+            <translation>登录</translation>
         </message>
         <message>
             <source>Password</source>
             <translation>密码</translation>
         </message>
+        <message>
+            <source>Switch user</source>
+            <translation>切换用户</translation>
+        </message>
+        <message>
+            <source>User</source>
+            <translation>用户</translation>
+        </message>
+        <message>
+            <source>Who is working?</source>
+            <translation>谁在使用整改通？</translation>
+        </message>
     </context>
     <context>
         <name>MainWindow</name>
         <message>
-            <source>%1 · user %2 · today %3 · data folder %4</source>
-            <translation>%1 · 用户 %2 · 今天 %3 · 数据文件夹 %4</translation>
+            <source>%1 · today %2 · data folder %3</source>
+            <translation>%1 · 今天 %2 · 数据文件夹 %3</translation>
         </message>
         <message numerus="yes">
             <source>%n notice(s) waiting for a response</source>
@@ -1147,12 +1206,20 @@ Add them one by one with “New task…” (Ctrl+N), or import the problem list 
             </translation>
         </message>
         <message>
+            <source>Current user: %1</source>
+            <translation>当前用户：%1</translation>
+        </message>
+        <message>
             <source>Dashboard</source>
             <translation>工作台</translation>
         </message>
         <message>
             <source>Data exchange</source>
             <translation>数据交换</translation>
+        </message>
+        <message>
+            <source>Let a colleague work under their own name (Ctrl+Shift+U)</source>
+            <translation>让同事以本人的名义操作（Ctrl+Shift+U）</translation>
         </message>
         <message>
             <source>New task</source>
@@ -1185,6 +1252,10 @@ Add them one by one with “New task…” (Ctrl+N), or import the problem list 
         <message>
             <source>Supervision notices</source>
             <translation>督办通知</translation>
+        </message>
+        <message>
+            <source>Switch user…</source>
+            <translation>切换用户…</translation>
         </message>
         <message>
             <source>no ledger yet</source>
@@ -1711,6 +1782,10 @@ Add them one by one with “New task…” (Ctrl+N), or import the problem list 
         <message>
             <source>%1 task(s) handed over from %2 to %3.</source>
             <translation>已将 %1 项任务从 %2 移交给 %3。</translation>
+        </message>
+        <message>
+            <source>%1 was added. From now on the program asks at start who is working; use Switch user… at the bottom right to let a colleague work (for example to confirm a node).</source>
+            <translation>已添加用户%1。今后每次启动都会询问由谁操作；需要同事操作时（例如核查节点），请点击窗口右下角的“切换用户…”。</translation>
         </message>
         <message>
             <source>Active</source>

@@ -20,8 +20,9 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
-from core.errors import InputRefused, UserError
-from core.unit import init_unit
+from core.errors import UserError
+from core.team.users import acting_user
+from core.unit import UnitFormRefused, init_unit
 from core.workspace import Workspace
 from ui import feature_links, labels
 from ui.dialogs.key_dialogs import (
@@ -31,6 +32,7 @@ from ui.dialogs.key_dialogs import (
     passphrases_differ,
     password_field,
 )
+from ui.dialogs.people_dialogs import FIELD_ERROR_STYLE
 from ui.messages import confirm, fill, plain, show_user_error
 
 
@@ -53,7 +55,8 @@ class FirstRunDialog(QDialog):
         self.level = QComboBox()
         for key, text in labels.choices("level"):
             self.level.addItem(text, key)
-        self.admin = QLineEdit(ws.user)
+        self.admin = QLineEdit()  # never the computer's login name: the clerk's own name
+        self.admin.setPlaceholderText(self.tr("your name, e.g. 张伟"))
         form.addRow(self.tr("Unit code"), self.code)
         form.addRow(self.tr("Unit name"), self.name)
         form.addRow(self.tr("Level"), self.level)
@@ -106,38 +109,71 @@ class FirstRunDialog(QDialog):
         self.city_key_label.setText(fill(self.tr("Key id %1 (%2): compare it with the key id the city gave you."),
                                          str(fmt(data["key_id"])), str(data.get("name", ""))))
 
+    def problems(self) -> dict[str, str]:
+        """Everything wrong with the form, all at once, keyed by field (core's rules for the unit)."""
+        from core.unit import unit_problems
+
+        found: dict[str, str] = {}
+        if not self.demo.isChecked():
+            found.update(unit_problems(self.code.text(), self.name.text(), self.admin.text()))
+        if feature_links.link("create_unit_key").resolve() is not None and not self.pass1.text():
+            found["pass1"] = self.tr("Please set the key passphrase")
+        elif self.pass1.text() != self.pass2.text():
+            found["pass2"] = passphrases_differ().rstrip("。.")
+        return found
+
+    def show_problems(self, found: dict[str, str], hint: str = "") -> None:
+        fields = {"code": self.code, "name": self.name, "admin": self.admin, "pass1": self.pass1,
+                  "pass2": self.pass2}
+        for key, widget in fields.items():
+            widget.setStyleSheet(FIELD_ERROR_STYLE if key in found else "")
+        lines = [f"• {text}" for text in found.values()]
+        if "code" in found:
+            from core.unit import CODE_HINT
+
+            hint = hint or CODE_HINT
+        self.error.setText("\n".join(lines + ([hint] if hint else [])))
+        first = next((fields[k] for k in fields if k in found), None)
+        if first is not None:
+            first.setFocus()
+
     def create(self) -> None:
-        if self.pass1.text() != self.pass2.text():
-            self.error.setText(passphrases_differ())
+        found = self.problems()
+        if found:
+            self.show_problems(found)
             return
+        self.show_problems({})
         admin = self.admin.text().strip()
         create_key = feature_links.link("create_unit_key").resolve()
         trust = feature_links.link("trust_city").resolve()
 
-        def keys(s: Session) -> None:
+        def keys(s: Session, actor: str) -> None:
             if create_key is not None:
-                create_key(s, admin or "system", self.pass1.text())
+                create_key(s, actor, self.pass1.text())
             if trust is not None and self.city_key_path is not None:
-                trust(s, admin or "system", self.city_key_path)
+                trust(s, actor, self.city_key_path)
 
         try:
-            if create_key is not None and not self.pass1.text():
-                raise InputRefused(self.tr("Please set the key passphrase."))
             if self.demo.isChecked():
-                from core.demo import build_demo
+                from core.demo import DEMO_ADMIN, build_demo
 
                 build_demo(self.ws)
                 with self.ws.session() as s:
-                    keys(s)
+                    keys(s, DEMO_ADMIN)
+                self.ws.set_user(None)  # the demo has two users: the login list asks who is working
             else:
                 with self.ws.session() as s:  # one transaction: a refusal leaves the folder empty
                     init_unit(s, self.code.text(), self.name.text(), self.level.currentData(), admin=admin)
-                    keys(s)
+                    keys(s, acting_user(s))
+        except UnitFormRefused as exc:
+            self.show_problems(exc.problems, exc.hint)
+            return
         except UserError as exc:
             show_user_error(self, exc)
             return
-        if admin:
-            self.ws.set_user(admin)
+        if not self.demo.isChecked():
+            with self.ws.read() as s:
+                self.ws.set_user(acting_user(s))  # the first user acts from now on
         self.offer_key_backup()
         self.accept()
 

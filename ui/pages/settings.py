@@ -191,17 +191,35 @@ class SettingsPage(LazyPage):
 
     # -- people -------------------------------------------------------------------------------
     def add_user(self) -> None:
+        """添加用户; a refusal keeps the dialog open with what was typed (AddUserDialog marks the field)."""
+        from core.team.users import has_password
         from ui.dialogs.people_dialogs import AddUserDialog
 
         fn = self._core_op("add_user", self.tr("Add user"))
-        if fn is None:
+        set_password = feature_links.link("set_password").resolve()
+        if fn is None or set_password is None:
             return
-        dialog = AddUserDialog(self)
-        if not dialog.exec():
-            return
-        name, role = dialog.name.text(), dialog.role.currentData()
-        password, section = dialog.password.text(), dialog.section.text()
-        self.ctx.act(self, lambda s: fn(s, self.ctx.user, name, role, password, section=section))
+        me = self.ctx.user
+        ask_own = not self.ctx.read(lambda s: has_password(s, me))
+
+        def submit(d: AddUserDialog) -> None:
+            name, role = d.name.text(), d.role.currentData()
+            password, section, own = d.password.text(), d.section.text(), d.own_first.text()
+            with self.ctx.ws.session() as s:  # one transaction: my password and the new user, or neither
+                if d.asks_own_password:
+                    try:
+                        set_password(s, me, me, own)
+                    except UserError as exc:
+                        exc.field = "own_password"  # type: ignore[attr-defined]
+                        raise
+                fn(s, me, name, role, password, section=section)
+
+        dialog = AddUserDialog(self, submit=submit, ask_own_password=ask_own, me=me)
+        if dialog.exec():
+            self.ctx.changed.emit()
+            show_info(self, self.tr("Add user"), fill(self.tr(
+                "%1 was added. From now on the program asks at start who is working; use Switch user… at the "
+                "bottom right to let a colleague work (for example to confirm a node)."), dialog.name.text().strip()))
 
     def set_my_password(self) -> None:
         from ui.dialogs.key_dialogs import passphrases_differ
