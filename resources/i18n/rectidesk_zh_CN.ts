@@ -1848,6 +1848,10 @@ Add them one by one with “New task…” (Ctrl+N), or import the problem list 
             <translation>选择保存备份的文件夹或U盘</translation>
         </message>
         <message>
+            <source>Correct code or name…</source>
+            <translation>更正代码或名称…</translation>
+        </message>
+        <message>
             <source>Create signing key</source>
             <translation>建立签名密钥</translation>
         </message>
@@ -1874,6 +1878,10 @@ Add them one by one with “New task…” (Ctrl+N), or import the problem list 
         <message>
             <source>First re-check after (months)</source>
             <translation>销号后第一次回头看（月）</translation>
+        </message>
+        <message>
+            <source>For an administrator: recorded in the change log</source>
+            <translation>由管理员操作，记入操作日志</translation>
         </message>
         <message>
             <source>Hand over tasks</source>
@@ -2418,6 +2426,25 @@ SHA-256：%6</translation>
         <message>
             <source>the task</source>
             <translation>任务本身</translation>
+        </message>
+    </context>
+    <context>
+        <name>UnitDialog</name>
+        <message>
+            <source>Correct the unit as the city's supervision office registered it. The code can only be changed before the first package is exchanged with the city.</source>
+            <translation>请按市督查室登记的内容更正本单位。单位代码只能在与市督查平台交换第一个数据包之前修改。</translation>
+        </message>
+        <message>
+            <source>Unit code</source>
+            <translation>单位代码</translation>
+        </message>
+        <message>
+            <source>Unit code and name</source>
+            <translation>单位代码和名称</translation>
+        </message>
+        <message>
+            <source>Unit name</source>
+            <translation>单位名称</translation>
         </message>
     </context>
 </TS>

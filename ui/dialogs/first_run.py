@@ -189,3 +189,49 @@ class FirstRunDialog(QDialog):
                     backup(s, path)
             except UserError as exc:
                 show_user_error(self, exc)
+
+
+class UnitDialog(QDialog):
+    """An administrator corrects the unit's code or name (core: set_unit, logged); a refusal keeps what was
+    typed and marks the field."""
+
+    def __init__(self, code: str, name: str, submit: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._submit = submit
+        self.setWindowTitle(self.tr("Unit code and name"))
+        self.setMinimumWidth(460)
+        form = QFormLayout(self)
+        intro = QLabel(self.tr("Correct the unit as the city's supervision office registered it. The code can "
+                               "only be changed before the first package is exchanged with the city."))
+        intro.setWordWrap(True)
+        form.addRow(intro)
+        self.code = QLineEdit(code)
+        self.code.setPlaceholderText("442000-017")
+        self.name = QLineEdit(name)
+        form.addRow(self.tr("Unit code"), self.code)
+        form.addRow(self.tr("Unit name"), self.name)
+        self.error = plain(QLabel())
+        self.error.setStyleSheet("QLabel { color: #c5221f; }")
+        self.error.setWordWrap(True)
+        form.addRow(self.error)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.try_save)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def try_save(self) -> None:
+        try:
+            self._submit(self.code.text(), self.name.text())
+        except UnitFormRefused as exc:
+            self._mark(exc.problems, exc.hint)
+            return
+        except UserError as exc:
+            self._mark({"code": exc.message}, exc.hint)
+            return
+        self.accept()
+
+    def _mark(self, problems: dict[str, str], hint: str) -> None:
+        for key, widget in (("code", self.code), ("name", self.name)):
+            widget.setStyleSheet(FIELD_ERROR_STYLE if key in problems else "")
+        self.error.setText("\n".join([f"• {t}" for t in problems.values()] + ([hint] if hint else [])))
+        self.adjustSize()

@@ -47,7 +47,15 @@ class SettingsPage(LazyPage):
         self.unit_label.setWordWrap(True)
 
         unit_box = QGroupBox(self.tr("Unit"))
-        QVBoxLayout(unit_box).addWidget(self.unit_label)
+        unit_layout = QVBoxLayout(unit_box)
+        unit_layout.addWidget(self.unit_label)
+        self.edit_unit_button = QPushButton(self.tr("Correct code or name…"))
+        self.edit_unit_button.setToolTip(self.tr("For an administrator: recorded in the change log"))
+        self.edit_unit_button.clicked.connect(self.edit_unit)
+        unit_row = QHBoxLayout()
+        unit_row.addWidget(self.edit_unit_button)
+        unit_row.addStretch(1)
+        unit_layout.addLayout(unit_row)
 
         self.spins: dict[str, QSpinBox] = {}
         self.sources: dict[str, QLabel] = {}
@@ -188,6 +196,26 @@ class SettingsPage(LazyPage):
         for k in rows:
             owner = whose.get(k["owner"], k["owner"])
             self.keys.addTopLevelItem(QTreeWidgetItem([self._fmt(k["key_id"]), owner, k["name"], k["added"][:10]]))
+
+    def edit_unit(self) -> None:
+        from core.unit import set_unit
+        from ui.dialogs.first_run import UnitDialog
+
+        unit = self.ctx.unit()
+        if unit is None:
+            return
+        me = self.ctx.user
+
+        def submit(code: str, name: str) -> None:
+            with self.ctx.ws.session() as s:
+                set_unit(s, me, code=code, name=name)
+
+        if UnitDialog(unit.code, unit.name, submit, self).exec():
+            self.ctx.changed.emit()
+            window = self.window()
+            set_title = getattr(window, "_set_title", None)
+            if callable(set_title):
+                set_title(self.ctx.unit_name())
 
     # -- people -------------------------------------------------------------------------------
     def add_user(self) -> None:
