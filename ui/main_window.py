@@ -349,7 +349,7 @@ class MainWindow(QMainWindow):
             # First start: the ledger's columns need the width; a laptop screen (1366×768) is used whole.
             screen = self.screen().availableGeometry()
             self.resize(min(1280, screen.width()), min(760, screen.height()))
-            if screen.width() < 1500 or screen.height() < 860:
+            if 1200 <= screen.width() < 1500:
                 self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
 
     def closeEvent(self, event: QCloseEvent) -> None:

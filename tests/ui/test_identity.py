@@ -274,7 +274,7 @@ def test_the_first_window_uses_a_laptop_screen_whole(demo_ws: Any, qtbot: Any) -
     win = MainWindow(demo_ws)
     qtbot.addWidget(win)
     screen = win.screen().availableGeometry()
-    if screen.width() < 1500 or screen.height() < 860:
+    if 1200 <= screen.width() < 1500:
         assert win.windowState() & Qt.WindowState.WindowMaximized
     else:
-        assert win.width() >= 1280
+        assert win.width() == min(1280, screen.width())
