@@ -69,6 +69,12 @@ class BadgeDelegate(QStyledItemDelegate):
         painter.restore()
 
 
+def first_size(screen_width: int, screen_height: int) -> tuple[int, int, bool]:
+    """The window at its first start: the ledger's columns need the width, so a laptop screen (1366×768)
+    is used whole (maximized); a large screen gets 1280×760."""
+    return min(1280, screen_width), min(760, screen_height), 1200 <= screen_width < 1500
+
+
 class MainWindow(QMainWindow):
     def __init__(self, ws: Workspace | None, start_page: str = "dashboard", first: FirstPage | None = None) -> None:
         super().__init__()
@@ -346,10 +352,10 @@ class MainWindow(QMainWindow):
         if isinstance(geometry, QByteArray) and not geometry.isEmpty():
             self.restoreGeometry(geometry)
         else:
-            # First start: the ledger's columns need the width; a laptop screen (1366×768) is used whole.
             screen = self.screen().availableGeometry()
-            self.resize(min(1280, screen.width()), min(760, screen.height()))
-            if 1200 <= screen.width() < 1500:
+            width, height, maximized = first_size(screen.width(), screen.height())
+            self.resize(width, height)
+            if maximized:
                 self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
 
     def closeEvent(self, event: QCloseEvent) -> None:

@@ -269,12 +269,12 @@ def test_an_administrator_corrects_the_unit_in_settings(window: Any, demo_ws: An
 
 
 def test_the_first_window_uses_a_laptop_screen_whole(demo_ws: Any, qtbot: Any) -> None:
-    from ui.main_window import MainWindow
+    from ui.main_window import MainWindow, first_size
 
+    assert first_size(1366, 728) == (1280, 728, True)  # 1366×768 less the taskbar: maximized
+    assert first_size(1920, 1040) == (1280, 760, False)
     win = MainWindow(demo_ws)
     qtbot.addWidget(win)
     screen = win.screen().availableGeometry()
-    if 1200 <= screen.width() < 1500:
-        assert win.windowState() & Qt.WindowState.WindowMaximized
-    else:
-        assert win.width() == min(1280, screen.width())
+    assert bool(win.windowState() & Qt.WindowState.WindowMaximized) == first_size(screen.width(),
+                                                                                 screen.height())[2]
