@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QLineEdit,
     QPushButton,
     QWidget,
@@ -32,7 +33,7 @@ from ui.dialogs.key_dialogs import (
     passphrases_differ,
     password_field,
 )
-from ui.dialogs.people_dialogs import FIELD_ERROR_STYLE
+from ui.dialogs.people_dialogs import FIELD_ERROR_STYLE, keep_wide
 from ui.messages import confirm, fill, plain, show_user_error
 
 
@@ -44,6 +45,7 @@ class FirstRunDialog(QDialog):
         self.setWindowTitle(self.tr("Set up RectiDesk"))
         self.setMinimumWidth(560)
         form = QFormLayout(self)
+        form.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)  # the problems below never cut off
         intro = QLabel(self.tr(
             "This data folder has no ledger yet. Enter your unit as the city's supervision office "
             "registered it."))
@@ -59,6 +61,9 @@ class FirstRunDialog(QDialog):
         self.admin.setPlaceholderText(self.tr("your name, e.g. 张伟"))
         form.addRow(self.tr("Unit code"), self.code)
         form.addRow(self.tr("Unit name"), self.name)
+        keep_wide(self.code, self.name, width=380)
+        for field in (self.code, self.name, self.admin):  # a field being corrected loses its red mark
+            field.textEdited.connect(lambda _text, f=field: f.setStyleSheet(""))
         form.addRow(self.tr("Level"), self.level)
         form.addRow(self.tr("First user (administrator)"), self.admin)
 
@@ -133,6 +138,7 @@ class FirstRunDialog(QDialog):
 
             hint = hint or CODE_HINT
         self.error.setText("\n".join(lines + ([hint] if hint else [])))
+        self.adjustSize()
         first = next((fields[k] for k in fields if k in found), None)
         if first is not None:
             first.setFocus()
@@ -201,6 +207,7 @@ class UnitDialog(QDialog):
         self.setWindowTitle(self.tr("Unit code and name"))
         self.setMinimumWidth(460)
         form = QFormLayout(self)
+        form.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
         intro = QLabel(self.tr("Correct the unit as the city's supervision office registered it. The code can "
                                "only be changed before the first package is exchanged with the city."))
         intro.setWordWrap(True)
@@ -210,6 +217,7 @@ class UnitDialog(QDialog):
         self.name = QLineEdit(name)
         form.addRow(self.tr("Unit code"), self.code)
         form.addRow(self.tr("Unit name"), self.name)
+        keep_wide(self.code, self.name, width=320)
         self.error = plain(QLabel())
         self.error.setStyleSheet("QLabel { color: #c5221f; }")
         self.error.setWordWrap(True)

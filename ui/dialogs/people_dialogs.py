@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QLabel,
+    QLayout,
     QLineEdit,
     QListWidget,
     QPlainTextEdit,
@@ -43,6 +44,12 @@ ERROR_STYLE = "QLabel { color: #c5221f; }"
 FIELD_ERROR_STYLE = "QLineEdit { border: 2px solid #c5221f; }"
 
 
+def keep_wide(*fields: QWidget, width: int = 300) -> None:
+    """A dialog whose layout sets its minimum size (so no message is cut off) gets its width from its fields."""
+    for field in fields:
+        field.setMinimumWidth(width)
+
+
 def error_label() -> QLabel:
     """A red message under a form, wrapped and never cut off (the dialog grows with it)."""
     label = plain(QLabel())
@@ -65,6 +72,7 @@ class AddUserDialog(QDialog):
         self.setWindowTitle(self.tr("Add a user"))
         self.setMinimumWidth(440)
         form = QFormLayout(self)
+        form.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)  # a message is never cut off
         self.own_first, self.own_second = password_field(), password_field()
         self.asks_own_password = ask_own_password
         if ask_own_password:
@@ -85,6 +93,7 @@ class AddUserDialog(QDialog):
         form.addRow(self.tr("Role"), self.role)
         form.addRow(self.tr("Section"), self.section)
         form.addRow(self.tr("Initial password"), self.password)
+        keep_wide(self.name, self.role, self.section, self.password, self.own_first, self.own_second)
         self.error = error_label()
         form.addRow(self.error)
         buttons = _buttons(self)
@@ -155,12 +164,14 @@ class LoginDialog(QDialog):
         self.setWindowTitle(self.tr("Switch user") if switching else self.tr("Who is working?"))
         self.setMinimumWidth(440)
         form = QFormLayout(self)
+        form.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)  # a message is never cut off
         intro = QLabel(self.tr("Everything you do is recorded under your name. Choose your name:"))
         intro.setWordWrap(True)
         form.addRow(intro)
         self.users = QListWidget()
         self.users.addItems(names)
         self.users.setMaximumHeight(max(3, min(len(names), 8)) * 26 + 8)
+        keep_wide(self.users, width=320)
         form.addRow(self.tr("User"), self.users)
         self.password = password_field()
         self.password_label = QLabel(self.tr("Password"))
@@ -175,6 +186,8 @@ class LoginDialog(QDialog):
         self.users.currentRowChanged.connect(self._chosen)
         self.users.itemDoubleClicked.connect(lambda _item: self.try_login())
         row = names.index(current) if current in names else 0
+        if switching and current in names and len(names) > 1:
+            row = (row + 1) % len(names)  # switching is for a colleague: the next one is offered first
         self.users.setCurrentRow(row)
         self._chosen()
 
@@ -295,6 +308,7 @@ class PasswordDialog(QDialog):
         self.setWindowTitle(self.tr("Set my password"))
         form = QFormLayout(self)
         self.first, self.second = password_field(), password_field()
+        keep_wide(self.first, self.second, width=260)
         form.addRow(self.tr("New password"), self.first)
         form.addRow(self.tr("Type it again"), self.second)
         form.addRow(_buttons(self))
