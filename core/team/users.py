@@ -211,7 +211,7 @@ def authenticate(session: Session, name: str, password: str) -> Person:
     if not person.active:
         raise PermissionDenied(f"用户“{name}”已停用。", hint="如需重新使用，请联系本单位管理员。")
     if not person.password_hash:
-        raise PermissionDenied(f"用户“{name}”还没有设置密码。", hint="请管理员用 user passwd 为其设置密码。")
+        raise PermissionDenied(f"用户“{name}”还没有设置密码。", hint="请管理员先为其设置密码。")
     if not check_password(person.password_hash, password or ""):
         raise PermissionDenied("密码不对。",
                                hint="请注意大小写和输入法状态后重新输入；忘记密码请联系管理员重设。")

@@ -1424,6 +1424,10 @@ Add them one by one with “New task…” (Ctrl+N), or import the problem list 
             <translation>新密码</translation>
         </message>
         <message>
+            <source>Password of %1</source>
+            <translation>%1的密码</translation>
+        </message>
+        <message>
             <source>Set my password</source>
             <translation>设置我的密码</translation>
         </message>
@@ -1880,6 +1884,10 @@ Add them one by one with “New task…” (Ctrl+N), or import the problem list 
             <translation>销号后第一次回头看（月）</translation>
         </message>
         <message>
+            <source>For an administrator: a colleague who forgot their password gets a new one</source>
+            <translation>由管理员操作：同事忘记密码时为其设置新密码</translation>
+        </message>
+        <message>
             <source>For an administrator: recorded in the change log</source>
             <translation>由管理员操作，记入操作日志</translation>
         </message>
@@ -1972,12 +1980,24 @@ Add them one by one with “New task…” (Ctrl+N), or import the problem list 
             <translation>请先选中要交出工作的人。</translation>
         </message>
         <message>
+            <source>Select the user in the list first.</source>
+            <translation>请先在列表中选择用户。</translation>
+        </message>
+        <message>
+            <source>Set a password</source>
+            <translation>设置密码</translation>
+        </message>
+        <message>
             <source>Set my password</source>
             <translation>设置我的密码</translation>
         </message>
         <message>
             <source>Set my password…</source>
             <translation>设置我的密码…</translation>
+        </message>
+        <message>
+            <source>Set this user's password…</source>
+            <translation>设置此用户的密码…</translation>
         </message>
         <message>
             <source>Signing keys</source>
@@ -1998,6 +2018,10 @@ Add them one by one with “New task…” (Ctrl+N), or import the problem list 
         <message>
             <source>The encrypted key was saved to %s. Keep it on a USB drive in a safe place.</source>
             <translation>加密的密钥已保存到 %s。请存放在U盘中并妥善保管。</translation>
+        </message>
+        <message>
+            <source>The password of %1 was set.</source>
+            <translation>已设置%1的密码。</translation>
         </message>
         <message>
             <source>The replaced data is kept in %s.</source>

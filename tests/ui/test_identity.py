@@ -278,3 +278,27 @@ def test_the_first_window_uses_a_laptop_screen_whole(demo_ws: Any, qtbot: Any) -
     screen = win.screen().availableGeometry()
     assert bool(win.windowState() & Qt.WindowState.WindowMaximized) == first_size(screen.width(),
                                                                                  screen.height())[2]
+
+
+def test_an_administrator_sets_a_colleagues_password_in_the_window(window: Any, demo_ws: Any, messages: list[str],
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from core.team.users import authenticate
+    from ui.dialogs.people_dialogs import PasswordDialog
+
+    demo_ws.set_user("陈晓红")
+    page = window.settings_page
+    window.show_page("settings")
+    row = next(i for i in range(page.people.topLevelItemCount()) if page.people.topLevelItem(i).text(0) == "李志强")
+    page.people.setCurrentItem(page.people.topLevelItem(row))
+
+    def fill(d: PasswordDialog) -> int:
+        assert "李志强" in d.windowTitle()
+        d.first.setText("新的密码2026")
+        d.second.setText("新的密码2026")
+        return 1
+
+    monkeypatch.setattr(PasswordDialog, "exec", fill)
+    page.set_selected_password()
+    assert "李志强" in messages[-1]
+    with demo_ws.read() as s:
+        assert authenticate(s, "李志强", "新的密码2026").name == "李志强"

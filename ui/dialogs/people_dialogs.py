@@ -303,9 +303,11 @@ def _first_user(ws: Workspace, parent: QWidget | None) -> bool:
 
 
 class PasswordDialog(QDialog):
-    def __init__(self, parent: QWidget | None = None) -> None:
+    """设置我的密码, or — `name` given — an administrator sets a colleague's."""
+
+    def __init__(self, parent: QWidget | None = None, *, name: str | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(self.tr("Set my password"))
+        self.setWindowTitle(fill(self.tr("Password of %1"), name) if name else self.tr("Set my password"))
         form = QFormLayout(self)
         self.first, self.second = password_field(), password_field()
         keep_wide(self.first, self.second, width=260)

@@ -91,6 +91,10 @@ class SettingsPage(LazyPage):
         handover = QAction(self.tr("Hand over this person's tasks…"), self.people)
         handover.triggered.connect(self.hand_over)
         self.people.addAction(handover)
+        reset = QAction(self.tr("Set this user's password…"), self.people)
+        reset.setToolTip(self.tr("For an administrator: a colleague who forgot their password gets a new one"))
+        reset.triggered.connect(self.set_selected_password)
+        self.people.addAction(reset)
         ul.addWidget(self.people)
         row = QHBoxLayout()
         add_user = QPushButton(self.tr("Add user…"))
@@ -250,21 +254,35 @@ class SettingsPage(LazyPage):
                 "bottom right to let a colleague work (for example to confirm a node)."), dialog.name.text().strip()))
 
     def set_my_password(self) -> None:
+        self._set_password(self.ctx.user)
+
+    def set_selected_password(self) -> None:
+        """An administrator sets a colleague's password (forgotten, or never set); core checks the role."""
+        item = self.people.currentItem()
+        if item is None:
+            show_info(self, self.tr("Set a password"), self.tr("Select the user in the list first."))
+            return
+        self._set_password(item.text(0))
+
+    def _set_password(self, name: str) -> None:
         from ui.dialogs.key_dialogs import passphrases_differ
         from ui.dialogs.people_dialogs import PasswordDialog
 
         fn = self._core_op("set_password", self.tr("Set my password"))
         if fn is None:
             return
-        dialog = PasswordDialog(self)
+        me = self.ctx.user
+        dialog = PasswordDialog(self, name=None if name == me else name)
         if not dialog.exec():
             return
         if dialog.first.text() != dialog.second.text():
-            show_info(self, self.tr("Set my password"), passphrases_differ())
+            show_info(self, dialog.windowTitle(), passphrases_differ())
             return
-        password, me = dialog.first.text(), self.ctx.user
-        if self.ctx.act(self, lambda s: fn(s, me, me, password)) is not None:
-            show_info(self, self.tr("Set my password"), self.tr("Your password was changed."))
+        password = dialog.first.text()
+        if self.ctx.act(self, lambda s: fn(s, me, name, password)) is not None:
+            done = self.tr("Your password was changed.") if name == me else \
+                fill(self.tr("The password of %1 was set."), name)
+            show_info(self, dialog.windowTitle(), done)
 
     def hand_over(self) -> None:
         from ui.dialogs.people_dialogs import HandoverDialog
