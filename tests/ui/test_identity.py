@@ -302,3 +302,15 @@ def test_an_administrator_sets_a_colleagues_password_in_the_window(window: Any, 
     assert "李志强" in messages[-1]
     with demo_ws.read() as s:
         assert authenticate(s, "李志强", "新的密码2026").name == "李志强"
+
+
+def test_after_a_restore_someone_of_the_restored_unit_acts(window: Any, demo_ws: Any,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    demo_ws.set_user("别的单位的人")  # as if the backup came with other users
+    seen = _choose(monkeypatch, "陈晓红")
+    window.settings_page._who_acts_after_restore()
+    assert seen and window.ctx.user == "陈晓红"
+    demo_ws.set_user("李志强")
+    seen.clear()
+    window.settings_page._who_acts_after_restore()
+    assert not seen and window.ctx.user == "李志强"  # still a user of the ledger: nothing asked

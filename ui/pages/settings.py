@@ -459,9 +459,23 @@ class SettingsPage(LazyPage):
             show_user_error(self, exc)
             return
         QGuiApplication.restoreOverrideCursor()
+        self._who_acts_after_restore()
         self.ctx.changed.emit()
         kept = self.tr("The replaced data is kept in %s.") % result.previous if result.previous else ""
         show_info(self, self.tr("Restore from a backup"), " ".join([self.tr("The backup was restored."), kept]))
+
+    def _who_acts_after_restore(self) -> None:
+        """The restored ledger has its own users: who acts is settled again (the only one, or the login list)."""
+        from core.team.users import active_user_names
+        from ui.dialogs.people_dialogs import log_in
+
+        ws = self.ctx.ws
+        current = ws.user if ws.user_named else ""
+        if current in self.ctx.read(active_user_names):
+            return
+        ws.set_user(None)
+        if not log_in(ws, self):
+            self.window().close()  # nobody of the restored unit is working: the window does not stay open
 
     def _failed(self, exc: BaseException) -> None:
         show_error(self, exc)
