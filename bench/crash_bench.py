@@ -33,8 +33,9 @@ def prepare(base: Path) -> tuple[str, dict[str, str]]:
     r = run_cli(base, ["demo"], env=env)
     assert r.returncode == 0, r.stderr
     # the demo adds two users to 张三: from here on each command names who acts
-    r = run_cli(base, ["--user", "张三", "task", "add", "--title", "消防通道被占用", "--source", "督查", "--category", "立行立改",
-                       "--owner", "李四", "--deadline", "2026-06-30", "--node", "清理@2026-05-31"], env=env)
+    r = run_cli(base, ["--user", "张三", "task", "add", "--title", "消防通道被占用", "--source", "督查",
+                       "--category", "立行立改", "--owner", "李四", "--deadline", "2026-06-30",
+                       "--node", "清理@2026-05-31"], env=env)
     assert r.returncode == 0, r.stderr
     trust = run_cli(base, ["--user", "张三", "keys", "trust-city", str(CITY_KEY / "test-city.pub.json")], env=env)
     if trust.returncode != 0:
