@@ -55,11 +55,10 @@ def login(ws: Workspace) -> str | None:
             return None
         try:
             name = acting_user(s, ws._user)
-        except UserNotChosen:
-            if login_required(s):
-                raise PermissionDenied("本单位有多名用户，需要先登录。",
-                                       hint="请用 --user 姓名 指定用户，并在终端输入密码"
-                                            f"或设置环境变量 {ENV_PASSWORD}。") from None
+        except UserNotChosen as exc:
+            if login_required(s):  # every command logs in: say who may, and how
+                exc.hint = f"请用 --user 姓名 登录，并在终端输入密码或设置环境变量 {ENV_PASSWORD}。"
+                raise
             return None  # nobody acts unless a command needs someone: then ws.user says so
         if needs_password(s, name):
             password = _read_password(f"{name} 的密码：")

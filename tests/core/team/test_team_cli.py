@@ -36,7 +36,7 @@ def test_users_and_login_on_the_command_line(unit, monkeypatch) -> None:  # noqa
     code, _, err = cli("--user", "张三", "user", "add", "王填", "--role", "clerk")
     assert code == 3 and "密码" in err
     code, _, err = cli("user", "add", "王填", "--role", "clerk")
-    assert code == 3 and "需要先登录" in err
+    assert code == 2 and "张三、李审" in err and "--user" in err
     monkeypatch.setenv("RECTIDESK_PASSWORD", "wrong-one")
     code, _, err = cli("--user", "张三", "user", "add", "王填", "--role", "clerk")
     assert code == 3 and "密码不对" in err
