@@ -32,10 +32,12 @@ def prepare(base: Path) -> tuple[str, dict[str, str]]:
     assert r.returncode == 0, r.stderr
     r = run_cli(base, ["demo"], env=env)
     assert r.returncode == 0, r.stderr
-    r = run_cli(base, ["task", "add", "--title", "消防通道被占用", "--source", "督查", "--category", "立行立改",
-                       "--owner", "李四", "--deadline", "2026-06-30", "--node", "清理@2026-05-31"], env=env)
+    # the demo adds two users to 张三: from here on each command names who acts
+    r = run_cli(base, ["--user", "张三", "task", "add", "--title", "消防通道被占用", "--source", "督查",
+                       "--category", "立行立改", "--owner", "李四", "--deadline", "2026-06-30",
+                       "--node", "清理@2026-05-31"], env=env)
     assert r.returncode == 0, r.stderr
-    trust = run_cli(base, ["keys", "trust-city", str(CITY_KEY / "test-city.pub.json")], env=env)
+    trust = run_cli(base, ["--user", "张三", "keys", "trust-city", str(CITY_KEY / "test-city.pub.json")], env=env)
     if trust.returncode != 0:
         print("note: keys trust-city not available:", trust.stderr.strip()[:200])
     return r.stdout.strip(), env
@@ -62,7 +64,7 @@ def operations(task_id: str, scratch: Path) -> dict[str, list[str]]:
         "export report": ["export", str(scratch / "out")],
         "backup": ["backup", str(scratch / "backup.zip")],
     }
-    return ops
+    return {name: ["--user", "张三", *argv] for name, argv in ops.items()}
 
 
 def main() -> int:

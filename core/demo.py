@@ -19,6 +19,7 @@ from core.workspace import Workspace
 from db.models import Person, Task, Unit
 
 DEMO_UNIT = ("442000-017", "中山市某某镇人民政府", "township")
+DEMO_ADMIN = "陈晓红"
 
 SECTIONS = {
     "党政办": ["陈晓红", "李志强"],
@@ -135,7 +136,7 @@ def build_demo(ws: Workspace, seed: int = 2026) -> dict[str, Any]:
     today = ws.today
     with ws.session() as s:
         if s.scalar(select(Unit).limit(1)) is None:
-            init_unit(s, *DEMO_UNIT, admin="陈晓红")
+            init_unit(s, *DEMO_UNIT, admin=DEMO_ADMIN)
         people_sections = [(p, sec) for sec, ps in SECTIONS.items() for p in ps]
         for name, sec in people_sections:
             if s.scalar(select(Person).where(Person.name == name)) is None:

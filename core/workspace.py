@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -99,14 +98,22 @@ class Workspace:
 
     @property
     def user(self) -> str:
+        """The person of the unit who acts: the one named (login, --user) or the unit's only user.
+
+        Never the computer's login name; with several users and nobody named, `UserNotChosen`.
+        """
         if self._user:
             return self._user
-        try:
-            return getpass.getuser()
-        except Exception:  # noqa: BLE001 - no login name on some Windows set-ups
-            return "user"
+        from core.team.users import acting_user
 
-    def set_user(self, name: str) -> None:
+        with self.read() as s:
+            return acting_user(s)
+
+    @property
+    def user_named(self) -> bool:
+        return bool(self._user)
+
+    def set_user(self, name: str | None) -> None:
         self._user = name
 
     def unit(self, session: Session | None = None) -> Unit | None:

@@ -120,6 +120,8 @@ def run_app(args: argparse.Namespace) -> int:
     if isinstance(ws, int):
         return ws
     try:
+        if not log_in(ws, args.user):  # the fast start is taken for a ledger of one user: no question
+            return 0
         win.attach(ws)
         return _run_window(app, args, win)
     finally:
@@ -216,7 +218,7 @@ def _ordinary_start(app: QApplication, args: argparse.Namespace, start_page: str
 
             if not FirstRunDialog(ws).exec():
                 return 0
-        if not args.smoke and not log_in(ws):
+        if not args.smoke and not log_in(ws, args.user):
             return 0
         win = MainWindow(ws, start_page=start_page)
         win.show()
@@ -225,23 +227,11 @@ def _ordinary_start(app: QApplication, args: argparse.Namespace, start_page: str
         ws.close()
 
 
-def log_in(ws: Workspace) -> bool:
-    """Core says when a login is needed (several users with passwords); the window then asks for it."""
-    from ui import feature_links
-    from ui.dialogs.people_dialogs import LoginDialog
+def log_in(ws: Workspace, requested: str | None = None) -> bool:
+    """Who is working: the only user, or the one chosen in the login list (ui.dialogs.people_dialogs.log_in)."""
+    from ui.dialogs.people_dialogs import log_in as ask
 
-    required = feature_links.link("login_required").resolve()
-    authenticate = feature_links.link("authenticate").resolve()
-    if required is None or authenticate is None:
-        return True
-    with ws.read() as s:
-        if not required(s):
-            return True
-    dialog = LoginDialog(authenticate, ws.read, ws.user)
-    if not dialog.exec():
-        return False
-    ws.set_user(dialog.name.text().strip())
-    return True
+    return ask(ws, requested=requested)
 
 
 def smoke(app: QApplication, win: MainWindow) -> int:

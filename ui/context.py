@@ -92,7 +92,15 @@ class AppContext(QObject):
 
     @property
     def user(self) -> str:
+        """The person of the unit who acts (chosen at start or with 切换用户), never the PC's login name."""
         return self.ws.user
+
+    def user_shown(self) -> str:
+        """The acting user for display; empty while nobody was chosen (a --smoke check of a shared ledger)."""
+        try:
+            return self.ws.user
+        except UserError:
+            return ""
 
     def unit_name(self) -> str:
         unit = self.ws.unit()

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QPushButton,
     QStackedWidget,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -66,6 +67,12 @@ class BadgeDelegate(QStyledItemDelegate):
         painter.setPen(QColor("white"))
         painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
         painter.restore()
+
+
+def first_size(screen_width: int, screen_height: int) -> tuple[int, int, bool]:
+    """The window at its first start: the ledger's columns need the width, so a laptop screen (1366×768)
+    is used whole (maximized); a large screen gets 1280×760."""
+    return min(1280, screen_width), min(760, screen_height), 1200 <= screen_width < 1500
 
 
 class MainWindow(QMainWindow):
@@ -139,6 +146,15 @@ class MainWindow(QMainWindow):
 
         self._status = plain(QLabel())
         self.statusBar().addPermanentWidget(self._status)
+        # Who is working, always in sight, and the way to hand the PC to a colleague (双人核查).
+        self.user_label = plain(QLabel())
+        self.user_label.setObjectName("currentUser")
+        self.user_label.setStyleSheet("QLabel#currentUser { font-weight: bold; padding: 0 4px; }")
+        self.switch_user_button = QPushButton(self.tr("Switch user…"))
+        self.switch_user_button.setToolTip(self.tr("Let a colleague work under their own name (Ctrl+Shift+U)"))
+        self.switch_user_button.clicked.connect(self.switch_user)
+        self.statusBar().addPermanentWidget(self.user_label)
+        self.statusBar().addPermanentWidget(self.switch_user_button)
         self._add_shortcuts()
         self.ctx.changed.connect(self._on_changed)
         self._restore_geometry()
@@ -254,7 +270,10 @@ class MainWindow(QMainWindow):
         quit_ = QAction(self.tr("Quit"), self)
         quit_.setShortcut(QKeySequence(QKeySequence.StandardKey.Quit))
         quit_.triggered.connect(self.close)
-        for act in (find, new, refresh, quit_):
+        switch = QAction(self.tr("Switch user…"), self)
+        switch.setShortcut(QKeySequence("Ctrl+Shift+U"))
+        switch.triggered.connect(self.switch_user)
+        for act in (find, new, refresh, quit_, switch):
             self.addAction(act)
 
     def _focus_search(self) -> None:
@@ -311,8 +330,21 @@ class MainWindow(QMainWindow):
     def _update_status(self) -> None:
         self.check_clock()  # a newly imported package may show that the clock is behind
         unit = self.ctx.ws.unit()
-        self._status.setText(fill(self.tr("%1 · user %2 · today %3 · data folder %4"), unit.name if unit else "-",
-                                  self.ctx.user, self.ctx.ws.today.isoformat(), str(self.ctx.ws.paths.root)))
+        self._status.setText(fill(self.tr("%1 · today %2 · data folder %3"), unit.name if unit else "-",
+                                  self.ctx.ws.today.isoformat(), str(self.ctx.ws.paths.root)))
+        user = self.ctx.user_shown()
+        self.user_label.setText(fill(self.tr("Current user: %1"), user) if user else "")
+
+    def switch_user(self) -> bool:
+        """切换用户: the login list again; every page then shows and acts as the chosen colleague."""
+        if not self.ctx.ready:
+            return False
+        from ui.dialogs.people_dialogs import log_in
+
+        if not log_in(self.ctx.ws, self, switching=True):
+            return False
+        self.ctx.changed.emit()
+        return True
 
     def _restore_geometry(self) -> None:
         settings = QSettings()
@@ -321,7 +353,10 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         else:
             screen = self.screen().availableGeometry()
-            self.resize(min(1280, screen.width()), min(760, screen.height()))
+            width, height, maximized = first_size(screen.width(), screen.height())
+            self.resize(width, height)
+            if maximized:
+                self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         from ui.background import finish_all, unfinished_jobs

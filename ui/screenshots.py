@@ -164,6 +164,50 @@ def similar_screen(win: Any) -> None:
     editor.close()
 
 
+def identity_screens(win: Any, ws: Any) -> None:
+    """Who is working: the login list with a password (and a wrong one said in full), and 切换用户 in the
+    status bar with the switching list drawn over the window."""
+    from PySide6.QtCore import QPoint
+    from PySide6.QtGui import QPainter
+
+    from core.team.users import authenticate, needs_password, set_password
+    from ui.dialogs.people_dialogs import LoginDialog
+
+    with ws.session() as s:
+        set_password(s, "陈晓红", "陈晓红", "screenshot-pass-1")
+        set_password(s, "陈晓红", "李志强", "screenshot-pass-2")
+
+    def check(name: str, password: str) -> object:
+        with ws.read() as s:
+            return authenticate(s, name, password)
+
+    def needs(name: str) -> bool:
+        with ws.read() as s:
+            return needs_password(s, name)
+
+    names = ["陈晓红", "李志强"]
+    login = LoginDialog(names, needs, check, "李志强")
+    login.show()
+    login.password.setText("wrong")
+    login.try_login()
+    print(grab(login, "login.png"))
+    login.close()
+    win.show_page("ledger")
+    switching = LoginDialog(names, needs, check, "陈晓红", switching=True, parent=win)
+    switching.show()
+    for _ in range(3):
+        QApplication.processEvents()
+    shot = win.grab()
+    painter = QPainter(shot)
+    painter.drawPixmap(QPoint((shot.width() - switching.width()) // 2, (shot.height() - switching.height()) // 2),
+                       switching.grab())
+    painter.end()
+    path = OUT / "switch-user.png"
+    shot.save(str(path))
+    print(path)
+    switching.close()
+
+
 def grab(widget: QWidget, name: str) -> Path:
     app = QApplication.instance()
     assert app is not None
@@ -194,6 +238,7 @@ def main(argv: list[str] | None = None) -> int:
         first = FirstRunDialog(fresh)
         first.code.setText("442000-017")
         first.name.setText("中山市某某镇人民政府")
+        first.admin.setText("陈晓红")
         first.set_city_key(FIXTURES / "keys" / "test-city.pub.json")
         first.show()
         OUT.mkdir(parents=True, exist_ok=True)
@@ -231,6 +276,7 @@ def main(argv: list[str] | None = None) -> int:
             editor.close()
             similar_screen(win)
             daily_screens(win, ws)
+            identity_screens(win, ws)
             win.close()
         finally:
             ws.close()

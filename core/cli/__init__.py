@@ -74,6 +74,9 @@ def run(args: argparse.Namespace) -> int:
         _refuse_undecodable(args)
         return handler(args)
     except UserError as exc:
+        from core.cli.common import cli_hint
+
+        exc = cli_hint(exc)
         sys.stderr.write(f"{exc}\n")
         log.info("refused: %s", exc)
         return exc.exit_code

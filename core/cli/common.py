@@ -10,7 +10,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from core.errors import PermissionDenied
+from core.errors import PermissionDenied, UserError
 from core.workspace import Workspace
 
 ENV_PASSWORD = "RECTIDESK_PASSWORD"
@@ -29,19 +29,66 @@ def _read_password(prompt: str) -> str:
     return ""
 
 
-def login(ws: Workspace) -> str:
-    """Where the unit has several users with passwords, every command needs the password of --user."""
-    from core.team.users import authenticate, login_required
+USER_HINT = "请用 --user 姓名 指定由谁操作（可用 user list 查看本单位的用户）。"
+
+
+def login(ws: Workspace) -> str | None:
+    """Who acts, by the one rule of core.team.users.acting_user; the password where that user needs one.
+
+    Before `init` nobody acts yet (None). With several users and no --user, a command that acts is
+    refused (exit 2) and says which users exist; reading commands go on.
+    """
+    from core.team.users import (
+        UserNotChosen,
+        acting_user,
+        active_user_names,
+        authenticate,
+        login_required,
+        needs_password,
+    )
 
     with ws.read() as s:
-        if login_required(s):
-            password = _read_password(f"{ws.user} 的密码：")
+        if ws.unit(s) is None:
+            return None
+        if not active_user_names(s):
+            ws.set_user(None)  # nobody to act as: an acting command says how to add the first user
+            return None
+        try:
+            name = acting_user(s, ws._user)
+        except UserNotChosen as exc:
+            if login_required(s):  # every command logs in: say who may, and how
+                exc.hint = f"请用 --user 姓名 登录，并在终端输入密码或设置环境变量 {ENV_PASSWORD}。"
+                raise
+            return None  # nobody acts unless a command needs someone: then ws.user says so
+        if needs_password(s, name):
+            password = _read_password(f"{name} 的密码：")
             if not password:
-                raise PermissionDenied("本单位有多名用户，需要先登录。",
-                                       hint="请用 --user 姓名 指定用户，并在终端输入密码"
-                                            f"或设置环境变量 {ENV_PASSWORD}。")
-            authenticate(s, ws.user, password)
-    return ws.user
+                raise PermissionDenied(f"请输入“{name}”的密码。",
+                                       hint=f"请在终端输入密码，或设置环境变量 {ENV_PASSWORD}。")
+            authenticate(s, name, password)
+    ws.set_user(name)
+    return name
+
+
+def automatic_actor(ws: Workspace) -> str:
+    """For bookkeeping a reading command does by itself (回头看 dates): the acting user when known."""
+    from core.team.users import NoUsers, UserNotChosen
+
+    try:
+        return ws.user
+    except (UserNotChosen, NoUsers):
+        return "system"
+
+
+def cli_hint(exc: UserError) -> UserError:
+    """The command line's words for the refusals whose remedy depends on the front end."""
+    from core.team.users import NoUsers, UserNotChosen
+
+    if isinstance(exc, UserNotChosen) and not exc.hint:
+        exc.hint = USER_HINT
+    elif isinstance(exc, NoUsers) and not exc.hint:
+        exc.hint = "请先运行 user add 姓名 --role admin 登记第一个用户（管理员）。"
+    return exc
 
 
 def with_workspace(fn: Callable[[Workspace, argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:

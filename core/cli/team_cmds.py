@@ -14,7 +14,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from core.cli.common import ENV_PASSWORD, _read_password, login, print_json, say, with_workspace
+from core.cli.common import (
+    ENV_PASSWORD,
+    _read_password,
+    automatic_actor,
+    login,
+    print_json,
+    say,
+    with_workspace,
+)
 from core.dates import parse_date
 from core.errors import PermissionDenied, UsageError
 from core.workspace import Workspace
@@ -27,10 +35,12 @@ def with_login(fn: TeamHandler) -> Callable[[argparse.Namespace], int]:
     return with_workspace(lambda ws, args: fn(ws, args, ws.user))
 
 
-def _new_password(args: argparse.Namespace) -> str:
-    if args.password is not None:
-        return str(args.password)
-    value = os.environ.get("RECTIDESK_NEW_PASSWORD")
+ENV_NEW_PASSWORD = "RECTIDESK_NEW_PASSWORD"
+
+
+def _new_password() -> str:
+    """A new password is never a command-line argument (it would show in the process list)."""
+    value = os.environ.get(ENV_NEW_PASSWORD)
     if value is not None:
         return value
     if sys.stdin is not None and sys.stdin.isatty():
@@ -38,27 +48,26 @@ def _new_password(args: argparse.Namespace) -> str:
         if getpass.getpass("再输入一次：") != first:
             raise UsageError("两次输入的密码不一致。")
         return first
-    raise UsageError("请用 --password 给出新密码（或设置环境变量 RECTIDESK_NEW_PASSWORD）。")
+    raise UsageError("请在终端输入新密码。",
+                     hint=f"不在终端运行时，请用环境变量 {ENV_NEW_PASSWORD} 给出新密码（密码不能写在命令行上）。")
 
 
 def register(sub: Any) -> None:
     user = sub.add_parser("user", help="用户：add / list / disable / passwd / role")
     usub = user.add_subparsers(dest="user_command", metavar="ACTION", required=True)
-    p = usub.add_parser("add", help="添加用户（管理员）")
+    p = usub.add_parser("add", help="添加用户（管理员）；密码在终端输入或取自环境变量 RECTIDESK_NEW_PASSWORD")
     p.add_argument("name")
     p.add_argument("--role", required=True, help="填报员（clerk）/ 审核人（reviewer）/ 管理员（admin）")
     p.add_argument("--section", default="", help="所在科室")
-    p.add_argument("--password", help="初始密码（不给则在终端输入）")
-    p.set_defaults(handler=with_login(cmd_user_add))
+    p.set_defaults(handler=with_workspace(cmd_user_add))
     p = usub.add_parser("list", help="列出用户")
     p.add_argument("--json", action="store_true", help="输出 JSON")
     p.set_defaults(handler=with_workspace(cmd_user_list))
     p = usub.add_parser("disable", help="停用用户（离岗）")
     p.add_argument("name")
     p.set_defaults(handler=with_login(cmd_user_disable))
-    p = usub.add_parser("passwd", help="设置密码（本人或管理员）")
+    p = usub.add_parser("passwd", help="设置密码（本人或管理员）；密码在终端输入或取自环境变量 RECTIDESK_NEW_PASSWORD")
     p.add_argument("name")
-    p.add_argument("--password", help="新密码（不给则在终端输入）")
     p.set_defaults(handler=with_login(cmd_user_passwd))
     p = usub.add_parser("role", help="修改用户角色（管理员）")
     p.add_argument("name")
@@ -124,13 +133,21 @@ def register(sub: Any) -> None:
 
 # -- users -----------------------------------------------------------------------------------
 
-def cmd_user_add(ws: Workspace, args: argparse.Namespace, actor: str) -> int:
-    from core.team.users import add_user
+def cmd_user_add(ws: Workspace, args: argparse.Namespace) -> int:
+    from core import enums
+    from core.team.users import active_user_names, add_first_user, add_user
 
-    password = _new_password(args)
     with ws.session() as s:
         ws.require_unit(s)
-        p = add_user(s, actor, args.name, args.role, password, section=args.section)
+        first = not active_user_names(s)
+    if first and enums.parse("role", args.role) != "admin":
+        raise UsageError("本单位还没有用户，第一个用户必须是管理员。", hint=f"请用 user add {args.name} --role admin。")
+    password = _new_password()
+    with ws.session() as s:
+        if first:
+            p = add_first_user(s, args.name, password)
+        else:
+            p = add_user(s, ws.user, args.name, args.role, password, section=args.section)
         say(f"已添加用户：{p.name}")
     return 0
 
@@ -164,7 +181,7 @@ def cmd_user_disable(ws: Workspace, args: argparse.Namespace, actor: str) -> int
 def cmd_user_passwd(ws: Workspace, args: argparse.Namespace, actor: str) -> int:
     from core.team.users import set_password
 
-    password = _new_password(args)
+    password = _new_password()
     with ws.session() as s:
         p = set_password(s, actor, args.name, password)
         say(f"已设置 {p.name} 的密码。")
@@ -220,7 +237,7 @@ def cmd_handovers(ws: Workspace, args: argparse.Namespace) -> int:
         if args.pdf:
             if not (args.person and on):
                 raise UsageError("补打交接清单时请用 --person 指定交出人、--date 指定交接日期。")
-            pdf = handover_list_pdf(s, Path(args.pdf), from_person=args.person, on=on, author=ws.user)
+            pdf = handover_list_pdf(s, Path(args.pdf), from_person=args.person, on=on, author=automatic_actor(ws))
             say(f"交接清单：{pdf}")
             return 0
         rows = list_handovers(s, person=args.person, on=on)
@@ -239,7 +256,7 @@ def cmd_recheck_list(ws: Workspace, args: argparse.Namespace) -> int:
 
     state = "all" if args.all else "pending" if args.pending else "due"
     with ws.session() as s:
-        schedule(s, ws.user)  # tasks the city closed since the last look get their dates first
+        schedule(s, automatic_actor(ws))  # tasks the city closed since the last look get their dates first
         rows = list_rechecks(s, ws.today, state=state)
     if args.json:
         print_json({"today": ws.today.isoformat(), "state": state, "rechecks": [r.as_json() for r in rows]})
@@ -284,7 +301,7 @@ def cmd_reminders(ws: Workspace, args: argparse.Namespace) -> int:
     from core.team.reminders import KINDS, collect
 
     with ws.session() as s:
-        schedule(s, ws.user)
+        schedule(s, automatic_actor(ws))
         found = collect(s, ws.today, owner=args.owner)
     if args.json:
         print_json(found.as_json())
@@ -352,20 +369,22 @@ def _login_to_existing(args: argparse.Namespace) -> str:
     from sqlalchemy.orm import Session
 
     from core.paths import DataPaths
-    from core.team.users import authenticate, login_required
+    from core.team.users import NoUsers, acting_user, authenticate, needs_password
     from db.engine import make_engine
 
-    actor = args.user or ""
     db = DataPaths.resolve(args.data_dir).database
     if not db.exists():
-        return actor
+        return ""
     engine = make_engine(db)
     try:
         with Session(engine) as s:
             try:
-                needed = login_required(s)
+                actor = acting_user(s, args.user)
+                needed = needs_password(s, actor)
             except SQLAlchemyError:
-                return actor
+                return ""
+            except NoUsers:
+                return ""
             if needed:
                 password = _read_password(f"{actor} 的密码：")
                 if not password:

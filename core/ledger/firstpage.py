@@ -85,14 +85,14 @@ def cache_content(session: Session, today: date, f: LedgerFilter, page_size: int
 
     from core.ledger.queries import LedgerQuery, waiting_notice_statement
     from core.settings import thresholds_statement
-    from core.team.users import password_accounts_statement
+    from core.team.users import active_accounts_statement
     from db.models import Unit
 
     dialect = session.get_bind().dialect
     q = LedgerQuery(session, today)
     plain = LedgerFilter(sort=f.sort, descending=f.descending)
     statements = {
-        "accounts": password_accounts_statement(),
+        "accounts": active_accounts_statement(),
         "unit": select(Unit.name).limit(1),
         "settings": thresholds_statement(),
         "badge": waiting_notice_statement(),
@@ -176,8 +176,8 @@ def _run(database: Path, statements: dict[str, Statement], today: date
                 raise ValueError(f"statement {key} needs the light cut-offs")
             return con.execute(st["sql"], params).fetchall()
 
-        if int(run("accounts")[0][0]) > 1:
-            return None  # a login comes first
+        if int(run("accounts")[0][0]) != 1:
+            return None  # who is working is asked first (several users), or the first user (none)
         unit = run("unit")
         if not unit:
             return None  # the first-run wizard comes first

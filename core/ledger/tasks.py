@@ -294,6 +294,15 @@ def _check_reviewer(session: Session, actor: str) -> None:
         raise PermissionDenied(f"“{actor}”没有审核人权限，不能核查节点。", hint="请由本单位的审核人登录后核查。")
 
 
+class SamePersonConfirm(InputRefused):
+    """双人核查: the person who reported a node done cannot also confirm it (the window offers 切换用户)."""
+
+    def __init__(self, seq: int, actor: str) -> None:
+        super().__init__(f"第 {seq} 个节点是“{actor}”本人填报的，不能由本人核查。",
+                         hint="双人核查：请由另一位同事核查确认。")
+        self.seq, self.actor = seq, actor
+
+
 def confirm_node(session: Session, actor: str, task_id: str, seq: int) -> Node:
     task = get_task(session, task_id)
     node = get_node(task, seq)
@@ -302,8 +311,7 @@ def confirm_node(session: Session, actor: str, task_id: str, seq: int) -> Node:
     if node.status == "confirmed":
         raise InputRefused(f"第 {seq} 个节点已经由{node.confirmed_by}核查过了。")
     if (node.done_by or "") == actor:
-        raise InputRefused(f"第 {seq} 个节点是“{actor}”本人填报的，不能由本人核查。",
-                           hint="双人核查：请由另一位同事核查确认。")
+        raise SamePersonConfirm(seq, actor)
     _check_reviewer(session, actor)
     before = audit.snapshot("node", node)
     node.status = "confirmed"

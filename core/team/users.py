@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core import audit, enums
-from core.errors import InputRefused, NotFound, PermissionDenied
+from core.errors import InputRefused, NotFound, PermissionDenied, UsageError
 from core.ledger.people import section_named
 from core.sqltypes import AnySelect
 from db.models import Person
@@ -78,6 +78,99 @@ def password_accounts_statement() -> AnySelect:
         Person.role.is_not(None), Person.active.is_(True), Person.password_hash.is_not(None))
 
 
+# -- who is acting ---------------------------------------------------------------------------
+# The program always acts as a person of the unit, never as the computer's login name. One rule for
+# the window and the command line: with one active user, that user; with several, the caller names one
+# (the window's login list, the command line's --user); a user with a password gives it (`needs_password`).
+
+
+class UserNotChosen(UsageError):
+    """Several users work with this ledger and nobody said who is acting (the front end adds how)."""
+
+    def __init__(self, names: list[str]) -> None:
+        super().__init__(f"本单位有 {len(names)} 名用户（{'、'.join(names)}），需要说明由谁操作。")
+        self.names = names
+
+
+class NoUsers(InputRefused):
+    """A ledger without any active user account (made by an older version without a first user)."""
+
+    def __init__(self) -> None:
+        super().__init__("本单位还没有用户，需要先登记第一个用户（管理员）。")
+
+
+def active_user_names(session: Session) -> list[str]:
+    """The active user accounts, the first one made first."""
+    return list(session.scalars(select(Person.name).where(Person.role.is_not(None), Person.active.is_(True))
+                                .order_by(Person.id)))
+
+
+def acting_user(session: Session, requested: str | None = None) -> str:
+    """Who acts: the named active user, or the only one; never anyone else."""
+    names = active_user_names(session)
+    name = (requested or "").strip()
+    if name:
+        if name not in names:
+            listed = "、".join(names) if names else "（还没有用户）"
+            raise PermissionDenied(f"“{name}”不是本单位在岗的用户。", hint=f"本单位的用户：{listed}。")
+        return name
+    if len(names) == 1:
+        return names[0]
+    if not names:
+        raise NoUsers()
+    raise UserNotChosen(names)
+
+
+def needs_password(session: Session, name: str) -> bool:
+    """Whether `name` must give a password before acting.
+
+    With one user there is nobody to tell apart: no login. With several, a user who has a password
+    gives it; a user without one may act only while nobody needs a login (`login_required`), else
+    `authenticate` says the password must be set first.
+    """
+    if len(active_user_names(session)) < 2:
+        return False
+    person = session.scalar(select(Person).where(Person.name == (name or "").strip()))
+    return person is not None and (bool(person.password_hash) or login_required(session))
+
+
+def has_password(session: Session, name: str) -> bool:
+    person = session.scalar(select(Person).where(Person.name == (name or "").strip()))
+    return person is not None and bool(person.password_hash)
+
+
+def add_first_user(session: Session, name: str, password: str = "") -> Person:
+    """The first account of a ledger that has none (an older one): an administrator, who then acts."""
+    if active_user_names(session):
+        raise InputRefused("本单位已经有用户了。", hint="添加其他用户需要由管理员操作。")
+    name = clean_person_name(name)
+    if not name:
+        raise refused("name", "请填写第一个用户（管理员）的姓名。")
+    if password:
+        _check_password_text(password)
+    person = session.scalar(select(Person).where(Person.name == name))
+    before = _account_view(person) if person is not None else None
+    if person is None:
+        person = Person(name=name, active=True)
+        session.add(person)
+    person.role, person.active, person.left_on = "admin", True, None
+    person.password_hash = hash_password(password) if password else None
+    session.flush()
+    audit.record(session, name, "user.add", "person", str(person.id), before=before, after=_account_view(person))
+    return person
+
+
+def clean_person_name(value: str) -> str:
+    from core.text import person_name
+
+    return person_name(value or "").strip()
+
+
+def active_accounts_statement() -> AnySelect:
+    """How many active accounts there are: the window asks who is working unless exactly one."""
+    return select(func.count()).select_from(Person).where(Person.role.is_not(None), Person.active.is_(True))
+
+
 def find_user(session: Session, name: str) -> Person:
     person = session.scalar(select(Person).where(Person.name == (name or "").strip()))
     if person is None or not _is_account(person):
@@ -118,7 +211,7 @@ def authenticate(session: Session, name: str, password: str) -> Person:
     if not person.active:
         raise PermissionDenied(f"用户“{name}”已停用。", hint="如需重新使用，请联系本单位管理员。")
     if not person.password_hash:
-        raise PermissionDenied(f"用户“{name}”还没有设置密码。", hint="请管理员用 user passwd 为其设置密码。")
+        raise PermissionDenied(f"用户“{name}”还没有设置密码。", hint="请管理员先为其设置密码。")
     if not check_password(person.password_hash, password or ""):
         raise PermissionDenied("密码不对。",
                                hint="请注意大小写和输入法状态后重新输入；忘记密码请联系管理员重设。")
@@ -127,9 +220,16 @@ def authenticate(session: Session, name: str, password: str) -> Person:
 
 # -- managing accounts (admin only) ----------------------------------------------------------
 
+def refused(field: str, message: str, hint: str = "") -> InputRefused:
+    """A refusal that names the form field to fix (`field`), so a dialog can mark it."""
+    exc = InputRefused(message, hint=hint)
+    exc.field = field  # type: ignore[attr-defined]
+    return exc
+
+
 def _check_password_text(password: str) -> str:
     if len(password or "") < MIN_PASSWORD:
-        raise InputRefused(f"密码太短，至少需要 {MIN_PASSWORD} 位。", hint="请设置一个不容易被猜到的密码。")
+        raise refused("password", f"密码太短，至少需要 {MIN_PASSWORD} 位。", hint="请设置一个不容易被猜到的密码。")
     return password
 
 
@@ -144,19 +244,19 @@ def add_user(session: Session, actor: str, name: str, role: str, password: str, 
     actor_account = require_role(session, actor, "admin", action="管理用户")
     name = (name or "").strip()
     if not name:
-        raise InputRefused("用户姓名不能为空。")
+        raise refused("name", "用户姓名不能为空。")
     role = enums.parse("role", role)
     _check_password_text(password)
     if actor_account is not None and not actor_account.password_hash and actor_account.name != name:
         # Otherwise the admin would be locked out by the login that a second account switches on.
-        raise InputRefused("请先为你自己设置密码，再添加其他用户。",
-                           hint=f"运行 user passwd {actor_account.name}，添加第二个用户后启动时需要登录。")
+        raise refused("own_password", "请先为你自己设置密码，再添加其他用户。",
+                      hint=f"运行 user passwd {actor_account.name}，添加第二个用户后启动时需要登录。")
     person = session.scalar(select(Person).where(Person.name == name))
     if person is not None and _is_account(person):
-        raise InputRefused(f"用户“{name}”已经存在。", hint="如需修改密码请用 user passwd。")
+        raise refused("name", f"用户“{name}”已经存在。", hint="如需修改密码请用 user passwd。")
     if person is not None and not person.active:
-        raise InputRefused(f"“{name}”已登记为离岗人员，不能作为用户添加。",
-                           hint="如是同名的新同事，请在姓名后加以区分。")
+        raise refused("name", f"“{name}”已登记为离岗人员，不能作为用户添加。",
+                      hint="如是同名的新同事，请在姓名后加以区分。")
     before = _account_view(person) if person is not None else None
     if person is None:
         person = Person(name=name, active=True)

@@ -12,6 +12,10 @@
             <translation>初始密码</translation>
         </message>
         <message>
+            <source>My password</source>
+            <translation>我的密码</translation>
+        </message>
+        <message>
             <source>Name</source>
             <translation>姓名</translation>
         </message>
@@ -22,6 +26,18 @@
         <message>
             <source>Section</source>
             <translation>责任科室</translation>
+        </message>
+        <message>
+            <source>The two passwords differ. Please type them again.</source>
+            <translation>两次输入的密码不一致，请重新输入。</translation>
+        </message>
+        <message>
+            <source>Type it again</source>
+            <translation>再输入一次</translation>
+        </message>
+        <message>
+            <source>With a second user the program asks at start who is working. First set your own password, %1:</source>
+            <translation>添加第二个用户后，每次启动都会询问由谁操作。%1，请先为你自己设置密码：</translation>
         </message>
     </context>
     <context>
@@ -493,8 +509,8 @@
             <translation>单位层级</translation>
         </message>
         <message>
-            <source>Please set the key passphrase.</source>
-            <translation>请设置密钥密码。</translation>
+            <source>Please set the key passphrase</source>
+            <translation>请设置密钥密码</translation>
         </message>
         <message>
             <source>Set up RectiDesk</source>
@@ -515,6 +531,10 @@
         <message>
             <source>Unit name</source>
             <translation>单位名称</translation>
+        </message>
+        <message>
+            <source>your name, e.g. 张伟</source>
+            <translation>你的姓名，例如 张伟</translation>
         </message>
     </context>
     <context>
@@ -1120,25 +1140,64 @@ Add them one by one with “New task…” (Ctrl+N), or import the problem list 
         </message>
     </context>
     <context>
-        <name>LoginDialog</name>
+        <name>Login</name>
         <message>
-            <source>Log in to RectiDesk</source>
-            <translation>登录整改通</translation>
+            <source>Node %1 was reported done by %2, so %2 cannot also confirm it: a second person checks it. Click “Switch user…” (also at the bottom right of the main window), choose the colleague who checks (a reviewer or an administrator), then confirm.</source>
+            <translation>第 %1 个节点是%2本人填报的，不能由%2本人核查：双人核查需要另一位同事确认。请点击“切换用户…”（主窗口右下角也有），选择负责核查的同事（审核人或管理员），再核查确认。</translation>
         </message>
         <message>
-            <source>Name</source>
-            <translation>姓名</translation>
+            <source>Switch user…</source>
+            <translation>切换用户…</translation>
+        </message>
+        <message>
+            <source>The first user</source>
+            <translation>第一个用户</translation>
+        </message>
+        <message>
+            <source>This ledger has no user yet. Your name (you become its administrator):</source>
+            <translation>这个台账还没有用户。请输入你的姓名（你将成为管理员）：</translation>
+        </message>
+        <message>
+            <source>Two-person check</source>
+            <translation>双人核查</translation>
+        </message>
+    </context>
+    <context>
+        <name>LoginDialog</name>
+        <message>
+            <source>Choose your name in the list.</source>
+            <translation>请在列表中选择你的姓名。</translation>
+        </message>
+        <message>
+            <source>Everything you do is recorded under your name. Choose your name:</source>
+            <translation>你的每一项操作都以你的名义记录。请选择你的姓名：</translation>
+        </message>
+        <message>
+            <source>Log in</source>
+            <translation>登录</translation>
         </message>
         <message>
             <source>Password</source>
             <translation>密码</translation>
         </message>
+        <message>
+            <source>Switch user</source>
+            <translation>切换用户</translation>
+        </message>
+        <message>
+            <source>User</source>
+            <translation>用户</translation>
+        </message>
+        <message>
+            <source>Who is working?</source>
+            <translation>谁在使用整改通？</translation>
+        </message>
     </context>
     <context>
         <name>MainWindow</name>
         <message>
-            <source>%1 · user %2 · today %3 · data folder %4</source>
-            <translation>%1 · 用户 %2 · 今天 %3 · 数据文件夹 %4</translation>
+            <source>%1 · today %2 · data folder %3</source>
+            <translation>%1 · 今天 %2 · 数据文件夹 %3</translation>
         </message>
         <message numerus="yes">
             <source>%n notice(s) waiting for a response</source>
@@ -1147,12 +1206,20 @@ Add them one by one with “New task…” (Ctrl+N), or import the problem list 
             </translation>
         </message>
         <message>
+            <source>Current user: %1</source>
+            <translation>当前用户：%1</translation>
+        </message>
+        <message>
             <source>Dashboard</source>
             <translation>工作台</translation>
         </message>
         <message>
             <source>Data exchange</source>
             <translation>数据交换</translation>
+        </message>
+        <message>
+            <source>Let a colleague work under their own name (Ctrl+Shift+U)</source>
+            <translation>让同事以本人的名义操作（Ctrl+Shift+U）</translation>
         </message>
         <message>
             <source>New task</source>
@@ -1185,6 +1252,10 @@ Add them one by one with “New task…” (Ctrl+N), or import the problem list 
         <message>
             <source>Supervision notices</source>
             <translation>督办通知</translation>
+        </message>
+        <message>
+            <source>Switch user…</source>
+            <translation>切换用户…</translation>
         </message>
         <message>
             <source>no ledger yet</source>
@@ -1351,6 +1422,10 @@ Add them one by one with “New task…” (Ctrl+N), or import the problem list 
         <message>
             <source>New password</source>
             <translation>新密码</translation>
+        </message>
+        <message>
+            <source>Password of %1</source>
+            <translation>%1的密码</translation>
         </message>
         <message>
             <source>Set my password</source>
@@ -1713,6 +1788,10 @@ Add them one by one with “New task…” (Ctrl+N), or import the problem list 
             <translation>已将 %1 项任务从 %2 移交给 %3。</translation>
         </message>
         <message>
+            <source>%1 was added. From now on the program asks at start who is working; use Switch user… at the bottom right to let a colleague work (for example to confirm a node).</source>
+            <translation>已添加用户%1。今后每次启动都会询问由谁操作；需要同事操作时（例如核查节点），请点击窗口右下角的“切换用户…”。</translation>
+        </message>
+        <message>
             <source>Active</source>
             <translation>在岗</translation>
         </message>
@@ -1773,6 +1852,10 @@ Add them one by one with “New task…” (Ctrl+N), or import the problem list 
             <translation>选择保存备份的文件夹或U盘</translation>
         </message>
         <message>
+            <source>Correct code or name…</source>
+            <translation>更正代码或名称…</translation>
+        </message>
+        <message>
             <source>Create signing key</source>
             <translation>建立签名密钥</translation>
         </message>
@@ -1799,6 +1882,14 @@ Add them one by one with “New task…” (Ctrl+N), or import the problem list 
         <message>
             <source>First re-check after (months)</source>
             <translation>销号后第一次回头看（月）</translation>
+        </message>
+        <message>
+            <source>For an administrator: a colleague who forgot their password gets a new one</source>
+            <translation>由管理员操作：同事忘记密码时为其设置新密码</translation>
+        </message>
+        <message>
+            <source>For an administrator: recorded in the change log</source>
+            <translation>由管理员操作，记入操作日志</translation>
         </message>
         <message>
             <source>Hand over tasks</source>
@@ -1889,12 +1980,24 @@ Add them one by one with “New task…” (Ctrl+N), or import the problem list 
             <translation>请先选中要交出工作的人。</translation>
         </message>
         <message>
+            <source>Select the user in the list first.</source>
+            <translation>请先在列表中选择用户。</translation>
+        </message>
+        <message>
+            <source>Set a password</source>
+            <translation>设置密码</translation>
+        </message>
+        <message>
             <source>Set my password</source>
             <translation>设置我的密码</translation>
         </message>
         <message>
             <source>Set my password…</source>
             <translation>设置我的密码…</translation>
+        </message>
+        <message>
+            <source>Set this user's password…</source>
+            <translation>设置此用户的密码…</translation>
         </message>
         <message>
             <source>Signing keys</source>
@@ -1915,6 +2018,10 @@ Add them one by one with “New task…” (Ctrl+N), or import the problem list 
         <message>
             <source>The encrypted key was saved to %s. Keep it on a USB drive in a safe place.</source>
             <translation>加密的密钥已保存到 %s。请存放在U盘中并妥善保管。</translation>
+        </message>
+        <message>
+            <source>The password of %1 was set.</source>
+            <translation>已设置%1的密码。</translation>
         </message>
         <message>
             <source>The replaced data is kept in %s.</source>
@@ -2343,6 +2450,25 @@ SHA-256：%6</translation>
         <message>
             <source>the task</source>
             <translation>任务本身</translation>
+        </message>
+    </context>
+    <context>
+        <name>UnitDialog</name>
+        <message>
+            <source>Correct the unit as the city's supervision office registered it. The code can only be changed before the first package is exchanged with the city.</source>
+            <translation>请按市督查室登记的内容更正本单位。单位代码只能在与市督查平台交换第一个数据包之前修改。</translation>
+        </message>
+        <message>
+            <source>Unit code</source>
+            <translation>单位代码</translation>
+        </message>
+        <message>
+            <source>Unit code and name</source>
+            <translation>单位代码和名称</translation>
+        </message>
+        <message>
+            <source>Unit name</source>
+            <translation>单位名称</translation>
         </message>
     </context>
 </TS>

@@ -20,12 +20,12 @@ def _init(cli) -> None:  # noqa: ANN001
 
 def test_round_trip_through_ledger_json(cli, tmp_path: Path) -> None:  # noqa: ANN001
     _init(cli)
-    code, out, err = cli("--user", "李四", "task", "add", "--title", "村务公开不及时", "--source", "巡察",
+    code, out, err = cli("task", "add", "--title", "村务公开不及时", "--source", "巡察",
                          "--category", "立行立改", "--owner", "李四", "--deadline", "2026-05-31",
                          "--section", "党政办", "--node", "公开栏更新@2026-04-10", "--node", "建立制度@2026-05-31")
     assert code == 0, err
     task_id = out.strip()
-    assert cli("--user", "李四", "--today", "2026-04-15", "node", "done", task_id, "1", "--date", "2026-04-09")[0] == 0
+    assert cli("--today", "2026-04-15", "node", "done", task_id, "1", "--date", "2026-04-09")[0] == 0
     ev = tmp_path / "公开栏照片.png"
     ev.write_bytes(b"\x89PNG fake")
     assert cli("evidence", "add", task_id, str(ev), "--node", "1")[0] == 0
@@ -59,14 +59,27 @@ def test_exit_codes_and_messages(cli) -> None:  # noqa: ANN001
     assert exc.value.code == 2
 
 
-def test_same_person_cannot_confirm(cli) -> None:  # noqa: ANN001
+def _second_user(cli, monkeypatch, name: str = "李四", role: str = "reviewer") -> None:  # noqa: ANN001
+    """张三 sets a password, then adds `name`: from then on every command logs in."""
+    monkeypatch.setenv("RECTIDESK_NEW_PASSWORD", "admin-pass-1")
+    assert cli("user", "passwd", "张三")[0] == 0
+    monkeypatch.setenv("RECTIDESK_NEW_PASSWORD", f"{name}-pass-2")
+    monkeypatch.setenv("RECTIDESK_PASSWORD", "admin-pass-1")
+    code, _, err = cli("--user", "张三", "user", "add", name, "--role", role)
+    assert code == 0, err
+
+
+def test_same_person_cannot_confirm(cli, monkeypatch) -> None:  # noqa: ANN001
     _init(cli)
+    _second_user(cli, monkeypatch, "李四", "clerk")
+    monkeypatch.setenv("RECTIDESK_PASSWORD", "李四-pass-2")
     _, out, _ = cli("--user", "李四", "task", "add", "--title", "t", "--source", "audit", "--category", "phased",
                     "--owner", "李四", "--deadline", "2026-05-31", "--node", "n@2026-05-01")
     tid = out.strip()
     assert cli("--user", "李四", "node", "done", tid, "1")[0] == 0
     code, _, err = cli("--user", "李四", "node", "confirm", tid, "1")
     assert code == 3 and "本人" in err
+    monkeypatch.setenv("RECTIDESK_PASSWORD", "admin-pass-1")
     code, out, _ = cli("--user", "张三", "node", "confirm", tid, "1")
     assert code == 0
 
@@ -106,13 +119,13 @@ def test_data_folder_in_use_by_another_copy(tmp_path: Path) -> None:
 
 def test_every_command_needs_a_login_once_several_users_have_passwords(cli, monkeypatch) -> None:  # noqa: ANN001
     _init(cli)
-    assert cli("--user", "张三", "user", "passwd", "张三", "--password", "admin-pass-1")[0] == 0
-    monkeypatch.setenv("RECTIDESK_PASSWORD", "admin-pass-1")
-    assert cli("--user", "张三", "user", "add", "李审", "--role", "reviewer", "--password", "rev-pass-2")[0] == 0
+    _second_user(cli, monkeypatch, "李审", "reviewer")
     monkeypatch.delenv("RECTIDESK_PASSWORD")
     code, _, err = cli("--user", "张三", "ledger")
-    assert code == 3 and "登录" in err
-    monkeypatch.setenv("RECTIDESK_PASSWORD", "rev-pass-2")
+    assert code == 3 and "密码" in err
+    code, _, err = cli("ledger")
+    assert code == 2 and "张三、李审" in err and "--user" in err and "RECTIDESK_PASSWORD" in err
+    monkeypatch.setenv("RECTIDESK_PASSWORD", "李审-pass-2")
     assert cli("--user", "李审", "ledger")[0] == 0
 
 
@@ -156,7 +169,8 @@ def test_a_file_whose_name_is_not_utf8_is_attached_under_a_readable_name(cli, wo
 
 
 def test_a_unit_code_typed_in_full_width_characters_is_the_same_code(cli) -> None:  # noqa: ANN001
-    code, out, err = cli("init", "--unit-code", "４４２０００－０１７", "--unit-name", "某镇人民政府")
+    code, out, err = cli("init", "--unit-code", "４４２０００－０１７", "--unit-name", "某镇人民政府",
+                         "--admin", "张三")
     assert code == 0, err
     assert "442000-017" in out
 

@@ -20,8 +20,11 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def _cached_first_page(demo_ws: Any) -> Any:
     """Cache the first page of the demo, close the workspace, read the page as a start would."""
+    from tests.core.ledger.test_firstpage import one_user
     from ui.models.ledger_model import PAGE_SIZE
 
+    with demo_ws.session() as s:
+        one_user(s)
     with demo_ws.read() as s:
         write_cache(s, demo_ws.paths, DEMO_TODAY, LedgerFilter(), PAGE_SIZE)
     demo_ws.close()
@@ -54,7 +57,7 @@ def test_window_paints_the_first_page_then_attaches(demo_ws: Any, qtbot: Any) ->
     page.open_task(first.rows[0].id)
     page.combos["light"].setCurrentIndex(page.combos["light"].findData("red"))  # remembered for later
 
-    ws = Workspace.open(demo_ws.paths.root, user="李志强", today=DEMO_TODAY)
+    ws = Workspace.open(demo_ws.paths.root, user="陈晓红", today=DEMO_TODAY)
     try:
         win.attach(ws)
         assert win.ready
@@ -73,9 +76,12 @@ def test_window_paints_the_first_page_then_attaches(demo_ws: Any, qtbot: Any) ->
 def test_closing_remembers_the_sort_and_caches_it(demo_ws: Any, qtbot: Any) -> None:
     from PySide6.QtCore import Qt
 
+    from tests.core.ledger.test_firstpage import one_user
     from ui.main_window import MainWindow
     from ui.pages.ledger import remembered_sort
 
+    with demo_ws.session() as s:
+        one_user(s)
     win = MainWindow(demo_ws, start_page="ledger")
     qtbot.addWidget(win)
     win.show()
@@ -107,8 +113,13 @@ def _run_main(folder: Path, smoke: str, settings: Path) -> list[str]:
 
 
 def test_main_starts_fast_from_the_second_start(demo_template: Path, tmp_path: Path) -> None:
+    from core.workspace import Workspace
+    from tests.core.ledger.test_firstpage import one_user
+
     folder = tmp_path / "data"
     shutil.copytree(demo_template, folder)
+    with Workspace.open(folder) as ws, ws.session() as s:
+        one_user(s)
     settings = tmp_path / "settings"
     # First start: no cache yet, the ordinary way (SQLAlchemy first), which writes the cache.
     assert _run_main(folder, "'--smoke'", settings) == ["0", "True"]

@@ -130,7 +130,8 @@ def test_add_user_through_core(window: Any, demo_ws: Any, monkeypatch: pytest.Mo
         dialog.name.setText("赵新")
         dialog.role.setCurrentIndex(dialog.role.findData("reviewer"))
         dialog.password.setText("初始密码2026")
-        return 1
+        dialog.try_add()
+        return int(dialog.result())
 
     from core.team.users import set_password
 
@@ -143,19 +144,35 @@ def test_add_user_through_core(window: Any, demo_ws: Any, monkeypatch: pytest.Mo
     page.add_user()
     rows = {page.people.topLevelItem(i).text(0): page.people.topLevelItem(i).text(1)
             for i in range(page.people.topLevelItemCount())}
-    assert messages == []
+    assert len(messages) == 1 and "切换用户" in messages[0]  # says how a colleague then works
     assert rows["赵新"] == "审核人"
 
 
 def test_login_is_asked_once_core_requires_it(demo_ws: Any, qtbot: Any) -> None:
-    from core.team.users import add_user, authenticate, set_password
+    from core.team.users import add_user, set_password
+    from ui.dialogs import people_dialogs
     from ui.dialogs.people_dialogs import LoginDialog
 
     with demo_ws.session() as s:
         set_password(s, "陈晓红", "陈晓红", "管理员密码2026")
         add_user(s, "陈晓红", "赵新", "clerk", "初始密码2026")
-    dialog = LoginDialog(authenticate, demo_ws.read, "赵新")
+    made: list[LoginDialog] = []
+    real = people_dialogs.LoginDialog
+
+    def keep(*a: Any, **k: Any) -> LoginDialog:
+        made.append(real(*a, **k))
+        return made[-1]
+
+    people_dialogs.LoginDialog = keep  # type: ignore[misc]
+    try:
+        real.exec = lambda _self: 0  # type: ignore[method-assign]
+        people_dialogs.log_in(demo_ws, requested="赵新")
+    finally:
+        people_dialogs.LoginDialog = real  # type: ignore[misc]
+        del real.exec
+    (dialog,) = made
     qtbot.addWidget(dialog)
+    assert dialog.chosen() == "赵新" and not dialog.password.isHidden()
     dialog.password.setText("错误的密码")
     dialog.try_login()
     assert "密码不对" in dialog.error.text() and dialog.result() != dialog.DialogCode.Accepted

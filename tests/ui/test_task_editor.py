@@ -85,7 +85,7 @@ def test_node_done_then_confirmed_by_a_second_person(ctx: Any, qtbot: Any, demo_
     ed.nodes.setCurrentItem(ed.nodes.topLevelItem(0))
     assert ed.confirm_button.isEnabled()
     ed.confirm_node()
-    assert "不能由本人核查" in messages[-1]
+    assert "本人核查" in messages[-1] and "切换用户" in messages[-1]  # says how, in the window's words
     assert ed.nodes.topLevelItem(0).text(3) == "已完成"
     demo_ws.set_user("陈晓红")  # an administrator of the demo unit
     ed.nodes.setCurrentItem(ed.nodes.topLevelItem(0))

@@ -637,8 +637,23 @@ class TaskEditor(QDialog):
         if sel is None or self.task_id is None:
             return
         task_id = self.task_id
-        if self.ctx.act(self, lambda s: confirm_node(s, self.ctx.user, task_id, sel[0])) is not None:
-            self.load()
+        from core.errors import UserError
+        from core.ledger.tasks import SamePersonConfirm
+        from ui.dialogs.people_dialogs import ask_to_switch_user
+        from ui.messages import show_user_error
+
+        try:
+            with self.ctx.ws.session() as s:
+                confirm_node(s, self.ctx.user, task_id, sel[0])
+        except SamePersonConfirm as exc:
+            if ask_to_switch_user(self, self.ctx, exc.seq, exc.actor):
+                self.confirm_node()  # as the colleague just chosen
+            return
+        except UserError as exc:
+            show_user_error(self, exc)
+            return
+        self.ctx.changed.emit()
+        self.load()
 
     def move_node(self, step: int) -> None:
         """调整节点顺序 through core: city-assigned nodes keep their numbers (core says so if asked)."""

@@ -47,7 +47,15 @@ class SettingsPage(LazyPage):
         self.unit_label.setWordWrap(True)
 
         unit_box = QGroupBox(self.tr("Unit"))
-        QVBoxLayout(unit_box).addWidget(self.unit_label)
+        unit_layout = QVBoxLayout(unit_box)
+        unit_layout.addWidget(self.unit_label)
+        self.edit_unit_button = QPushButton(self.tr("Correct code or name…"))
+        self.edit_unit_button.setToolTip(self.tr("For an administrator: recorded in the change log"))
+        self.edit_unit_button.clicked.connect(self.edit_unit)
+        unit_row = QHBoxLayout()
+        unit_row.addWidget(self.edit_unit_button)
+        unit_row.addStretch(1)
+        unit_layout.addLayout(unit_row)
 
         self.spins: dict[str, QSpinBox] = {}
         self.sources: dict[str, QLabel] = {}
@@ -83,6 +91,10 @@ class SettingsPage(LazyPage):
         handover = QAction(self.tr("Hand over this person's tasks…"), self.people)
         handover.triggered.connect(self.hand_over)
         self.people.addAction(handover)
+        reset = QAction(self.tr("Set this user's password…"), self.people)
+        reset.setToolTip(self.tr("For an administrator: a colleague who forgot their password gets a new one"))
+        reset.triggered.connect(self.set_selected_password)
+        self.people.addAction(reset)
         ul.addWidget(self.people)
         row = QHBoxLayout()
         add_user = QPushButton(self.tr("Add user…"))
@@ -189,36 +201,88 @@ class SettingsPage(LazyPage):
             owner = whose.get(k["owner"], k["owner"])
             self.keys.addTopLevelItem(QTreeWidgetItem([self._fmt(k["key_id"]), owner, k["name"], k["added"][:10]]))
 
+    def edit_unit(self) -> None:
+        from core.unit import set_unit
+        from ui.dialogs.first_run import UnitDialog
+
+        unit = self.ctx.unit()
+        if unit is None:
+            return
+        me = self.ctx.user
+
+        def submit(code: str, name: str) -> None:
+            with self.ctx.ws.session() as s:
+                set_unit(s, me, code=code, name=name)
+
+        if UnitDialog(unit.code, unit.name, submit, self).exec():
+            self.ctx.changed.emit()
+            window = self.window()
+            set_title = getattr(window, "_set_title", None)
+            if callable(set_title):
+                set_title(self.ctx.unit_name())
+
     # -- people -------------------------------------------------------------------------------
     def add_user(self) -> None:
+        """添加用户; a refusal keeps the dialog open with what was typed (AddUserDialog marks the field)."""
+        from core.team.users import has_password
         from ui.dialogs.people_dialogs import AddUserDialog
 
         fn = self._core_op("add_user", self.tr("Add user"))
-        if fn is None:
+        set_password = feature_links.link("set_password").resolve()
+        if fn is None or set_password is None:
             return
-        dialog = AddUserDialog(self)
-        if not dialog.exec():
-            return
-        name, role = dialog.name.text(), dialog.role.currentData()
-        password, section = dialog.password.text(), dialog.section.text()
-        self.ctx.act(self, lambda s: fn(s, self.ctx.user, name, role, password, section=section))
+        me = self.ctx.user
+        ask_own = not self.ctx.read(lambda s: has_password(s, me))
+
+        def submit(d: AddUserDialog) -> None:
+            name, role = d.name.text(), d.role.currentData()
+            password, section, own = d.password.text(), d.section.text(), d.own_first.text()
+            with self.ctx.ws.session() as s:  # one transaction: my password and the new user, or neither
+                if d.asks_own_password:
+                    try:
+                        set_password(s, me, me, own)
+                    except UserError as exc:
+                        exc.field = "own_password"  # type: ignore[attr-defined]
+                        raise
+                fn(s, me, name, role, password, section=section)
+
+        dialog = AddUserDialog(self, submit=submit, ask_own_password=ask_own, me=me)
+        if dialog.exec():
+            self.ctx.changed.emit()
+            show_info(self, self.tr("Add user"), fill(self.tr(
+                "%1 was added. From now on the program asks at start who is working; use Switch user… at the "
+                "bottom right to let a colleague work (for example to confirm a node)."), dialog.name.text().strip()))
 
     def set_my_password(self) -> None:
+        self._set_password(self.ctx.user)
+
+    def set_selected_password(self) -> None:
+        """An administrator sets a colleague's password (forgotten, or never set); core checks the role."""
+        item = self.people.currentItem()
+        if item is None:
+            show_info(self, self.tr("Set a password"), self.tr("Select the user in the list first."))
+            return
+        self._set_password(item.text(0))
+
+    def _set_password(self, name: str) -> None:
         from ui.dialogs.key_dialogs import passphrases_differ
         from ui.dialogs.people_dialogs import PasswordDialog
 
         fn = self._core_op("set_password", self.tr("Set my password"))
         if fn is None:
             return
-        dialog = PasswordDialog(self)
+        me = self.ctx.user
+        dialog = PasswordDialog(self, name=None if name == me else name)
         if not dialog.exec():
             return
         if dialog.first.text() != dialog.second.text():
-            show_info(self, self.tr("Set my password"), passphrases_differ())
+            show_info(self, dialog.windowTitle(), passphrases_differ())
             return
-        password, me = dialog.first.text(), self.ctx.user
-        if self.ctx.act(self, lambda s: fn(s, me, me, password)) is not None:
-            show_info(self, self.tr("Set my password"), self.tr("Your password was changed."))
+        password = dialog.first.text()
+        if self.ctx.act(self, lambda s: fn(s, me, name, password)) is not None:
+            done = self.tr("Your password was changed.") if name == me else \
+                fill(self.tr("The password of %1 was set."), name)
+            show_info(self, dialog.windowTitle(), done)
 
     def hand_over(self) -> None:
         from ui.dialogs.people_dialogs import HandoverDialog
@@ -395,9 +459,23 @@ class SettingsPage(LazyPage):
             show_user_error(self, exc)
             return
         QGuiApplication.restoreOverrideCursor()
+        self._who_acts_after_restore()
         self.ctx.changed.emit()
         kept = self.tr("The replaced data is kept in %s.") % result.previous if result.previous else ""
         show_info(self, self.tr("Restore from a backup"), " ".join([self.tr("The backup was restored."), kept]))
+
+    def _who_acts_after_restore(self) -> None:
+        """The restored ledger has its own users: who acts is settled again (the only one, or the login list)."""
+        from core.team.users import active_user_names
+        from ui.dialogs.people_dialogs import log_in
+
+        ws = self.ctx.ws
+        current = ws.user if ws.user_named else ""
+        if current in self.ctx.read(active_user_names):
+            return
+        ws.set_user(None)
+        if not log_in(ws, self):
+            self.window().close()  # nobody of the restored unit is working: the window does not stay open
 
     def _failed(self, exc: BaseException) -> None:
         show_error(self, exc)

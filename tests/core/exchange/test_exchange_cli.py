@@ -10,7 +10,7 @@ from exchkit import BAD, CITY_PUB, FB1, FB2, PASS
 
 def _init(cli, monkeypatch) -> None:  # noqa: ANN001
     monkeypatch.setenv("RECTIDESK_PASSPHRASE", PASS)
-    assert cli("init", "--unit-code", "442000-017", "--unit-name", "中山市某某镇人民政府")[0] == 0
+    assert cli("init", "--unit-code", "442000-017", "--unit-name", "中山市某某镇人民政府", "--admin", "张三")[0] == 0
     assert cli("keys", "trust-city", str(CITY_PUB))[0] == 0
 
 

@@ -301,7 +301,7 @@ def test_auto_records_only_for_tasks_beyond_red(unit_ws, tmp_path: Path) -> None
 
 def test_export_cli_prints_every_file(cli, monkeypatch, tmp_path: Path) -> None:  # noqa: ANN001
     monkeypatch.setenv("RECTIDESK_PASSPHRASE", PASS)
-    assert cli("init", "--unit-code", "442000-017", "--unit-name", "某镇")[0] == 0
+    assert cli("init", "--unit-code", "442000-017", "--unit-name", "某镇", "--admin", "张三")[0] == 0
     out = tmp_path / "stick"
     out.mkdir()
     code, stdout, err = cli("export", str(out))

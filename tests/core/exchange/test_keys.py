@@ -86,7 +86,7 @@ def test_rotate_needs_the_old_passphrase(unit_ws) -> None:  # noqa: ANN001
 
 
 def test_init_without_passphrase_succeeds_and_says_how(cli) -> None:  # noqa: ANN001
-    code, out, err = cli("init", "--unit-code", "442000-017", "--unit-name", "某镇")
+    code, out, err = cli("init", "--unit-code", "442000-017", "--unit-name", "某镇", "--admin", "张三")
     assert code == 0, err
     assert "keys create" in out
     code, out, _ = cli("keys", "show")
@@ -95,7 +95,7 @@ def test_init_without_passphrase_succeeds_and_says_how(cli) -> None:  # noqa: AN
 
 def test_init_with_passphrase_creates_key(cli, monkeypatch) -> None:  # noqa: ANN001
     monkeypatch.setenv("RECTIDESK_PASSPHRASE", PASS)
-    code, out, err = cli("init", "--unit-code", "442000-017", "--unit-name", "某镇")
+    code, out, err = cli("init", "--unit-code", "442000-017", "--unit-name", "某镇", "--admin", "张三")
     assert code == 0, err
     assert "签名密钥" in out
     code, out, _ = cli("keys", "show")

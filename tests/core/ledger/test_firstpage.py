@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -34,6 +35,11 @@ def _notice(task: Task, nid: str, level: str) -> Notice:
                   respond_by="2026-11-30", attachments=[], state="open")
 
 
+def one_user(s: Any) -> None:
+    """The demo keeps two users (陈晓红, 李志强); a fast start is for a ledger of one (no login list)."""
+    s.scalar(select(Person).where(Person.name == "李志强")).role = None
+
+
 @pytest.fixture(scope="module")
 def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from core.demo import build_demo
@@ -46,6 +52,7 @@ def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
             tasks = list(s.scalars(select(Task).where(Task.deleted.is_(None)).order_by(Task.deadline).limit(9)))
             s.add(_notice(tasks[3], "DB-T-1", "red"))
             s.add(_notice(tasks[7], "DB-T-2", "yellow"))
+            one_user(s)
     finally:
         ws.close()
     return folder
@@ -180,10 +187,9 @@ def test_any_doubt_gives_the_ordinary_start(folder: Path, case: str) -> None:
         con.close()
     elif case == "folder in use":
         paths.holder_file.write_text("another-pc pid 1", encoding="utf-8")
-    elif case == "login needed":
+    elif case == "login needed":  # a second user: the window asks who is working before anything else
         with opened(folder) as ws, ws.session() as s:
-            for p in s.scalars(select(Person).where(Person.role.is_not(None)).limit(2)):
-                p.password_hash = "scrypt$x"
+            s.scalar(select(Person).where(Person.name == "李志强")).role = "reviewer"
     elif case == "no database":
         paths.database.unlink()
     before = _db_state(folder) if paths.database.exists() else None

@@ -26,25 +26,25 @@ def _add_task(cli, owner: str, title: str) -> str:  # noqa: ANN001
 
 def test_users_and_login_on_the_command_line(unit, monkeypatch) -> None:  # noqa: ANN001
     cli = unit
-    assert cli("--user", "张三", "user", "passwd", "张三", "--password", PASSWORDS["张三"])[0] == 0
-    code, out, err = cli("--user", "张三", "user", "add", "李审", "--role", "审核人", "--password",
-                         PASSWORDS["李审"])
+    monkeypatch.setenv("RECTIDESK_NEW_PASSWORD", PASSWORDS["张三"])
+    assert cli("user", "passwd", "张三")[0] == 0  # the one user acts without --user
+    monkeypatch.setenv("RECTIDESK_NEW_PASSWORD", PASSWORDS["李审"])
+    code, out, err = cli("user", "add", "李审", "--role", "审核人")
     assert code == 0, err
     # now two users: a login is needed
-    code, _, err = cli("--user", "张三", "user", "add", "王填", "--role", "clerk", "--password",
-                       "clerk-pass-3")
-    assert code == 3 and "需要先登录" in err
+    monkeypatch.setenv("RECTIDESK_NEW_PASSWORD", "clerk-pass-3")
+    code, _, err = cli("--user", "张三", "user", "add", "王填", "--role", "clerk")
+    assert code == 3 and "密码" in err
+    code, _, err = cli("user", "add", "王填", "--role", "clerk")
+    assert code == 2 and "张三、李审" in err and "--user" in err
     monkeypatch.setenv("RECTIDESK_PASSWORD", "wrong-one")
-    code, _, err = cli("--user", "张三", "user", "add", "王填", "--role", "clerk", "--password",
-                       "clerk-pass-3")
+    code, _, err = cli("--user", "张三", "user", "add", "王填", "--role", "clerk")
     assert code == 3 and "密码不对" in err
     monkeypatch.setenv("RECTIDESK_PASSWORD", PASSWORDS["李审"])
-    code, _, err = cli("--user", "李审", "user", "add", "王填", "--role", "clerk", "--password",
-                       "clerk-pass-3")
+    code, _, err = cli("--user", "李审", "user", "add", "王填", "--role", "clerk")
     assert code == 3 and "不能管理用户" in err  # a reviewer is not an admin
     monkeypatch.setenv("RECTIDESK_PASSWORD", PASSWORDS["张三"])
-    assert cli("--user", "张三", "user", "add", "王填", "--role", "clerk", "--password",
-               "clerk-pass-3")[0] == 0
+    assert cli("--user", "张三", "user", "add", "王填", "--role", "clerk")[0] == 0
     assert cli("--user", "张三", "user", "disable", "王填")[0] == 0
     code, out, _ = cli("--user", "张三", "user", "list", "--json")
     data = json.loads(out)
@@ -53,7 +53,19 @@ def test_users_and_login_on_the_command_line(unit, monkeypatch) -> None:  # noqa
         "张三": ("admin", True), "李审": ("reviewer", True), "王填": ("clerk", False)}
 
 
-def test_handover_recheck_reminders_quality_commands(unit, tmp_path) -> None:  # noqa: ANN001
+def test_a_password_is_never_a_command_line_argument(unit, monkeypatch) -> None:  # noqa: ANN001
+    cli = unit
+    for argv in (("user", "passwd", "张三", "--password", "secret-123"),
+                 ("user", "add", "李审", "--role", "reviewer", "--password", "secret-123")):
+        with pytest.raises(SystemExit) as exc:
+            cli(*argv)
+        assert exc.value.code == 2
+    monkeypatch.delenv("RECTIDESK_NEW_PASSWORD", raising=False)
+    code, _, err = cli("user", "passwd", "张三")  # no terminal, no environment variable: says how
+    assert code == 2 and "RECTIDESK_NEW_PASSWORD" in err
+
+
+def test_handover_recheck_reminders_quality_commands(unit, tmp_path, monkeypatch) -> None:  # noqa: ANN001
     cli = unit
     ids = [_add_task(cli, "李四", f"问题{i}") for i in range(3)]
     code, out, err = cli("--user", "张三", "--today", "2026-04-15", "handover", "--from", "李四", "--to",
@@ -74,12 +86,17 @@ def test_handover_recheck_reminders_quality_commands(unit, tmp_path) -> None:  #
     assert "节点已逾期（3）" in out
 
     # close one task by completing its node with a second person's check, then the city accepting it
-    assert cli("--user", "王五", "--today", "2026-04-15", "node", "done", ids[0], "1", "--date",
-               "2026-04-12")[0] == 0
+    assert cli("--today", "2026-04-15", "node", "done", ids[0], "1", "--date", "2026-04-12")[0] == 0
     code, out, _ = cli("quality", "--json")
     flags = json.loads(out)
     assert flags["counts"]["late_without_note"] == 1
-    assert cli("--user", "张三", "node", "confirm", ids[0], "1")[0] == 0
+    monkeypatch.setenv("RECTIDESK_NEW_PASSWORD", PASSWORDS["张三"])
+    assert cli("user", "passwd", "张三")[0] == 0
+    monkeypatch.setenv("RECTIDESK_NEW_PASSWORD", PASSWORDS["李审"])
+    assert cli("user", "add", "李审", "--role", "reviewer")[0] == 0
+    monkeypatch.setenv("RECTIDESK_PASSWORD", PASSWORDS["李审"])
+    assert cli("--user", "李审", "node", "confirm", ids[0], "1")[0] == 0
+    monkeypatch.setenv("RECTIDESK_PASSWORD", PASSWORDS["张三"])
     from core.ledger.tasks import refresh
     from core.workspace import Workspace
     from db.models import Task
@@ -90,7 +107,7 @@ def test_handover_recheck_reminders_quality_commands(unit, tmp_path) -> None:  #
         refresh(t)
     code, out, err = cli("--user", "张三", "recheck", "schedule")
     assert code == 0 and "2 次回头看" in out, err
-    code, out, _ = cli("--today", "2026-04-15", "recheck", "list", "--json")
+    code, out, _ = cli("--user", "张三", "--today", "2026-04-15", "recheck", "list", "--json")
     assert [r["due"] for r in json.loads(out)["rechecks"]] == ["2026-04-05"]
     code, _, err = cli("--user", "张三", "--today", "2026-04-15", "recheck", "record", ids[0], "--result",
                        "未通过")
@@ -99,6 +116,6 @@ def test_handover_recheck_reminders_quality_commands(unit, tmp_path) -> None:  #
                          "未通过",
                          "--note", "问题反弹")
     assert code == 0 and "重新打开" in out, err
-    code, out, _ = cli("ledger", "--json")
+    code, out, _ = cli("--user", "张三", "ledger", "--json")
     status = {t["id"]: t["status"] for t in json.loads(out)["tasks"]}
     assert status[ids[0]] != "closed"
