@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from core.errors import PackageRejected
+from core.files import FileRefused, open_regular
 
 CHUNK = 1024 * 1024
 MAX_ENTRIES = 100_000
@@ -98,13 +99,12 @@ class SafeZip:
         self.path = Path(path)
         self.max_total = max_total
         try:
-            self._fh: BinaryIO = open(self.path, "rb")  # noqa: SIM115 - closed by close()
-        except FileNotFoundError:
-            raise _reject("not_found", f"找不到文件“{path}”。", hint="请检查文件路径。") from None
-        except IsADirectoryError:
-            raise _reject("not_zip", f"“{path}”是文件夹，不是数据包。") from None
-        except OSError as exc:
-            raise _reject("unreadable", f"无法读取文件“{path}”（{exc.strerror or exc}）。") from None
+            # Only a regular file (a named pipe would block the reader), no larger than its contents may be.
+            self._fh: BinaryIO = open_regular(self.path, max_total + max_entries * 4 * MAX_NAME + 2**20,
+                                              what="数据包")
+        except FileRefused as exc:
+            code = {"directory": "not_zip"}.get(exc.reason, exc.reason)
+            raise _reject(code, exc.message, hint=exc.hint) from None
         try:
             self.size = self._fh.seek(0, 2)
             self.entries = self._read_directory(max_entries)
