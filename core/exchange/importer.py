@@ -13,7 +13,7 @@ import logging
 import os
 import shutil
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, make_dataclass
 from pathlib import Path
 from types import SimpleNamespace
@@ -289,12 +289,30 @@ def _log_row(pkg: bag.Package, status: str, file_name: str) -> PackageLog:
                       file_name=file_name, size=pkg.size, status=status, warnings=[], summary={})
 
 
+def missing_ranges(seq: int, accepted: Iterable[int], shown: int = 10) -> str:
+    """The Sequences below `seq` never accepted, as ranges ("3、5–999999"): never a list as long as a
+    package's claim. Work and text grow with the accepted Sequences, of which at most `shown` gaps are named."""
+    gaps: list[tuple[int, int]] = []
+    expected = 1
+    for n in sorted(x for x in set(accepted) if x < seq):
+        if n > expected:
+            gaps.append((expected, n - 1))
+        expected = n + 1
+    if expected < seq:
+        gaps.append((expected, seq - 1))
+    words = ["、".join(map(str, range(a, b + 1))) if b - a < 3 else f"{a}–{b}" for a, b in gaps[:shown]]
+    text = "、".join(words)
+    if len(gaps) > shown:
+        rest = sum(b - a + 1 for a, b in gaps[shown:])
+        text += f" 等（另有 {len(gaps) - shown} 段共 {rest} 个）"
+    return text
+
+
 def _sequence_warnings(seq: int, previous: str, accepted: dict[int, str | None]) -> list[str]:
     out = []
     highest = max(accepted, default=0)
     if seq > highest + 1:
-        missing = [n for n in range(1, seq) if n not in accepted]
-        out.append(f"缺少第 {'、'.join(map(str, missing))} 号反馈包，请向市督查室索取。")
+        out.append(f"缺少第 {missing_ranges(seq, accepted)} 号反馈包，请向市督查室索取。")
     elif seq < highest:
         out.append(f"第 {seq} 号反馈包迟到了（已导入到第 {highest} 号）：其中较旧的内容不会覆盖较新的。")
     before = accepted.get(seq - 1)
