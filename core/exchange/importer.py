@@ -701,11 +701,18 @@ class _Applier:
         return task
 
     def _update(self, r: dict[str, Any], task: _TaskRow, nodes: list[dict[str, Any]]) -> None:
+        # The same checks as for a new task (issue 15: an update may not set what a creation may not).
+        data = TaskInput(title=r["title"], source=r["source"], category=r["category"], deadline=r["deadline"],
+                         batch=r.get("batch") or "", description=r.get("description") or "",
+                         nodes=[NodeInput(n["title"], n["due"]) for n in nodes])
+        fields = check_task_input(data)
+        nodes = [dict(n, title=checked.title.strip()) for n, checked in zip(nodes, data.nodes, strict=True)]
         before = audit.snapshot("task", task)
-        task.title, task.source, task.category, task.deadline = r["title"], r["source"], r["category"], r["deadline"]
+        task.title, task.source, task.category, task.deadline = (fields["title"], fields["source"],
+                                                                 fields["category"], fields["deadline"])
         for name in ("description", "batch"):
             if r.get(name) is not None:
-                setattr(task, name, r[name])
+                setattr(task, name, fields[name])
         if r.get("owner") and task.owner is None:
             task.owner = self._person(r["owner"])
             task.owner_id = task.owner.id if task.owner else None
