@@ -14,6 +14,7 @@ import stat
 from pathlib import Path
 from typing import BinaryIO
 
+from core import text
 from core.errors import InputRefused
 
 
@@ -37,7 +38,7 @@ def open_regular(path: str | os.PathLike[str], limit: int | None, *, what: str =
     `what` names the file in messages ("数据包", "公钥文件" …). The caller closes the returned file.
     """
     p = Path(path)
-    shown = str(p)
+    shown = text.shown(p)  # a file name is data: one visible line in the message
     flags = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
     if os.name != "posix":
         # No O_NONBLOCK: look first (a Windows pipe or device is never a regular file on stat).

@@ -31,6 +31,7 @@ from core.exchange.keys import apply_city_rotation, city_key_for
 from core.exchange.records import RecordError
 from core.ledger.tasks import NodeInput, TaskInput, live_nodes, refresh
 from core.ledger.tasks import _check as check_task_input
+from core.text import shown
 from core.workspace import Workspace
 from db.models import (
     Appeal,
@@ -69,7 +70,7 @@ class ImportResult:
     preview: bool = False  # computed by FeedbackImporter.preview: nothing was changed
 
     def headline(self) -> str:
-        name = self.path.name
+        name = shown(self.path.name)  # a file name is data: one visible line
         if self.preview and self.status == "accepted":
             parts = "，".join(f"{_SUMMARY_WORDS.get(k, k)} {v}" for k, v in self.summary.items() if v)
             return f"{name}：第 {self.sequence} 号反馈包可以导入" + (f"（{parts}）" if parts else "") + "。"
@@ -124,6 +125,22 @@ class FeedbackImporter:
                 out.append(ImportOutcome(Path(p), result=self.import_file(Path(p))))
             except UserError as exc:
                 out.append(ImportOutcome(Path(p), error=exc))
+            except Exception:  # noqa: BLE001 - a bug on one package must not stop the others (issue 15)
+                log.exception("feedback package %s: unexpected error", p)
+                out.append(ImportOutcome(Path(p), error=_unexpected()))
+        return out
+
+    def preview_files(self, paths: list[Path]) -> list[tuple[Path, Preview | None, UserError | None]]:
+        """`preview` of each package on its own: one that fails (even by a bug) leaves the others' previews."""
+        out: list[tuple[Path, Preview | None, UserError | None]] = []
+        for p in paths:
+            try:
+                out.append((Path(p), self.preview(Path(p)), None))
+            except UserError as exc:
+                out.append((Path(p), None, exc))
+            except Exception:  # noqa: BLE001 - see import_files
+                log.exception("feedback package %s: unexpected error in preview", p)
+                out.append((Path(p), None, _unexpected()))
         return out
 
     def import_file(self, path: Path) -> ImportResult:
@@ -266,6 +283,11 @@ class FeedbackImporter:
         except PackageRejected as exc:
             raise PackageRejected(f"先前收下的分卷“{path.name}”已损坏：{exc.message}", reason_code="part_damaged",
                                   hint="请重新导入该分卷。") from None
+
+
+def _unexpected() -> UserError:
+    return UserError("导入时程序出错，这个数据包没有导入，没有做任何改动。",
+                     hint="其余数据包照常处理；详细信息已写入日志文件，请把日志发给技术支持。")
 
 
 def _copy_atomic(src: Path, dst: Path) -> None:
