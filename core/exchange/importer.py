@@ -270,8 +270,10 @@ class FeedbackImporter:
             row.group_digest = group_digest
             row.warnings, row.summary = list(result.warnings), dict(result.summary)
             s.add(row)
-        audit.record(s, CITY, "package.import", "package", pkg.package_id,
-                     after={"sequence": pkg.sequence, "summary": result.summary})
+        after: dict[str, Any] = {"sequence": pkg.sequence, "summary": result.summary}
+        if applier.attachments_present:  # which notice attachments this ledger holds: `verify` checks them
+            after["attachments"] = sorted(applier.attachments_present)
+        audit.record(s, CITY, "package.import", "package", pkg.package_id, after=after)
         s.flush()
         return result, applier
 
@@ -414,6 +416,7 @@ class _Applier:
         self.people: dict[str, _Named] = {}
         self.sections: dict[int, _Named] = {}
         self._file_acks: set[str] | None = None
+        self.attachments_present: set[str] = set()  # notice attachments stored (or already held) by this import
 
     # -- reading, in bulk -------------------------------------------------------------------------
     def prepare(self, records: list[tuple[int, dict[str, Any]]]) -> None:
@@ -842,7 +845,10 @@ class _Applier:
             if pkg is None:
                 if not self.ws.evidence.has(sha):
                     self.warn(f"督办通知 {nid} 的附件 {sha[:12]}… 没有随包送达。")
+                else:
+                    self.attachments_present.add(sha)
                 continue
+            self.attachments_present.add(sha)
             if self.dry_run or self.ws.evidence.has(sha):
                 continue
             stored = self.ws.evidence.add_stream(bag.file_reader(pkg, sha), expected_sha256=sha)
