@@ -492,8 +492,8 @@ class _Reader:
     def _check_signature(self, raw: bytes, signed: bytes, sequence: int) -> str:
         bad_hint = "无法确认数据包来自谁、是否被改动，请勿使用，并向发送方索取新的数据包。"
         try:
-            sig = json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError):
+            sig = json.loads(raw.decode("utf-8"))  # at most 64 KiB (read as a tag file)
+        except (UnicodeDecodeError, ValueError, RecursionError):  # RecursionError: 64 KiB of "["
             raise reject("signature_invalid", "数据包的签名文件已损坏。", bad_hint) from None
         if not isinstance(sig, dict):
             raise reject("signature_invalid", "数据包的签名文件已损坏。", bad_hint)

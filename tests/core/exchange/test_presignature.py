@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from exchkit import dump, feedback
-from test_bag import INFO, build, code_of, read
+from test_bag import INFO, PID, build, code_of, read
 
 from core.errors import PackageRejected
 from core.exchange import bag
@@ -122,3 +122,10 @@ def test_the_missing_packages_hint_names_ranges_never_a_list_as_long_as_the_clai
     (hint,) = [w for w in r.warnings if "缺少" in w]
     assert "2–999999" in hint and len(hint) < 80
     assert dump(unit_ws) != before
+
+
+@pytest.mark.parametrize("raw", [b"[" * 60_000, b"x" * (64 * 1024 + 1), b'{"alg": NaN}', b"\xff"])
+def test_a_hostile_signature_file_is_refused_before_the_key(tmp_path: Path, city_key, raw: bytes) -> None:  # noqa: ANN001
+    p = build(tmp_path / "sig.zgb", city_key, sign=False, raw_entries=[(f"{PID}/signature.json", raw)])
+    err = refused_before_the_key(p, city_key)
+    assert err.reason_code in ("signature_invalid", "too_large", "bad_alg")
