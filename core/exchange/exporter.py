@@ -228,12 +228,12 @@ class ReportExporter:
         accepted = sorted(set(s.scalars(select(PackageLog.sequence).where(
             PackageLog.direction == "in", PackageLog.status == "accepted"))))
         seen = set(accepted)
-        missing = []  # spec §5: at most 1,000, the highest (found walking down, never a list of every number)
-        n = max(accepted, default=0) - 1
-        while n >= 1 and len(missing) < MAX_MISSING:
-            if n not in seen:
-                missing.append(n)
-            n -= 1
+        missing: list[int] = []  # spec §5: at most 1,000, the highest (walking down, never every number)
+        below = max(accepted, default=0) - 1
+        while below >= 1 and len(missing) < MAX_MISSING:
+            if below not in seen:
+                missing.append(below)
+            below -= 1
         missing.reverse()
         records.append({"type": "receipt", "id": f"receipt-{seq}", "accepted": accepted, "missing": missing})
         return records, list(files.values())

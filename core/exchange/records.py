@@ -388,7 +388,7 @@ def parse_lines(source: BinaryIO | Iterable[bytes], package_type: str,
 def _bounded_lines(source: BinaryIO | Iterable[bytes]) -> Iterator[bytes]:
     readline = getattr(source, "readline", None)
     if readline is None:
-        yield from source  # type: ignore[misc]
+        yield from source
         return
     while True:
         line = readline(MAX_LINE + 3)
