@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import hashlib
 import json
 import math
@@ -39,6 +40,7 @@ MAX_ID = 128
 _ID_FORBIDDEN = re.compile(r"[\x00-\x1f\x7f-\x9f/\\]")
 _TEXT_FORBIDDEN = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # controls but tab and line feed
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89abcdefABCDEF]")
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 _DATE = re.compile(r"20[0-9]{2}-[0-9]{2}-[0-9]{2}")
 _TS = re.compile(r"20[0-9]{2}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,9})?"
@@ -100,6 +102,7 @@ _KIND_WORDS = {
 }
 
 
+@functools.cache
 def field_kind(name: str) -> str:
     if name == "id" or name.endswith("_id") or name.endswith("_ref"):
         return "id"
@@ -358,7 +361,8 @@ def strict_json(no: int, raw: bytes) -> Any:
         raise RecordError(no, f"不是有效的 JSON（{exc.msg}）") from None
     except (ValueError, RecursionError):
         raise RecordError(no, "不是有效的 JSON") from None
-    if _lone_surrogate(record):
+    # Valid UTF-8 never decodes to a surrogate: only a \uD800-style escape can make one, so look only then.
+    if _SURROGATE_ESCAPE.search(text) and _lone_surrogate(record):
         raise RecordError(no, "含有无效的文字（单独的代理码点）")
     return record
 
