@@ -39,7 +39,6 @@ FEEDBACK_MAX_BYTES = 512 * 2**20
 REPORT_MAX_BYTES = 4 * 2**30
 MAX_TAG_FILE = 64 * 1024  # §2: every tag file, checked before it is parsed
 MAX_TAG_LINE = 8 * 1024
-MANIFEST_LINE_BYTES = 64 + 2 + len("data/") + 3 * 1024 + 2  # a hash, two spaces, the longest entry name
 MAX_SEQUENCE = 1_000_000
 MAX_PARTS = 100_000
 # Payload and tag manifests RFC 8493 allows besides SHA-256; a bag may carry them, and then they must hold.
@@ -275,7 +274,9 @@ class _Reader:
         head = self._check_header(info)
         key_id = self._check_signature(tag["signature.json"], tag["tagmanifest-sha256.txt"], head["sequence"])
         payload = {name: e for name, e in files.items() if name.startswith("data/")}
-        manifest_limit = (len(payload) + 1) * MANIFEST_LINE_BYTES
+        # A payload manifest has one line per payload file: bounded by the names actually there (a hash of up
+        # to 128 hex digits, some whitespace, the name with every byte percent-encoded at worst, a line end).
+        manifest_limit = 1024 + sum(128 + 8 + 3 * len(name.encode("utf-8")) + 2 for name in payload)
         tag["manifest-sha256.txt"] = self._read_tag(files["manifest-sha256.txt"], manifest_limit)
         extra_manifests = self._check_tagmanifest(files, tag, manifest_limit)
         head.update(self._check_info(info))

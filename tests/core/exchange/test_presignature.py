@@ -129,3 +129,14 @@ def test_a_hostile_signature_file_is_refused_before_the_key(tmp_path: Path, city
     p = build(tmp_path / "sig.zgb", city_key, sign=False, raw_entries=[(f"{PID}/signature.json", raw)])
     err = refused_before_the_key(p, city_key)
     assert err.reason_code in ("signature_invalid", "too_large", "bad_alg")
+
+
+def test_a_payload_manifest_is_bounded_by_the_files_actually_there(tmp_path: Path, city_key) -> None:  # noqa: ANN001
+    """One payload file, a 2 MB manifest (blank lines): refused from its declared size, never parsed."""
+    import hashlib
+
+    from test_bag import RECORD
+
+    manifest = f"{hashlib.sha256(RECORD).hexdigest()}  data/records.jsonl\n".encode() + b"\n" * 2_000_000
+    p = build(tmp_path / "m.zgb", city_key, raw_tags={"manifest-sha256.txt": manifest})
+    assert code_of(p, city_key) == "too_large"
