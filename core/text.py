@@ -31,3 +31,22 @@ def person_name(value: str) -> str:
     official table, is 王五; other names keep single spaces (Ma Li)."""
     text = " ".join(clean_text(value or "").split())
     return text.replace(" ", "") if _CJK_NAME.match(text) else text
+
+
+# What must never reach a log line or a terminal raw: C0 and C1 controls (ESC starts terminal sequences),
+# DEL, line and paragraph separators, the bidirectional overrides that reorder what a reader sees, and
+# lone surrogates (undecodable bytes of a file name).
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def escape_controls(value: str, keep: str = "") -> str:
+    """`value` with every unsafe character but those in `keep` written as a visible `\\uXXXX`.
+
+    The escape is also valid inside a JSON string, so JSON output stays JSON.
+    """
+    return _UNSAFE.sub(lambda m: m.group() if m.group() in keep else f"\\u{ord(m.group()):04x}", value)
+
+
+def shown(value: object) -> str:
+    """Outside text (a file name, a value from a package) as one visible line for a message or a log."""
+    return escape_controls(str(value))

@@ -15,6 +15,7 @@ from typing import Any
 
 from core import APP_VERSION
 from core.errors import UsageError, UserError
+from core.text import escape_controls, shown
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +31,7 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
-        sys.stderr.write(f"用法错误：{message}\n")
+        sys.stderr.write(escape_controls(f"用法错误：{message}", keep="\n\t") + "\n")
         sys.exit(2)
 
 
@@ -77,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
         from core.cli.common import cli_hint
 
         exc = cli_hint(exc)
-        sys.stderr.write(f"{exc}\n")
+        sys.stderr.write(escape_controls(str(exc), keep="\n\t") + "\n")
         log.info("refused: %s", exc)
         return exc.exit_code
     except KeyboardInterrupt:
@@ -85,7 +86,7 @@ def run(args: argparse.Namespace) -> int:
         return 1
     except Exception as exc:  # noqa: BLE001 - every other error is a bug: log it, say so plainly
         log.exception("unexpected error in %s", getattr(args, "command", "?"))
-        sys.stderr.write(f"程序出错：{exc.__class__.__name__}: {exc}\n详细信息已写入日志文件。\n")
+        sys.stderr.write(f"程序出错：{exc.__class__.__name__}: {shown(exc)}\n详细信息已写入日志文件。\n")
         return 1
 
 

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from core.errors import PermissionDenied, UserError
+from core.text import escape_controls
 from core.workspace import Workspace
 
 ENV_PASSWORD = "RECTIDESK_PASSWORD"
@@ -106,8 +107,16 @@ def with_workspace(fn: Callable[[Workspace, argparse.Namespace], int]) -> Callab
 
 
 def print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+    """JSON for other programs: json.dumps escapes C0 controls; C1, DEL, bidirectional overrides and lone
+    surrogates are escaped here too (as \\uXXXX, still valid JSON), so no terminal ever acts on them."""
+    sys.stdout.write(escape_controls(json.dumps(data, ensure_ascii=False, indent=2, default=str), keep="\n") + "\n")
 
 
 def say(text: str) -> None:
-    sys.stdout.write(text + "\n")
+    """A line for the console: control characters from outside text (ESC sequences …) are made visible."""
+    sys.stdout.write(escape_controls(text, keep="\n\t") + "\n")
+
+
+def complain(text: str) -> None:
+    """A message on stderr, escaped as `say` does."""
+    sys.stderr.write(escape_controls(text, keep="\n\t") + "\n")

@@ -10,9 +10,10 @@ from typing import Any
 
 from sqlalchemy import select
 
-from core.cli.common import print_json, say, with_workspace
+from core.cli.common import complain, print_json, say, with_workspace
 from core.errors import UsageError
 from core.exchange import keys as keys_mod
+from core.text import shown
 from core.workspace import Workspace
 
 _STATUS = {"accepted": "已导入", "waiting": "等待其余分卷", "sent": "已导出", "acknowledged": "市平台已确认收到",
@@ -201,11 +202,11 @@ def cmd_import(ws: Workspace, args: argparse.Namespace) -> int:
                 say(f"  注意：{w}")
         else:
             assert o.error is not None
-            refused.append(o.path.name)
-            sys.stderr.write(f"{o.path.name}：被拒收，没有做任何改动。原因：{o.error}\n")
+            refused.append(shown(o.path.name))
+            complain(f"{shown(o.path.name)}：被拒收，没有做任何改动。原因：{o.error}")
     say_clock_warning(ws)
     if refused:
-        sys.stderr.write(f"共 {len(refused)} 个数据包被拒收：{'、'.join(refused)}\n")
+        complain(f"共 {len(refused)} 个数据包被拒收：{'、'.join(refused)}")
         return 3
     return 0
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import mimetypes
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -14,8 +15,11 @@ from pathlib import Path
 from typing import Protocol
 
 from core.errors import InputRefused
+from core.files import FileRefused, open_regular
 
 CHUNK = 1024 * 1024
+MAX_FILE = 4 * 2**30  # the largest report a reader must accept (spec §8)
+_HEX64 = re.compile(r"[0-9a-f]{64}")
 _EXTRA_TYPES = {
     ".ofd": "application/ofd",
     ".wps": "application/vnd.ms-works",
@@ -71,6 +75,9 @@ class EvidenceStore:
         self.tmp = tmp
 
     def path_for(self, sha256: str) -> Path:
+        """Where a file lives; only ever for a hash (a record value such as "../x" is never a path)."""
+        if not _HEX64.fullmatch(sha256):
+            raise InputRefused(f"“{sha256[:80]!r}”不是文件校验值。")
         return self.root / sha256[:2] / sha256
 
     def has(self, sha256: str) -> bool:
@@ -79,14 +86,11 @@ class EvidenceStore:
     def add_file(self, source: Path) -> StoredFile:
         """Copy a file in; an identical file already stored is not stored twice."""
         try:
-            with open(source, "rb") as f:
-                return self.add_stream(f)
-        except FileNotFoundError:
-            raise InputRefused(f"找不到文件“{source}”。", hint="请检查文件路径是否正确。") from None
-        except IsADirectoryError:
-            raise InputRefused(f"“{source}”是一个文件夹，不是文件。", hint="请选择具体的文件。") from None
-        except PermissionError:
-            raise InputRefused(f"没有权限读取文件“{source}”。", hint="请确认文件没有被其他程序占用。") from None
+            # A named pipe or a device would block or never end: only a regular file, of a size a report can carry.
+            with open_regular(source, MAX_FILE, what="文件") as f:
+                return self.add_stream(f, max_bytes=MAX_FILE)
+        except FileRefused:
+            raise
         except OSError as exc:
             raise InputRefused(f"无法读取文件“{source}”（{exc.strerror or exc}）。") from None
 

@@ -16,6 +16,7 @@ import json
 import os
 import re
 import tempfile
+import unicodedata
 import uuid
 import zipfile
 import zlib
@@ -31,11 +32,17 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from core.errors import PackageRejected, UserError
 from core.exchange import records as rec
 from core.exchange.safezip import CHUNK, MAX_ENTRIES, SafeZip, ZipEntry
+from core.text import shown
 
 FORMAT = "zgb/1"
 FEEDBACK_MAX_BYTES = 512 * 2**20
 REPORT_MAX_BYTES = 4 * 2**30
-MAX_TAG_FILE = 64 * 2**20
+MAX_TAG_FILE = 64 * 1024  # §2: every tag file, checked before it is parsed
+MAX_TAG_LINE = 8 * 1024
+MAX_SEQUENCE = 1_000_000
+MAX_PARTS = 100_000
+# Payload and tag manifests RFC 8493 allows besides SHA-256; a bag may carry them, and then they must hold.
+MANIFEST_ALGS = ("md5", "sha1", "sha256", "sha512")
 SPOOL_IN_MEMORY = 8 * 2**20
 TAG_FILES = ("bagit.txt", "bag-info.txt", "manifest-sha256.txt")
 BAGIT_TXT = b"BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n"
@@ -43,12 +50,19 @@ REQUIRED_INFO = ("Source-Organization", "Bagging-Date", "Payload-Oxum", "Externa
                  "Exchange-Format", "Package-Type", "Unit-Code", "Sequence", "Previous-Package-Digest",
                  "Created", "Generator")
 PACKAGE_TYPES = {"unit-report": "单位报送包", "city-feedback": "市平台反馈包"}
-_HEX64 = re.compile(r"^[0-9a-f]{64}$")
-_MANIFEST_LINE = re.compile(r"^([0-9A-Fa-f]{64})[ \t]+(\S.*)$")
-_UUID = re.compile(r"^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$")
-_FMT = re.compile(r"^zgb/(\d+)(\.\d+)?$")
-_COUNT = re.compile(r"^(\d+) of (\d+)$")
-_OXUM = re.compile(r"^(\d+)\.(\d+)$")
+# fullmatch everywhere, [0-9] rather than \d: a full-width "２" is a digit to Python, not to the format.
+_HEX64 = re.compile(r"[0-9a-f]{64}")
+_MANIFEST_LINE = re.compile(r"([0-9A-Fa-f]+)[ \t]+(\S.*)")
+_UUID = re.compile(r"[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}")
+_FMT = re.compile(r"zgb/([0-9]{1,6})(\.[0-9]{1,6})?")
+_COUNT = re.compile(r"([0-9]{1,6}) of ([0-9]{1,6})")
+_OXUM = re.compile(r"([0-9]{1,20})\.([0-9]{1,7})")
+_SEQUENCE = re.compile(r"[0-9]{1,7}")
+_BAGIT = re.compile(r"BagIt-Version: 1\.0\nTag-File-Character-Encoding: (?i:UTF-8)\n?")
+_LINE_END = re.compile(r"\r\n|\r|\n")  # RFC 8493's line ends; str.splitlines would also split on \x1c, \u2028 …
+_PCT = re.compile(r"%(0[DdAa]|25)")
+_MANIFEST_NAME = re.compile(r"(tag)?manifest-([a-z0-9]+)\.txt")
+_HEX_LEN = {"md5": 32, "sha1": 40, "sha256": 64, "sha512": 128}
 
 # (key_id, sequence) -> the public key valid for that Sequence, or a PackageRejected
 KeyResolver = Callable[[str, int], Ed25519PublicKey]
@@ -132,59 +146,92 @@ def file_reader(pkg: Package, sha: str) -> _StreamReader:
     return _StreamReader(pkg.open_file(sha))
 
 
-def parse_info(text: bytes, what: str = "bag-info.txt") -> dict[str, str]:
+def tag_text(data: bytes, what: str, max_bytes: int = MAX_TAG_FILE) -> list[str]:
+    """A tag file's lines, after §2's limits: size, UTF-8 without a byte-order mark, lines of at most 8 KiB.
+
+    Linear in the size; the limits are checked before anything is parsed.
+    """
+    if len(data) > max_bytes:
+        raise reject("too_large", f"数据包中的 {what} 过大（{len(data)} 字节，最多允许 {max_bytes} 字节）。", _RESEND)
+    if data.startswith(b"\xef\xbb\xbf"):
+        raise reject("bagit_malformed", f"{what} 以字节顺序标记（BOM）开头，这不符合 BagIt 格式。", _RESEND)
     try:
-        body = text.decode("utf-8")
+        body = data.decode("utf-8")
     except UnicodeDecodeError:
         raise reject("bagit_malformed", f"{what} 不是 UTF-8 文字。", _RESEND) from None
-    if body.startswith("\ufeff"):
-        body = body[1:]
-    out: dict[str, str] = {}
-    last: str | None = None
-    for line in body.splitlines():
+    lines = _LINE_END.split(body)
+    if lines and lines[-1] == "":
+        lines.pop()
+    for no, line in enumerate(lines, start=1):
+        if len(line) > MAX_TAG_LINE // 4 and len(line.encode("utf-8")) > MAX_TAG_LINE:
+            raise reject("bagit_malformed", f"{what} 第 {no} 行过长（超过 {MAX_TAG_LINE} 字节）。", _RESEND)
+    return lines
+
+
+def parse_info(text: bytes, what: str = "bag-info.txt") -> dict[str, str]:
+    """`Label: value` lines with RFC 8493 continuation lines, in one linear pass."""
+    parts: dict[str, list[str]] = {}
+    last: list[str] | None = None
+    for line in tag_text(text, what):
         if not line.strip():
             continue
-        if line[0] in " \t" and last is not None:
-            out[last] += " " + line.strip()
+        if line[0] in " \t":
+            if last is None:
+                raise reject("bagit_malformed", f"{what} 以续行开头，格式不对。", _RESEND)
+            last.append(line.strip())
             continue
         label, sep, value = line.partition(":")
-        if not sep or not label.strip():
-            raise reject("bagit_malformed", f"{what} 中有一行格式不对：“{line[:60]}”。", _RESEND)
-        label = label.strip()
-        if label in out:
-            raise reject("bagit_malformed", f"{what} 中的“{label}”出现了两次。", _RESEND)
-        out[label] = value.strip()
-        last = label
-    return out
+        if not sep or not label.strip() or label != label.rstrip():
+            raise reject("bagit_malformed", f"{what} 中有一行格式不对：“{shown(line[:60])}”。", _RESEND)
+        if label in parts:
+            raise reject("bagit_malformed", f"{what} 中的“{shown(label[:60])}”出现了两次。", _RESEND)
+        last = parts[label] = [value.strip()]
+    return {label: " ".join(p for p in pieces if p) for label, pieces in parts.items()}
 
 
-def parse_manifest(text: bytes, what: str) -> dict[str, str]:
-    try:
-        body = text.decode("utf-8")
-    except UnicodeDecodeError:
-        raise reject("bagit_malformed", f"{what} 不是 UTF-8 文字。", _RESEND) from None
+def _unescape_path(path: str) -> str:
+    """RFC 8493 §2.1.3: CR, LF and % in a manifest path are written %0D, %0A, %25 (one pass)."""
+    return _PCT.sub(lambda m: {"0d": "\r", "0a": "\n", "25": "%"}[m.group(1).lower()], path)
+
+
+def _path_key(path: str) -> str:
+    """Two paths a file system may take for the same file (NFC and NFD, upper and lower case) share a key."""
+    return unicodedata.normalize("NFC", path).casefold()
+
+
+def parse_manifest(text: bytes, what: str, alg: str = "sha256", max_bytes: int = MAX_TAG_FILE) -> dict[str, str]:
     out: dict[str, str] = {}
-    for line in body.splitlines():
+    keys: set[str] = set()
+    width = _HEX_LEN[alg]
+    for line in tag_text(text, what, max_bytes):
         if not line.strip():
             continue
-        m = _MANIFEST_LINE.match(line)
-        if not m:
-            raise reject("bagit_malformed", f"{what} 中有一行格式不对：“{line[:80]}”。", _RESEND)
-        path = m.group(2).replace("%0D", "\r").replace("%0A", "\n").replace("%25", "%")
-        if path in out:
-            raise reject("bagit_malformed", f"{what} 中的“{path}”列出了两次。", _RESEND)
+        m = _MANIFEST_LINE.fullmatch(line)
+        if not m or len(m.group(1)) != width:
+            raise reject("bagit_malformed", f"{what} 中有一行格式不对：“{shown(line[:80])}”。", _RESEND)
+        path = _unescape_path(m.group(2))
+        segments = path.split("/")
+        if (path.startswith("/") or "\\" in path or "\x00" in path or re.match(r"[A-Za-z]:", path)
+                or any(seg in ("", ".", "..") for seg in segments)):
+            raise reject("unsafe_name", f"{what} 列出的路径“{shown(path[:80])}”指向包文件夹以外。",
+                         "这不是一个正常的数据包，请勿使用，并告知发送方。")
+        key = _path_key(path)
+        if key in keys:
+            raise reject("bagit_malformed", f"{what} 中的“{shown(path[:80])}”列出了两次。", _RESEND)
+        keys.add(key)
         out[path] = m.group(1).lower()
     return out
 
 
 def _hash_entry(z: SafeZip, e: ZipEntry, progress: Callable[[int], None] | None,
-                sink: IO[bytes] | None = None) -> str:
-    h = hashlib.sha256()
+                sink: IO[bytes] | None = None, algs: Iterable[str] = ("sha256",)) -> dict[str, str]:
+    hashes = {alg: hashlib.new(alg) for alg in algs}
     for chunk in z.stream(e, progress):
-        h.update(chunk)
+        for h in hashes.values():
+            h.update(chunk)
         if sink is not None:
             sink.write(chunk)
-    return h.hexdigest()
+    return {alg: h.hexdigest() for alg, h in hashes.items()}
 
 
 def read_package(path: Path | str, *, expected_type: str, expected_unit: str | None,
@@ -219,25 +266,35 @@ class _Reader:
 
     def read(self) -> Package:
         files = self._layout()
+        # Bounded reads only (§2: every tag file at most 64 KiB), then the signature before any deeper work.
         tag = {name: self._read_tag(files[name]) for name in
-               ("bagit.txt", "bag-info.txt", "manifest-sha256.txt", "tagmanifest-sha256.txt", "signature.json")}
-        if tag["bagit.txt"].replace(b"\r\n", b"\n") != BAGIT_TXT:
-            info = parse_info(tag["bagit.txt"], "bagit.txt")
-            if info.get("BagIt-Version") != "1.0" or info.get("Tag-File-Character-Encoding", "").upper() != "UTF-8":
-                raise reject("bagit_malformed", "bagit.txt 内容不对（应为 BagIt 1.0、UTF-8）。", _RESEND)
+               ("bagit.txt", "bag-info.txt", "tagmanifest-sha256.txt", "signature.json")}
+        self._check_bagit(tag["bagit.txt"])
         info = parse_info(tag["bag-info.txt"])
-        head = self._check_info(info)
-        self._check_tagmanifest(files, tag)
-        digest = hashlib.sha256(tag["tagmanifest-sha256.txt"]).hexdigest()
+        head = self._check_header(info)
         key_id = self._check_signature(tag["signature.json"], tag["tagmanifest-sha256.txt"], head["sequence"])
-        manifest = parse_manifest(tag["manifest-sha256.txt"], "manifest-sha256.txt")
         payload = {name: e for name, e in files.items() if name.startswith("data/")}
-        for name in payload:
-            if name not in manifest:
-                raise reject("unlisted_payload", f"数据包中的文件“{name}”没有列在清单中。", _RESEND)
-        for name in manifest:
-            if name not in payload:
-                raise reject("missing_payload", f"清单列出的文件“{name}”在数据包中找不到。", _RESEND)
+        # A payload manifest has one line per payload file: bounded by the names actually there (a hash of up
+        # to 128 hex digits, some whitespace, the name with every byte percent-encoded at worst, a line end).
+        manifest_limit = 1024 + sum(128 + 8 + 3 * len(name.encode("utf-8")) + 2 for name in payload)
+        tag["manifest-sha256.txt"] = self._read_tag(files["manifest-sha256.txt"], manifest_limit)
+        extra_manifests = self._check_tagmanifest(files, tag, manifest_limit)
+        head.update(self._check_info(info))
+        digest = hashlib.sha256(tag["tagmanifest-sha256.txt"]).hexdigest()
+        manifest = parse_manifest(tag["manifest-sha256.txt"], "manifest-sha256.txt", max_bytes=manifest_limit)
+        manifests = {"sha256": manifest, **extra_manifests}
+        for alg, listed in manifests.items():
+            what = f"manifest-{alg}.txt"
+            for name in listed:
+                if not name.startswith("data/"):
+                    raise reject("bagit_malformed", f"{what} 列出了数据目录以外的“{shown(name)}”。", _RESEND)
+                if name not in payload:
+                    raise reject("missing_payload", f"清单 {what} 列出的文件“{shown(name)}”在数据包中找不到。",
+                                 _RESEND)
+            for name in payload:
+                if name not in listed:
+                    raise reject("unlisted_payload", f"数据包中的文件“{shown(name)}”没有列在清单 {what} 中。",
+                                 _RESEND)
         octets = sum(e.usize for e in payload.values())
         if (octets, len(payload)) != head["oxum"]:
             raise reject("oxum_mismatch",
@@ -251,15 +308,17 @@ class _Reader:
         try:
             for name, e in payload.items():
                 sink = spool if e is records_entry else None
-                actual = _hash_entry(self.z, e, self._tick, sink)
-                if actual != manifest[name]:
-                    raise reject("manifest_mismatch", f"数据包中的“{name}”在签名后被改动过（校验值不符）。",
-                                 "数据包可能在传输中损坏或被人修改，请勿使用，并向发送方索取新的数据包。")
+                actual = _hash_entry(self.z, e, self._tick, sink, manifests)
+                for alg, listed in manifests.items():
+                    if actual[alg] != listed[name]:
+                        raise reject("manifest_mismatch",
+                                     f"数据包中的“{shown(name)}”在签名后被改动过（{alg} 校验值不符）。",
+                                     "数据包可能在传输中损坏或被人修改，请勿使用，并向发送方索取新的数据包。")
                 if name.startswith("data/files/"):
                     fname = name[len("data/files/"):]
-                    if fname != actual:
-                        raise reject("file_not_hash", f"附件“{fname}”的文件名不是其内容的校验值。", _RESEND)
-                    attached[actual] = PayloadFile(actual, e.usize, e)
+                    if fname != actual["sha256"]:
+                        raise reject("file_not_hash", f"附件“{shown(fname)}”的文件名不是其内容的校验值。", _RESEND)
+                    attached[fname] = PayloadFile(fname, e.usize, e)
             spool.seek(0)
             records: list[tuple[int, dict[str, Any]]] = []
             unknown: list[tuple[int, str]] = []
@@ -282,13 +341,21 @@ class _Reader:
             files=attached, size=self.z.size,
         )
 
+    @staticmethod
+    def _check_bagit(data: bytes) -> None:
+        """RFC 8493 §2.1.1: exactly the two lines, nothing around them (LF, CR LF or CR line ends)."""
+        lines = tag_text(data, "bagit.txt")
+        if not _BAGIT.fullmatch("\n".join(lines) + "\n"):
+            raise reject("bagit_malformed", "bagit.txt 内容不对（应恰为 BagIt-Version: 1.0 和 "
+                         "Tag-File-Character-Encoding: UTF-8 两行，不能有多余的空白或字符）。", _RESEND)
+
     def _layout(self) -> dict[str, ZipEntry]:
         """All entries under one top folder, no duplicates; returns files by path inside that folder."""
         tops = set()
         files: dict[str, ZipEntry] = {}
         seen: set[str] = set()
         for e in self.z.entries:
-            key = e.name.rstrip("/").lower()
+            key = _path_key(e.name.rstrip("/"))
             if key in seen:
                 raise reject("duplicate_name", f"数据包中的“{e.name}”出现了两次。",
                              "这不是一个正常的数据包，请勿使用，并告知发送方。")
@@ -306,23 +373,29 @@ class _Reader:
         for name in ("bagit.txt", "bag-info.txt", "manifest-sha256.txt", "tagmanifest-sha256.txt"):
             if name not in files:
                 raise reject("bagit_missing", f"数据包缺少 BagIt 文件 {name}。", _RESEND)
+        if "fetch.txt" in files:
+            raise reject("bagit_malformed", "数据包带有 fetch.txt（要求从网上下载内容），zgb/1 格式不允许。",
+                         "这不是一个正常的数据包，请勿使用，并告知发送方。")
         if "signature.json" not in files:
             raise reject("signature_missing", "数据包没有签名（缺少 signature.json）。",
                          "无法确认数据包来自谁，请勿使用，并向发送方索取签名的数据包。")
         return files
 
-    def _read_tag(self, e: ZipEntry) -> bytes:
-        if e.usize > MAX_TAG_FILE:
-            raise reject("too_large", f"数据包中的“{e.name}”过大。", _RESEND)
+    def _read_tag(self, e: ZipEntry, limit: int = MAX_TAG_FILE) -> bytes:
+        """A tag file, refused from its declared size before a byte is inflated (and never read past it)."""
+        if e.usize > limit:
+            raise reject("too_large", f"数据包中的“{shown(e.name)}”过大（{e.usize} 字节，最多允许 {limit} 字节）。",
+                         _RESEND)
         data = self.z.read(e)
         self._tick(len(data))
         return data
 
-    def _check_info(self, info: dict[str, str]) -> dict[str, Any]:
+    def _check_header(self, info: dict[str, str]) -> dict[str, Any]:
+        """What the signature check needs (and what is cheap to say first): labels, format, type, unit, Sequence."""
         for label in REQUIRED_INFO:
             if not info.get(label):
                 raise reject("bagit_malformed", f"bag-info.txt 缺少“{label}”。", _RESEND)
-        m = _FMT.match(info["Exchange-Format"])
+        m = _FMT.fullmatch(info["Exchange-Format"])
         if not m or m.group(1) != "1":
             raise reject("format_version", f"数据包的格式版本“{info['Exchange-Format']}”本程序不认识。",
                          "请升级整改通到最新版本，或请发送方按 zgb/1 格式重新生成。")
@@ -335,61 +408,93 @@ class _Reader:
             raise reject("wrong_unit",
                          f"这个数据包是发给单位“{info['Unit-Code']}”的，不是本单位（{self.expected_unit}）。",
                          "请确认拿到的是发给本单位的数据包。")
+        text = info["Sequence"]
+        if not _SEQUENCE.fullmatch(text) or not 1 <= int(text) <= MAX_SEQUENCE:
+            raise reject("bagit_malformed", f"数据包序号“{shown(text[:40])}”不对（应为 1 至 {MAX_SEQUENCE} 的整数，"
+                         "用半角数字书写）。", _RESEND)
+        return {"type": ptype, "unit": info["Unit-Code"], "sequence": int(text)}
+
+    def _check_info(self, info: dict[str, str]) -> dict[str, Any]:
         pid = info["External-Identifier"]
-        if not _UUID.match(pid):
-            raise reject("bagit_malformed", f"数据包编号“{pid}”格式不对。", _RESEND)
+        if not _UUID.fullmatch(pid):
+            raise reject("bagit_malformed", f"数据包编号“{shown(pid[:60])}”格式不对。", _RESEND)
         if pid != self.top:
             raise reject("outside_folder", "数据包文件夹名与其编号不一致。", _RESEND)
-        try:
-            seq = int(info["Sequence"])
-            if seq < 1 or not info["Sequence"].isdigit():
-                raise ValueError
-        except ValueError:
-            raise reject("bagit_malformed", f"数据包序号“{info['Sequence']}”不对。", _RESEND) from None
         prev = info["Previous-Package-Digest"]
-        if prev != "none" and not _HEX64.match(prev):
+        if prev != "none" and not _HEX64.fullmatch(prev):
             raise reject("bagit_malformed", "bag-info.txt 中上一包的校验值格式不对。", _RESEND)
-        cm = _COUNT.match(info["Bag-Count"])
-        if not cm or not 1 <= int(cm.group(1)) <= int(cm.group(2)):
-            raise reject("bagit_malformed", f"分卷标注“{info['Bag-Count']}”不对。", _RESEND)
+        cm = _COUNT.fullmatch(info["Bag-Count"])
+        if not cm or not 1 <= int(cm.group(1)) <= int(cm.group(2)) <= MAX_PARTS:
+            raise reject("bagit_malformed", f"分卷标注“{shown(info['Bag-Count'][:40])}”不对。", _RESEND)
         part = (int(cm.group(1)), int(cm.group(2)))
-        if part[1] > 1 and not _UUID.match(info.get("Bag-Group-Identifier", "")):
+        if part[1] > 1 and not _UUID.fullmatch(info.get("Bag-Group-Identifier", "")):
             raise reject("bagit_malformed", "分卷数据包缺少分组编号（Bag-Group-Identifier）。", _RESEND)
-        om = _OXUM.match(info["Payload-Oxum"])
+        om = _OXUM.fullmatch(info["Payload-Oxum"])
         if not om:
             raise reject("bagit_malformed", "bag-info.txt 中的 Payload-Oxum 格式不对。", _RESEND)
         from core.dates import is_date, is_timestamp
 
         if not is_timestamp(info["Created"]) or not is_date(info["Bagging-Date"]):
             raise reject("bagit_malformed", "bag-info.txt 中的日期格式不对。", _RESEND)
-        return {"id": pid, "type": ptype, "unit": info["Unit-Code"], "sequence": seq, "previous": prev,
-                "part": part, "oxum": (int(om.group(1)), int(om.group(2)))}
+        return {"id": pid, "previous": prev, "part": part, "oxum": (int(om.group(1)), int(om.group(2)))}
 
-    def _check_tagmanifest(self, files: dict[str, ZipEntry], tag: dict[str, bytes]) -> None:
+    def _check_tagmanifest(self, files: dict[str, ZipEntry], tag: dict[str, bytes],
+                           manifest_limit: int) -> dict[str, dict[str, str]]:
+        """The signed tag manifest covers every tag file; other manifests RFC 8493 allows must hold too.
+
+        Returns the extra payload manifests (manifest-md5.txt …) by algorithm, parsed.
+        """
         listed = parse_manifest(tag["tagmanifest-sha256.txt"], "tagmanifest-sha256.txt")
         for name in TAG_FILES:
             if name not in listed:
                 raise reject("bagit_malformed", f"标签清单没有列出 {name}。", _RESEND)
         for name in listed:
             if name.startswith("data/") or name in ("signature.json", "tagmanifest-sha256.txt"):
-                raise reject("bagit_malformed", f"标签清单不应列出 {name}。", _RESEND)
+                raise reject("bagit_malformed", f"标签清单不应列出 {shown(name)}。", _RESEND)
             if name not in files:
-                raise reject("tagmanifest_mismatch", f"标签清单列出的“{name}”在数据包中找不到。", _RESEND)
+                raise reject("tagmanifest_mismatch", f"标签清单列出的“{shown(name)}”在数据包中找不到。", _RESEND)
+        extra: dict[str, dict[str, str]] = {}
+        tag_manifests: dict[str, dict[str, str]] = {}
         for name, e in files.items():
             if name.startswith("data/") or name in ("signature.json", "tagmanifest-sha256.txt"):
                 continue
             if name not in listed:
-                raise reject("extra_tag_file", f"数据包中多了一个未登记的文件“{name}”。", _RESEND)
-            data = tag[name] if name in tag else self._read_tag(e)
+                raise reject("extra_tag_file", f"数据包中多了一个未登记的文件“{shown(name)}”。", _RESEND)
+            m = _MANIFEST_NAME.fullmatch(name)
+            is_payload_manifest = m is not None and not m.group(1)
+            if name not in tag:
+                tag[name] = self._read_tag(e, manifest_limit if is_payload_manifest else MAX_TAG_FILE)
+            data = tag[name]
             if hashlib.sha256(data).hexdigest() != listed[name]:
-                raise reject("tagmanifest_mismatch", f"数据包中的“{name}”在签名后被改动过（校验值不符）。",
+                raise reject("tagmanifest_mismatch", f"数据包中的“{shown(name)}”在签名后被改动过（校验值不符）。",
                              "数据包可能在传输中损坏或被人修改，请勿使用，并向发送方索取新的数据包。")
+            if m is None:
+                tag_text(data, name)  # any other tag file: the same limits
+                continue
+            alg = m.group(2)
+            if alg not in MANIFEST_ALGS:
+                raise reject("bagit_malformed", f"数据包中的清单 {shown(name)} 使用了不支持的校验算法。", _RESEND)
+            if is_payload_manifest:
+                if alg != "sha256":
+                    extra[alg] = parse_manifest(data, name, alg, manifest_limit)
+            else:
+                tag_manifests[name] = parse_manifest(data, name, alg)
+        for name, entries in tag_manifests.items():
+            alg = _MANIFEST_NAME.fullmatch(name).group(2)  # type: ignore[union-attr]
+            for path, digest in entries.items():
+                if path.startswith("data/") or path not in tag or path in ("signature.json", name):
+                    raise reject("tagmanifest_mismatch", f"标签清单 {name} 列出的“{shown(path)}”不是本包的标签文件。",
+                                 _RESEND)
+                if hashlib.new(alg, tag[path]).hexdigest() != digest:
+                    raise reject("tagmanifest_mismatch", f"数据包中的“{shown(path)}”与标签清单 {name} 不符。",
+                                 "数据包可能在传输中损坏或被人修改，请勿使用，并向发送方索取新的数据包。")
+        return extra
 
     def _check_signature(self, raw: bytes, signed: bytes, sequence: int) -> str:
         bad_hint = "无法确认数据包来自谁、是否被改动，请勿使用，并向发送方索取新的数据包。"
         try:
-            sig = json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError):
+            sig = json.loads(raw.decode("utf-8"))  # at most 64 KiB (read as a tag file)
+        except (UnicodeDecodeError, ValueError, RecursionError):  # RecursionError: 64 KiB of "["
             raise reject("signature_invalid", "数据包的签名文件已损坏。", bad_hint) from None
         if not isinstance(sig, dict):
             raise reject("signature_invalid", "数据包的签名文件已损坏。", bad_hint)
@@ -398,7 +503,7 @@ class _Reader:
         if sig.get("signed_file") != "tagmanifest-sha256.txt":
             raise reject("signature_invalid", "数据包的签名对象不对。", bad_hint)
         key_id = sig.get("key_id")
-        if not isinstance(key_id, str) or not re.match(r"^[0-9a-f]{16}$", key_id):
+        if not isinstance(key_id, str) or not re.fullmatch(r"[0-9a-f]{16}", key_id):
             raise reject("signature_invalid", "数据包签名中的密钥编号格式不对。", bad_hint)
         try:
             signature = base64.b64decode(str(sig.get("signature", "")), validate=True)

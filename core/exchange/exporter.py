@@ -31,7 +31,7 @@ from core.exchange.keys import (
     unit_key_for,
     write_json_atomic,
 )
-from core.exchange.records import dump_line
+from core.exchange.records import LIST_LIMITS, MAX_LINE, dump_line
 from core.ledger.lights import LightRule, OpenNotice, PendingDate
 from core.workspace import Workspace
 from db.models import (
@@ -47,6 +47,8 @@ from db.models import (
     Response,
     Task,
 )
+
+MAX_MISSING = LIST_LIMITS["missing"]
 
 MAX_PART_ENTRIES = 99_990
 
@@ -226,7 +228,13 @@ class ReportExporter:
         accepted = sorted(set(s.scalars(select(PackageLog.sequence).where(
             PackageLog.direction == "in", PackageLog.status == "accepted"))))
         seen = set(accepted)
-        missing = [n for n in range(1, max(accepted, default=0)) if n not in seen]
+        missing: list[int] = []  # spec §5: at most 1,000, the highest (walking down, never every number)
+        below = max(accepted, default=0) - 1
+        while below >= 1 and len(missing) < MAX_MISSING:
+            if below not in seen:
+                missing.append(below)
+            below -= 1
+        missing.reverse()
         records.append({"type": "receipt", "id": f"receipt-{seq}", "accepted": accepted, "missing": missing})
         return records, list(files.values())
 
@@ -234,7 +242,12 @@ class ReportExporter:
     def _write(self, s: Session, code: str, name: str, seq: int, key_id: str, private: Any,
                records: list[dict[str, Any]], files: list[bag.SourceFile], limit: int, out_dir: Path,
                written: list[Path], full: bool) -> ExportResult:
-        body = b"".join(dump_line(r) for r in records)
+        lines = [dump_line(r) for r in records]
+        for r, line in zip(records, lines, strict=True):
+            if len(line) > MAX_LINE:  # spec §5: a reader refuses a longer line
+                raise UserError(f"“{r['type']}”记录 {r['id']} 的内容过长（超过 1 MiB），无法导出。",
+                                hint="请缩短该任务的问题描述或整改措施后再导出。")
+        body = b"".join(lines)
         unit_line = dump_line(records[0])
         parts = bag.plan_parts(len(body), files, limit, MAX_PART_ENTRIES)
         count = len(parts)

@@ -13,7 +13,7 @@ import logging
 import os
 import shutil
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, make_dataclass
 from pathlib import Path
 from types import SimpleNamespace
@@ -31,6 +31,7 @@ from core.exchange.keys import apply_city_rotation, city_key_for
 from core.exchange.records import RecordError
 from core.ledger.tasks import NodeInput, TaskInput, live_nodes, refresh
 from core.ledger.tasks import _check as check_task_input
+from core.text import shown
 from core.workspace import Workspace
 from db.models import (
     Appeal,
@@ -69,7 +70,7 @@ class ImportResult:
     preview: bool = False  # computed by FeedbackImporter.preview: nothing was changed
 
     def headline(self) -> str:
-        name = self.path.name
+        name = shown(self.path.name)  # a file name is data: one visible line
         if self.preview and self.status == "accepted":
             parts = "，".join(f"{_SUMMARY_WORDS.get(k, k)} {v}" for k, v in self.summary.items() if v)
             return f"{name}：第 {self.sequence} 号反馈包可以导入" + (f"（{parts}）" if parts else "") + "。"
@@ -124,6 +125,22 @@ class FeedbackImporter:
                 out.append(ImportOutcome(Path(p), result=self.import_file(Path(p))))
             except UserError as exc:
                 out.append(ImportOutcome(Path(p), error=exc))
+            except Exception:  # noqa: BLE001 - a bug on one package must not stop the others (issue 15)
+                log.exception("feedback package %s: unexpected error", p)
+                out.append(ImportOutcome(Path(p), error=_unexpected()))
+        return out
+
+    def preview_files(self, paths: list[Path]) -> list[tuple[Path, Preview | None, UserError | None]]:
+        """`preview` of each package on its own: one that fails (even by a bug) leaves the others' previews."""
+        out: list[tuple[Path, Preview | None, UserError | None]] = []
+        for p in paths:
+            try:
+                out.append((Path(p), self.preview(Path(p)), None))
+            except UserError as exc:
+                out.append((Path(p), None, exc))
+            except Exception:  # noqa: BLE001 - see import_files
+                log.exception("feedback package %s: unexpected error in preview", p)
+                out.append((Path(p), None, _unexpected()))
         return out
 
     def import_file(self, path: Path) -> ImportResult:
@@ -253,8 +270,10 @@ class FeedbackImporter:
             row.group_digest = group_digest
             row.warnings, row.summary = list(result.warnings), dict(result.summary)
             s.add(row)
-        audit.record(s, CITY, "package.import", "package", pkg.package_id,
-                     after={"sequence": pkg.sequence, "summary": result.summary})
+        after: dict[str, Any] = {"sequence": pkg.sequence, "summary": result.summary}
+        if applier.attachments_present:  # which notice attachments this ledger holds: `verify` checks them
+            after["attachments"] = sorted(applier.attachments_present)
+        audit.record(s, CITY, "package.import", "package", pkg.package_id, after=after)
         s.flush()
         return result, applier
 
@@ -266,6 +285,11 @@ class FeedbackImporter:
         except PackageRejected as exc:
             raise PackageRejected(f"先前收下的分卷“{path.name}”已损坏：{exc.message}", reason_code="part_damaged",
                                   hint="请重新导入该分卷。") from None
+
+
+def _unexpected() -> UserError:
+    return UserError("导入时程序出错，这个数据包没有导入，没有做任何改动。",
+                     hint="其余数据包照常处理；详细信息已写入日志文件，请把日志发给技术支持。")
 
 
 def _copy_atomic(src: Path, dst: Path) -> None:
@@ -289,12 +313,30 @@ def _log_row(pkg: bag.Package, status: str, file_name: str) -> PackageLog:
                       file_name=file_name, size=pkg.size, status=status, warnings=[], summary={})
 
 
+def missing_ranges(seq: int, accepted: Iterable[int], shown: int = 10) -> str:
+    """The Sequences below `seq` never accepted, as ranges ("3、5–999999"): never a list as long as a
+    package's claim. Work and text grow with the accepted Sequences, of which at most `shown` gaps are named."""
+    gaps: list[tuple[int, int]] = []
+    expected = 1
+    for n in sorted(x for x in set(accepted) if x < seq):
+        if n > expected:
+            gaps.append((expected, n - 1))
+        expected = n + 1
+    if expected < seq:
+        gaps.append((expected, seq - 1))
+    words = ["、".join(map(str, range(a, b + 1))) if b - a < 3 else f"{a}–{b}" for a, b in gaps[:shown]]
+    text = "、".join(words)
+    if len(gaps) > shown:
+        rest = sum(b - a + 1 for a, b in gaps[shown:])
+        text += f" 等（另有 {len(gaps) - shown} 段共 {rest} 个）"
+    return text
+
+
 def _sequence_warnings(seq: int, previous: str, accepted: dict[int, str | None]) -> list[str]:
     out = []
     highest = max(accepted, default=0)
     if seq > highest + 1:
-        missing = [n for n in range(1, seq) if n not in accepted]
-        out.append(f"缺少第 {'、'.join(map(str, missing))} 号反馈包，请向市督查室索取。")
+        out.append(f"缺少第 {missing_ranges(seq, accepted)} 号反馈包，请向市督查室索取。")
     elif seq < highest:
         out.append(f"第 {seq} 号反馈包迟到了（已导入到第 {highest} 号）：其中较旧的内容不会覆盖较新的。")
     before = accepted.get(seq - 1)
@@ -374,6 +416,7 @@ class _Applier:
         self.people: dict[str, _Named] = {}
         self.sections: dict[int, _Named] = {}
         self._file_acks: set[str] | None = None
+        self.attachments_present: set[str] = set()  # notice attachments stored (or already held) by this import
 
     # -- reading, in bulk -------------------------------------------------------------------------
     def prepare(self, records: list[tuple[int, dict[str, Any]]]) -> None:
@@ -683,11 +726,18 @@ class _Applier:
         return task
 
     def _update(self, r: dict[str, Any], task: _TaskRow, nodes: list[dict[str, Any]]) -> None:
+        # The same checks as for a new task (issue 15: an update may not set what a creation may not).
+        data = TaskInput(title=r["title"], source=r["source"], category=r["category"], deadline=r["deadline"],
+                         batch=r.get("batch") or "", description=r.get("description") or "",
+                         nodes=[NodeInput(n["title"], n["due"]) for n in nodes])
+        fields = check_task_input(data)
+        nodes = [dict(n, title=checked.title.strip()) for n, checked in zip(nodes, data.nodes, strict=True)]
         before = audit.snapshot("task", task)
-        task.title, task.source, task.category, task.deadline = r["title"], r["source"], r["category"], r["deadline"]
+        task.title, task.source, task.category, task.deadline = (fields["title"], fields["source"],
+                                                                 fields["category"], fields["deadline"])
         for name in ("description", "batch"):
             if r.get(name) is not None:
-                setattr(task, name, r[name])
+                setattr(task, name, fields[name])
         if r.get("owner") and task.owner is None:
             task.owner = self._person(r["owner"])
             task.owner_id = task.owner.id if task.owner else None
@@ -795,7 +845,10 @@ class _Applier:
             if pkg is None:
                 if not self.ws.evidence.has(sha):
                     self.warn(f"督办通知 {nid} 的附件 {sha[:12]}… 没有随包送达。")
+                else:
+                    self.attachments_present.add(sha)
                 continue
+            self.attachments_present.add(sha)
             if self.dry_run or self.ws.evidence.has(sha):
                 continue
             stored = self.ws.evidence.add_stream(bag.file_reader(pkg, sha), expected_sha256=sha)

@@ -18,11 +18,14 @@ from core import audit
 from core.dates import now_ts
 from core.errors import InputRefused, NotFound, PackageRejected
 from core.exchange.records import decode_public_key, key_id_for
+from core.files import FileRefused, read_regular
 from db.models import Key, PackageLog, Unit
 
 PUBLIC_FORMAT = "zgb-public-key/1"
 BACKUP_FORMAT = "rectidesk-key-backup/1"
 MIN_PASSPHRASE = 6
+KEY_FILE_LIMIT = 64 * 1024  # a .pub.json is a few hundred bytes
+KEY_BACKUP_LIMIT = 16 * 2**20  # a backup holds every key the unit ever had, each a few hundred bytes
 ENV_PASSPHRASE = "RECTIDESK_PASSPHRASE"
 PENDING = 0  # valid_from_sequence of a unit key made by `keys rotate` and not yet announced
 
@@ -161,10 +164,10 @@ def read_public_file(path: Path, owner: str | None = None) -> dict[str, Any]:
     A byte-order mark is allowed: the file may have been opened and saved in Windows Notepad on its way.
     """
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8-sig"))
-    except FileNotFoundError:
-        raise InputRefused(f"找不到公钥文件“{path}”。", hint="请检查文件路径。") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        data = json.loads(read_regular(path, KEY_FILE_LIMIT, what="公钥文件").decode("utf-8-sig"))
+    except FileRefused:
+        raise
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError):
         raise InputRefused(f"“{path}”不是有效的公钥文件。", hint="公钥文件是市督查室提供的 .pub.json 文件。") from None
     if not isinstance(data, dict) or data.get("format") != PUBLIC_FORMAT:
         raise InputRefused(f"“{path}”不是有效的公钥文件。", hint="公钥文件是市督查室提供的 .pub.json 文件。")
@@ -280,11 +283,11 @@ def backup_keys(session: Session, out: Path) -> int:
 
 def restore_keys(session: Session, actor: str, path: Path, passphrase: str) -> list[Key]:
     """Put back the encrypted unit keys from a backup; the passphrase must open the current one."""
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8-sig"))  # saved in Notepad on the way
-    except FileNotFoundError:
-        raise InputRefused(f"找不到备份文件“{path}”。") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+    try:  # a BOM is allowed: saved in Notepad on the way
+        data = json.loads(read_regular(path, KEY_BACKUP_LIMIT, what="密钥备份文件").decode("utf-8-sig"))
+    except FileRefused:
+        raise
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError):
         raise InputRefused(f"“{path}”不是密钥备份文件。") from None
     if not isinstance(data, dict) or data.get("format") != BACKUP_FORMAT or not data.get("keys"):
         raise InputRefused(f"“{path}”不是密钥备份文件。", hint="密钥备份文件由 keys backup 生成。")

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import hashlib
 import json
+import math
+import re
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import Any, BinaryIO
 
 from core.dates import is_date, is_timestamp
 from core.errors import PackageRejected
+from core.text import escape_controls
 
 DATE_FIELDS = {"deadline", "due", "done", "date", "respond_by"}
 TS_FIELDS = {"updated", "added", "responded", "filed", "issued", "closed", "reviewed", "received", "decided"}
@@ -19,6 +23,31 @@ INT0_FIELDS = {"rev", "size", "yellow_after_days", "red_after_days", "due_soon_d
 INT_LIST_FIELDS = {"accepted", "missing"}
 LIST_FIELDS = {"evidence_ids", "attachments", "nodes"}
 BOOL_FIELDS = {"included"}
+
+# Spec §5 "Strict JSON and ranges".
+MAX_LINE = 2**20
+MAX_DEPTH = 8
+MAX_SAFE_INT = 2**53 - 1
+MAX_SEQ = 1_000_000
+RANGES: dict[str, tuple[int, int]] = {
+    "seq": (1, MAX_SEQ), "unit_sequence": (1, MAX_SEQ), "valid_from_sequence": (1, MAX_SEQ), "rev": (0, MAX_SEQ),
+    "size": (0, MAX_SAFE_INT), "yellow_after_days": (0, 3650), "red_after_days": (0, 3650),
+    "due_soon_days": (0, 3650), "volume_limit_mb": (1, 1024),
+}
+MAX_POINTS = 100
+LIST_LIMITS = {"accepted": 100_000, "missing": 1_000}
+MAX_ID = 128
+_ID_FORBIDDEN = re.compile(r"[\x00-\x1f\x7f-\x9f/\\]")
+_TEXT_FORBIDDEN = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # controls but tab and line feed
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89abcdefABCDEF]")
+_HEX64 = re.compile(r"[0-9a-f]{64}")
+_DATE = re.compile(r"20[0-9]{2}-[0-9]{2}-[0-9]{2}")
+_TS = re.compile(r"20[0-9]{2}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,9})?"
+                 r"([Zz]|[+-][0-9]{2}:[0-9]{2})")
+_NUMBER_CHARS = 40  # longer than any number a valid record carries (2^53 − 1 has 16 digits)
+_STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"')
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
 
 SOURCES = {"inspection", "audit", "assessment", "supervision", "petition", "other"}
 CATEGORIES = {"immediate", "phased", "long_term"}
@@ -73,6 +102,7 @@ _KIND_WORDS = {
 }
 
 
+@functools.cache
 def field_kind(name: str) -> str:
     if name == "id" or name.endswith("_id") or name.endswith("_ref"):
         return "id"
@@ -105,15 +135,15 @@ def kind_ok(kind: str, v: Any) -> bool:
     if kind == "id":
         return isinstance(v, str) and v != ""
     if kind == "date":
-        return is_date(v)
+        return is_date(v) and bool(_DATE.fullmatch(v))
     if kind == "ts":
-        return is_timestamp(v)
+        return is_timestamp(v) and bool(_TS.fullmatch(v))
     if kind == "int0":
         return _is_int(v) and v >= 0
     if kind == "int1":
         return _is_int(v) and v >= 1
     if kind == "points":
-        return (_is_int(v) or isinstance(v, float)) and v > 0
+        return (_is_int(v) or isinstance(v, float)) and math.isfinite(v) and 0 < v <= MAX_POINTS
     if kind == "bool":
         return isinstance(v, bool)
     if kind == "int_list":
@@ -121,6 +151,29 @@ def kind_ok(kind: str, v: Any) -> bool:
     if kind == "list":
         return isinstance(v, list)
     return False
+
+
+def range_problem(name: str, kind: str, v: Any) -> str | None:
+    """Spec §5 ranges for a value of the right JSON type: what is wrong, or None."""
+    if name in RANGES:
+        lo, hi = RANGES[name]
+        if not lo <= v <= hi:
+            return f"应在 {lo} 至 {hi} 之间，实际是 {v}"
+    if kind in ("date", "ts"):
+        return None  # the year 2000 … 2099 is in the pattern
+    if kind == "id":
+        if len(v) > MAX_ID:
+            return f"过长（{len(v)} 个字符，最多 {MAX_ID} 个）"
+        if _ID_FORBIDDEN.search(v):
+            return "含有控制字符或斜杠"
+    if kind == "str" and _TEXT_FORBIDDEN.search(v):
+        return "含有控制字符"
+    if name in LIST_LIMITS:
+        if len(v) > LIST_LIMITS[name]:
+            return f"条目过多（{len(v)} 个，最多 {LIST_LIMITS[name]} 个）"
+        if not all(1 <= x <= MAX_SEQ for x in v):
+            return f"应为 1 至 {MAX_SEQ} 的序号"
+    return None
 
 
 def key_id_for(raw: bytes) -> str:
@@ -145,21 +198,32 @@ class RecordError(PackageRejected):
         self.line = line
 
 
+ID_LIKE = {"reverses"}  # an id not named *_id / *_ref
+
+
 def _check_field(line: int, rtype: str, name: str, value: Any, enums: dict[str, set[str]]) -> None:
     if name in enums:
         if not isinstance(value, str) or value not in enums[name]:
             allowed = "、".join(sorted(enums[name]))
             raise RecordError(line, f"“{rtype}”记录的 {name} 值“{value}”不在允许范围内（{allowed}）")
         return
-    kind = field_kind(name)
+    kind = "id" if name in ID_LIKE else field_kind(name)
     if not kind_ok(kind, value):
-        shown = json.dumps(value, ensure_ascii=False)[:60]
+        shown = json.dumps(value, ensure_ascii=True)[:60]
         raise RecordError(line, f"“{rtype}”记录的 {name} 应为{_KIND_WORDS[kind]}，实际是 {shown}")
-    if name == "evidence_ids" and not all(isinstance(x, str) and x for x in value):
-        raise RecordError(line, f"“{rtype}”记录的 evidence_ids 应为编号列表")
-    if name == "attachments" and not all(isinstance(x, str) and x for x in value):
-        raise RecordError(line, f"“{rtype}”记录的 attachments 应为文件校验值列表")
+    problem = range_problem(name, kind, value)
+    if problem:
+        raise RecordError(line, f"“{rtype}”记录的 {name} {problem}")
+    if name == "evidence_ids":
+        for x in value:
+            if not isinstance(x, str) or not x or range_problem("id", "id", x):
+                raise RecordError(line, f"“{rtype}”记录的 evidence_ids 应为编号列表（每个 1 至 {MAX_ID} 个字符）")
+    if name == "attachments" and not all(isinstance(x, str) and _HEX64.fullmatch(x) for x in value):
+        raise RecordError(line, f"“{rtype}”记录的 attachments 应为文件校验值列表（64 位小写十六进制，不能是路径）")
+    if name == "sha256" and not _HEX64.fullmatch(value):
+        raise RecordError(line, f"“{rtype}”记录的 sha256 应为 64 位小写十六进制校验值")
     if name == "nodes":
+        seen: set[int] = set()
         for i, node in enumerate(value, start=1):
             if not isinstance(node, dict):
                 raise RecordError(line, f"“{rtype}”记录的第 {i} 个节点不是对象")
@@ -167,6 +231,9 @@ def _check_field(line: int, rtype: str, name: str, value: Any, enums: dict[str, 
                 if node.get(sub) is None:
                     raise RecordError(line, f"“{rtype}”记录的第 {i} 个节点缺少 {sub}")
                 _check_field(line, rtype, sub, node[sub], {})
+            if node["seq"] in seen:
+                raise RecordError(line, f"“{rtype}”记录中有两个节点的序号都是 {node['seq']}")
+            seen.add(node["seq"])
 
 
 def validate_record(line: int, record: Any, schemas: dict[str, Schema], sequence: int) -> bool:
@@ -176,8 +243,13 @@ def validate_record(line: int, record: Any, schemas: dict[str, Schema], sequence
     rtype = record.get("type")
     if not isinstance(rtype, str) or not rtype:
         raise RecordError(line, "缺少记录类型 type")
+    if len(rtype) > MAX_ID or _ID_FORBIDDEN.search(rtype):
+        raise RecordError(line, f"记录类型“{escape_controls(rtype[:40])}”不对")
     if not isinstance(record.get("id"), str) or not record.get("id"):
         raise RecordError(line, f"“{rtype}”记录缺少编号 id")
+    problem = range_problem("id", "id", record["id"])
+    if problem:
+        raise RecordError(line, f"“{rtype}”记录的编号 id {problem}")
     schema = schemas.get(rtype)
     if schema is None:
         return False
@@ -202,21 +274,131 @@ def validate_record(line: int, record: Any, schemas: dict[str, Schema], sequence
     return True
 
 
-def parse_lines(lines: Iterable[bytes], package_type: str, sequence: int) -> Iterator[tuple[int, dict[str, Any], bool]]:
-    """(line number, record, known type) for each non-empty line; refuses the package on a bad line."""
+class _NotStrict(ValueError):
+    pass
+
+
+def _no_constant(name: str) -> Any:
+    raise _NotStrict(f"含有 JSON 不允许的数值 {name}")
+
+
+def _int(text: str) -> int:
+    if len(text) > _NUMBER_CHARS:
+        raise _NotStrict(f"含有一个 {len(text)} 位的数字")
+    v = int(text)
+    if abs(v) > MAX_SAFE_INT:
+        raise _NotStrict(f"整数 {text} 超过 2^53−1")
+    return v
+
+
+def _float(text: str) -> float:
+    if len(text) > _NUMBER_CHARS:
+        raise _NotStrict(f"含有一个 {len(text)} 个字符的数字")
+    v = float(text)
+    if not math.isfinite(v):
+        raise _NotStrict(f"数字 {text} 超出范围（不是有限数）")
+    return v
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        seen: set[str] = set()
+        for k, _v in pairs:
+            if k in seen:
+                raise _NotStrict(f"同一对象中的成员名“{escape_controls(k[:40])}”出现了两次")
+            seen.add(k)
+    return out
+
+
+def _depth(text: str) -> int:
+    """The deepest nesting of arrays and objects, in linear time and without recursion."""
+    if text.count("[") + text.count("{") <= MAX_DEPTH:
+        return 0
+    brackets = _NOT_BRACKET.sub("", _STRINGS.sub("", text))
+    depth = deepest = 0
+    for ch in brackets:
+        if ch in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        else:
+            depth -= 1
+    return deepest
+
+
+def _lone_surrogate(value: Any) -> bool:
+    """Any string (member names too) holding a lone surrogate (a "\ud800" escape), walked without recursion."""
+    stack = [value]
+    while stack:
+        v = stack.pop()
+        if isinstance(v, str):
+            if _SURROGATE.search(v):
+                return True
+        elif isinstance(v, dict):
+            stack.extend(v.keys())
+            stack.extend(v.values())
+        elif isinstance(v, list):
+            stack.extend(v)
+    return False
+
+
+def strict_json(no: int, raw: bytes) -> Any:
+    """One line as strict JSON (spec §5): size, UTF-8, nesting, numbers, constants, duplicates, surrogates."""
+    if len(raw) > MAX_LINE:
+        raise RecordError(no, f"过长（超过 {MAX_LINE // 2**20} MiB）")
+    try:
+        text = raw.decode("utf-8-sig" if no == 1 else "utf-8")
+    except UnicodeDecodeError:
+        raise RecordError(no, "不是 UTF-8 文字") from None
+    if _depth(text) > MAX_DEPTH:
+        raise RecordError(no, f"嵌套超过 {MAX_DEPTH} 层")
+    try:
+        record = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_no_constant,
+                            parse_int=_int, parse_float=_float)
+    except _NotStrict as exc:
+        raise RecordError(no, str(exc)) from None
+    except json.JSONDecodeError as exc:
+        raise RecordError(no, f"不是有效的 JSON（{exc.msg}）") from None
+    except (ValueError, RecursionError):
+        raise RecordError(no, "不是有效的 JSON") from None
+    # Valid UTF-8 never decodes to a surrogate: only a \uD800-style escape can make one, so look only then.
+    if _SURROGATE_ESCAPE.search(text) and _lone_surrogate(record):
+        raise RecordError(no, "含有无效的文字（单独的代理码点）")
+    return record
+
+
+def parse_lines(source: BinaryIO | Iterable[bytes], package_type: str,
+                sequence: int) -> Iterator[tuple[int, dict[str, Any], bool]]:
+    """(line number, record, known type) for each non-empty line; refuses the package on a bad line.
+
+    A file is read a bounded line at a time: a line longer than 1 MiB is refused without being held whole.
+    """
     schemas = SCHEMAS[package_type]
-    for no, raw in enumerate(lines, start=1):
-        text = raw.rstrip(b"\r\n")
+    seen: set[tuple[str, str]] = set()
+    for no, raw in enumerate(_bounded_lines(source), start=1):
+        text = raw.rstrip(b"\r\n") if raw.endswith(b"\n") else raw
         if not text.strip():
             continue
-        try:
-            record = json.loads(text.decode("utf-8-sig" if no == 1 else "utf-8"))
-        except UnicodeDecodeError:
-            raise RecordError(no, "不是 UTF-8 文字") from None
-        except json.JSONDecodeError as exc:
-            raise RecordError(no, f"不是有效的 JSON（{exc.msg}）") from None
+        record = strict_json(no, text)
         known = validate_record(no, record, schemas, sequence)
+        key = (record["type"], record["id"])
+        if key in seen:
+            raise RecordError(no, f"“{escape_controls(key[0][:40])}”记录 {escape_controls(key[1][:60])} "
+                                  "在本包中出现了两次")
+        seen.add(key)
         yield no, record, known
+
+
+def _bounded_lines(source: BinaryIO | Iterable[bytes]) -> Iterator[bytes]:
+    readline = getattr(source, "readline", None)
+    if readline is None:
+        yield from source
+        return
+    while True:
+        line = readline(MAX_LINE + 3)
+        if not line:
+            return
+        yield line  # a longer line arrives cut at MAX_LINE + 3 bytes: refused by its length, the rest never read
 
 
 def dump_line(record: dict[str, Any]) -> bytes:

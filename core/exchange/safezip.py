@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import BinaryIO
 
 from core.errors import PackageRejected
+from core.files import FileRefused, open_regular
+from core.text import escape_controls
 
 CHUNK = 1024 * 1024
 MAX_ENTRIES = 100_000
@@ -28,6 +30,7 @@ MAX_NAME = 1024
 ALLOWED_PERMS = {0o400, 0o440, 0o444, 0o600, 0o640, 0o644, 0o660, 0o664, 0o666,
                  0o700, 0o750, 0o755, 0o770, 0o775, 0o777}
 _DRIVE = re.compile(r"^[A-Za-z]:")
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")  # no control character (C0, DEL, C1) in an entry name
 
 _EOCD = struct.Struct("<4s4H2LH")
 _Z64_LOC = struct.Struct("<4sLQL")
@@ -67,11 +70,11 @@ def check_name(name: str) -> None:
     """Spec §2: relative, '/', no '..', no drive letter, no backslash, no NUL."""
     bad = (
         not name or name.startswith("/") or "\\" in name or "\x00" in name or _DRIVE.match(name)
-        or any(ord(c) < 0x20 for c in name)
+        or _CONTROL.search(name)
     )
     segments = name.rstrip("/").split("/")
     if bad or any(seg in ("", ".", "..") for seg in segments):
-        shown = name if name.isprintable() else repr(name)
+        shown = escape_controls(name)
         raise _reject("unsafe_name", f"数据包中有不安全的文件名“{shown}”，可能试图把文件写到别处。",
                       hint="这不是一个正常的数据包，请勿使用，并告知发送方。")
 
@@ -98,13 +101,12 @@ class SafeZip:
         self.path = Path(path)
         self.max_total = max_total
         try:
-            self._fh: BinaryIO = open(self.path, "rb")  # noqa: SIM115 - closed by close()
-        except FileNotFoundError:
-            raise _reject("not_found", f"找不到文件“{path}”。", hint="请检查文件路径。") from None
-        except IsADirectoryError:
-            raise _reject("not_zip", f"“{path}”是文件夹，不是数据包。") from None
-        except OSError as exc:
-            raise _reject("unreadable", f"无法读取文件“{path}”（{exc.strerror or exc}）。") from None
+            # Only a regular file (a named pipe would block the reader), no larger than its contents may be.
+            self._fh: BinaryIO = open_regular(self.path, max_total + max_entries * 4 * MAX_NAME + 2**20,
+                                              what="数据包")
+        except FileRefused as exc:
+            code = {"directory": "not_zip"}.get(exc.reason, exc.reason)
+            raise _reject(code, exc.message, hint=exc.hint) from None
         try:
             self.size = self._fh.seek(0, 2)
             self.entries = self._read_directory(max_entries)

@@ -57,12 +57,29 @@ TEXT_FIELDS = ("title", "source", "category", "owner", "deadline", "section", "l
                "measures")
 
 
+# Long enough for any real text; short enough that a task always travels in one record line (spec §5: 1 MiB).
+TEXT_LIMITS = {"description": 100_000, "measures": 100_000}
+TEXT_LIMIT = 2_000
+_FIELD_WORDS = {"title": "标题", "description": "问题描述", "measures": "整改措施", "owner": "责任人",
+                "section": "责任科室", "leader": "分管领导", "batch": "批次", "source": "问题来源",
+                "category": "整改类别", "deadline": "整改期限"}
+
+
+def _check_length(name: str, value: str) -> None:
+    limit = TEXT_LIMITS.get(name, TEXT_LIMIT)
+    if len(value) > limit:
+        raise InputRefused(f"{_FIELD_WORDS.get(name, name)}太长（{len(value)} 个字，最多 {limit} 个字）。",
+                           hint="请精简文字，详细材料可作为佐证材料附上。")
+
+
 def _check(data: TaskInput, partial: bool = False) -> dict[str, Any]:
     """The fields to store; `data` itself is cleaned in place (callers read its owner, section and nodes)."""
     for name in TEXT_FIELDS:
         setattr(data, name, clean_text(getattr(data, name)))
+        _check_length(name, getattr(data, name))
     for n in data.nodes:
         n.title = clean_text(n.title)
+        _check_length("title", n.title)
     out: dict[str, Any] = {}
     if not partial or data.title:
         if not data.title.strip():

@@ -262,3 +262,78 @@ def inflate_size(path: Path) -> int:
     with zipfile.ZipFile(path) as z:
         return sum(i.file_size for i in z.infolist())
 
+
+
+# -- before the signature, and signed but hostile (issue 15) --------------------------------------------------
+
+def signed_bag(path: Path, key, *, info_extra: bytes = b"", sequence: str = "1",  # noqa: ANN001
+               records: bytes = b'{"type":"settings","id":"S","red_after_days":7}\n', stored: bool = False) -> Path:
+    """A feedback bag for unit 442000-017 signed with `key` (any Ed25519 key: the city's or an intruder's),
+    with `info_extra` appended to bag-info.txt byte for byte and `records` as data/records.jsonl."""
+    import base64
+    import hashlib
+    import json
+
+    from core.exchange.keys import raw_public
+    from core.exchange.records import key_id_for
+
+    method = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+    info = (f"Source-Organization: 市督查室\nBagging-Date: 2026-04-01\nPayload-Oxum: {len(records)}.1\n"
+            f"External-Identifier: {PID}\nBag-Count: 1 of 1\nExchange-Format: zgb/1\nPackage-Type: city-feedback\n"
+            f"Unit-Code: 442000-017\nSequence: {sequence}\nPrevious-Package-Digest: none\n"
+            "Created: 2026-04-01T09:00:00+08:00\nGenerator: hostile kit\n").encode() + info_extra
+    bagit_txt = b"BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n"
+    manifest = f"{hashlib.sha256(records).hexdigest()}  data/records.jsonl\n".encode()
+    tagman = b"".join(f"{hashlib.sha256(d).hexdigest()}  {n}\n".encode() for n, d in
+                      (("bagit.txt", bagit_txt), ("bag-info.txt", info), ("manifest-sha256.txt", manifest)))
+    sig = json.dumps({"alg": "Ed25519", "key_id": key_id_for(raw_public(key)), "signed_file": "tagmanifest-sha256.txt",
+                      "signature": base64.b64encode(key.sign(tagman)).decode()}).encode()
+    with zipfile.ZipFile(path, "w", allowZip64=True) as z:
+        for name, data in (("data/records.jsonl", records), ("bagit.txt", bagit_txt), ("bag-info.txt", info),
+                           ("manifest-sha256.txt", manifest), ("tagmanifest-sha256.txt", tagman),
+                           ("signature.json", sig)):
+            z.writestr(_info(f"{PID}/{name}", method), data)
+    return path
+
+
+def intruder_key():  # noqa: ANN201
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    return Ed25519PrivateKey.generate()
+
+
+def bag_info_flood(path: Path, size: int = 16 * MB) -> Path:
+    """The attack that took 26 minutes: `size` bytes of bag-info continuation lines, from an untrusted key.
+    Random hex, stored: no ratio check can catch it, only the tag-file limit."""
+    import os
+
+    lines = b"".join(b" " + os.urandom(24).hex().encode() + b"\n" for _ in range(size // 50))
+    return signed_bag(path, intruder_key(), info_extra=b"X-Note: start\n" + lines, stored=True)
+
+
+def sequence_claim(path: Path, key, sequence: str) -> Path:  # noqa: ANN001
+    return signed_bag(path, key, sequence=sequence)
+
+
+def deep_record(path: Path, key, depth: int = 10_000) -> Path:  # noqa: ANN001
+    line = b'{"type":"settings","id":"S","x":' + b"[" * depth + b"]" * depth + b"}\n"
+    return signed_bag(path, key, records=line)
+
+
+def long_number_record(path: Path, key, digits: int = 5_000) -> Path:  # noqa: ANN001
+    return signed_bag(path, key, records=b'{"type":"settings","id":"S","red_after_days":' + b"9" * digits + b"}\n")
+
+
+def long_line_record(path: Path, key, size: int = 64 * MB) -> Path:  # noqa: ANN001
+    """One record line of `size` bytes (random hex inside a string): refused after reading 1 MiB of it."""
+    import os
+
+    body = b'{"type":"settings","id":"S","x":"' + os.urandom(size // 2).hex().encode() + b'"}\n'
+    return signed_bag(path, key, records=body, stored=True)
+
+
+def named_pipe(path: Path) -> Path:
+    import os
+
+    os.mkfifo(path)
+    return path

@@ -195,3 +195,29 @@ def test_import_excel_command_says_where_it_stopped(cli, tmp_path: Path) -> None
     code, out, err = cli("import-excel", str(book))
     assert code == 0, err
     assert "已导入 2 条" in out and "已停止读取" in out
+
+
+# -- issue 15: before the signature, and signed but hostile ---------------------------------------------------
+
+def test_a_bag_info_flood_from_an_intruder_is_refused_before_the_signature(unit_ws, tmp_path: Path) -> None:  # noqa: ANN001
+    pkg = hk.bag_info_flood(tmp_path / "info.zgb", 4 * MB)
+    box: dict[str, PackageRejected] = {}
+    assert peak_mb(lambda: box.setdefault("e", refused(unit_ws, pkg))) < 8
+    assert box["e"].reason_code == "too_large" and "bag-info.txt" in box["e"].message
+
+
+@pytest.mark.parametrize(("maker", "words"), [
+    (lambda p, _k: hk.sequence_claim(p, hk.intruder_key(), "1000000000"), "序号"),
+    (lambda p, k: hk.sequence_claim(p, k, "２"), "半角数字"),
+    (lambda p, k: hk.deep_record(p, k, 10_000), "嵌套"),
+    (lambda p, k: hk.long_number_record(p, k, 5_000), "5000 位"),
+    (lambda p, k: hk.long_line_record(p, k, 8 * MB), "过长"),
+])
+def test_hostile_claims_are_refused_within_memory(unit_ws, tmp_path: Path, maker, words: str) -> None:  # noqa: ANN001
+    from cryptography.hazmat.primitives import serialization
+
+    key = serialization.load_pem_private_key(CITY_KEY.read_bytes(), password=None)
+    pkg = maker(tmp_path / "h.zgb", key)
+    box: dict[str, PackageRejected] = {}
+    assert peak_mb(lambda: box.setdefault("e", refused(unit_ws, pkg))) < 16
+    assert words in box["e"].message

@@ -133,13 +133,7 @@ class ExchangePage(LazyPage):
 
         def preview(progress: Progress) -> list[tuple[Path, Any, UserError | None]]:
             imp = importer(ws, progress=progress.report, cancel=lambda: progress.cancelled)
-            out: list[tuple[Path, Any, UserError | None]] = []
-            for f in files:
-                try:
-                    out.append((f, imp.preview(f), None))
-                except UserError as exc:
-                    out.append((f, None, exc))
-            return out
+            return list(imp.preview_files(files))  # each on its own: one that fails never stops the others
 
         self.last_job = run_in_background(self, preview, lambda rows: self._confirm_import(importer, rows),
                                           self._failed, title=self.tr("Checking the feedback packages…"))

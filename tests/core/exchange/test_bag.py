@@ -40,8 +40,11 @@ def resolver(key):  # noqa: ANN001, ANN201
 def build(path: Path, key, *, payload: dict[str, bytes] | None = None, info: dict | None = None,  # noqa: ANN001
           extra_tags: dict[str, bytes] | None = None, list_extra: bool = True, manifest_skip: set[str] = frozenset(),
           alg: str = "Ed25519", top: str = PID, sign: bool = True, raw_entries: list | None = None,
-          unwritten: set[str] = frozenset(), signer=None) -> Path:  # noqa: ANN001
-    """A hand-made bag, so that each check can be reached with everything else valid."""
+          unwritten: set[str] = frozenset(), signer=None, raw_tags: dict[str, bytes] | None = None,
+          method: int = zipfile.ZIP_DEFLATED) -> Path:  # noqa: ANN001
+    """A hand-made bag, so that each check can be reached with everything else valid.
+
+    `raw_tags` replaces tag files byte for byte (still listed in the signed tag manifest)."""
     payload = {"data/records.jsonl": RECORD} if payload is None else payload
     inf = dict(INFO, **(info or {}))
     if inf["Payload-Oxum"] is None:
@@ -49,6 +52,7 @@ def build(path: Path, key, *, payload: dict[str, bytes] | None = None, info: dic
     tags = {"bagit.txt": bag.BAGIT_TXT, "bag-info.txt": bag.info_lines(inf),
             "manifest-sha256.txt": "".join(f"{hashlib.sha256(d).hexdigest()}  {n}\n" for n, d in payload.items()
                                            if n not in manifest_skip).encode()}
+    tags.update(raw_tags or {})
     listed = dict(tags)
     if extra_tags:
         tags.update(extra_tags)
@@ -57,7 +61,7 @@ def build(path: Path, key, *, payload: dict[str, bytes] | None = None, info: dic
     tagman = "".join(f"{hashlib.sha256(d).hexdigest()}  {n}\n" for n, d in listed.items()).encode()
     sig = {"alg": alg, "key_id": key_id_for(raw_public(key)), "signed_file": "tagmanifest-sha256.txt",
            "signature": base64.b64encode((signer or key).sign(tagman)).decode()}
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+    with zipfile.ZipFile(path, "w", method) as z:
         for n, d in {**payload, **tags, "tagmanifest-sha256.txt": tagman}.items():
             if n not in unwritten:
                 z.writestr(f"{top}/{n}", d)

@@ -367,9 +367,21 @@ def test_very_repetitive_records_do_not_look_like_a_zip_bomb(unit_ws, tmp_path: 
     from core.ledger.tasks import TaskInput, create_task
 
     with unit_ws.session() as s:
-        create_task(s, "张三", TaskInput(title="重复", source="audit", category="phased", owner="李四",
-                                         deadline="2026-06-30", description="同" * 3_000_000))
+        for i in range(30):
+            create_task(s, "张三", TaskInput(title=f"重复{i}", source="audit", category="phased", owner="李四",
+                                             deadline="2026-06-30", description="同" * 100_000))
     out = tmp_path / "stick"
     out.mkdir()
     result = ReportExporter(unit_ws).export(out, passphrase=PASS)
-    assert result.paths and result.paths[0].stat().st_size > 3_000_000
+    assert result.paths and result.paths[0].stat().st_size > 3 * 30 * 100_000
+
+
+def test_a_description_too_long_for_one_record_line_is_refused_when_typed(unit_ws) -> None:  # noqa: ANN001
+    """Spec §5: a record line is at most 1 MiB, so the ledger keeps a task's text within it."""
+    from core.errors import InputRefused
+    from core.ledger.tasks import TaskInput, create_task
+
+    with unit_ws.session() as s, pytest.raises(InputRefused) as exc:
+        create_task(s, "张三", TaskInput(title="重复", source="audit", category="phased", owner="李四",
+                                         deadline="2026-06-30", description="同" * 3_000_000))
+    assert "问题描述太长" in exc.value.message

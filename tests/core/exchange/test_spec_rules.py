@@ -272,8 +272,10 @@ def test_records_over_the_volume_limit_stay_in_part_1_and_the_user_is_told(unit_
     from core.ledger.tasks import TaskInput, create_task
 
     with unit_ws.session() as s:
-        create_task(s, "张三", TaskInput(title="情况说明很长", source="audit", category="phased", deadline="2026-06-30",
-                                        description=base64.b64encode(os.urandom(1_200_000)).decode()))
+        for i in range(16):  # each within a record line's 1 MiB (spec §5), together over the volume
+            create_task(s, "张三", TaskInput(title=f"情况说明很长{i}", source="audit", category="phased",
+                                            deadline="2026-06-30",
+                                            description=base64.b64encode(os.urandom(75_000)).decode()))
     out = tmp_path / "o"
     out.mkdir()
     res = ReportExporter(unit_ws).export(out, passphrase=PASS, volume_mb=1)
