@@ -207,3 +207,11 @@ def node_state(extra: str) -> tuple[str, str]:
         raise DateProblem(f"“{text}”看不出节点是否完成，请写成 已完成 2026-05-20")
     status = "confirmed" if m.group(1) in ("已核查", "核查于") else "done"
     return status, parse_typed_date(m.group(2)).isoformat() if m.group(2).strip() else ""
+
+
+def field_named(name: str) -> str | None:
+    """A field as the command line names it: the spec's word (source, owner …) or a header name (来源, 责任人 …)."""
+    text = (name or "").strip()
+    if text in LABELS:
+        return text
+    return header_key(text)

@@ -86,22 +86,30 @@ def open_book(path: Path) -> Book:
             )
         if path.stat().st_size > MAX_XLS_BYTES:
             raise _too_big(path)
-        return CalamineBook(path, "xls")
+        return XlsBook(path)
     if zipfile.is_zipfile(path):
         infos = _check_sizes(path)
         names = {i.filename: i for i in infos}
         if "content.xml" in names and ("mimetype" not in names or _read_member(path, "mimetype").startswith(
                 ODS_MIME)):
-            return CalamineBook(path, "ods")
+            layout = ods_layout(path)  # calamine reads every table of an .ods at open: check their spans first
+            if any(extent > MAX_CELLS for _, extent in layout):
+                raise _too_big(path)
+            book = CalamineBook(path, "ods", [])
+            book.ods_merges = [m for m, _ in layout]
+            return book
         if "xl/workbook.xml" not in names:
             raise InputRefused(
                 f"“{path.name}”不是 Excel 表格文件。",
                 hint="请选择市里下发的问题清单（.xlsx、.xls、.ods 或 .csv）。",
             )
         sheets = [i for i in infos if i.filename.startswith("xl/worksheets/") and i.filename.endswith(".xml")]
-        if max((i.file_size for i in sheets), default=0) > CALAMINE_SHEET_BYTES or _has_error_cells(path, sheets):
+        if max((i.file_size for i in sheets), default=0) > CALAMINE_SHEET_BYTES:
             return OpenpyxlBook(path)
-        return CalamineBook(path, "xlsx")
+        errors, extent = _scan_sheets(path, sheets)
+        if errors or extent > MAX_CELLS:
+            return OpenpyxlBook(path)
+        return CalamineBook(path, "xlsx", sheets)
     if path.suffix.lower() in CSV_SUFFIXES:
         return CsvBook(path)
     raise InputRefused(
@@ -124,24 +132,40 @@ def _names_encrypted_package(path: Path) -> bool:
     return False
 
 
-def _has_error_cells(path: Path, sheets: list[zipfile.ZipInfo]) -> bool:
-    """A cell holding an Excel error (#N/A, #REF! …): calamine reads it as empty, openpyxl as the error text,
-    which the import names in the row's reason. Such a sheet is read by openpyxl (sheets here are small)."""
+def _scan_sheets(path: Path, sheets: list[zipfile.ZipInfo]) -> tuple[bool, int]:
+    """Before calamine sees a worksheet (it builds the sheet as one dense block, from the first cell to the last:
+    a single cell at XFD1048576 would ask for 17 billion cells): whether a cell holds an Excel error (#N/A,
+    #REF! … — calamine reads it as empty, openpyxl as the error text, which the row's reason names), and the
+    largest rows × columns any sheet spans. The sheets scanned here are small (CALAMINE_SHEET_BYTES)."""
+    errors = False
+    extent = 0
     try:
         with zipfile.ZipFile(path) as z:
             for info in sheets:
-                tail = b""
-                with z.open(info) as fh:
-                    while chunk := fh.read(1 << 20):
-                        if _ERROR_CELL.search(tail + chunk):
-                            return True
-                        tail = chunk[-16:]
+                data = z.read(info)
+                errors = errors or _ERROR_CELL.search(data) is not None
+                rows = max((int(m) for m in _ROW_NUMBER.findall(data)), default=0)
+                cols = 0
+                for letters, number in _CELL_REF.findall(data):
+                    rows = max(rows, int(number))
+                    cols = max(cols, _column_number(letters))
+                extent = max(extent, rows * max(cols, 1))
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError):
         raise unreadable(path) from None
-    return False
+    return errors, extent
+
+
+def _column_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + ch - 64
+    return n
 
 
 _ERROR_CELL = re.compile(rb"""<(?:\w+:)?c\b[^>]*\st=["']e["']""")
+_ROW_NUMBER = re.compile(rb"""<(?:\w+:)?row\b[^>]*?\sr=["']([0-9]{1,12})["']""")
+_CELL_REF = re.compile(rb"""<(?:\w+:)?c\b[^>]*?\sr=["']([A-Za-z]{1,8})([0-9]{1,12})["']""")
+MAX_CELLS = 3_000_000  # rows × columns a sheet may span to be read whole (a real list: 10,000 × 20)
 
 
 def _read_member(path: Path, name: str, limit: int = 200) -> bytes:
@@ -201,11 +225,12 @@ def fill_merges(rows: Iterator[tuple[int, Row]], merges: list[Merge]) -> Iterato
 
 # -- python-calamine: .xlsx, .xls, .ods -----------------------------------------------------------------------
 class CalamineBook(Book):
-    def __init__(self, path: Path, kind: str) -> None:
+    def __init__(self, path: Path, kind: str, _parts: list[zipfile.ZipInfo]) -> None:
         super().__init__(path)
         import python_calamine
 
         self.kind = kind
+        self.ods_merges: list[list[Merge]] = []
         try:
             self._wb = python_calamine.CalamineWorkbook.from_path(str(path))
             meta = self._wb.sheets_metadata
@@ -218,13 +243,11 @@ class CalamineBook(Book):
 
     def rows(self, index: int) -> Iterator[tuple[int, Row]]:
         name = self.sheet_names[index]
+        merges: list[Merge] = self.ods_merges[index] if index < len(self.ods_merges) else []
         try:
             sheet = self._wb.get_sheet_by_name(name)
             cells = sheet.to_python(skip_empty_area=False)
-            merges: list[Merge] = []
-            if self.kind == "ods":
-                merges = ods_merges(self.path, index)
-            else:
+            if self.kind != "ods":
                 merges = [(a[0], a[1], b[0], b[1]) for a, b in (sheet.merged_cell_ranges or [])[:MAX_MERGES]]
         except InputRefused:
             raise
@@ -243,43 +266,117 @@ class CalamineBook(Book):
             pass
 
 
-def ods_merges(path: Path, index: int) -> list[Merge]:
-    """Merged ranges of the index-th table of an .ods (calamine does not give them): table:number-rows-spanned
-    and number-columns-spanned on a cell, rows and cells counted with their -repeated attributes."""
+def ods_layout(path: Path) -> list[tuple[list[Merge], int]]:
+    """Each table of an .ods: its merged ranges (calamine does not give them: table:number-rows-spanned
+    and number-columns-spanned on a cell), and the rows × columns its cells with content span (calamine builds
+    the table as one dense block, and -repeated attributes let a few bytes claim billions of cells)."""
     from defusedxml.ElementTree import iterparse
 
     t = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+    value_type = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}value-type"
     table_tag, row_tag, cell_tag, covered_tag = t + "table", t + "table-row", t + "table-cell", t + "covered-table-cell"
+    tables: list[tuple[list[Merge], int]] = []
     merges: list[Merge] = []
-    table = -1
     r = c = 0
-    with zipfile.ZipFile(path) as z, z.open("content.xml") as fh:
-        for event, el in iterparse(fh, events=("start", "end")):
-            tag = el.tag
-            if event == "start":
-                if tag == table_tag:
-                    table += 1
-                    r = 0
-                elif tag == row_tag:
-                    c = 0
-                continue
-            if table != index:
-                if tag in (cell_tag, covered_tag, row_tag):
+    last_row = last_col = 0
+    row_has_content = False
+    try:
+        with zipfile.ZipFile(path) as z, z.open("content.xml") as fh:
+            for event, el in iterparse(fh, events=("start", "end")):
+                tag = el.tag
+                if event == "start":
+                    if tag == table_tag:
+                        merges, r, last_row, last_col = [], 0, 0, 0
+                    elif tag == row_tag:
+                        c = 0
+                        row_has_content = False
+                    continue
+                if tag in (cell_tag, covered_tag):
+                    repeat = _count(el.get(t + "number-columns-repeated"))
+                    if tag == cell_tag:
+                        rows_spanned = _count(el.get(t + "number-rows-spanned"))
+                        cols_spanned = _count(el.get(t + "number-columns-spanned"))
+                        if (rows_spanned > 1 or cols_spanned > 1) and len(merges) < MAX_MERGES:
+                            merges.append((r, c, r + rows_spanned - 1, c + cols_spanned - 1))
+                        if el.get(value_type) or len(el):
+                            row_has_content = True
+                            last_col = max(last_col, c + repeat)
+                    c += repeat
                     el.clear()
-                if tag == table_tag and table > index:
-                    break
-                continue
-            if tag in (cell_tag, covered_tag):
-                rows_spanned = int(el.get(t + "number-rows-spanned", "1") or 1)
-                cols_spanned = int(el.get(t + "number-columns-spanned", "1") or 1)
-                if tag == cell_tag and (rows_spanned > 1 or cols_spanned > 1) and len(merges) < MAX_MERGES:
-                    merges.append((r, c, r + rows_spanned - 1, c + cols_spanned - 1))
-                c += int(el.get(t + "number-columns-repeated", "1") or 1)
-                el.clear()
-            elif tag == row_tag:
-                r += int(el.get(t + "number-rows-repeated", "1") or 1)
-                el.clear()
-    return merges
+                elif tag == row_tag:
+                    repeat = _count(el.get(t + "number-rows-repeated"))
+                    if row_has_content:
+                        last_row = r + repeat
+                    r += repeat
+                    el.clear()
+                elif tag == table_tag:
+                    tables.append((merges, last_row * last_col))
+                    el.clear()
+    except Exception:  # noqa: BLE001 - the file's XML, not our bug
+        raise unreadable(path) from None
+    return tables
+
+
+def _count(value: str | None) -> int:
+    try:
+        return max(1, int(value or 1))
+    except ValueError:
+        return 1
+
+
+# -- xlrd: .xls (Excel 97–2003) ------------------------------------------------------------------------------
+class XlsBook(Book):
+    """xlrd, rows kept ragged (each as long as its own cells: one cell at IV65536 costs one row, not 16 million
+    cells, as it does in calamine's dense block), formatting read for the merge list; dates as dates, error
+    cells as Excel shows them (#N/A …)."""
+
+    kind = "xls"
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path)
+        import xlrd
+
+        try:
+            self._wb = xlrd.open_workbook(str(path), formatting_info=True, ragged_rows=True, on_demand=True)
+            self.sheet_names = self._wb.sheet_names()
+        except Exception:  # noqa: BLE001
+            raise unreadable(path) from None
+
+    def rows(self, index: int) -> Iterator[tuple[int, Row]]:
+        import xlrd
+
+        try:
+            sheet = self._wb.sheet_by_index(index)
+            datemode = self._wb.datemode
+            merges = [(r0, c0, r1 - 1, c1 - 1) for r0, r1, c0, c1 in sheet.merged_cells[:MAX_MERGES]]
+        except Exception:  # noqa: BLE001
+            raise unreadable(self.path) from None
+
+        def cells() -> Iterator[tuple[int, Row]]:
+            for r in range(sheet.nrows):
+                values: list[Any] = []
+                for cell in sheet.row(r):
+                    if cell.ctype == xlrd.XL_CELL_DATE:
+                        try:
+                            when = xlrd.xldate_as_datetime(cell.value, datemode)
+                            values.append(when.date() if when.time() == when.min.time() else when)
+                        except (ValueError, OverflowError, xlrd.xldate.XLDateError):
+                            values.append(cell.value)
+                    elif cell.ctype == xlrd.XL_CELL_ERROR:
+                        values.append(xlrd.error_text_from_code.get(cell.value, "#VALUE!"))
+                    elif cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
+                        values.append(None)
+                    else:
+                        values.append(cell.value)
+                yield r + 1, tuple(values)
+
+        yield from fill_merges(cells(), merges)
+
+    def close(self) -> None:
+        try:
+            self._wb.release_resources()
+        except Exception:  # noqa: BLE001
+            pass
 
 
 # -- openpyxl streaming: a large .xlsx sheet ---------------------------------------------------------------
