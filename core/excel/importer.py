@@ -126,6 +126,8 @@ class Preview:
     more_bad_rows: int = 0  # bad rows past MAX_ROW_ERRORS: counted, not listed
     more_errors: int = 0
     kind: str = ""  # xlsx | xls | ods | csv
+    column_fields: dict[int, str] = field(default_factory=dict)  # column index -> field it is read as
+    first_values: list[str] = field(default_factory=list)  # the first data row, as text (the mapping step)
 
     @property
     def errors(self) -> list[RowError]:
@@ -283,6 +285,7 @@ def _read_sheet(book: Book, index: int, mapping: Mapping | None, memory: Any,
                       headers=[t for t in texts], kind=book.kind,
                       defaults={k: v for k, v in defaults.items() if k not in names})
     preview.unrecognised = [t for col, t in enumerate(texts) if t and col not in keys]
+    preview.column_fields = dict(keys)
     if len(book.sheet_names) > 1:
         preview.notes.append(f"读取的是工作表“{preview.sheet}”（共 {len(book.sheet_names)} 个工作表："
                              f"{'、'.join(book.sheet_names)}）。")
@@ -307,6 +310,8 @@ def _read_sheet(book: Book, index: int, mapping: Mapping | None, memory: Any,
                 stopped = row_no - empty_run
                 break
             empty_run = 0
+            if not preview.first_values:
+                preview.first_values = [cell_text(v) for v in values]
             _parse(preview, pr)
             _check_repeat(preview, pr, seen)
             if pr.errors:
