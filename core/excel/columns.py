@@ -85,8 +85,12 @@ _BY_LENGTH = sorted(_LOOKUP, key=len, reverse=True)
 
 
 def header_text(value: object) -> str:
-    """A header cell as the clerk reads it: one line, no padding (what the mapping step shows and keys on)."""
-    return " ".join(str(value or "").split())
+    """A header cell as the clerk reads it: one line, no padding (what the mapping step shows and keys on);
+    a line break between Chinese words (整改\n时限) joins them."""
+    return _CJK_GAP.sub("", " ".join(str(value or "").split()))
+
+
+_CJK_GAP = re.compile(r"(?<=[\u3400-\u9fff）)])\s+(?=[\u3400-\u9fff（(])")
 
 
 def header_key(value: object) -> str | None:

@@ -214,7 +214,7 @@ def _find_header(rows: list[tuple[int, Row]], mapping: Mapping | None, memory: A
             if key in names:
                 keys = {c: k for c, k in keys.items() if k != key}
             keys[col] = key
-            names[key] = cell_text(value)
+            names[key] = header_text(value)
             if is_canonical(key, value):
                 canonical.add(key)
         if "title" in names and len(names) + len(set(defaults) - set(names)) >= 3 and (
@@ -286,9 +286,6 @@ def _read_sheet(book: Book, index: int, mapping: Mapping | None, memory: Any,
                       defaults={k: v for k, v in defaults.items() if k not in names})
     preview.unrecognised = [t for col, t in enumerate(texts) if t and col not in keys]
     preview.column_fields = dict(keys)
-    if len(book.sheet_names) > 1:
-        preview.notes.append(f"读取的是工作表“{preview.sheet}”（共 {len(book.sheet_names)} 个工作表："
-                             f"{'、'.join(book.sheet_names)}）。")
     seen: dict[tuple[str, ...], int] = {}
     listed = 0
     empty_run = 0

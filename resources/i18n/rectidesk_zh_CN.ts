@@ -364,6 +364,10 @@
             <translation>工作表：</translation>
         </message>
         <message>
+            <source>The file has %1 sheets: %2 (pick another above).</source>
+            <translation>文件中共有 %1 个工作表：%2（可在右上角选另一个）。</translation>
+        </message>
+        <message>
             <source>The list has every column.</source>
             <translation>表中各列齐全。</translation>
         </message>

@@ -133,6 +133,7 @@ class ExcelImportDialog(QDialog):
             for key in MAPPABLE:
                 combo.addItem(LABELS[key], key)
             combo.setCurrentIndex(max(0, combo.findData(preview.column_fields.get(col, ""))))
+            combo.setMinimumWidth(130)
             combo.activated.connect(lambda _i: self._mapping_changed())
             self.table.setCellWidget(row, 1, combo)
             sample = preview.first_values[col] if col < len(preview.first_values) else ""
@@ -180,7 +181,9 @@ class ExcelImportDialog(QDialog):
         super().accept()
 
     def summary_text(self, preview: Any) -> str:
-        lines = [fill(self.tr("Sheet “%1”, header in row %2."), preview.sheet, str(preview.header_row)),
+        lines = [fill(self.tr("Sheet “%1”, header in row %2."), preview.sheet, str(preview.header_row))
+                 + (" " + fill(self.tr("The file has %1 sheets: %2 (pick another above)."), str(len(preview.sheets)),
+                               "、".join(preview.sheets)) if len(preview.sheets) > 1 else ""),
                  fill(self.tr("“%1”: %2 problem rows, %3 can be imported."), self.path.name, str(preview.row_count),
                       str(len(preview.importable)))]
         if preview.unrecognised:
