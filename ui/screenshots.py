@@ -251,7 +251,7 @@ def import_mapping_screen(ws: Any, folder: Path) -> None:
             return read_problem_list(path, session=s, sheet=sheet, mapping=mapping, memory=memory,
                                      defaults=defaults)
 
-    dialog = ExcelImportDialog(path, reader(None, None, {}), reader)
+    dialog = ExcelImportDialog(path, reader(None, None, None), reader)
     dialog.resize(1100, 680)
     combo = next(c for text, c in dialog.combos if text == "包干股室")
     combo.setCurrentIndex(combo.findData("section"))

@@ -36,7 +36,7 @@ def register(sub: Any) -> None:
     p.add_argument("--sheet", help="读取哪个工作表：名称，或从 1 起的序号（默认：第一个有表头的工作表）")
     p.add_argument("--default", action="append", default=[], metavar="字段=值",
                    help="表中没有的列，所有行统一填这个值，"
-                        "如 --default 来源=审计 --default 整改类别=分阶段整改（可重复）")
+                        "如 --default 来源=审计 --default 整改类别=分阶段整改（可重复；同样表头的清单下次自动沿用）")
     p.add_argument("--map", action="append", default=[], metavar="表头=字段",
                    help="把表头为此文字的列当作某字段读取，如 --map 牵头股室=责任科室；字段写“不导入”则不读该列。"
                         "会记住，下次同样表头的清单自动使用（可重复）")
@@ -133,9 +133,9 @@ def cmd_import_excel(ws: Workspace, args: argparse.Namespace) -> int:
     with ws.read() as s:
         ws.require_unit(s)
         preview = read_problem_list(path, session=s, sheet=args.sheet, mapping=mapping, memory=memory,
-                                    defaults=defaults)
-    if mapping:
-        memory.remember(header_signature(preview.headers), mapping)
+                                    defaults=defaults or None)
+    if mapping or defaults:
+        memory.remember(header_signature(preview.headers), mapping, defaults or None)
     if not args.dry_run and preview.importable:
         with ws.session() as s:
             result = import_problem_list(s, ws.user, preview)

@@ -194,13 +194,15 @@ def header_signature(texts: list[str]) -> str:
 
 
 def _find_header(rows: list[tuple[int, Row]], mapping: Mapping | None, memory: Any,
-                 defaults: dict[str, str]) -> tuple[int, dict[int, str], dict[str, str], list[str]] | None:
+                 given: dict[str, str] | None) -> tuple[int, dict[int, str], dict[str, str], list[str]] | None:
     """The first row (below any title rows) whose cells name the list's columns: (index in rows, column ->
     field, field -> header as written, the row's header texts)."""
     best: tuple[int, dict[int, str], dict[str, str], list[str]] | None = None
     for index, (_number, row) in enumerate(rows):
         texts = [header_text(v) if isinstance(v, str) else "" for v in row]
-        chosen = mapping if mapping is not None else (memory.get(header_signature(texts)) if memory else None)
+        signature = header_signature(texts)
+        chosen = mapping if mapping is not None else (memory.get(signature) if memory else None)
+        defaults = given if given is not None else (memory.defaults(signature) if memory else {})
         keys: dict[int, str] = {}
         names: dict[str, str] = {}
         canonical: set[str] = set()
@@ -251,11 +253,11 @@ def read_problem_list(path: Path, session: Session | None = None, *, sheet: str 
     an object with get(signature)); `defaults`: field -> one value for every row, for columns the list lacks.
     """
     path = Path(path)
-    defaults = {k: v for k, v in (defaults or {}).items() if v is not None and str(v).strip()}
+    given = None if defaults is None else {k: v for k, v in defaults.items() if v is not None and str(v).strip()}
     book = open_book(path)
     try:
         for index in _sheet_index(book, sheet):
-            preview = _read_sheet(book, index, mapping, memory, defaults)
+            preview = _read_sheet(book, index, mapping, memory, given)
             if preview is None:
                 continue
             _mark_ledger(preview, session)
@@ -270,17 +272,19 @@ def read_problem_list(path: Path, session: Session | None = None, *, sheet: str 
 
 
 def _read_sheet(book: Book, index: int, mapping: Mapping | None, memory: Any,
-                defaults: dict[str, str]) -> Preview | None:
+                given: dict[str, str] | None) -> Preview | None:
+    """One sheet; `given` defaults, or None for the ones remembered for this layout (if any)."""
     it: Iterator[tuple[int, Row]] = book.rows(index)
     top: list[tuple[int, Row]] = []
     for numbered in it:
         top.append(numbered)
         if len(top) >= HEADER_SCAN_ROWS:
             break
-    found = _find_header(top, mapping, memory, defaults)
+    found = _find_header(top, mapping, memory, given)
     if found is None:
         return None
     at, keys, names, texts = found
+    defaults = given if given is not None else (memory.defaults(header_signature(texts)) if memory else {})
     preview = Preview(book.path, book.sheet_names[index], top[at][0], names, [], sheets=list(book.sheet_names),
                       headers=[t for t in texts], kind=book.kind,
                       defaults={k: v for k, v in defaults.items() if k not in names})

@@ -108,3 +108,4 @@ def test_mapping_step_maps_a_column_gives_a_missing_one_a_value_and_remembers(
     _wait(qtbot, box.last_job)
     second = dialogs[-1].preview
     assert second.columns.get("section") == "包干股室" and "包干股室" not in second.unrecognised
+    assert second.defaults == {"source": "审计"}  # the value given for the missing column, offered again

@@ -40,7 +40,7 @@ from ui.sizes import resize_to_fit
 DEFAULTABLE = ("source", "category", "owner", "deadline", "section", "leader", "batch")
 SHOWN_ERRORS = 300
 
-Reader = Callable[[Any, dict[str, str] | None, dict[str, str]], Any]  # (sheet, mapping, defaults) -> Preview
+Reader = Callable[[Any, dict[str, str] | None, dict[str, str] | None], Any]  # (sheet, mapping, defaults) -> Preview
 
 
 class ExcelImportDialog(QDialog):
@@ -173,6 +173,7 @@ class ExcelImportDialog(QDialog):
     def _set_dirty(self) -> None:
         self.dirty = True
         self.import_button.setText(self.tr("Check and import"))
+        self.import_button.setEnabled(True)
 
     def accept(self) -> None:
         if self.dirty:  # what is imported is always what the clerk last saw checked
@@ -230,6 +231,7 @@ class ExcelImportDialog(QDialog):
 
         def failed(exc: BaseException) -> None:
             self.check_button.setEnabled(True)
+            self.sheet.setCurrentText(self.preview.sheet)  # what is shown is still the sheet read before
             self.import_button.setEnabled(bool(self.preview.importable))
             show_error(self, exc)
 

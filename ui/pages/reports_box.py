@@ -128,7 +128,7 @@ class ReportsBox(QGroupBox):
         ws = self.ctx.ws
         memory = MappingMemory(ws.paths.excel_mappings)
 
-        def reader(sheet: Any, mapping: dict[str, str] | None, defaults: dict[str, str]) -> Any:
+        def reader(sheet: Any, mapping: dict[str, str] | None, defaults: dict[str, str] | None) -> Any:
             with ws.read() as s:
                 ws.require_unit(s)
                 return read(path, session=s, sheet=sheet, mapping=mapping, memory=memory, defaults=defaults)
@@ -143,8 +143,8 @@ class ReportsBox(QGroupBox):
             if not accepted:
                 return
             preview = dialog.preview
-            if dialog.mapping and dialog.remember.isChecked():
-                memory.remember(header_signature(preview.headers), dialog.mapping)
+            if dialog.remember.isChecked() and (dialog.mapping or preview.defaults):
+                memory.remember(header_signature(preview.headers), dialog.mapping, preview.defaults)
             user = self.ctx.user
 
             def imported(added: list[str]) -> None:
@@ -153,7 +153,7 @@ class ReportsBox(QGroupBox):
             self.last_job = self.ctx.act_in_background(self, lambda s, _p: apply(s, user, preview), imported,
                                                        title=self.tr("Importing the problem list…"))
 
-        self.last_job = run_in_background(self, lambda _p: reader(None, None, {}), checked, self._failed,
+        self.last_job = run_in_background(self, lambda _p: reader(None, None, None), checked, self._failed,
                                           title=self.tr("Reading the problem list…"))
 
     def _failed(self, exc: BaseException) -> None:
