@@ -58,6 +58,9 @@ EMPTY_RUN_STOP = 1000
 # Row errors listed one by one; past this many, bad rows are only counted (a sheet with an error on each of
 # millions of rows keeps memory flat and the preview readable).
 MAX_ROW_ERRORS = 1000
+# Past that, a run of this many bad rows in a row ends the checking (each costs a parse: a million of them took
+# minutes); the rows after are counted, not read, and none of them is imported (the preview says so).
+FLOOD_RUN = 5000
 _NODE_LINE = re.compile(
     r"^\s*(?:\d+\s*[.．、)]\s*)?(?P<title>.+?)\s*(?:@\s*(?P<d1>.+)|[（(]\s*(?:期限)?\s*(?P<d2>[^（()）]+)"
     r"\s*[)）])\s*$"
@@ -125,6 +128,7 @@ class Preview:
     defaults: dict[str, str] = field(default_factory=dict)  # field -> one value for every row
     more_bad_rows: int = 0  # bad rows past MAX_ROW_ERRORS: counted, not listed
     more_errors: int = 0
+    unchecked_rows: int = 0  # rows after a flood of bad rows: counted, not checked, not imported
     kind: str = ""  # xlsx | xls | ods | csv
     column_fields: dict[int, str] = field(default_factory=dict)  # column index -> field it is read as
     first_values: list[str] = field(default_factory=list)  # the first data row, as text (the mapping step)
@@ -143,7 +147,7 @@ class Preview:
 
     @property
     def row_count(self) -> int:
-        return len(self.rows) + self.more_bad_rows
+        return len(self.rows) + self.more_bad_rows + self.unchecked_rows
 
     @property
     def importable(self) -> list[ParsedRow]:
@@ -178,6 +182,7 @@ class Preview:
             "bad_row_count": self.bad_count,
             "errors": [e.as_json() for e in self.errors],
             "errors_not_listed": self.more_errors,
+            "rows_not_checked": self.unchecked_rows,
             "duplicates": [d.as_json() for d in self.duplicates],
             "arriving_closed": [r.row for r in self.arriving_closed],
             "notes": list(self.notes),
@@ -293,6 +298,8 @@ def _read_sheet(book: Book, index: int, mapping: Mapping | None, memory: Any,
     seen: dict[tuple[str, ...], int] = {}
     listed = 0
     empty_run = 0
+    bad_run = 0
+    flood_from = 0
     stopped = 0
     last = top[at][0]
     for source in (iter(top[at + 1:]), it):
@@ -316,18 +323,30 @@ def _read_sheet(book: Book, index: int, mapping: Mapping | None, memory: Any,
             _parse(preview, pr)
             _check_repeat(preview, pr, seen)
             if pr.errors:
+                bad_run += 1
                 if listed >= MAX_ROW_ERRORS:
                     preview.more_bad_rows += 1
                     preview.more_errors += len(pr.errors)
+                    if bad_run >= FLOOD_RUN:
+                        flood_from = row_no - bad_run + 1
+                        preview.unchecked_rows = book.count_rest(it, row_no)
+                        break
                     continue
                 listed += len(pr.errors)
+            else:
+                bad_run = 0
             preview.rows.append(pr)
-        if stopped:
+        if stopped or flood_from:
             break
     if stopped:
         preview.notes.append(
             f"从第 {stopped} 行起连续 {EMPTY_RUN_STOP} 行都是空行，已停止读取其后的内容。"
             "如空行之后还有问题，请在表格中删除这些空行后重新导入。"
+        )
+    if flood_from:
+        preview.notes.append(
+            f"从第 {flood_from} 行起连续 {FLOOD_RUN} 行都有问题，已停止检查：其后还有 {preview.unchecked_rows} 行"
+            "未检查、未导入。请先改正表头或整列的格式（如整改时限的年份）后重新导入。"
         )
     if preview.more_bad_rows:
         preview.notes.append(

@@ -302,3 +302,28 @@ def shared_string_out_of_range(path: Path) -> Path:
     """A cell pointing at shared string 999,999 of a table holding one."""
     row = '<row r="2"><c r="A2" t="s"><v>0</v></c><c r="D2" t="s"><v>999999</v></c></row>'
     return _xlsx(path, [_header_row(), row.encode()], [b"<si><t>1</t></si>"])
+
+
+def far_cell(path: Path) -> Path:
+    """Two problems, then one valid cell at XFD1048576, the last cell Excel has (a dense reader would build
+    17 billion cells)."""
+    row = '<row r="1048576">' + _inline("XFD1048576", "x") + "</row>"
+    return _xlsx(path, [_header_row(), _problem_rows(2, 2).encode(), row.encode()])
+
+
+def ods_repeated_cells(path: Path, rows: int = 1_000_000, cols: int = 16_000) -> Path:
+    """An .ods of a few hundred bytes whose -repeated attributes claim rows × cols cells with content."""
+    t = 'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"'
+    content = ('<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+               'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+               f'{t} xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+               '<office:body><office:spreadsheet><table:table table:name="S"><table:table-row>'
+               '<table:table-cell office:value-type="string"><text:p>序号</text:p></table:table-cell>'
+               f'</table:table-row><table:table-row table:number-rows-repeated="{rows}">'
+               f'<table:table-cell table:number-columns-repeated="{cols}" office:value-type="string">'
+               '<text:p>x</text:p></table:table-cell></table:table-row></table:table></office:spreadsheet>'
+               '</office:body></office:document-content>')
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet", compress_type=zipfile.ZIP_STORED)
+        z.writestr("content.xml", content)
+    return path

@@ -359,3 +359,19 @@ def test_round_trip_of_the_demo_ledger_keeps_states_nodes_and_dates(tmp_path: Pa
     dst.close()
     assert after == before
     assert len({v[0] for v in after.values()}) >= 4  # 待整改, 整改中, 已完成待审核, 已销号 all came back
+
+
+@pytest.mark.parametrize("streamed", [False, True])
+def test_a_flood_of_bad_rows_stops_checking_and_counts_the_rest(tmp_path: Path, monkeypatch, streamed) -> None:  # noqa: ANN001
+    from core.excel import importer, readers
+
+    monkeypatch.setattr(importer, "FLOOD_RUN", 500)
+    if streamed:
+        monkeypatch.setattr(readers, "CALAMINE_SHEET_BYTES", 100)
+    book = hk.error_flood(tmp_path / "洪水.xlsx", rows=3000)
+    preview = read_problem_list(book)
+    assert len(preview.errors) == MAX_ROW_ERRORS and preview.importable == []
+    checked = len(preview.rows) + preview.more_bad_rows
+    assert checked == MAX_ROW_ERRORS + 1 and preview.unchecked_rows == 3000 - checked
+    assert preview.row_count == 3000
+    assert any("已停止检查" in n and f"还有 {3000 - checked} 行" in n for n in preview.notes)
