@@ -375,3 +375,21 @@ def test_a_flood_of_bad_rows_stops_checking_and_counts_the_rest(tmp_path: Path, 
     assert checked == MAX_ROW_ERRORS + 1 and preview.unchecked_rows == 3000 - checked
     assert preview.row_count == 3000
     assert any("已停止检查" in n and f"还有 {3000 - checked} 行" in n for n in preview.notes)
+
+
+@pytest.mark.parametrize("streamed", [False, True])
+def test_a_sheet_as_wps_writes_it_no_dimension_no_cell_references(tmp_path: Path, monkeypatch, streamed) -> None:  # noqa: ANN001
+    from core.excel import readers
+
+    if streamed:
+        monkeypatch.setattr(readers, "CALAMINE_SHEET_BYTES", 100)
+
+    def row(values: list[str]) -> bytes:
+        return ("<row>" + "".join(f'<c t="inlineStr"><is><t>{v}</t></is></c>' for v in values) + "</row>").encode()
+
+    book = hk._xlsx(tmp_path / "wps.xlsx", [row(hk.HEADER), row(["1", "巡察", "一轮", "问题甲", "立行立改", "李四",
+                                                                 "2026-06-30"]),
+                                            row(["2", "审计", "一轮", "问题乙", "立行立改", "王五", "2026年7月30日"])])
+    preview = read_problem_list(book)
+    assert [(r.row, r.data.title, r.data.deadline) for r in preview.importable if r.data] == [
+        (2, "问题甲", "2026-06-30"), (3, "问题乙", "2026-07-30")]
