@@ -129,6 +129,7 @@ class Preview:
     more_bad_rows: int = 0  # bad rows past MAX_ROW_ERRORS: counted, not listed
     more_errors: int = 0
     unchecked_rows: int = 0  # rows after a flood of bad rows: counted, not checked, not imported
+    unknown_status: dict[str, list[int]] = field(default_factory=dict)  # 整改状态 words not ours -> rows
     kind: str = ""  # xlsx | xls | ods | csv
     column_fields: dict[int, str] = field(default_factory=dict)  # column index -> field it is read as
     first_values: list[str] = field(default_factory=list)  # the first data row, as text (the mapping step)
@@ -343,6 +344,9 @@ def _read_sheet(book: Book, index: int, mapping: Mapping | None, memory: Any,
             f"从第 {stopped} 行起连续 {EMPTY_RUN_STOP} 行都是空行，已停止读取其后的内容。"
             "如空行之后还有问题，请在表格中删除这些空行后重新导入。"
         )
+    for word, seen_at in list(preview.unknown_status.items())[:20]:
+        preview.notes.append(f"整改状态“{word}”不是本软件的状态（第 {'、'.join(map(str, seen_at))} 行等），"
+                             f"这些行按“待整改”导入（可用的状态：{'、'.join(enums.TASK_STATUSES.values())}）。")
     if flood_from:
         preview.notes.append(
             f"从第 {flood_from} 行起连续 {FLOOD_RUN} 行都有问题，已停止检查：其后还有 {preview.unchecked_rows} 行"
@@ -441,11 +445,11 @@ def _state(preview: Preview, pr: ParsedRow, node_states: list[tuple[str, str]], 
     status = "open"
     if v.get("status"):
         parsed = enums.try_parse("status", v["status"])
-        if parsed is None:
-            pr.errors.append(RowError(pr.row, _col(preview, "status"),
-                                      f"“{v['status']}”不在整改状态清单内（可填：{'、'.join(enums.TASK_STATUSES.values())}）"))
-            return None
-        status = parsed
+        if parsed is None:  # another program's wording (推进中, 80%): the row still imports, as 待整改
+            rows = preview.unknown_status.setdefault(v["status"][:40], [])
+            if len(rows) < 5 and len(preview.unknown_status) <= 20:
+                rows.append(pr.row)
+        status = parsed or "open"
     if status == "open" and not completed and not closed_on and all(st == "pending" for st, _ in node_states):
         return None
     if status in ("submitted", "closed"):

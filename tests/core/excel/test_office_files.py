@@ -393,3 +393,15 @@ def test_a_sheet_as_wps_writes_it_no_dimension_no_cell_references(tmp_path: Path
     preview = read_problem_list(book)
     assert [(r.row, r.data.title, r.data.deadline) for r in preview.importable if r.data] == [
         (2, "问题甲", "2026-06-30"), (3, "问题乙", "2026-07-30")]
+
+
+def test_a_status_word_of_another_program_imports_the_row_as_open(tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    wb.active.append([*HEADER, "整改状态"])
+    wb.active.append([*ROWS[0], "推进中"])
+    wb.active.append([*ROWS[3], "已销号"])
+    wb.save(tmp_path / "状态.xlsx")
+    preview = read_problem_list(tmp_path / "状态.xlsx")
+    assert preview.errors == [] and len(preview.importable) == 2
+    assert [r.row for r in preview.arriving_closed] == [3]
+    assert any("推进中" in n and "第 2 行" in n for n in preview.notes)
