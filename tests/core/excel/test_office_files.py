@@ -405,3 +405,15 @@ def test_a_status_word_of_another_program_imports_the_row_as_open(tmp_path: Path
     assert preview.errors == [] and len(preview.importable) == 2
     assert [r.row for r in preview.arriving_closed] == [3]
     assert any("推进中" in n and "第 2 行" in n for n in preview.notes)
+
+
+def test_cli_preview_of_an_exported_ledger_says_which_tasks_arrive_closed(cli, tmp_path: Path) -> None:  # noqa: ANN001
+    code, _, err = cli("demo")
+    assert code == 0, err
+    out_file = tmp_path / "台账.xlsx"
+    assert cli("export-excel", str(out_file))[0] == 0
+    fresh = tmp_path / "fresh"
+    assert cli("init", "--unit-code", "442000-017", "--unit-name", "某镇", "--admin", "张三", data=fresh)[0] == 0
+    code, out, err = cli("import-excel", str(out_file), "--dry-run", data=fresh)
+    assert code == 0, err
+    assert "导入后即为“已销号”" in out and "可导入 60 条" in out
