@@ -6,9 +6,11 @@ signed records nested 10,000 deep, with a 5,000-digit number or a 64 MB line, a 
 a 320 MB zip bomb, a signed package carrying a 320 MB zip bomb as an attachment (stored, never
 opened), a bomb lying about its size (1 GB declared as 4 KB), path traversal,
 a symlink, 100,000 and 100,001 entries, a GBK entry name, a 2 GB evidence file (sparse), a spreadsheet
-formatted down 1,000,000 empty rows, a spreadsheet bomb (400 MB string table). Baseline: a child that loads the
-same modules and opens the same data folder, then does nothing. Figures: peak RSS, its ratio to the baseline,
-seconds, and what happened (refused with which message, or handled).
+formatted down 1,000,000 empty rows, a spreadsheet bomb (400 MB string table), a row-error flood (1,000,000
+rows each with a typo year), malformed workbooks (an undefined XML entity, a cell ZZZZZ99999999, a shared-string
+index out of range), one cell at XFD1048576, an .ods whose repeat attributes claim 16 billion cells.
+Baseline: a child that loads the same modules and opens the same data folder, then does nothing.
+Figures: peak RSS, its ratio to the baseline, seconds, and what happened (refused with which message, or handled).
 Then every single-bit flip, byte deletion and byte insertion of the fixture feedback (about 30,000 mutants).
 Usage: uv run python bench/hostile_bench.py [--skip-2gb] [--skip-tamper]
 """
@@ -187,6 +189,12 @@ def main() -> None:
         ("gbk-name", hk.gbk_name(files / "gbk.zgb")),
         ("excel-1M-empty-rows", hk.empty_formatted_rows(files / "empty.xlsx", 1_000_000, 3)),
         ("excel-400MB-strings", hk.shared_strings_bomb(files / "bomb.xlsx", 400 * MB)),
+        ("excel-1M-error-rows", hk.error_flood(files / "flood.xlsx", 1_000_000)),
+        ("excel-undefined-entity", hk.undefined_entity(files / "entity.xlsx")),
+        ("excel-ref-ZZZZZ99999999", hk.impossible_reference(files / "ref.xlsx")),
+        ("excel-sst-index-999999", hk.shared_string_out_of_range(files / "sst.xlsx")),
+        ("excel-cell-XFD1048576", hk.far_cell(files / "far.xlsx")),
+        ("excel-ods-16G-repeated-cells", hk.ods_repeated_cells(files / "repeat.ods")),
     ]
     key = city_key()
     cases += [

@@ -23,6 +23,7 @@ SCRIPTS = [
     ("exchange", "exchange_bench.py", ["--files", "50", "--records", "2000"]),
     ("ui", "ui_bench.py", ["--tasks", "20000", "--startup-tasks", "2000"]),
     ("reports_bench", "reports_bench.py", ["--tasks", "200", "--rows", "2000"]),
+    ("excel", "excel_bench.py", ["--rows", "2000"]),
     ("team", "team_bench.py", ["--quick"]),
     ("hostile", "hostile_bench.py", ["--skip-2gb", "--skip-tamper"]),
     ("longuse", "longuse_bench.py", ["--packages", "100"]),

@@ -66,6 +66,11 @@ class DataPaths:
         return self.root / "cache" / "similar.sqlite3"
 
     @property
+    def excel_mappings(self) -> Path:
+        """Column mappings the clerk chose for a sender's Excel layout (see core.excel.mappings)."""
+        return self.root / "excel-mappings.json"
+
+    @property
     def lock_file(self) -> Path:
         return self.root / "rectidesk.lock"
 

@@ -208,6 +208,61 @@ def identity_screens(win: Any, ws: Any) -> None:
     switching.close()
 
 
+def office_problem_list(path: Path) -> Path:
+    """A problem list as an office sends it: title rows, a header with notes and line breaks, a column the
+    program does not know (包干股室), no 问题来源 column, a merged block, a mistyped year."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "反馈问题"
+    ws.append(["2026年县委第二轮巡察反馈问题整改清单"])
+    ws.merge_cells("A1:H1")
+    ws.append(["填报单位：某某镇", None, None, None, None, "填报日期：2026-11-20"])
+    ws.append(["序号", "问题描述", "整改\n类别", "包干股室", "责任人\n（签字）", "整改\n时限", "整改措施", "联系电话"])
+    rows = [
+        [1, "村级财务公开不及时，部分村未按季度公开",
+         "立行立改", "党政办", "李四", "2026-12-31", "逐村督促公开", "0760-1"],
+        [2, "食堂采购无台账，票据不全", "分阶段整改", None, None, None, "建立采购台账", None],
+        [3, "消防通道被杂物堵塞", "立行立改", None, None, None, "清理并设立标识", None],
+        [4, "专项资金拨付滞后", "分阶段整改", "财政所", "王五", "2206-06-30", "明确拨付时限", "0760-2"],
+    ]
+    for r in rows:
+        ws.append(r)
+    for col in "DEF":
+        ws.merge_cells(f"{col}4:{col}6")
+    wb.create_sheet("填表说明").append(["整改时限请写到日。"])
+    wb.save(path)
+    return path
+
+
+def import_mapping_screen(ws: Any, folder: Path) -> None:
+    """The import step of the city's list: sheet, how each column is read, a value for a missing column."""
+    from core.excel.importer import read_problem_list
+    from core.excel.mappings import MappingMemory
+    from ui.dialogs.excel_import import ExcelImportDialog
+
+    folder.mkdir(parents=True, exist_ok=True)
+    path = office_problem_list(folder / "县委第二轮巡察反馈问题清单.xlsx")
+    memory = MappingMemory(ws.paths.excel_mappings)
+
+    def reader(sheet: Any, mapping: Any, defaults: Any) -> Any:
+        with ws.read() as s:
+            return read_problem_list(path, session=s, sheet=sheet, mapping=mapping, memory=memory,
+                                     defaults=defaults)
+
+    dialog = ExcelImportDialog(path, reader(None, None, None), reader)
+    dialog.resize(1100, 680)
+    combo = next(c for text, c in dialog.combos if text == "包干股室")
+    combo.setCurrentIndex(combo.findData("section"))
+    dialog._mapping_changed()
+    dialog.default_inputs["source"].setCurrentText("巡察")
+    dialog.show_preview(reader(None, dialog.mapping, dialog.defaults))
+    dialog.show()
+    print(grab(dialog, "import-mapping.png"))
+    dialog.close()
+
+
 def grab(widget: QWidget, name: str) -> Path:
     app = QApplication.instance()
     assert app is not None
@@ -277,6 +332,7 @@ def main(argv: list[str] | None = None) -> int:
             similar_screen(win)
             daily_screens(win, ws)
             identity_screens(win, ws)
+            import_mapping_screen(ws, Path(tmp) / "lists")
             win.close()
         finally:
             ws.close()

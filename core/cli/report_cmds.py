@@ -30,9 +30,16 @@ def register(sub: Any) -> None:
     p.add_argument("--json", action="store_true", help="输出 JSON")
     p.set_defaults(handler=with_workspace(cmd_verify_report))
 
-    p = sub.add_parser("import-excel", help="导入市里下发的 Excel 问题清单")
-    p.add_argument("file", help="问题清单 .xlsx")
-    p.add_argument("--dry-run", action="store_true", help="只检查并预览，不导入")
+    p = sub.add_parser("import-excel", help="导入市里下发的 Excel 问题清单（.xlsx、.xls、.ods、.csv）")
+    p.add_argument("file", help="问题清单 .xlsx / .xls / .ods / .csv")
+    p.add_argument("--dry-run", action="store_true", help="只检查并预览，不导入（所报条数即导入时的条数）")
+    p.add_argument("--sheet", help="读取哪个工作表：名称，或从 1 起的序号（默认：第一个有表头的工作表）")
+    p.add_argument("--default", action="append", default=[], metavar="字段=值",
+                   help="表中没有的列，所有行统一填这个值，"
+                        "如 --default 来源=审计 --default 整改类别=分阶段整改（可重复；同样表头的清单下次自动沿用）")
+    p.add_argument("--map", action="append", default=[], metavar="表头=字段",
+                   help="把表头为此文字的列当作某字段读取，如 --map 牵头股室=责任科室；字段写“不导入”则不读该列。"
+                        "会记住，下次同样表头的清单自动使用（可重复）")
     p.add_argument("--json", action="store_true", help="输出 JSON")
     p.set_defaults(handler=with_workspace(cmd_import_excel))
 
@@ -90,13 +97,45 @@ def cmd_verify_report(ws: Workspace, args: argparse.Namespace) -> int:
     return 0 if result.matches else 3
 
 
+def _field_pairs(items: list[str], what: str, allow_skip: bool = False) -> dict[str, str]:
+    from core.excel.columns import LABELS, field_named
+
+    out: dict[str, str] = {}
+    for item in items:
+        left, sep, right = item.partition("=")
+        if not sep or not left.strip():
+            raise UsageError(f"{what}“{item}”应写成 名称=值。")
+        if what == "--default":
+            key = field_named(left)
+            if key is None:
+                raise UsageError(f"--default 的字段“{left}”不认识。",
+                                 hint=f"可写：{'、'.join(LABELS.values())}（或 source、category 等）。")
+            out[key] = right.strip()
+        else:
+            target = right.strip()
+            key = "" if allow_skip and target in ("不导入", "忽略", "-") else field_named(target)
+            if key is None:
+                raise UsageError(f"--map 的字段“{target}”不认识。",
+                                 hint=f"可写：{'、'.join(LABELS.values())}，或“不导入”。")
+            out[" ".join(left.split())] = key
+    return out
+
+
 def cmd_import_excel(ws: Workspace, args: argparse.Namespace) -> int:
-    from core.excel.importer import import_problem_list, read_problem_list
+    from core.excel.columns import LABELS
+    from core.excel.importer import header_signature, import_problem_list, read_problem_list
+    from core.excel.mappings import MappingMemory
 
     path = Path(args.file)
+    defaults = _field_pairs(args.default, "--default")
+    mapping = _field_pairs(args.map, "--map", allow_skip=True) or None
+    memory = MappingMemory(ws.paths.excel_mappings)
     with ws.read() as s:
         ws.require_unit(s)
-        preview = read_problem_list(path, session=s)
+        preview = read_problem_list(path, session=s, sheet=args.sheet, mapping=mapping, memory=memory,
+                                    defaults=defaults or None)
+    if mapping or defaults:
+        memory.remember(header_signature(preview.headers), mapping, defaults or None)
     if not args.dry_run and preview.importable:
         with ws.session() as s:
             result = import_problem_list(s, ws.user, preview)
@@ -107,25 +146,35 @@ def cmd_import_excel(ws: Workspace, args: argparse.Namespace) -> int:
         out["imported"] = len(result) if result is not None else 0
         out["dry_run"] = bool(args.dry_run)
         print_json(out)
+        return 0
+    say(f"“{path.name}”：工作表“{preview.sheet}”，表头在第 {preview.header_row} 行，共 {preview.row_count} 行问题。")
+    if len(preview.sheets) > 1:
+        say(f"  表中共有 {len(preview.sheets)} 个工作表：{'、'.join(preview.sheets)}（可用 --sheet 选另一个）。")
+    if preview.unrecognised:
+        say(f"  未识别的列（未导入）：{'、'.join(preview.unrecognised)}（可用 --map 表头=字段 指定）。")
+    for key, value in preview.defaults.items():
+        say(f"  “{LABELS.get(key, key)}”表中没有这一列，所有行统一填写“{value}”。")
+    for e in preview.errors:
+        say(f"  第 {e.row} 行【{e.column}】{e.reason}")
+    for note in preview.notes:
+        say(f"  注意：{note}")
+    dups = preview.duplicates
+    for d in dups[:5]:
+        say(f"  第 {d.row} 行：{d.reason}，跳过。")
+    if len(dups) > 5:
+        say(f"  另有 {len(dups) - 5} 行已在台账中，跳过。")
+    closed = preview.arriving_closed
+    if closed:
+        rows = "、".join(str(r.row) for r in closed[:20]) + ("等" if len(closed) > 20 else "")
+        say(f"  其中 {len(closed)} 条导入后即为“已销号”（第 {rows} 行）。")
+    if args.dry_run:
+        say(f"预览：可导入 {len(preview.importable)} 条，有问题 {preview.bad_count} 行（未导入，--dry-run）。")
     else:
-        say(f"“{path.name}”：表头在第 {preview.header_row} 行，共 {len(preview.rows)} 行问题。")
-        for e in preview.errors:
-            say(f"  第 {e.row} 行【{e.column}】{e.reason}")
-        for note in preview.notes:
-            say(f"  注意：{note}")
-        dups = preview.duplicates
-        for d in dups[:5]:
-            say(f"  第 {d.row} 行：{d.reason}，跳过。")
-        if len(dups) > 5:
-            say(f"  另有 {len(dups) - 5} 行已在台账中，跳过。")
-        if args.dry_run:
-            say(f"预览：可导入 {len(preview.importable)} 条，有问题 {len(preview.bad_rows)} 行（未导入，--dry-run）。")
-        else:
-            bad = len(preview.bad_rows)
-            say(
-                f"已导入 {len(result or [])} 条。"
-                + (f"有问题的 {bad} 行未导入，请改正后重新导入（已导入的不会重复）。" if bad else "")
-            )
+        bad = preview.bad_count
+        say(
+            f"已导入 {len(result or [])} 条。"
+            + (f"有问题的 {bad} 行未导入，请改正后重新导入（已导入的不会重复）。" if bad else "")
+        )
     return 0
 
 

@@ -7,7 +7,7 @@ import re
 import unicodedata
 from datetime import date, datetime
 
-from core.dates import DayFormat, NoSuchDay, read_day
+from core.dates import FIRST_YEAR, LAST_YEAR, DayFormat, NoSuchDay, read_day
 
 # The city's own layout (the order of its sheet), then the columns RectiDesk adds on export.
 CITY_COLUMNS: list[tuple[str, str]] = [
@@ -31,7 +31,13 @@ EXTRA_COLUMNS: list[tuple[str, str]] = [
     ("light", "预警灯"),
     ("light_reason", "预警原因"),
 ]
-EXPORT_ONLY = {"status", "light", "light_reason"}
+# Read back from the export (a ledger kept in Excel moves in with its state): when the work was reported done
+# (提交审核) and when the task was 销号. Written by the export after the columns above.
+STATE_COLUMNS: list[tuple[str, str]] = [
+    ("completed", "完成日期"),
+    ("closed_on", "销号日期"),
+]
+EXPORT_ONLY = {"light", "light_reason", "progress"}
 
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "seq": ("序号", "顺序号", "No", "No.", "NO"),
@@ -59,22 +65,62 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "measures": ("整改措施", "措施", "整改举措", "整改方案"),
     "nodes": ("整改节点", "节点", "阶段节点"),
     "note": ("备注", "说明"),
-    "status": ("整改状态", "状态", "整改进度"),
+    "status": ("整改状态", "状态", "任务状态"),
     "light": ("预警灯", "预警"),
     "light_reason": ("预警原因", "预警说明"),
+    "completed": ("完成日期", "实际完成日期", "实际完成时间", "提交审核日期"),
+    "closed_on": ("销号日期", "销号时间", "实际销号日期"),
+    "progress": ("整改进度", "整改进展", "完成情况", "整改进展/完成情况", "整改进展情况", "整改完成情况", "进展情况"),
 }
-LABELS = dict(CITY_COLUMNS + EXTRA_COLUMNS)
+LABELS = dict(CITY_COLUMNS + EXTRA_COLUMNS + STATE_COLUMNS)
+LABELS["progress"] = "整改进展/完成情况"
+# What a clerk may map a column to in the mapping step, in the order offered.
+MAPPABLE = [key for key, _ in CITY_COLUMNS + EXTRA_COLUMNS + STATE_COLUMNS if key not in ("light", "light_reason")]
 REQUIRED = ("title", "source", "category", "owner", "deadline")
 
 _HEADER_NOISE = re.compile(r"[\s\u3000*＊:：]|（必填）|\(必填\)")
+_NOTE = re.compile(r"[（(【\[<《].*?(?:[）)】\]>》]|$)")
 _LOOKUP = {_HEADER_NOISE.sub("", name).lower(): key for key, names in SYNONYMS.items() for name in names}
+_BY_LENGTH = sorted(_LOOKUP, key=len, reverse=True)
+
+
+def header_text(value: object) -> str:
+    """A header cell as the clerk reads it: one line, no padding (what the mapping step shows and keys on);
+    a line break between Chinese words (整改\n时限) joins them."""
+    return _CJK_GAP.sub("", " ".join(str(value or "").split()))
+
+
+_CJK_GAP = re.compile(r"(?<=[\u3400-\u9fff）)])\s+(?=[\u3400-\u9fff（(])")
 
 
 def header_key(value: object) -> str | None:
-    """The field a header cell names, or None."""
-    if value is None:
+    """The field a header cell names, or None. Headers as people write them: line breaks (整改\n时限), notes in
+    brackets (责任人（签字）, 责任单位（科室）), a required mark (*问题描述), a unit after the name."""
+    if value is None or isinstance(value, (int, float)):
         return None
-    return _LOOKUP.get(_HEADER_NOISE.sub("", str(value)).lower())
+    text = unicodedata.normalize("NFKC", str(value)).replace("（", "(").replace("）", ")")
+    plain = _HEADER_NOISE.sub("", text).lower()
+    if not plain or len(plain) > 40:
+        return None
+    found = _LOOKUP.get(plain) or _LOOKUP.get(_HEADER_NOISE.sub("", str(value)).lower())
+    if found:
+        return found
+    stripped = _HEADER_NOISE.sub("", _NOTE.sub("", text)).lower()
+    if stripped and stripped in _LOOKUP:
+        return _LOOKUP[stripped]
+    first_line = _HEADER_NOISE.sub("", str(value).strip().splitlines()[0] if str(value).strip() else "").lower()
+    if first_line in _LOOKUP:
+        return _LOOKUP[first_line]
+    # 整改时限要求, 问题描述及表现: a known name followed by a few more words (two characters at least)
+    for name in _BY_LENGTH:
+        if len(name) >= 3 and stripped.startswith(name) and len(stripped) - len(name) <= 4:
+            return _LOOKUP[name]
+    return None
+
+
+def is_canonical(key: str, value: object) -> bool:
+    """The header is the export's own name for the field (责任科室, not 责任单位)."""
+    return _HEADER_NOISE.sub("", str(value or "")) == LABELS.get(key)
 
 
 class DateProblem(ValueError):
@@ -87,7 +133,17 @@ _EXCEL_EPOCH = date(1899, 12, 30).toordinal()
 
 def parse_typed_date(value: object) -> date:
     """Excel dates and the forms people type: 2026年6月30日, 2026.6.30, 2026/6/30, 2026-06-30, 20260630,
-    2026年6月（底） (the month's last day). Raises DateProblem with the reason."""
+    2026年6月（底） (the month's last day). A year outside 2000–2099 is a typo (2206, 0206, 1900), whether typed
+    as text or stored as an Excel date. Raises DateProblem with the reason."""
+    day = _typed_date(value)
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        shown = value.isoformat() if isinstance(value, (date, datetime)) else cell_text(value)
+        raise DateProblem(f"“{shown}”的年份 {day.year} 不对，应在 {FIRST_YEAR} 至 {LAST_YEAR} 年之间"
+                          "（是否输错了年份？）")
+    return day
+
+
+def _typed_date(value: object) -> date:
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
@@ -111,6 +167,8 @@ def parse_typed_date(value: object) -> date:
     m = _YM.match(text)
     if m:
         y, mo = int(m.group(1)), int(m.group(2))
+        if y < 1:
+            raise DateProblem(f"“{text}”不是有效日期：没有{y}年")
         if not 1 <= mo <= 12:
             raise DateProblem(f"“{text}”不是有效日期：没有{mo}月")
         return date(y, mo, calendar.monthrange(y, mo)[1])
@@ -129,3 +187,35 @@ def cell_text(value: object) -> str:
     if isinstance(value, datetime):
         return value.date().isoformat()
     return str(value).strip()
+
+
+# A node in the 整改节点 column: “节点名称（2026-05-31）”, and once done “节点名称（2026-05-31，已完成 2026-05-20）”
+# (已核查 once a second person confirmed it). The export writes these lines, the import reads them back.
+NODE_DONE = {"done": "已完成", "confirmed": "已核查"}
+_NODE_STATE = re.compile(r"^(已完成|已核查|完成于|核查于)\s*(.*)$")
+
+
+def node_line(title: str, due: str, status: str = "pending", done: str | None = None) -> str:
+    if status in NODE_DONE:
+        return f"{title}（{due}，{NODE_DONE[status]}{' ' + done if done else ''}）"
+    return f"{title}（{due}）"
+
+
+def node_state(extra: str) -> tuple[str, str]:
+    """“已完成 2026-05-20” -> ("done", "2026-05-20"); "" -> ("pending", ""). Raises DateProblem."""
+    text = extra.strip()
+    if not text:
+        return "pending", ""
+    m = _NODE_STATE.match(text)
+    if not m:
+        raise DateProblem(f"“{text}”看不出节点是否完成，请写成 已完成 2026-05-20")
+    status = "confirmed" if m.group(1) in ("已核查", "核查于") else "done"
+    return status, parse_typed_date(m.group(2)).isoformat() if m.group(2).strip() else ""
+
+
+def field_named(name: str) -> str | None:
+    """A field as the command line names it: the spec's word (source, owner …) or a header name (来源, 责任人 …)."""
+    text = (name or "").strip()
+    if text in LABELS:
+        return text
+    return header_key(text)

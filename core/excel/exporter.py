@@ -23,7 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core import enums
-from core.excel.columns import CITY_COLUMNS, EXTRA_COLUMNS
+from core.excel.columns import CITY_COLUMNS, EXTRA_COLUMNS, STATE_COLUMNS, node_line
 from core.ledger.queries import LedgerFilter, LedgerQuery
 from core.reports.data import unit_of
 from core.reports.output import write_atomic
@@ -59,21 +59,23 @@ def display_width(text: str) -> int:
 
 
 def node_lines(nodes: list[Any]) -> str:
-    return "\n".join(f"{n.title}（{n.due}）" for n in nodes)
+    """One line per node, with its completion once done (the import reads it back: core.excel.columns)."""
+    return "\n".join(node_line(n.title, n.due, n.status, n.done) for n in nodes)
 
 
 def ledger_rows(session: Session, today: date) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     q = LedgerQuery(session, today)
     rows = q.page(LedgerFilter(sort="deadline"), limit=None, with_details=True)
     extra = {
-        tid: (desc, meas)
-        for tid, desc, meas in session.execute(
-            select(Task.id, Task.description, Task.measures).where(Task.deleted.is_(None))
+        tid: (desc, meas, submitted, closed)
+        for tid, desc, meas, submitted, closed in session.execute(
+            select(Task.id, Task.description, Task.measures, Task.submitted_at, Task.closed_on)
+            .where(Task.deleted.is_(None))
         )
     }
     out = []
     for i, r in enumerate(rows, start=1):
-        desc, meas = extra.get(r.id, ("", ""))
+        desc, meas, submitted, closed = extra.get(r.id, ("", "", None, None))
         out.append(
             {
                 "seq": i,
@@ -93,6 +95,8 @@ def ledger_rows(session: Session, today: date) -> tuple[list[dict[str, Any]], di
                 "status": enums.label("status", r.status),
                 "light": enums.label("light", r.light),
                 "light_reason": r.light_reason,
+                "completed": date.fromisoformat(submitted[:10]) if submitted else None,
+                "closed_on": date.fromisoformat(closed) if closed else None,
                 "_light": r.light,
             }
         )
@@ -102,14 +106,14 @@ def ledger_rows(session: Session, today: date) -> tuple[list[dict[str, Any]], di
 def export_ledger(session: Session, today: date, path: Path) -> tuple[Path, int]:
     unit = unit_of(session)
     rows, figures = ledger_rows(session, today)
-    columns = CITY_COLUMNS + EXTRA_COLUMNS
+    columns = CITY_COLUMNS + EXTRA_COLUMNS + STATE_COLUMNS
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("整改清单")
     widths = {key: display_width(label) + 2 for key, label in columns}
     for row in rows[:500]:  # widths from a sample: enough to fit, cheap for 10,000 rows
         for key, _ in columns:
             value = row[key]
-            text = value.isoformat() if isinstance(value, date) else str(value)
+            text = value.isoformat() if isinstance(value, date) else str(value if value is not None else "")
             longest = max((display_width(part) for part in text.split("\n")), default=0)
             widths[key] = max(widths[key], min(longest + 2, MAX_WIDTH.get(key, 24)))
     for i, (key, _) in enumerate(columns, start=1):
@@ -157,7 +161,8 @@ def export_ledger(session: Session, today: date, path: Path) -> tuple[Path, int]
         return c._style
 
     styles = {key: template(wrap if key in WRAP_COLUMNS else plain) for key, _ in columns}
-    styles["deadline"] = template(plain, number_format="yyyy-mm-dd")
+    for key in ("deadline", "completed", "closed_on"):
+        styles[key] = template(plain, number_format="yyyy-mm-dd")
     light_styles = {k: template(plain, fill) for k, fill in FILLS.items()}
     keys = [key for key, _ in columns]
     for row in rows:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import uuid
-import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -33,7 +33,19 @@ from core.excel.columns import (
     DateProblem,
     cell_text,
     header_key,
+    header_text,
+    is_canonical,
+    node_state,
     parse_typed_date,
+)
+from core.excel.readers import (  # noqa: F401 - the limits are this module's public figures too
+    MAX_PART_BYTES,
+    MAX_SHEET_BYTES,
+    MAX_TOTAL_BYTES,
+    MAX_XLSX_ENTRIES,
+    Book,
+    Row,
+    open_book,
 )
 from core.ledger.tasks import NodeInput, TaskInput, create_task, refresh
 from core.text import person_name
@@ -43,16 +55,17 @@ HEADER_SCAN_ROWS = 30
 # A list ends where a long run of empty rows starts: a sheet "formatted" down to row 1,048,576 (a border or a
 # fill applied to whole columns, as WPS and Excel leave it) must not be read row by row for a minute.
 EMPTY_RUN_STOP = 1000
-# Sizes, read from the ZIP directory before openpyxl parses anything: openpyxl loads the shared string table
-# and the styles whole, so a few hundred KB that inflate to gigabytes ("spreadsheet bomb") are refused here.
-MAX_XLSX_ENTRIES = 10_000
-MAX_PART_BYTES = 32 * 2**20  # sharedStrings.xml, styles.xml, workbook.xml ... (a real list: a few MB)
-MAX_SHEET_BYTES = 512 * 2**20  # worksheets are streamed, but a bound on the work still applies
-MAX_TOTAL_BYTES = 1024 * 2**20
+# Row errors listed one by one; past this many, bad rows are only counted (a sheet with an error on each of
+# millions of rows keeps memory flat and the preview readable).
+MAX_ROW_ERRORS = 1000
+# Past that, a run of this many bad rows in a row ends the checking (each costs a parse: a million of them took
+# minutes); the rows after are counted, not read, and none of them is imported (the preview says so).
+FLOOD_RUN = 5000
 _NODE_LINE = re.compile(
     r"^\s*(?:\d+\s*[.．、)]\s*)?(?P<title>.+?)\s*(?:@\s*(?P<d1>.+)|[（(]\s*(?:期限)?\s*(?P<d2>[^（()）]+)"
     r"\s*[)）])\s*$"
 )
+_NODE_SPLIT = re.compile(r"[，,；;]")
 
 
 @dataclass(frozen=True)
@@ -66,6 +79,16 @@ class RowError:
 
 
 @dataclass
+class RowState:
+    """Where a task of an exported 台账 stood: its status, the nodes done, the dates of completion and 销号."""
+
+    status: str = "open"
+    completed: str = ""
+    closed_on: str = ""
+    nodes: list[tuple[str, str]] = field(default_factory=list)  # (pending|done|confirmed, done date)
+
+
+@dataclass
 class ParsedRow:
     row: int
     values: dict[str, str]
@@ -73,6 +96,7 @@ class ParsedRow:
     city_ref: str | None = None
     errors: list[RowError] = field(default_factory=list)
     duplicate: str = ""  # why it is already in the ledger (then it is skipped, not an error)
+    state: RowState | None = None
 
     @property
     def ok(self) -> bool:
@@ -98,6 +122,17 @@ class Preview:
     columns: dict[str, str]  # field -> header as written
     rows: list[ParsedRow]
     notes: list[str] = field(default_factory=list)  # what the clerk should know about how the file was read
+    sheets: list[str] = field(default_factory=list)  # every sheet of the workbook, in order
+    headers: list[str] = field(default_factory=list)  # the header row's cells, one line each
+    unrecognised: list[str] = field(default_factory=list)  # header cells that name no field
+    defaults: dict[str, str] = field(default_factory=dict)  # field -> one value for every row
+    more_bad_rows: int = 0  # bad rows past MAX_ROW_ERRORS: counted, not listed
+    more_errors: int = 0
+    unchecked_rows: int = 0  # rows after a flood of bad rows: counted, not checked, not imported
+    unknown_status: dict[str, list[int]] = field(default_factory=dict)  # 整改状态 words not ours -> rows
+    kind: str = ""  # xlsx | xls | ods | csv
+    column_fields: dict[int, str] = field(default_factory=dict)  # column index -> field it is read as
+    first_values: list[str] = field(default_factory=list)  # the first data row, as text (the mapping step)
 
     @property
     def errors(self) -> list[RowError]:
@@ -108,220 +143,242 @@ class Preview:
         return [r for r in self.rows if r.errors]
 
     @property
+    def bad_count(self) -> int:
+        return len(self.bad_rows) + self.more_bad_rows
+
+    @property
+    def row_count(self) -> int:
+        return len(self.rows) + self.more_bad_rows + self.unchecked_rows
+
+    @property
     def importable(self) -> list[ParsedRow]:
         return [r for r in self.rows if r.ok]
+
+    @property
+    def arriving_closed(self) -> list[ParsedRow]:
+        """Rows that become tasks already 销号 (a 台账 moved in from Excel)."""
+        return [r for r in self.importable if r.state is not None and r.state.status == "closed"]
 
     @property
     def duplicates(self) -> list[RowError]:
         return [RowError(r.row, "", r.duplicate) for r in self.rows if r.duplicate and not r.errors]
 
+    @property
+    def missing(self) -> list[str]:
+        """Required fields with neither a column nor a value for all rows."""
+        return [k for k in REQUIRED if k not in self.columns and k not in self.defaults]
+
     def as_json(self) -> dict[str, Any]:
         return {
             "file": str(self.path),
             "sheet": self.sheet,
+            "sheets": list(self.sheets),
             "header_row": self.header_row,
             "columns": self.columns,
-            "rows": len(self.rows),
+            "unrecognised": list(self.unrecognised),
+            "defaults": dict(self.defaults),
+            "rows": self.row_count,
             "importable": len(self.importable),
             "bad_rows": [r.row for r in self.bad_rows],
+            "bad_row_count": self.bad_count,
             "errors": [e.as_json() for e in self.errors],
+            "errors_not_listed": self.more_errors,
+            "rows_not_checked": self.unchecked_rows,
             "duplicates": [d.as_json() for d in self.duplicates],
+            "arriving_closed": [r.row for r in self.arriving_closed],
             "notes": list(self.notes),
         }
 
 
-# -- opening the file ---------------------------------------------------------------------------
-_ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
+# -- header ---------------------------------------------------------------------------------------------
+Mapping = dict[str, str]  # header text (one line) -> field, "" to leave the column out
 
 
-def _names_encrypted_package(path: Path) -> bool:
-    """An OLE file holding an `EncryptedPackage` stream is a password-protected .xlsx (MS-OFFCRYPTO).
-
-    Read in chunks (an old .xls may be large), with an overlap so a name across two chunks is found.
-    """
-    tail = b""
-    with open(path, "rb") as fh:
-        while chunk := fh.read(1 << 20):
-            if _ENCRYPTED in tail + chunk:
-                return True
-            tail = chunk[-len(_ENCRYPTED):]
-    return False
+def header_signature(texts: list[str]) -> str:
+    """What identifies a sender's layout: the set of its header texts."""
+    return "\x1f".join(sorted({t for t in texts if t}))
 
 
-def _open_workbook(path: Path) -> Any:
-    import openpyxl
-
-    if not path.is_file():
-        raise InputRefused(f"找不到文件“{path}”。", hint="请检查文件路径。")
-    with open(path, "rb") as fh:
-        head = fh.read(8)
-    if head.startswith(b"\xd0\xcf\x11\xe0"):
-        if _names_encrypted_package(path):
-            raise InputRefused(
-                f"“{path.name}”设置了打开密码，无法读取。",
-                hint="请在 Excel 中输入密码打开后，用“文件—信息—保护工作簿—用密码进行加密”清除密码，另存后再导入。",
-            )
-        raise InputRefused(
-            f"“{path.name}”是旧版 Excel（.xls）文件。",
-            hint="请在 Excel 中“另存为”Excel 工作簿（.xlsx）后再导入。",
-        )
-    if not zipfile.is_zipfile(path):
-        raise InputRefused(
-            f"“{path.name}”不是 Excel 表格文件。",
-            hint="请选择市里下发的问题清单（.xlsx）。如是 WPS 表格，请另存为 .xlsx。",
-        )
-    _check_sizes(path)
-    _bound_openpyxl()
-    try:
-        return openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception:  # noqa: BLE001 - any parse failure of a foreign file is the user's file, not our bug
-        raise InputRefused(
-            f"“{path.name}”无法作为 Excel 工作簿打开，文件可能已损坏。",
-            hint="请在 Excel 中打开并另存为 .xlsx 后再导入。",
-        ) from None
-
-
-def _dimensions_before_data(self: Any) -> None:
-    """openpyxl's read-only sheet looks for <dimension> with "end" events, so a sheet without one (WPS, some
-    city exports) is parsed whole at load, a million formatted rows included. <dimension> comes before
-    <sheetData> in every valid sheet: read "start" events and stop there. Same result, bounded work."""
-    from openpyxl.worksheet._reader import DATA_TAG, DIMENSION_TAG
-    from openpyxl.worksheet.dimensions import SheetDimension
-    from openpyxl.xml.functions import iterparse
-
-    src = self._get_source()
-    try:
-        for _event, element in iterparse(src, events=("start",)):
-            if element.tag == DIMENSION_TAG:
-                dims = SheetDimension.from_tree(element).boundaries
-                if dims is not None:
-                    self._min_column, self._min_row, self._max_column, self._max_row = dims
-                return
-            if element.tag == DATA_TAG:
-                return
-    finally:
-        src.close()
-
-
-def _bound_openpyxl() -> None:
-    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
-
-    if ReadOnlyWorksheet._get_size is not _dimensions_before_data:
-        ReadOnlyWorksheet._get_size = _dimensions_before_data
-
-
-def _check_sizes(path: Path) -> None:
-    """Refuse a workbook whose parts would inflate beyond what a problem list can need (declared sizes bound
-    what zipfile will inflate: it stops at the declared size and fails the CRC)."""
-    too_big = InputRefused(
-        f"“{path.name}”解压后异常庞大，疑似“表格炸弹”，为保护电脑没有打开。",
-        hint="请向发送方核实文件；如确是问题清单，请在 Excel 中删除多余的行和内容后另存为 .xlsx 再导入。",
-    )
-    try:
-        with zipfile.ZipFile(path) as z:
-            infos = z.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError):
-        raise InputRefused(
-            f"“{path.name}”无法作为 Excel 工作簿打开，文件可能已损坏。",
-            hint="请在 Excel 中打开并另存为 .xlsx 后再导入。",
-        ) from None
-    if len(infos) > MAX_XLSX_ENTRIES:
-        raise too_big
-    total = 0
-    for info in infos:
-        total += info.file_size
-        limit = MAX_SHEET_BYTES if info.filename.startswith("xl/worksheets/") else MAX_PART_BYTES
-        if info.file_size > limit or total > MAX_TOTAL_BYTES:
-            raise too_big
-
-
-def _find_header(rows: list[tuple[Any, ...]]) -> tuple[int, dict[int, str], dict[str, str]] | None:
-    """The first row (below any title rows) whose cells name the list's columns."""
-    best: tuple[int, dict[int, str], dict[str, str]] | None = None
-    for index, row in enumerate(rows):
+def _find_header(rows: list[tuple[int, Row]], mapping: Mapping | None, memory: Any,
+                 given: dict[str, str] | None) -> tuple[int, dict[int, str], dict[str, str], list[str]] | None:
+    """The first row (below any title rows) whose cells name the list's columns: (index in rows, column ->
+    field, field -> header as written, the row's header texts)."""
+    best: tuple[int, dict[int, str], dict[str, str], list[str]] | None = None
+    for index, (_number, row) in enumerate(rows):
+        texts = [header_text(v) if isinstance(v, str) else "" for v in row]
+        signature = header_signature(texts)
+        chosen = mapping if mapping is not None else (memory.get(signature) if memory else None)
+        defaults = given if given is not None else (memory.defaults(signature) if memory else {})
         keys: dict[int, str] = {}
         names: dict[str, str] = {}
+        canonical: set[str] = set()
         for col, value in enumerate(row):
-            key = header_key(value)
-            if key and key not in names:
-                keys[col] = key
-                names[key] = cell_text(value)
-        if "title" in names and len(names) >= 3 and (best is None or len(names) > len(best[2])):
-            best = (index, keys, names)
+            text = texts[col]
+            key = chosen[text] if chosen and text in chosen else header_key(value)
+            if not key or key not in LABELS:
+                continue
+            if key in names and (key in canonical or not is_canonical(key, value)):
+                continue  # the first column naming a field wins, unless a later one is the export's own name
+            if key in names:
+                keys = {c: k for c, k in keys.items() if k != key}
+            keys[col] = key
+            names[key] = header_text(value)
+            if is_canonical(key, value):
+                canonical.add(key)
+        if "title" in names and len(names) + len(set(defaults) - set(names)) >= 3 and (
+                best is None or len(names) > len(best[2])):
+            best = (index, keys, names, texts)
             if len(names) >= 6:
                 break
     return best
 
 
-def read_problem_list(path: Path, session: Session | None = None) -> Preview:
-    """Parse the list; with a session, also mark the rows already in the ledger. Changes nothing."""
+def _sheet_index(book: Book, sheet: str | int | None) -> list[int]:
+    if sheet is None:
+        return list(range(len(book.sheet_names)))
+    if isinstance(sheet, int) or (isinstance(sheet, str) and sheet.strip().isdigit()
+                                  and sheet.strip() not in book.sheet_names):
+        n = int(sheet)
+        if 1 <= n <= len(book.sheet_names):
+            return [n - 1]
+    elif sheet in book.sheet_names:
+        return [book.sheet_names.index(sheet)]
+    raise InputRefused(
+        f"“{book.path.name}”中没有工作表“{sheet}”。",
+        hint=f"表中的工作表：{'、'.join(book.sheet_names)}（可写名称，或从 1 起的序号）。",
+    )
+
+
+def read_problem_list(path: Path, session: Session | None = None, *, sheet: str | int | None = None,
+                      mapping: Mapping | None = None, memory: Any = None,
+                      defaults: dict[str, str] | None = None) -> Preview:
+    """Parse the list; with a session, also mark the rows already in the ledger. Changes nothing.
+
+    `sheet`: a name or a number from 1 (default: the first sheet with a recognisable header row);
+    `mapping`: header text -> field for columns the clerk mapped (`memory`: mappings remembered per layout,
+    an object with get(signature)); `defaults`: field -> one value for every row, for columns the list lacks.
+    """
     path = Path(path)
-    wb = _open_workbook(path)
+    given = None if defaults is None else {k: v for k, v in defaults.items() if v is not None and str(v).strip()}
+    book = open_book(path)
     try:
-        for sheet in [wb.active, *[s for s in wb.worksheets if s is not wb.active]]:
-            if sheet is None:
+        for index in _sheet_index(book, sheet):
+            preview = _read_sheet(book, index, mapping, memory, given)
+            if preview is None:
                 continue
-            # Some programs write a wrong sheet size; read every row there is, not what the file claims.
-            sheet.reset_dimensions()
-            it = sheet.iter_rows(values_only=True)
-            top: list[tuple[Any, ...]] = []
-            for row in it:
-                top.append(row)
-                if len(top) >= HEADER_SCAN_ROWS:
-                    break
-            found = _find_header(top)
-            if found is None:
-                continue
-            index, keys, names = found
-            parsed: list[ParsedRow] = []
-            rest = (r for r in top[index + 1 :])
-            row_no = index + 2
-            empty_run = 0
-            stopped = 0
-            for source in (rest, it):
-                for values in source:
-                    pr = _read_row(row_no, values, keys)
-                    if pr is not None:
-                        parsed.append(pr)
-                        empty_run = 0
-                    else:
-                        empty_run += 1
-                        if empty_run >= EMPTY_RUN_STOP:
-                            stopped = row_no - EMPTY_RUN_STOP + 1
-                            break
-                    row_no += 1
-                if stopped:
-                    break
-            preview = Preview(path, sheet.title, index + 1, names, parsed)
-            if stopped:
-                preview.notes.append(
-                    f"从第 {stopped} 行起连续 {EMPTY_RUN_STOP} 行都是空行，已停止读取其后的内容。"
-                    "如空行之后还有问题，请在表格中删除这些空行后重新导入。"
-                )
-            _check_rows(preview, session)
+            _mark_ledger(preview, session)
             return preview
     finally:
-        wb.close()
+        book.close()
+    where = f"工作表“{sheet}”" if sheet is not None else f"“{path.name}”"
     raise InputRefused(
-        f"在“{path.name}”中找不到问题清单的表头。",
+        f"在{where}中找不到问题清单的表头。",
         hint="表头应包含“问题描述”“问题来源”“整改类别”“责任人”“整改时限”等列名，请检查后重试。",
     )
+
+
+def _read_sheet(book: Book, index: int, mapping: Mapping | None, memory: Any,
+                given: dict[str, str] | None) -> Preview | None:
+    """One sheet; `given` defaults, or None for the ones remembered for this layout (if any)."""
+    it: Iterator[tuple[int, Row]] = book.rows(index)
+    top: list[tuple[int, Row]] = []
+    for numbered in it:
+        top.append(numbered)
+        if len(top) >= HEADER_SCAN_ROWS:
+            break
+    found = _find_header(top, mapping, memory, given)
+    if found is None:
+        return None
+    at, keys, names, texts = found
+    defaults = given if given is not None else (memory.defaults(header_signature(texts)) if memory else {})
+    preview = Preview(book.path, book.sheet_names[index], top[at][0], names, [], sheets=list(book.sheet_names),
+                      headers=[t for t in texts], kind=book.kind,
+                      defaults={k: v for k, v in defaults.items() if k not in names})
+    preview.unrecognised = [t for col, t in enumerate(texts) if t and col not in keys]
+    preview.column_fields = dict(keys)
+    seen: dict[tuple[str, ...], int] = {}
+    listed = 0
+    empty_run = 0
+    bad_run = 0
+    flood_from = 0
+    stopped = 0
+    last = top[at][0]
+    for source in (iter(top[at + 1:]), it):
+        for row_no, values in source:
+            if row_no - last > 1:
+                empty_run += row_no - last - 1
+            last = row_no
+            pr = _read_row(row_no, values, keys, preview.defaults)
+            if pr is None:
+                empty_run += 1
+                if empty_run >= EMPTY_RUN_STOP:
+                    stopped = row_no - EMPTY_RUN_STOP + 1
+                    break
+                continue
+            if empty_run >= EMPTY_RUN_STOP:
+                stopped = row_no - empty_run
+                break
+            empty_run = 0
+            if not preview.first_values:
+                preview.first_values = [cell_text(v) for v in values]
+            _parse(preview, pr)
+            _check_repeat(preview, pr, seen)
+            if pr.errors:
+                bad_run += 1
+                if listed >= MAX_ROW_ERRORS:
+                    preview.more_bad_rows += 1
+                    preview.more_errors += len(pr.errors)
+                    if bad_run >= FLOOD_RUN:
+                        flood_from = row_no - bad_run + 1
+                        preview.unchecked_rows = book.count_rest(it, row_no)
+                        break
+                    continue
+                listed += len(pr.errors)
+            else:
+                bad_run = 0
+            preview.rows.append(pr)
+        if stopped or flood_from:
+            break
+    if stopped:
+        preview.notes.append(
+            f"从第 {stopped} 行起连续 {EMPTY_RUN_STOP} 行都是空行，已停止读取其后的内容。"
+            "如空行之后还有问题，请在表格中删除这些空行后重新导入。"
+        )
+    for word, seen_at in list(preview.unknown_status.items())[:20]:
+        preview.notes.append(f"整改状态“{word}”不是本软件的状态（第 {'、'.join(map(str, seen_at))} 行等），"
+                             f"这些行按“待整改”导入（可用的状态：{'、'.join(enums.TASK_STATUSES.values())}）。")
+    if flood_from:
+        preview.notes.append(
+            f"从第 {flood_from} 行起连续 {FLOOD_RUN} 行都有问题，已停止检查：其后还有 {preview.unchecked_rows} 行"
+            "未检查、未导入。请先改正表头或整列的格式（如整改时限的年份）后重新导入。"
+        )
+    if preview.more_bad_rows:
+        preview.notes.append(
+            f"有问题的行太多：只列出前 {MAX_ROW_ERRORS} 处，另有 {preview.more_bad_rows} 行"
+            f"（{preview.more_errors} 处）未列出。请先检查表头和整列的格式是否正确。"
+        )
+    return preview
 
 
 # The values Excel shows for a formula that failed (#N/A from a VLOOKUP that found nothing, …).
 EXCEL_ERRORS = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
                           "#SPILL!", "#CALC!"})
+_RAW_KEPT = ("deadline", "completed", "closed_on")
 
 
-def _read_row(row_no: int, values: tuple[Any, ...], keys: dict[int, str]) -> ParsedRow | None:
+def _read_row(row_no: int, values: Row, keys: dict[int, str], defaults: dict[str, str]) -> ParsedRow | None:
     raw: dict[str, Any] = {}
     for col, key in keys.items():
         if col < len(values) and key not in EXPORT_ONLY:
             raw[key] = values[col]
     if all(cell_text(v) == "" for k, v in raw.items() if k != "seq"):
         return None  # an empty line, or a line holding only a 序号
+    for key, value in defaults.items():
+        raw[key] = value
     pr = ParsedRow(row_no, {k: cell_text(v) for k, v in raw.items()})
-    pr.values["_deadline_raw"] = raw.get("deadline")  # type: ignore[assignment]
+    for key in _RAW_KEPT:
+        if key in raw:
+            pr.values["_raw_" + key] = raw[key]
     return pr
 
 
@@ -349,38 +406,71 @@ def _mark_duplicates(preview: Preview, refs: set[str], keys: set[tuple[str, str,
             pr.duplicate = "同一问题（问题描述、来源、批次相同）已在台账中"
 
 
-def _check_rows(preview: Preview, session: Session | None) -> None:
-    for pr in preview.rows:
-        _parse(preview, pr)
-    seen: dict[tuple[str, ...], int] = {}
-    for pr in preview.rows:
-        if pr.data is None:
-            continue
-        ident = pr.identity()
-        if ident in seen:
-            what = f"问题编号“{pr.city_ref}”" if pr.city_ref else "问题描述、来源和批次"
-            pr.errors.append(
-                RowError(
-                    pr.row,
-                    _col(preview, "city_ref" if pr.city_ref else "title"),
-                    f"与第 {seen[ident]} 行的{what}相同，重复了",
-                )
-            )
-            continue
-        seen[ident] = pr.row
+def _check_repeat(preview: Preview, pr: ParsedRow, seen: dict[tuple[str, ...], int]) -> None:
+    """The same problem twice in one list is the second row's error."""
+    if pr.data is None:
+        return
+    ident = pr.identity()
+    if ident in seen:
+        what = f"问题编号“{pr.city_ref}”" if pr.city_ref else "问题描述、来源和批次"
+        pr.errors.append(RowError(pr.row, _col(preview, "city_ref" if pr.city_ref else "title"),
+                                  f"与第 {seen[ident]} 行的{what}相同，重复了"))
+        pr.data = None
+        return
+    seen[ident] = pr.row
+
+
+def _mark_ledger(preview: Preview, session: Session | None) -> None:
     if session is not None:
         _mark_duplicates(preview, *_ledger_identities(session))
 
 
+def _date_of(preview: Preview, pr: ParsedRow, key: str, raw: Any) -> str:
+    """An optional date column (完成日期, 销号日期): "" when empty, a row error when it is no sane date."""
+    if raw in (None, "") or cell_text(raw) == "":
+        return ""
+    try:
+        return parse_typed_date(raw).isoformat()
+    except DateProblem as exc:
+        pr.errors.append(RowError(pr.row, _col(preview, key), str(exc)))
+        return ""
+
+
+def _state(preview: Preview, pr: ParsedRow, node_states: list[tuple[str, str]], raw: dict[str, Any],
+           deadline: str) -> RowState | None:
+    """The task's state as the exported 台账 shows it; None for a plain problem list (every task 待整改)."""
+    v = pr.values
+    completed = _date_of(preview, pr, "completed", raw.get("completed"))
+    closed_on = _date_of(preview, pr, "closed_on", raw.get("closed_on"))
+    status = "open"
+    if v.get("status"):
+        parsed = enums.try_parse("status", v["status"])
+        if parsed is None:  # another program's wording (推进中, 80%): the row still imports, as 待整改
+            rows = preview.unknown_status.setdefault(v["status"][:40], [])
+            if len(rows) < 5 and len(preview.unknown_status) <= 20:
+                rows.append(pr.row)
+        status = parsed or "open"
+    if status == "open" and not completed and not closed_on and all(st == "pending" for st, _ in node_states):
+        return None
+    if status in ("submitted", "closed"):
+        done_on = completed or closed_on or deadline
+        node_states = [(st, d) if st != "pending" else ("done", done_on) for st, d in node_states]
+        completed = completed or max((d for _, d in node_states if d), default="") or done_on
+        if status == "closed":
+            closed_on = closed_on or completed
+    return RowState(status=status, completed=completed, closed_on=closed_on, nodes=node_states)
+
+
 def _parse(preview: Preview, pr: ParsedRow) -> None:
     v = pr.values
-    raw_deadline = v.pop("_deadline_raw", None)
+    raw = {key: v.pop("_raw_" + key, None) for key in _RAW_KEPT}
+    raw_deadline = raw["deadline"]
     errors = pr.errors
     for key in REQUIRED:
-        if key in preview.columns and not v.get(key):
+        if (key in preview.columns or key in preview.defaults) and not v.get(key):
             errors.append(RowError(pr.row, _col(preview, key), "未填写"))
     for key in REQUIRED:
-        if key not in preview.columns:
+        if key not in preview.columns and key not in preview.defaults:
             errors.append(RowError(pr.row, LABELS[key], "表中没有这一列"))
     broken = {key for key, value in v.items() if value in EXCEL_ERRORS}
     for key in sorted(broken):  # a formula that failed in the city's sheet: its text is no content
@@ -411,6 +501,7 @@ def _parse(preview: Preview, pr: ParsedRow) -> None:
         except DateProblem as exc:
             errors.append(RowError(pr.row, _col(preview, "deadline"), str(exc)))
     nodes: list[NodeInput] = []
+    node_states: list[tuple[str, str]] = []
     for line in (v.get("nodes") or "").splitlines():
         if not line.strip():
             continue
@@ -418,12 +509,16 @@ def _parse(preview: Preview, pr: ParsedRow) -> None:
         try:
             if not m:
                 raise DateProblem(f"节点“{line.strip()}”没有期限，请写成 节点名称（2026-05-31）")
-            due = parse_typed_date(m.group("d1") or m.group("d2"))
+            when, _, extra = _NODE_SPLIT.sub("，", m.group("d1") or m.group("d2")).partition("，")
+            due = parse_typed_date(when)
+            node_states.append(node_state(extra))
             nodes.append(NodeInput(m.group("title").strip(), due.isoformat()))
         except DateProblem as exc:
             errors.append(RowError(pr.row, _col(preview, "nodes"), str(exc)))
+    state = _state(preview, pr, node_states, raw, deadline.isoformat() if deadline else "") if not errors else None
     if errors:
         return
+    pr.state = state
     description = v.get("description", "")
     if v.get("note"):
         description = f"{description}\n备注：{v['note']}" if description else f"备注：{v['note']}"
@@ -449,7 +544,7 @@ def import_problem_list(session: Session, actor: str, preview: Preview) -> list[
     The ledger is checked again here, so a preview shown a while ago cannot create duplicates."""
     _mark_duplicates(preview, *_ledger_identities(session))
     rows = preview.importable
-    if len(rows) < BULK_FROM:
+    if len(rows) < BULK_FROM and not any(r.state for r in rows):
         return [create_task(session, actor, pr.data, city_ref=pr.city_ref).id for pr in rows if pr.data]
     return _create_in_bulk(session, actor, rows)
 
@@ -523,6 +618,7 @@ def _create_in_bulk(session: Session, actor: str, rows: list[ParsedRow]) -> list
             nodes=[],
         )
         for i, n in enumerate(d.nodes, start=1):
+            node_status, node_done = pr.state.nodes[i - 1] if pr.state and i <= len(pr.state.nodes) else ("pending", "")
             task.nodes.append(
                 SimpleNamespace(
                     id=str(uuid.uuid4()),
@@ -530,12 +626,13 @@ def _create_in_bulk(session: Session, actor: str, rows: list[ParsedRow]) -> list
                     seq=i,
                     title=n.title.strip(),
                     due=n.due,
-                    done=None,
-                    status="pending",
+                    done=(node_done or pr.state.completed or d.deadline) if pr.state and node_status != "pending"
+                    else None,
+                    status=node_status,
                     note="",
-                    done_by=None,
-                    confirmed_by=None,
-                    confirmed_at=None,
+                    done_by=actor if node_status != "pending" else None,
+                    confirmed_by=actor if node_status == "confirmed" else None,
+                    confirmed_at=now if node_status == "confirmed" else None,
                     city_result=None,
                     city_comment="",
                     from_city=False,
@@ -545,6 +642,8 @@ def _create_in_bulk(session: Session, actor: str, rows: list[ParsedRow]) -> list
                     deleted=None,
                 )
             )
+        if pr.state:
+            _apply_state(task, pr.state)
         refresh(task)  # type: ignore[arg-type]  # status, next_due, search_text exactly as for one task
         task_rows.append({c: getattr(task, c) for c in _TASK_COLUMNS})
         log("task.create", "task", task, tid)
@@ -556,6 +655,17 @@ def _create_in_bulk(session: Session, actor: str, rows: list[ParsedRow]) -> list
             session.execute(insert(table), values[chunk : chunk + 2000])
     audit.record_many(session, entries)  # the same hash chain as one-by-one creation
     return [t["id"] for t in task_rows]
+
+
+def _apply_state(task: SimpleNamespace, state: RowState) -> None:
+    """The task's review state from the 台账's status; refresh() then derives the same status from it."""
+    if state.status in ("submitted", "closed") and state.completed:
+        task.submitted_at = f"{state.completed}T12:00:00+08:00"
+    if state.status == "closed":
+        task.review_state = "accepted"
+        task.closed_on = state.closed_on or state.completed or task.deadline
+    elif state.status == "returned":
+        task.review_state = "returned"
 
 
 _TASK_COLUMNS = [c.key for c in Task.__table__.columns]

@@ -286,6 +286,105 @@
         </message>
     </context>
     <context>
+        <name>ExcelImportDialog</name>
+        <message>
+            <source>%1 tasks arrive already closed (销号): rows %2</source>
+            <translation>其中 %1 条导入后即为“已销号”：第 %2 行</translation>
+        </message>
+        <message>
+            <source>(not imported)</source>
+            <translation>（不导入）</translation>
+        </message>
+        <message>
+            <source>Check again</source>
+            <translation>重新检查</translation>
+        </message>
+        <message>
+            <source>Check and import</source>
+            <translation>检查后导入</translation>
+        </message>
+        <message>
+            <source>Column in the file</source>
+            <translation>表中的列</translation>
+        </message>
+        <message>
+            <source>Columns not recognised (not imported): %1. Choose above how to read them.</source>
+            <translation>未识别的列（不导入）：%1。可在上表中选择按哪一项读取。</translation>
+        </message>
+        <message>
+            <source>Columns the list lacks: one value for all rows</source>
+            <translation>表中没有的列：所有行统一填写</translation>
+        </message>
+        <message>
+            <source>First row</source>
+            <translation>第一行内容</translation>
+        </message>
+        <message>
+            <source>How each column is read</source>
+            <translation>各列按什么读取</translation>
+        </message>
+        <message>
+            <source>Import</source>
+            <translation>导入</translation>
+        </message>
+        <message>
+            <source>Import %1 rows</source>
+            <translation>导入 %1 条</translation>
+        </message>
+        <message>
+            <source>Import a problem list</source>
+            <translation>导入问题清单</translation>
+        </message>
+        <message>
+            <source>Read as</source>
+            <translation>读作</translation>
+        </message>
+        <message>
+            <source>Reading the problem list…</source>
+            <translation>正在读取问题清单…</translation>
+        </message>
+        <message>
+            <source>Remember for lists with the same column headers</source>
+            <translation>记住此对应关系，下次表头相同的清单自动使用</translation>
+        </message>
+        <message>
+            <source>Row %1 [%2]: %3</source>
+            <translation>第 %1 行【%2】%3</translation>
+        </message>
+        <message>
+            <source>Row %1: %2, skipped.</source>
+            <translation>第 %1 行：%2，跳过。</translation>
+        </message>
+        <message>
+            <source>Sheet “%1”, header in row %2.</source>
+            <translation>读取的工作表：“%1”，表头在第 %2 行。</translation>
+        </message>
+        <message>
+            <source>Sheet:</source>
+            <translation>工作表：</translation>
+        </message>
+        <message>
+            <source>The file has %1 sheets: %2 (pick another above).</source>
+            <translation>文件中共有 %1 个工作表：%2（可在右上角选另一个）。</translation>
+        </message>
+        <message>
+            <source>The list has every column.</source>
+            <translation>表中各列齐全。</translation>
+        </message>
+        <message>
+            <source>“%1” for every row: %2</source>
+            <translation>“%1”所有行统一填写：%2</translation>
+        </message>
+        <message>
+            <source>“%1”: %2 problem rows, %3 can be imported.</source>
+            <translation>“%1”：共 %2 行问题，%3 条可以导入。</translation>
+        </message>
+        <message>
+            <source>… and %1 more problems (only the first %2 are listed).</source>
+            <translation>……另有 %1 处问题未列出（只列出前 %2 处）。</translation>
+        </message>
+    </context>
+    <context>
         <name>ExchangePage</name>
         <message>
             <source>%1: refused — %2</source>
@@ -1690,12 +1789,12 @@ Add them one by one with “New task…” (Ctrl+N), or import the problem list 
             <translation>导入问题清单</translation>
         </message>
         <message>
-            <source>Import the %s rows that are correct?</source>
-            <translation>导入其中正确的 %s 行吗？</translation>
-        </message>
-        <message>
             <source>Import the city's Excel problem list…</source>
             <translation>导入市里下发的 Excel 问题清单…</translation>
+        </message>
+        <message>
+            <source>Importing the problem list…</source>
+            <translation>正在导入问题清单…</translation>
         </message>
         <message>
             <source>Ledger table</source>
@@ -1734,14 +1833,6 @@ Add them one by one with “New task…” (Ctrl+N), or import the problem list 
             <translation>报告与表格</translation>
         </message>
         <message>
-            <source>Row %1 [%2]: %3</source>
-            <translation>第 %1 行【%2】%3</translation>
-        </message>
-        <message>
-            <source>Row %1: %2, skipped.</source>
-            <translation>第 %1 行：%2，跳过。</translation>
-        </message>
-        <message>
             <source>Save the PDF report</source>
             <translation>保存 PDF 报告</translation>
         </message>
@@ -1750,16 +1841,16 @@ Add them one by one with “New task…” (Ctrl+N), or import the problem list 
             <translation>把台账保存为 Excel</translation>
         </message>
         <message>
+            <source>Spreadsheets (*.xlsx *.xls *.ods *.csv)</source>
+            <translation>表格文件 (*.xlsx *.xls *.ods *.csv)</translation>
+        </message>
+        <message>
             <source>The city's problem list</source>
             <translation>市里下发的问题清单</translation>
         </message>
         <message>
             <source>Writing the spreadsheet…</source>
             <translation>正在生成表格…</translation>
-        </message>
-        <message>
-            <source>“%1”: %2 problem rows, %3 can be imported.</source>
-            <translation>“%1”：共 %2 行问题，%3 条可以导入。</translation>
         </message>
     </context>
     <context>

@@ -336,4 +336,67 @@ def named_pipe(path: Path) -> Path:
     import os
 
     os.mkfifo(path)
+
+def _header_row() -> bytes:
+    return ('<row r="1">' + "".join(_inline(f"{chr(65 + j)}1", h) for j, h in enumerate(HEADER)) + "</row>").encode()
+
+
+def error_flood(path: Path, rows: int = 1_000_000) -> Path:
+    """A header, then `rows` problems each with a typo year (2206): one row error per row."""
+
+    def body():  # noqa: ANN202
+        yield _header_row()
+        batch = []
+        for r in range(2, rows + 2):
+            cells = [str(r - 1), "巡察", "第一轮", f"问题{r}：档案管理不规范", "立行立改", "李四", "2206-06-30"]
+            batch.append(f'<row r="{r}">' + "".join(_inline(f"{chr(65 + j)}{r}", v) for j, v in enumerate(cells))
+                         + "</row>")
+            if len(batch) == 10_000:
+                yield "".join(batch).encode()
+                batch = []
+        yield "".join(batch).encode()
+
+    return _xlsx(path, body())
+
+
+def undefined_entity(path: Path) -> Path:
+    """A cell text using an XML entity no DTD defines (&bogus;)."""
+    row = '<row r="2">' + _inline("A2", "1") + '<c r="D2" t="inlineStr"><is><t>问题&bogus;</t></is></c></row>'
+    return _xlsx(path, [_header_row(), row.encode()])
+
+
+def impossible_reference(path: Path) -> Path:
+    """A cell whose reference is outside any sheet (column ZZZZZ, row 99,999,999)."""
+    row = '<row r="2">' + _inline("A2", "1") + _inline("ZZZZZ99999999", "问题") + "</row>"
+    return _xlsx(path, [_header_row(), _problem_rows(3, 1).encode(), row.encode()])
+
+
+def shared_string_out_of_range(path: Path) -> Path:
+    """A cell pointing at shared string 999,999 of a table holding one."""
+    row = '<row r="2"><c r="A2" t="s"><v>0</v></c><c r="D2" t="s"><v>999999</v></c></row>'
+    return _xlsx(path, [_header_row(), row.encode()], [b"<si><t>1</t></si>"])
+
+
+def far_cell(path: Path) -> Path:
+    """Two problems, then one valid cell at XFD1048576, the last cell Excel has (a dense reader would build
+    17 billion cells)."""
+    row = '<row r="1048576">' + _inline("XFD1048576", "x") + "</row>"
+    return _xlsx(path, [_header_row(), _problem_rows(2, 2).encode(), row.encode()])
+
+
+def ods_repeated_cells(path: Path, rows: int = 1_000_000, cols: int = 16_000) -> Path:
+    """An .ods of a few hundred bytes whose -repeated attributes claim rows × cols cells with content."""
+    t = 'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"'
+    content = ('<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+               'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+               f'{t} xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+               '<office:body><office:spreadsheet><table:table table:name="S"><table:table-row>'
+               '<table:table-cell office:value-type="string"><text:p>序号</text:p></table:table-cell>'
+               f'</table:table-row><table:table-row table:number-rows-repeated="{rows}">'
+               f'<table:table-cell table:number-columns-repeated="{cols}" office:value-type="string">'
+               '<text:p>x</text:p></table:table-cell></table:table-row></table:table></office:spreadsheet>'
+               '</office:body></office:document-content>')
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet", compress_type=zipfile.ZIP_STORED)
+        z.writestr("content.xml", content)
     return path

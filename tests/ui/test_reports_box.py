@@ -46,16 +46,66 @@ def test_ledger_to_excel(window: Any, qtbot: Any, messages: list[str], tmp_path:
     assert messages[-1].startswith("已导出 60 条任务")
 
 
-def test_city_problem_list_preview_then_import(workspace: Any, qtbot: Any, messages: list[str]) -> None:
+def test_city_problem_list_preview_then_import(workspace: Any, qtbot: Any, messages: list[str],
+                                              monkeypatch: Any) -> None:
+    from ui.dialogs import excel_import
     from ui.main_window import MainWindow
 
+    shown: list[Any] = []
+    monkeypatch.setattr(excel_import.ExcelImportDialog, "exec", lambda d: shown.append(d) or 1)
     win = MainWindow(workspace)
     qtbot.addWidget(win)
     box = win.exchange_page.reports
     box.import_excel(FIXTURES / "excel" / "problem-list-sample.xlsx")
     _wait(qtbot, box.last_job)
-    preview = messages[0]
+    preview = shown[0].summary.toPlainText()
     assert "9 条可以导入" in preview
     assert preview.count("第 ") >= 3  # each refused row with its row number
+    _wait(qtbot, box.last_job)  # the import itself, off the GUI thread
     assert messages[-1] == "已导入 9 条任务。"
     assert win.ledger_page.model.rowCount() == 9
+
+
+def test_mapping_step_maps_a_column_gives_a_missing_one_a_value_and_remembers(
+        workspace: Any, qtbot: Any, messages: list[str], monkeypatch: Any, tmp_path: Path) -> None:
+    import openpyxl
+
+    from ui.dialogs import excel_import
+    from ui.main_window import MainWindow
+
+    wb = openpyxl.Workbook()
+    wb.active.append(["序号", "问题描述", "包干股室", "责任人", "整改时限", "整改类别"])
+    wb.active.append([1, "河道保洁不到位", "农业办", "赵六", "2026-07-31", "立行立改"])
+    wb.save(tmp_path / "清单.xlsx")
+    dialogs: list[Any] = []
+
+    def exec_(d: Any) -> int:
+        dialogs.append(d)
+        if len(dialogs) == 1:
+            assert "包干股室" in d.summary.toPlainText() and not d.import_button.isEnabled()
+            combo = next(c for text, c in d.combos if text == "包干股室")
+            combo.setCurrentIndex(combo.findData("section"))
+            d._mapping_changed()
+            d.default_inputs["source"].setCurrentText("审计")
+            d.accept()  # changed: reads again first, does not import yet
+            assert not d.result()
+            with qtbot.waitSignal(d.last_job.done, timeout=60000):
+                pass
+            assert d.import_button.isEnabled() and "可以导入" in d.summary.toPlainText()
+        return 1
+
+    monkeypatch.setattr(excel_import.ExcelImportDialog, "exec", exec_)
+    win = MainWindow(workspace)
+    qtbot.addWidget(win)
+    box = win.exchange_page.reports
+    box.import_excel(tmp_path / "清单.xlsx")
+    _wait(qtbot, box.last_job)
+    _wait(qtbot, box.last_job)
+    assert messages[-1] == "已导入 1 条任务。"
+    wb.active.cell(2, 2).value = "另一个问题"  # the next list from the same sender
+    wb.save(tmp_path / "下一份.xlsx")
+    box.import_excel(tmp_path / "下一份.xlsx")
+    _wait(qtbot, box.last_job)
+    second = dialogs[-1].preview
+    assert second.columns.get("section") == "包干股室" and "包干股室" not in second.unrecognised
+    assert second.defaults == {"source": "审计"}  # the value given for the missing column, offered again

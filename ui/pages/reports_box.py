@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QComboBox, QFileDialog, QGroupBox, QHBoxLayout, QP
 from ui import feature_links
 from ui.background import BackgroundJob, Progress, run_in_background
 from ui.context import AppContext
-from ui.messages import confirm, fill, show_error, show_info
+from ui.messages import fill, show_error, show_info
 
 
 def write_pdf_report(parent: QWidget, ctx: AppContext, path: Path, kind: str,
@@ -109,43 +109,51 @@ class ReportsBox(QGroupBox):
         self.last_job = run_in_background(self, task, done, self._failed, title=self.tr("Writing the spreadsheet…"))
 
     def choose_excel_in(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("The city's problem list"), "", "Excel (*.xlsx)")
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("The city's problem list"), "",
+                                              self.tr("Spreadsheets (*.xlsx *.xls *.ods *.csv)"))
         if path:
             self.import_excel(Path(path))
 
     def import_excel(self, path: Path) -> None:
-        """Read and check the whole list first; the user sees every refused row before anything is added."""
+        """Read and check the whole list first; the clerk sees how each column is read and every refused row,
+        may map a column or give a missing one a value, and only then imports."""
         read = feature_links.link("read_problem_list").resolve()
         apply = feature_links.link("import_problem_list").resolve()
         if read is None or apply is None:
             show_info(self, self.tr("Import a problem list"), feature_links.not_ready_text())
             return
-        ws = self.ctx.ws
+        from core.excel.importer import header_signature
+        from core.excel.mappings import MappingMemory
 
-        def task(_p: Progress) -> Any:
+        ws = self.ctx.ws
+        memory = MappingMemory(ws.paths.excel_mappings)
+
+        def reader(sheet: Any, mapping: dict[str, str] | None, defaults: dict[str, str] | None) -> Any:
             with ws.read() as s:
                 ws.require_unit(s)
-                return read(path, session=s)
+                return read(path, session=s, sheet=sheet, mapping=mapping, memory=memory, defaults=defaults)
 
         def checked(preview: Any) -> None:
-            lines = [fill(self.tr("“%1”: %2 problem rows, %3 can be imported."), path.name, str(len(preview.rows)),
-                          str(len(preview.importable)))]
-            lines += [fill(self.tr("Row %1 [%2]: %3"), str(e.row), e.column, e.reason) for e in preview.errors]
-            lines += [fill(self.tr("Row %1: %2, skipped."), str(d.row), d.reason)
-                      for d in preview.duplicates]
-            self.last_summary = "\n".join(lines)
-            if not preview.importable:
-                show_info(self, self.tr("Import a problem list"), self.last_summary)
-                return
-            question = self.last_summary + "\n\n" + self.tr("Import the %s rows that are correct?") % len(
-                preview.importable)
-            if confirm(self, self.tr("Import a problem list"), question):
-                added = self.ctx.act(self, lambda s: apply(s, self.ctx.user, preview))
-                if added is not None:
-                    show_info(self, self.tr("Import a problem list"),
-                              self.tr("%s tasks imported.") % len(added))
+            from ui.dialogs.excel_import import ExcelImportDialog
 
-        self.last_job = run_in_background(self, task, checked, self._failed,
+            dialog = ExcelImportDialog(path, preview, reader, self)
+            self.import_dialog = dialog
+            accepted = dialog.exec()
+            self.last_summary = dialog.summary.toPlainText()
+            if not accepted:
+                return
+            preview = dialog.preview
+            if dialog.remember.isChecked() and (dialog.mapping or preview.defaults):
+                memory.remember(header_signature(preview.headers), dialog.mapping, preview.defaults)
+            user = self.ctx.user
+
+            def imported(added: list[str]) -> None:
+                show_info(self, self.tr("Import a problem list"), self.tr("%s tasks imported.") % len(added))
+
+            self.last_job = self.ctx.act_in_background(self, lambda s, _p: apply(s, user, preview), imported,
+                                                       title=self.tr("Importing the problem list…"))
+
+        self.last_job = run_in_background(self, lambda _p: reader(None, None, None), checked, self._failed,
                                           title=self.tr("Reading the problem list…"))
 
     def _failed(self, exc: BaseException) -> None:

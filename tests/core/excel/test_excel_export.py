@@ -93,7 +93,7 @@ def test_layout_matches_the_city_sheet_and_prints_well(demo_export) -> None:  # 
     header = [c.value for c in sheet[2]]
     assert header[: len(city_header)] == city_header == [label for _, label in CITY_COLUMNS]
     assert sheet.freeze_panes == "A3"
-    assert sheet.auto_filter.ref == "A2:Q62"
+    assert sheet.auto_filter.ref == "A2:S62"  # the city's 11 columns, 6 of ours, 完成日期 and 销号日期
     assert sheet.print_title_rows == "$1:$2"
     assert sheet.page_setup.orientation == "landscape" and str(sheet.page_setup.paperSize) == "9"  # A4
     widths = {k: v.width for k, v in sheet.column_dimensions.items()}

@@ -170,10 +170,10 @@ def test_refusals_exit_3_with_a_plain_message(cli, workspace, tmp_path: Path) ->
         OOXMLFile(src).encrypt("打开密码123", dst)
     code, _, err = cli("import-excel", str(locked))
     assert code == 3 and "设置了打开密码" in err
-    old = tmp_path / "old.xls"  # an OLE file without an encrypted package: the old .xls format
+    old = tmp_path / "old.xls"  # an OLE header and nothing else: .xls is read, but this one is damaged
     old.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 4096)
     code, _, err = cli("import-excel", str(old))
-    assert code == 3 and "旧版 Excel" in err
+    assert code == 3 and "不是可读的 Excel 文件" in err
     no_header = _sheet(tmp_path / "data.xlsx", [["甲", "乙"], [1, 2]])
     code, _, err = cli("import-excel", str(no_header))
     assert code == 3 and "找不到问题清单的表头" in err
@@ -297,7 +297,7 @@ def test_an_import_that_fails_midway_leaves_the_ledger_as_it_was(workspace, monk
 
 
 def test_encrypted_package_name_is_found_across_read_chunks(tmp_path: Path) -> None:
-    from core.excel.importer import _ENCRYPTED, _names_encrypted_package
+    from core.excel.readers import _ENCRYPTED, _names_encrypted_package
 
     path = tmp_path / "big-locked.xlsx"
     path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * ((1 << 20) - 8 - 10) + _ENCRYPTED + b"\0" * 100)
