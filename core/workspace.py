@@ -1,9 +1,18 @@
-"""A Workspace is one opened data folder: its lock, database, evidence store, user and today's date."""
+"""A Workspace is one opened data folder: its lock, database, evidence store, user and today's date.
+
+Every write goes through `Workspace.session()`, and `Workspace.writer` lets one unit of work at a time in
+(the model is Anki's single collection executor): a write started on the GUI thread while a background
+write (an evidence attach, an import, the night's re-check scheduling) is running waits its turn — the
+window shows "busy" through `Writer.on_wait` — instead of failing with "database is locked" after SQLite's
+busy timeout. Reads (`Workspace.read()`) do not wait: WAL lets them run beside the writer.
+"""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+import threading
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -15,11 +24,49 @@ from sqlalchemy.orm import Session, sessionmaker
 from core import applog
 from core.errors import DataFolderError, InputRefused
 from core.evidence.store import EvidenceStore
+from core.faults import explain
 from core.paths import DataFolderLock, DataPaths
 from db.engine import HEAD_REVISION, UnknownRevision, open_database
 from db.models import Unit
 
 log = logging.getLogger(__name__)
+
+
+class Writer:
+    """The one write path of a data folder in this process: one unit of work at a time.
+
+    Re-entrant on one thread (a unit of work may call code that opens another). `on_wait(waiting)`, set by
+    the window, is called on the main thread only: `on_wait(True)` once when it must wait (show the busy
+    cursor), then `on_wait(None)` about every 50 ms while it waits (keep painting), `on_wait(False)` at the
+    end. Other threads (and the command line, which has no hook) simply wait."""
+
+    POLL_S = 0.05
+
+    def __init__(self) -> None:
+        self._lock = threading.RLock()
+        self.on_wait: Callable[[bool | None], None] | None = None
+        self.waits = 0  # how many units of work had to wait (for tests and the log)
+
+    @contextmanager
+    def turn(self) -> Iterator[None]:
+        if not self._lock.acquire(blocking=False):
+            self.waits += 1
+            hook = self.on_wait if threading.current_thread() is threading.main_thread() else None
+            started = time.monotonic()
+            if hook is None:
+                self._lock.acquire()
+            else:
+                hook(True)
+                try:
+                    while not self._lock.acquire(timeout=self.POLL_S):
+                        hook(None)
+                finally:
+                    hook(False)
+            log.info("a write waited %.1f s for the one before it", time.monotonic() - started)
+        try:
+            yield
+        finally:
+            self._lock.release()
 
 
 class Workspace:
@@ -31,6 +78,7 @@ class Workspace:
         self.engine: Engine | None = None
         self._sessions: sessionmaker[Session] | None = None
         self.evidence = EvidenceStore(paths.evidence, paths.tmp)
+        self.writer = Writer()
 
     # -- life cycle -------------------------------------------------------------------------
     @classmethod
@@ -48,9 +96,13 @@ class Workspace:
             self.engine, self._sessions = open_database(self.paths.database, self.paths.backups)
         except DatabaseError as exc:
             self._lock.release()
+            # A full disk or a held file is not a damaged database: say what it is (core.faults).
+            mapped = explain(exc, where=self.paths.database)
+            if mapped is not None:
+                raise mapped from None
             raise DataFolderError(
                 f"无法打开台账数据库“{self.paths.database}”：{exc.orig}。",
-                hint="数据库文件可能已损坏或只读。请从备份恢复（restore），或联系技术支持。",
+                hint="数据库文件可能已损坏。请从备份恢复（restore），或联系技术支持。",
             ) from None
         except UnknownRevision as exc:
             self._lock.release()
@@ -82,9 +134,11 @@ class Workspace:
     # -- sessions ---------------------------------------------------------------------------
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """One unit of work: committed when the block ends, rolled back on any error."""
+        """One unit of work: committed when the block ends, rolled back on any error.
+
+        It waits its turn behind any other unit of work of this data folder (see `Writer`)."""
         assert self._sessions is not None, "workspace not started"
-        with self._sessions.begin() as s:
+        with self.writer.turn(), self._sessions.begin() as s:
             yield s
 
     def read(self) -> Session:

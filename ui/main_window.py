@@ -157,6 +157,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.switch_user_button)
         self._add_shortcuts()
         self.ctx.changed.connect(self._on_changed)
+        self.ctx.busy.connect(self._on_busy)
         self._restore_geometry()
         if ws is not None:
             self._on_changed()
@@ -357,6 +358,13 @@ class MainWindow(QMainWindow):
             self.resize(width, height)
             if maximized:
                 self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
+
+    def _on_busy(self, waiting: bool) -> None:
+        """A write waits for a background one (an attach, an import): say so instead of looking frozen."""
+        if waiting:
+            self.statusBar().showMessage(self.tr("Saving… (waiting for the work in progress to finish)"))
+        else:
+            self.statusBar().clearMessage()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         from ui.background import finish_all, unfinished_jobs
