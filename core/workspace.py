@@ -10,6 +10,7 @@ busy timeout. Reads (`Workspace.read()`) do not wait: WAL lets them run beside t
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -79,6 +80,7 @@ class Workspace:
         self._sessions: sessionmaker[Session] | None = None
         self.evidence = EvidenceStore(paths.evidence, paths.tmp)
         self.writer = Writer()
+        self.check_on_start = True  # SQLite's quick check when the folder is opened (core.dbcheck)
 
     # -- life cycle -------------------------------------------------------------------------
     @classmethod
@@ -93,6 +95,14 @@ class Workspace:
         applog.setup(self.paths.logs)
         self._lock.acquire()
         try:
+            if (self.paths.root / "restore-pending.json").exists() or any(self.paths.tmp.glob(".rectidesk-restore-*")):
+                from core.team.backup import finish_pending_restore
+
+                finish_pending_restore(self.paths)  # a restore killed half-way is finished first
+            if self.check_on_start and self.paths.database.exists():
+                from core.dbcheck import require_sound
+
+                require_sound(self.paths.database, quick=True)  # a damaged page is said now, not mid-import
             self.engine, self._sessions = open_database(self.paths.database, self.paths.backups)
         except DatabaseError as exc:
             self._lock.release()
@@ -113,11 +123,30 @@ class Workspace:
         except BaseException:
             self._lock.release()
             raise
-        self.evidence.sweep_temp()
         from core.evidence.sweep import sweep_orphans
 
-        with self.session() as s:
-            sweep_orphans(s, self.evidence)
+        # Only files older than the previous start: a file stored by an import still running elsewhere
+        # (its lock file removed by hand) is never taken for an orphan (issue 15).
+        previous_start = self._mark_start()
+        if previous_start is not None:
+            self.evidence.sweep_temp(older_than=previous_start)
+            with self.session() as s:
+                sweep_orphans(s, self.evidence, older_than=previous_start)
+
+    def _mark_start(self) -> float | None:
+        """Record this start's time in the data folder; return the previous one (None the first time)."""
+        marker = self.paths.root / "cache" / "last-start"
+        try:
+            previous: float | None = marker.stat().st_mtime
+        except OSError:
+            previous = None
+        try:
+            marker.parent.mkdir(parents=True, exist_ok=True)
+            marker.touch()
+            os.utime(marker)
+        except OSError as exc:
+            log.warning("start time not recorded: %s", exc)
+        return previous
 
     def close(self) -> None:
         if self.engine is not None:

@@ -128,3 +128,38 @@ def open_database(db_path: Path, backup_dir: Path) -> tuple[Engine, sessionmaker
     engine = make_engine(db_path)
     migrate(engine, db_path, backup_dir)
     return engine, sessionmaker(engine, expire_on_commit=False)
+
+
+def schema_of(conn: sqlite3.Connection) -> set[tuple[str, str, str, str]]:
+    """Every table, index, trigger and view of a database, as (type, name, table, SQL); SQLite's own left out."""
+    rows = conn.execute("SELECT type, name, tbl_name, coalesce(sql, '') FROM sqlite_master "
+                        "WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\'").fetchall()
+    return {(str(t), str(n), str(tb), " ".join(str(sql).split())) for t, n, tb, sql in rows}
+
+
+_REFERENCE: dict[str, set[tuple[str, str, str, str]]] = {}
+
+
+def reference_schema(revision: str) -> set[tuple[str, str, str, str]]:
+    """The schema this program's migrations create at `revision` (built once per process in a temporary file)."""
+    if revision not in _REFERENCE:
+        import tempfile
+
+        from alembic import command
+
+        with tempfile.TemporaryDirectory(prefix="rectidesk-schema-") as tmp:
+            db = Path(tmp) / "reference.sqlite3"
+            engine = make_engine(db)
+            try:
+                cfg = alembic_config(engine)
+                with engine.begin() as conn:
+                    cfg.attributes["connection"] = conn
+                    command.upgrade(cfg, revision)
+            finally:
+                engine.dispose()
+            conn = sqlite3.connect(db)
+            try:
+                _REFERENCE[revision] = schema_of(conn)
+            finally:
+                conn.close()
+    return _REFERENCE[revision]
