@@ -8,10 +8,10 @@ from typing import Any
 
 from sqlalchemy import select
 
-import ui.dialogs.task_editor as task_editor
 from core.ledger.tasks import get_task
 from db.models import Evidence
 from tests.ui.test_task_editor import _editor, _new_task
+from ui.dialogs import task_editor
 
 
 def test_an_edit_during_a_background_attach_waits_and_both_are_saved(
