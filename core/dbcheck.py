@@ -40,12 +40,13 @@ def require_sound(db: Path, *, quick: bool = False) -> None:
     """Raise DatabaseDamaged (with the first finding) when SQLite's check does not say "ok"."""
     found = problems(db, quick=quick)
     if found:
-        log.error("database %s failed %s: %s", db, "quick_check" if quick else "integrity_check", found[:5])
+        log.error("database %s failed %s: %s", db, "quick_check" if quick else "integrity_check", found[0][:500])
         raise damaged(db, _short(found[0]))
 
 
 def _short(finding: str) -> str:
-    return f"SQLite 检查发现：{finding[:120]}"
+    lines = [ln.strip() for ln in finding.splitlines() if ln.strip() and not ln.startswith("***")]
+    return f"SQLite 检查发现：{(lines[0] if lines else finding)[:100]}"
 
 
 def schema_problems(db: Path, revision: str) -> list[str]:

@@ -71,4 +71,6 @@ class MachineError(UserError):
 
 
 class DatabaseDamaged(DataFolderError):
-    """SQLite's own check found damaged pages in the ledger's database."""
+    """SQLite's own check found damaged pages in the ledger's database; `backup`: the latest one to offer."""
+
+    backup: object = None  # a pathlib.Path when the backups folder holds one

@@ -23,7 +23,7 @@ from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 
 from core import applog
-from core.errors import DataFolderError, InputRefused
+from core.errors import DatabaseDamaged, DataFolderError, InputRefused
 from core.evidence.store import EvidenceStore
 from core.faults import explain
 from core.paths import DataFolderLock, DataPaths
@@ -100,9 +100,7 @@ class Workspace:
 
                 finish_pending_restore(self.paths)  # a restore killed half-way is finished first
             if self.check_on_start and self.paths.database.exists():
-                from core.dbcheck import require_sound
-
-                require_sound(self.paths.database, quick=True)  # a damaged page is said now, not mid-import
+                self._check_database()
             self.engine, self._sessions = open_database(self.paths.database, self.paths.backups)
         except DatabaseError as exc:
             self._lock.release()
@@ -132,6 +130,22 @@ class Workspace:
             self.evidence.sweep_temp(older_than=previous_start)
             with self.session() as s:
                 sweep_orphans(s, self.evidence, older_than=previous_start)
+
+    def _check_database(self) -> None:
+        """SQLite's quick check: a damaged page is said now (with the latest backup), not in the middle of
+        an import or a backup that would copy it."""
+        from core.dbcheck import require_sound
+
+        try:
+            require_sound(self.paths.database, quick=True)
+        except DatabaseDamaged as exc:
+            from core.team.backup import latest_backup
+
+            exc.backup = latest_backup(self.paths.backups)
+            if exc.backup is not None:
+                exc.hint = (f"最近的备份是“{exc.backup}”。请用它恢复：在窗口中点“恢复备份…”，或运行 restore "
+                            f"\"{exc.backup}\"；恢复前程序会把损坏的文件另存一份，供技术支持查看。")
+            raise
 
     def _mark_start(self) -> float | None:
         """Record this start's time in the data folder; return the previous one (None the first time)."""

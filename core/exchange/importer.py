@@ -115,6 +115,7 @@ class FeedbackImporter:
         self.ws = ws
         self.progress = progress
         self.cancel = cancel
+        self._sound = False
 
     # -- public API -------------------------------------------------------------------------
     def import_files(self, paths: list[Path]) -> list[ImportOutcome]:
@@ -187,6 +188,11 @@ class FeedbackImporter:
                 finally:
                     s.rollback()
                     s.close()
+            if not self._sound:  # never write an import into a damaged database (once per batch)
+                from core.dbcheck import require_sound
+
+                require_sound(self.ws.paths.database)
+                self._sound = True
             with self.ws.session() as s:
                 result, applier = self._apply_package(s, pkg, path, created_files, dry_run=False)
         except BaseException:

@@ -383,6 +383,22 @@ def _read_manifest(path: Path) -> dict[str, Any] | None:
         return None
 
 
+def latest_backup(folder: Path) -> Path | None:
+    """The newest backup in the backups folder whose manifest reads (a full check comes at restore)."""
+    if not folder.is_dir():
+        return None
+    found = []
+    for z in folder.glob("*.zip"):
+        try:
+            found.append((z.stat().st_mtime, z))
+        except OSError:
+            continue
+    for _mtime, z in sorted(found, reverse=True):
+        if _read_manifest(z) is not None:
+            return z
+    return None
+
+
 def auto_backup(ws: Workspace, *, report: Report = _no_report) -> Path | None:
     """On exit and once a day: a backup in the backups folder unless nothing changed since the last one.
 
