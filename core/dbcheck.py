@@ -13,7 +13,7 @@ import sqlite3
 from pathlib import Path
 
 from core.errors import DatabaseDamaged
-from core.faults import damaged
+from core.faults import damaged, explain
 
 log = logging.getLogger(__name__)
 
@@ -23,7 +23,8 @@ def _connect_ro(db: Path) -> sqlite3.Connection:
 
 
 def problems(db: Path, *, quick: bool = False, limit: int = 20) -> list[str]:
-    """What SQLite's check finds (empty: the database is sound). An unreadable file is one problem."""
+    """What SQLite's check finds (empty: the database is sound). An unreadable file is one problem; a full
+    disk, a held file or a failing disk is raised as the MachineError it is (core.faults)."""
     pragma = "quick_check" if quick else "integrity_check"
     try:
         conn = _connect_ro(db)
@@ -32,6 +33,9 @@ def problems(db: Path, *, quick: bool = False, limit: int = 20) -> list[str]:
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
+        mapped = explain(exc, where=db)
+        if mapped is not None and not isinstance(mapped, DatabaseDamaged):
+            raise mapped from None  # a full disk or a held file is not damage: say what it is
         return [str(exc)]
     return [] if rows == ["ok"] else rows
 

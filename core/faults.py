@@ -134,6 +134,9 @@ def _from_sqlite(text: str, where: Path | None, need: int | None) -> UserError |
     if "database or disk is full" in t or "disk is full" in t:
         return disk_full(where, need)
     if "disk i/o error" in t:
+        free = free_space(where)
+        if free is not None and free < 4 * 1024 * 1024:  # SQLite says "I/O error" when it cannot grow its files
+            return disk_full(where, need)
         return io_error(where)
     if "readonly database" in t or "read-only" in t:
         return read_only(where)
@@ -174,7 +177,7 @@ def is_transient(exc: OSError) -> bool:
 
 
 def retrying(fn: Callable[..., T], *args: object, tries: int = 5, first_delay: float = 0.1,
-             sleep: Callable[[float], None] = time.sleep) -> T:
+             sleep: Callable[[float], None] | None = None) -> T:
     """Call `fn(*args)`; when another program holds the file, try again (0.1, 0.2, 0.4, 0.8 s: ~1.5 s in all).
 
     Other errors, and the last failure, propagate as they are (callers turn them into messages)."""
@@ -186,7 +189,7 @@ def retrying(fn: Callable[..., T], *args: object, tries: int = 5, first_delay: f
             if attempt == tries - 1 or not is_transient(exc):
                 raise
             log.info("file held (%s), try %d of %d in %.1f s", exc, attempt + 2, tries, delay)
-            sleep(delay)
+            (sleep or time.sleep)(delay)
             delay *= 2
     raise AssertionError("unreachable")
 

@@ -89,8 +89,7 @@ class DataPaths:
         try:
             for folder in (self.root, self.evidence, self.logs, self.backups, self.tmp, self.incoming):
                 folder.mkdir(parents=True, exist_ok=True)
-            _private(self.root, [self.evidence, self.logs, self.backups, self.tmp, self.incoming,
-                                 self.database, *(Path(f"{self.database}{x}") for x in ("-wal", "-shm"))])
+            self.make_private()
             probe = tempfile.NamedTemporaryFile(dir=self.root, prefix=".probe-", delete=True)
             probe.close()
         except OSError as exc:
@@ -101,6 +100,11 @@ class DataPaths:
 
     def exists(self) -> bool:
         return self.database.exists()
+
+    def make_private(self) -> None:
+        """The folders and the database files: the user's alone (POSIX modes; Windows profiles already are)."""
+        _private(self.root, [self.evidence, self.logs, self.backups, self.tmp, self.incoming,
+                             self.database, *(Path(f"{self.database}{x}") for x in ("-wal", "-shm"))])
 
 
 def _private(root: Path, inside: list[Path]) -> None:

@@ -102,6 +102,7 @@ class Workspace:
             if self.check_on_start and self.paths.database.exists():
                 self._check_database()
             self.engine, self._sessions = open_database(self.paths.database, self.paths.backups)
+            self.paths.make_private()
         except DatabaseError as exc:
             self._lock.release()
             # A full disk or a held file is not a damaged database: say what it is (core.faults).
