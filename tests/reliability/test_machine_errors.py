@@ -123,7 +123,7 @@ def test_import_on_a_full_disk_is_a_message_not_a_crash(cli, unit: Path,  # noqa
     assert state(unit) == before
 
 
-def test_backup_on_a_full_disk_or_a_failing_stick_leaves_nothing(cli, unit: Path, tmp_path: Path,  # noqa: ANN001, F811
+def test_backup_on_a_full_disk_or_a_failing_stick_leaves_nothing(cli, unit: Path, tmp_path: Path,  # noqa: ANN001, F811, ARG001
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     stick = tmp_path / "U盘"
     stick.mkdir()
