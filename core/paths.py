@@ -186,7 +186,8 @@ class DataFolderLock:
         from filelock import FileLock
 
         self.paths = paths
-        self._lock = FileLock(str(paths.lock_file), timeout=0)
+        # One lock for the process, whichever thread takes or leaves it (a restore swaps in the background).
+        self._lock = FileLock(str(paths.lock_file), timeout=0, thread_local=False)
 
     def acquire(self) -> None:
         import socket

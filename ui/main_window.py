@@ -136,6 +136,9 @@ class MainWindow(QMainWindow):
         column.addWidget(self.banner)
         column.addWidget(self.stack, 1)
         self.duties: DailyDuties | None = None
+        self.exit_backup_job: object = None
+        self._exit_backup_done = False
+        self.last_backup: object = None
         central = QWidget()
         layout = QHBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -378,19 +381,29 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         finish_all()
+        if self.exit_backup_job is not None and self.exit_backup_job not in unfinished_jobs():
+            self._exit_backup_done = True  # cancelled by the clerk's "Quit anyway": nothing half-done is kept
         settings = QSettings()
         settings.setValue("window/geometry", self.saveGeometry())
         settings.setValue("window/page", self.current_page())
         self.ledger_page.save_layout()
-        if self.duties is not None:
-            from PySide6.QtWidgets import QApplication
-
+        if self.duties is not None and not self._exit_backup_done:
+            # The backup on exit runs in the background helper with its progress dialog; the window closes
+            # when it is over (a failure is told to the clerk first: ui.reminders.backup_on_exit).
             from ui.reminders import backup_on_exit
 
             self.duties.timer.stop()
-            QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-            try:
-                self.last_backup = backup_on_exit(self.ctx)
-            finally:
-                QApplication.restoreOverrideCursor()
+            event.ignore()
+            if self.exit_backup_job is None:
+                self.exit_backup_job = backup_on_exit(self.ctx, self, self._exit_backup_over)
+            return
         super().closeEvent(event)
+
+    def _exit_backup_over(self, path: object) -> None:
+        from shiboken6 import isValid
+
+        if not isValid(self):
+            return  # the window is already gone (a test's teardown, the session ending)
+        self.last_backup = path
+        self._exit_backup_done = True
+        self.close()

@@ -7,13 +7,10 @@ it; automatic backups share one evidence store; `#` and `?` in the data folder's
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 import shutil
 import sqlite3
 import zipfile
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -26,6 +23,8 @@ from core.evidence.attach import attach_file
 from core.team import backup
 from core.workspace import Workspace
 from tests.conftest import FIXTURES
+from tests.reliability.hostile_kit import damage_database as _damage
+from tests.reliability.hostile_kit import rebuild_backup as rebuild
 
 
 def _with_evidence(ws: Workspace, tmp_path: Path, n: int = 3) -> None:
@@ -35,29 +34,6 @@ def _with_evidence(ws: Workspace, tmp_path: Path, n: int = 3) -> None:
             f = tmp_path / f"照片{i}.jpg"
             f.write_bytes(os.urandom(2000) + bytes([i]))
             attach_file(s, ws.evidence, "张三", t.id, f)
-
-
-def rebuild(src: Path, dst: Path, change_db: Callable[[sqlite3.Connection], None]) -> None:
-    """The same backup with its database changed, and a manifest that matches again (what an intruder does)."""
-    with zipfile.ZipFile(src) as zin:
-        manifest = json.loads(zin.read(backup.MANIFEST))
-        entries = {n: zin.read(n) for n in zin.namelist() if n != backup.MANIFEST}
-    tmp = dst.with_suffix(".sqlite3")
-    tmp.write_bytes(entries[backup.DB_ENTRY])
-    con = sqlite3.connect(tmp)
-    change_db(con)
-    con.commit()
-    con.close()
-    data = tmp.read_bytes()
-    entries[backup.DB_ENTRY] = data
-    for f in manifest["files"]:
-        if f["path"] == backup.DB_ENTRY:
-            f["sha256"], f["size"] = hashlib.sha256(data).hexdigest(), len(data)
-    with zipfile.ZipFile(dst, "w") as zout:
-        for n, b in entries.items():
-            zout.writestr(n, b)
-        zout.writestr(backup.MANIFEST, json.dumps(manifest, ensure_ascii=False))
-    tmp.unlink()
 
 
 @pytest.mark.parametrize("craft", [
@@ -289,16 +265,3 @@ def test_a_damaged_database_is_said_at_start_and_not_backed_up(team, tmp_path, c
     backup.restore(root, kept, actor="张三")
     with Workspace.open(root, user="张三"):
         pass
-
-
-def _damage(db: Path) -> None:
-    """Overwrite one page in the middle of the tasks table (what a failing disk does)."""
-    con = sqlite3.connect(db)
-    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    page = con.execute("PRAGMA page_size").fetchone()[0]
-    root_page = con.execute("SELECT rootpage FROM sqlite_master WHERE name = 'tasks'").fetchone()[0]
-    con.close()
-    data = bytearray(db.read_bytes())
-    at = (root_page - 1) * page
-    data[at:at + page] = b"\xde\xad\xbe\xef" * (page // 4)
-    db.write_bytes(bytes(data))
