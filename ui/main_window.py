@@ -406,4 +406,6 @@ class MainWindow(QMainWindow):
             return  # the window is already gone (a test's teardown, the session ending)
         self.last_backup = path
         self._exit_backup_done = True
-        self.close()
+        from PySide6.QtCore import QTimer
+
+        QTimer.singleShot(0, self.close)  # after the job has left the list of unfinished ones

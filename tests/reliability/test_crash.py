@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import FIXTURES
-from tools.reliability import check_backup, check_packages, run_cli, run_trials
+from tools.reliability import check_backup, check_packages, diverged_backup, run_cli, run_trials
 
 ENV = dict(os.environ, RECTIDESK_PASSPHRASE="crash-test-passphrase")
 
@@ -96,3 +96,15 @@ def test_interrupted_copy_leaves_no_orphan_after_start(base: tuple[Path, str], t
     r = run_cli(work, ["ledger", "--json"])
     assert r.returncode == 0
     assert not orphan.exists() and not (work / "tmp" / "ev-123.part").exists()
+
+
+def test_killed_restore_leaves_the_old_ledger_or_the_new_one_whole(base: tuple[Path, str], tmp_path: Path) -> None:
+    """Restore: evidence brought in first, a journal, the database swapped last; the next start finishes a
+    restore killed after its journal. Any kill leaves the old ledger or the restored one, every file it
+    names present, nothing orphaned (tools/reliability.py checks all of it)."""
+    data, task_id = base
+    start = tmp_path / "start"
+    shutil.copytree(data, start)
+    backup = diverged_backup(start, tmp_path / "side", tmp_path / "restore-from.zip", task_id, env=ENV)
+    trials = run_trials(start, tmp_path / "work", ["--user", "张三", "restore", str(backup)], trials=4, seed=7, env=ENV)
+    _no_broken(trials)
