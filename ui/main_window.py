@@ -408,4 +408,4 @@ class MainWindow(QMainWindow):
         self._exit_backup_done = True
         from PySide6.QtCore import QTimer
 
-        QTimer.singleShot(0, self.close)  # after the job has left the list of unfinished ones
+        QTimer.singleShot(0, self, self.close)  # after the job has left the unfinished ones (not if self is gone)
