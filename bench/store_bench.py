@@ -1,8 +1,9 @@
 """Store benchmark: what SQLite's checks cost on a 100,000-task ledger (400,000 nodes).
 
 Prints, each with its ratio to reading the database file once from start to end in the same run:
-the quick check run at every start (target <= 1.5 s), the full integrity check run by `verify`, before a
-backup and before an import (<= 10 s), and the whole start of a workspace with and without the quick check.
+the quick check run at every start (target <= 2 s; it runs after the first paint), the full integrity
+check run by `verify`, before a backup and before an import (<= 30 s; in the background helper in the
+window), and the whole start of a workspace with the quick check (ratio to a start without it).
 Usage: uv run python bench/store_bench.py [--tasks N]
 """
 
@@ -50,7 +51,7 @@ def main() -> int:
     without = best_of(lambda: open_close(False), 3) * 1000
     print(f"database {size_mb:.0f} MB")
     rows = [
-        row(f"quick_check at start ({args.tasks} tasks)", quick, 1500, base),
+        row(f"quick_check at start ({args.tasks} tasks)", quick, 2000, base),
         row("integrity_check (verify, backup, import)", full, 10000, base),
         row("workspace start with the quick check", with_check, 3000, without),
     ]

@@ -152,14 +152,14 @@ def reference_schema(revision: str) -> set[tuple[str, str, str, str]]:
             engine = make_engine(db)
             try:
                 cfg = alembic_config(engine)
-                with engine.begin() as conn:
-                    cfg.attributes["connection"] = conn
+                with engine.begin() as sa_conn:
+                    cfg.attributes["connection"] = sa_conn
                     command.upgrade(cfg, revision)
             finally:
                 engine.dispose()
-            conn = sqlite3.connect(db)
+            raw = sqlite3.connect(db)
             try:
-                _REFERENCE[revision] = schema_of(conn)
+                _REFERENCE[revision] = schema_of(raw)
             finally:
-                conn.close()
+                raw.close()
     return _REFERENCE[revision]
