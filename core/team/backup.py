@@ -821,7 +821,14 @@ def finish_restore(plan: RestorePlan, *, accept_new_keys: bool = False, report: 
             _bring_evidence_in(paths, new / "evidence")
             _write_journal(paths, {"staging": str(plan.staging),
                                    "dirs": {d: (new / d).exists() for d in EXTRA_DIRS}})
-            _apply_journal(paths, json.loads((paths.root / JOURNAL).read_text(encoding="utf-8")))
+            try:
+                _apply_journal(paths, json.loads((paths.root / JOURNAL).read_text(encoding="utf-8")))
+            except OSError as exc:  # a file held past the retries: the journal finishes it at the next start
+                mapped = faults.explain(exc)
+                raise MachineError(f"恢复进行到一半停住了：{mapped.message if mapped else exc.strerror or exc}",
+                                   hint="请关闭可能占用数据文件夹中文件的程序（杀毒软件扫描、打开着的佐证材料），"
+                                        "然后重新打开整改通：程序会先自动完成这次恢复。原有数据另存在备份文件夹中。"
+                                   ) from None
             faults.unlink(paths.root / JOURNAL)
         finally:
             if not lock_held:

@@ -265,3 +265,27 @@ def test_a_damaged_database_is_said_at_start_and_not_backed_up(team, tmp_path, c
     backup.restore(root, kept, actor="张三")
     with Workspace.open(root, user="张三"):
         pass
+
+
+def test_a_database_held_past_the_retries_is_finished_at_the_next_start(team, tmp_path, monkeypatch) -> None:  # noqa: ANN001
+    info = backup.create_backup(team, tmp_path / "b.zip")
+    with team.session() as s:
+        make_task(s, title="备份之后新增的")
+    root = team.paths.root
+    team.close()
+    real = os.replace
+
+    def held(src: object, dst: object) -> None:
+        if Path(str(dst)).name == "rectidesk.sqlite3":
+            raise PermissionError(13, "being used by another process", str(dst))
+        real(src, dst)
+
+    monkeypatch.setattr(os, "replace", held)
+    monkeypatch.setattr(faults.time, "sleep", lambda _s: None)
+    with pytest.raises(MachineError, match="恢复进行到一半") as caught:
+        backup.restore(root, info.path, actor="张三")
+    assert "自动完成" in caught.value.hint
+    monkeypatch.undo()
+    with Workspace.open(root, user="张三"):
+        pass
+    assert "备份之后新增的" not in repr(state(root)[0]["tasks"])
