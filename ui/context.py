@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
+from core.errors import UserError
 from core.faults import explain
 from ui.messages import show_error, show_user_error
 
