@@ -64,9 +64,9 @@ def verify_workspace(ws: Workspace) -> VerifyReport:
     from core.dbcheck import problems
 
     report = VerifyReport()
-    found = problems(ws.paths.database)  # SQLite's full integrity check
-    if found:
-        report.integrity = "已损坏（" + "；".join(f[:100] for f in found[:3]) + "）"
+    damage = problems(ws.paths.database)  # SQLite's full integrity check
+    if damage:
+        report.integrity = "已损坏（" + "；".join(f[:100] for f in damage[:3]) + "）"
         return report  # the rest would read damaged pages: the clerk needs the backup, not a traceback
     with ws.read() as s:
         report.audit = audit.verify(s)
