@@ -52,3 +52,25 @@ class PackageRejected(InputRefused):
     def __init__(self, message: str, *, reason_code: str = "", hint: str = "") -> None:
         super().__init__(message, hint=hint)
         self.reason_code = reason_code
+
+
+class Cancelled(UserError):
+    """The user stopped the work (Cancel, Ctrl+C): nothing half-done was kept. Not a refusal."""
+
+    exit_code = 1
+
+    def __init__(self, message: str = "已取消。", *, hint: str = "") -> None:
+        super().__init__(message, hint=hint)
+
+
+class MachineError(UserError):
+    """The computer could not do it (disk full, a file held by another program, a read-only folder, a
+    failing disk): the data is as it was. Built by `core.faults.explain`, never by hand."""
+
+    exit_code = 1
+
+
+class DatabaseDamaged(DataFolderError):
+    """SQLite's own check found damaged pages in the ledger's database; `backup`: the latest one to offer."""
+
+    backup: object = None  # a pathlib.Path when the backups folder holds one

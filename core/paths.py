@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -79,10 +80,16 @@ class DataPaths:
         return self.root / "rectidesk.lock.owner"
 
     def ensure(self) -> None:
-        """Create the folders; a folder we cannot write is a clear error, not a traceback."""
+        """Create the folders; a folder we cannot write is a clear error, not a traceback.
+
+        A folder on a network share is refused (SQLite's WAL needs a local disk); the folders and the
+        database are the user's alone where the system allows it (0700/0600 on Linux and macOS; on Windows
+        the user's profile already is)."""
+        refuse_network_folder(self.root)
         try:
             for folder in (self.root, self.evidence, self.logs, self.backups, self.tmp, self.incoming):
                 folder.mkdir(parents=True, exist_ok=True)
+            self.make_private()
             probe = tempfile.NamedTemporaryFile(dir=self.root, prefix=".probe-", delete=True)
             probe.close()
         except OSError as exc:
@@ -94,6 +101,83 @@ class DataPaths:
     def exists(self) -> bool:
         return self.database.exists()
 
+    def make_private(self) -> None:
+        """The folders and the database files: the user's alone (POSIX modes; Windows profiles already are)."""
+        _private(self.root, [self.evidence, self.logs, self.backups, self.tmp, self.incoming,
+                             self.database, *(Path(f"{self.database}{x}") for x in ("-wal", "-shm"))])
+
+
+def _private(root: Path, inside: list[Path]) -> None:
+    if os.name != "posix":
+        return
+    for p in (root, *inside):
+        try:
+            if p.exists():
+                os.chmod(p, 0o700 if p.is_dir() else 0o600)
+        except OSError:
+            pass  # a folder we do not own (a shared one): its own rights stay
+
+
+_NETWORK_FS = {"nfs", "nfs4", "cifs", "smb3", "smbfs", "fuse.sshfs", "sshfs", "9p", "afpfs", "davfs", "fuse.davfs2",
+               "ncpfs", "glusterfs", "ceph", "fuse.rclone"}
+
+
+def network_location(path: str, *, windows: bool | None = None,
+                     drive_type: Callable[[str], int] | None = None,
+                     mounts: str | None = None) -> str | None:
+    """Why `path` is on a network share (a short description), or None for a local disk.
+
+    Windows: a UNC path (\\\\server\\share…, also \\\\?\\UNC\\…) or a mapped drive (GetDriveType says
+    DRIVE_REMOTE); elsewhere: the file system of its mount (NFS, SMB/CIFS, sshfs…). The keyword arguments
+    stand in for the system in tests."""
+    windows = os.name == "nt" if windows is None else windows
+    if windows:
+        text = path.replace("/", "\\")
+        if text.upper().startswith("\\\\?\\UNC\\") or (text.startswith("\\\\") and not text.startswith("\\\\?\\")
+                                                                and not text.startswith("\\\\.\\")):
+            return "网络共享文件夹"
+        drive = text[:2] if len(text) >= 2 and text[1] == ":" else ""
+        if text.upper().startswith("\\\\?\\") and len(text) >= 6 and text[5] == ":":
+            drive = text[4:6]
+        if drive:
+            kind = drive_type(drive + "\\") if drive_type else _windows_drive_type(drive + "\\")
+            if kind == 4:  # DRIVE_REMOTE
+                return f"映射的网络驱动器 {drive.upper()}"
+        return None
+    table = mounts
+    if table is None:
+        try:
+            table = Path("/proc/mounts").read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return None
+    best, fstype = "", ""
+    for line in table.splitlines():
+        parts = line.split()
+        if len(parts) < 3:
+            continue
+        mnt = parts[1].replace("\\040", " ")
+        if (path == mnt or path.startswith(mnt.rstrip("/") + "/")) and len(mnt) >= len(best):
+            best, fstype = mnt, parts[2]
+    return f"网络文件系统（{fstype}）" if fstype in _NETWORK_FS else None
+
+
+def _windows_drive_type(root: str) -> int:
+    try:
+        import ctypes
+
+        return int(ctypes.windll.kernel32.GetDriveTypeW(root))  # type: ignore[attr-defined]
+    except (OSError, AttributeError):
+        return 0
+
+
+def refuse_network_folder(root: Path) -> None:
+    where = network_location(str(root))
+    if where:
+        raise DataFolderError(
+            f"数据文件夹“{root}”在{where}上，整改通不能在那里保存台账：数据库需要本机磁盘才能可靠地写入"
+            "（在网络共享上可能损坏数据）。",
+            hint="请把数据文件夹放在本机磁盘上（例如默认位置，或 D 盘的一个文件夹），需要共享时用“备份”复制过去。")
+
 
 class DataFolderLock:
     """Only one running copy may write a data folder; the lock dies with the process that holds it."""
@@ -102,7 +186,8 @@ class DataFolderLock:
         from filelock import FileLock
 
         self.paths = paths
-        self._lock = FileLock(str(paths.lock_file), timeout=0)
+        # One lock for the process, whichever thread takes or leaves it (a restore swaps in the background).
+        self._lock = FileLock(str(paths.lock_file), timeout=0, thread_local=False)
 
     def acquire(self) -> None:
         import socket

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-from sqlalchemy import select, text
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core import audit
@@ -61,9 +61,14 @@ _ENTITY = {"task": "整改任务", "node": "节点", "evidence": "佐证材料"}
 
 
 def verify_workspace(ws: Workspace) -> VerifyReport:
+    from core.dbcheck import problems
+
     report = VerifyReport()
+    damage = problems(ws.paths.database)  # SQLite's full integrity check
+    if damage:
+        report.integrity = "已损坏（" + "；".join(f[:100] for f in damage[:3]) + "）"
+        return report  # the rest would read damaged pages: the clerk needs the backup, not a traceback
     with ws.read() as s:
-        report.integrity = str(s.execute(text("PRAGMA integrity_check")).scalar())
         report.audit = audit.verify(s)
         shas = set(s.scalars(select(Evidence.sha256).where(Evidence.deleted.is_(None))))
         named = {a for atts in s.scalars(select(Notice.attachments)) for a in (atts or []) if _is_hash(a)}

@@ -1,9 +1,19 @@
-"""A Workspace is one opened data folder: its lock, database, evidence store, user and today's date."""
+"""A Workspace is one opened data folder: its lock, database, evidence store, user and today's date.
+
+Every write goes through `Workspace.session()`, and `Workspace.writer` lets one unit of work at a time in
+(the model is Anki's single collection executor): a write started on the GUI thread while a background
+write (an evidence attach, an import, the night's re-check scheduling) is running waits its turn — the
+window shows "busy" through `Writer.on_wait` — instead of failing with "database is locked" after SQLite's
+busy timeout. Reads (`Workspace.read()`) do not wait: WAL lets them run beside the writer.
+"""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+import os
+import threading
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -13,13 +23,51 @@ from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 
 from core import applog
-from core.errors import DataFolderError, InputRefused
+from core.errors import DatabaseDamaged, DataFolderError, InputRefused
 from core.evidence.store import EvidenceStore
+from core.faults import explain
 from core.paths import DataFolderLock, DataPaths
 from db.engine import HEAD_REVISION, UnknownRevision, open_database
 from db.models import Unit
 
 log = logging.getLogger(__name__)
+
+
+class Writer:
+    """The one write path of a data folder in this process: one unit of work at a time.
+
+    Re-entrant on one thread (a unit of work may call code that opens another). `on_wait(waiting)`, set by
+    the window, is called on the main thread only: `on_wait(True)` once when it must wait (show the busy
+    cursor), then `on_wait(None)` about every 50 ms while it waits (keep painting), `on_wait(False)` at the
+    end. Other threads (and the command line, which has no hook) simply wait."""
+
+    POLL_S = 0.05
+
+    def __init__(self) -> None:
+        self._lock = threading.RLock()
+        self.on_wait: Callable[[bool | None], None] | None = None
+        self.waits = 0  # how many units of work had to wait (for tests and the log)
+
+    @contextmanager
+    def turn(self) -> Iterator[None]:
+        if not self._lock.acquire(blocking=False):
+            self.waits += 1
+            hook = self.on_wait if threading.current_thread() is threading.main_thread() else None
+            started = time.monotonic()
+            if hook is None:
+                self._lock.acquire()
+            else:
+                hook(True)
+                try:
+                    while not self._lock.acquire(timeout=self.POLL_S):
+                        hook(None)
+                finally:
+                    hook(False)
+            log.info("a write waited %.1f s for the one before it", time.monotonic() - started)
+        try:
+            yield
+        finally:
+            self._lock.release()
 
 
 class Workspace:
@@ -31,6 +79,8 @@ class Workspace:
         self.engine: Engine | None = None
         self._sessions: sessionmaker[Session] | None = None
         self.evidence = EvidenceStore(paths.evidence, paths.tmp)
+        self.writer = Writer()
+        self.check_on_start = True  # SQLite's quick check when the folder is opened (core.dbcheck)
 
     # -- life cycle -------------------------------------------------------------------------
     @classmethod
@@ -45,12 +95,23 @@ class Workspace:
         applog.setup(self.paths.logs)
         self._lock.acquire()
         try:
+            if (self.paths.root / "restore-pending.json").exists() or any(self.paths.tmp.glob(".rectidesk-restore-*")):
+                from core.team.backup import finish_pending_restore
+
+                finish_pending_restore(self.paths)  # a restore killed half-way is finished first
+            if self.check_on_start and self.paths.database.exists():
+                self._check_database()
             self.engine, self._sessions = open_database(self.paths.database, self.paths.backups)
+            self.paths.make_private()
         except DatabaseError as exc:
             self._lock.release()
+            # A full disk or a held file is not a damaged database: say what it is (core.faults).
+            mapped = explain(exc, where=self.paths.database)
+            if mapped is not None:
+                raise mapped from None
             raise DataFolderError(
                 f"无法打开台账数据库“{self.paths.database}”：{exc.orig}。",
-                hint="数据库文件可能已损坏或只读。请从备份恢复（restore），或联系技术支持。",
+                hint="数据库文件可能已损坏。请从备份恢复（restore），或联系技术支持。",
             ) from None
         except UnknownRevision as exc:
             self._lock.release()
@@ -61,11 +122,46 @@ class Workspace:
         except BaseException:
             self._lock.release()
             raise
-        self.evidence.sweep_temp()
         from core.evidence.sweep import sweep_orphans
 
-        with self.session() as s:
-            sweep_orphans(s, self.evidence)
+        # Only files older than the previous start: a file stored by an import still running elsewhere
+        # (its lock file removed by hand) is never taken for an orphan (issue 15).
+        previous_start = self._mark_start()
+        if previous_start is not None:
+            self.evidence.sweep_temp(older_than=previous_start)
+            with self.session() as s:
+                sweep_orphans(s, self.evidence, older_than=previous_start)
+
+    def _check_database(self) -> None:
+        """SQLite's quick check: a damaged page is said now (with the latest backup), not in the middle of
+        an import or a backup that would copy it."""
+        from core.dbcheck import require_sound
+
+        try:
+            require_sound(self.paths.database, quick=True)
+        except DatabaseDamaged as exc:
+            from core.team.backup import latest_backup
+
+            exc.backup = latest_backup(self.paths.backups)
+            if exc.backup is not None:
+                exc.hint = (f"最近的备份是“{exc.backup}”。请用它恢复：在窗口中点“恢复备份…”，或运行 restore "
+                            f"\"{exc.backup}\"；恢复前程序会把损坏的文件另存一份，供技术支持查看。")
+            raise
+
+    def _mark_start(self) -> float | None:
+        """Record this start's time in the data folder; return the previous one (None the first time)."""
+        marker = self.paths.root / "cache" / "last-start"
+        try:
+            previous: float | None = marker.stat().st_mtime
+        except OSError:
+            previous = None
+        try:
+            marker.parent.mkdir(parents=True, exist_ok=True)
+            marker.touch()
+            os.utime(marker)
+        except OSError as exc:
+            log.warning("start time not recorded: %s", exc)
+        return previous
 
     def close(self) -> None:
         if self.engine is not None:
@@ -82,9 +178,11 @@ class Workspace:
     # -- sessions ---------------------------------------------------------------------------
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """One unit of work: committed when the block ends, rolled back on any error."""
+        """One unit of work: committed when the block ends, rolled back on any error.
+
+        It waits its turn behind any other unit of work of this data folder (see `Writer`)."""
         assert self._sessions is not None, "workspace not started"
-        with self._sessions.begin() as s:
+        with self.writer.turn(), self._sessions.begin() as s:
             yield s
 
     def read(self) -> Session:

@@ -26,7 +26,7 @@ def _set_pragmas(dbapi_conn: sqlite3.Connection, _record: object) -> None:
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA synchronous=NORMAL")
-    cur.execute("PRAGMA busy_timeout=5000")
+    cur.execute("PRAGMA busy_timeout=30000")  # a backstop: this process serializes its writes (Writer)
     cur.close()
 
 
@@ -128,3 +128,38 @@ def open_database(db_path: Path, backup_dir: Path) -> tuple[Engine, sessionmaker
     engine = make_engine(db_path)
     migrate(engine, db_path, backup_dir)
     return engine, sessionmaker(engine, expire_on_commit=False)
+
+
+def schema_of(conn: sqlite3.Connection) -> set[tuple[str, str, str, str]]:
+    """Every table, index, trigger and view of a database, as (type, name, table, SQL); SQLite's own left out."""
+    rows = conn.execute("SELECT type, name, tbl_name, coalesce(sql, '') FROM sqlite_master "
+                        "WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\'").fetchall()
+    return {(str(t), str(n), str(tb), " ".join(str(sql).split())) for t, n, tb, sql in rows}
+
+
+_REFERENCE: dict[str, set[tuple[str, str, str, str]]] = {}
+
+
+def reference_schema(revision: str) -> set[tuple[str, str, str, str]]:
+    """The schema this program's migrations create at `revision` (built once per process in a temporary file)."""
+    if revision not in _REFERENCE:
+        import tempfile
+
+        from alembic import command
+
+        with tempfile.TemporaryDirectory(prefix="rectidesk-schema-") as tmp:
+            db = Path(tmp) / "reference.sqlite3"
+            engine = make_engine(db)
+            try:
+                cfg = alembic_config(engine)
+                with engine.begin() as sa_conn:
+                    cfg.attributes["connection"] = sa_conn
+                    command.upgrade(cfg, revision)
+            finally:
+                engine.dispose()
+            raw = sqlite3.connect(db)
+            try:
+                _REFERENCE[revision] = schema_of(raw)
+            finally:
+                raw.close()
+    return _REFERENCE[revision]

@@ -39,7 +39,7 @@ def _norm(value: object) -> object:
 
 def logical_dump(db: Path) -> dict[str, list[tuple[object, ...]]]:
     """Every table's rows as a sorted list, with generated ids and timestamps folded."""
-    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    con = sqlite3.connect(f"{Path(db).resolve().as_uri()}?mode=ro", uri=True)
     try:
         tables = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")
                   if r[0] not in _SKIP_TABLES]
@@ -87,10 +87,14 @@ class Trial:
 
 
 def open_and_settle(data: Path) -> None:
-    """Start the program once (what a user does after a crash): migrations, temp and orphan sweep."""
-    r = run_cli(data, ["ledger", "--json"])
-    if r.returncode not in (0, 3):
-        raise RuntimeError(f"start after crash failed: {r.stderr}")
+    """Start the program twice (what a user does after a crash): migrations, an interrupted restore
+    finished, temp and orphan sweep. The sweep takes only files older than the previous start (a younger
+    one may belong to an import still running in another process), so a killed run's orphan goes at the
+    second start."""
+    for _ in range(2):
+        r = run_cli(data, ["ledger", "--json"])
+        if r.returncode not in (0, 3):
+            raise RuntimeError(f"start after crash failed: {r.stderr}")
 
 
 OutputCheck = Callable[[], str | None]  # None when what the operation wrote outside the data folder is sound
@@ -207,3 +211,31 @@ def check_backup(data: Path, backup: Path) -> str | None:
     if r.returncode != 0:
         return f"{backup.name} exists but does not verify: {r.stderr.strip()[:200]}"
     return None
+
+
+def diverged_backup(base: Path, side: Path, out: Path, task_id: str, env: dict[str, str] | None = None,
+                    size_mb: int = 8) -> Path:
+    """For the restore kill test: a backup of `base` gone its own way (a new task and a `size_mb` scan), while
+    `base` gains a task and a photo of its own; restoring the backup into a copy of `base` then brings new
+    evidence in, leaves base's own photo unnamed, and swaps the database — every step a kill can hit."""
+    shutil.rmtree(side, ignore_errors=True)
+    shutil.copytree(base, side)
+    scan = out.parent / "restore-scan.pdf"
+    scan.write_bytes(os.urandom(size_mb * 1024 * 1024))
+    for data, title, file in ((side, "备份中才有的任务", scan), (base, "备份之后新增的任务", None)):
+        r = run_cli(data, ["task", "add", "--title", title, "--source", "审计", "--category", "立行立改",
+                           "--owner", "王五", "--deadline", "2026-07-31"], env=env)
+        if r.returncode != 0:
+            raise RuntimeError(r.stderr)
+        photo = file or out.parent / "base-photo.jpg"
+        if file is None:
+            photo.write_bytes(os.urandom(4096))
+        r = run_cli(data, ["evidence", "add", r.stdout.strip() or task_id, str(photo)], env=env)
+        if r.returncode != 0:
+            raise RuntimeError(r.stderr)
+    out.unlink(missing_ok=True)
+    r = run_cli(side, ["backup", str(out)], env=env)
+    if r.returncode != 0:
+        raise RuntimeError(r.stderr)
+    shutil.rmtree(side, ignore_errors=True)
+    return out

@@ -185,11 +185,21 @@ def read_first_page(args: argparse.Namespace) -> FirstPage | None:
 
 def _open_workspace(args: argparse.Namespace) -> Workspace | int:
     """The workspace, or the exit code after the refusal was shown."""
-    from core.errors import UserError
+    from core.errors import DatabaseDamaged, UserError
     from core.workspace import Workspace
 
     try:
         return Workspace.open(args.data_dir, user=args.user, today=args.today)
+    except DatabaseDamaged as exc:
+        if not args.smoke:
+            from core.paths import DataPaths
+            from ui.restore_flow import restore_damaged
+
+            if restore_damaged(exc, DataPaths.resolve(args.data_dir).root, args.user or ""):
+                return _open_workspace(args)
+            return exc.exit_code
+        sys.stderr.write(f"{exc}\n")
+        return exc.exit_code
     except UserError as exc:
         box = QMessageBox(QMessageBox.Icon.Critical, QCoreApplication.translate("App", "RectiDesk"),
                           exc.message, QMessageBox.StandardButton.Ok)

@@ -17,6 +17,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
 from core.errors import UserError
+from core.faults import explain
 from ui.messages import show_error, show_user_error
 
 if TYPE_CHECKING:
@@ -32,10 +33,30 @@ T = TypeVar("T")
 class AppContext(QObject):
     changed = Signal()
     attached = Signal()
+    busy = Signal(bool)  # a write waits for the one before it (the main window shows 正在保存…)
 
     def __init__(self, ws: Workspace | None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._ws = ws
+        if ws is not None:
+            self._hook(ws)
+
+    def _hook(self, ws: Workspace) -> None:
+        ws.writer.on_wait = self._waiting
+
+    def _waiting(self, state: bool | None) -> None:
+        """A write on the GUI thread waits for a background one: a wait cursor and a status line, and the
+        window keeps painting (user input waits, so nothing new starts meanwhile)."""
+        from PySide6.QtCore import QCoreApplication, QEventLoop, Qt
+        from PySide6.QtGui import QGuiApplication
+
+        if state is True:
+            QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+            self.busy.emit(True)
+        elif state is False:
+            QGuiApplication.restoreOverrideCursor()
+            self.busy.emit(False)
+        QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents, 40)
 
     @property
     def ready(self) -> bool:
@@ -48,6 +69,7 @@ class AppContext(QObject):
 
     def attach(self, ws: Workspace) -> None:
         self._ws = ws
+        self._hook(ws)
         self.attached.emit()
 
     def act(self, parent: QWidget | None, action: Callable[[Session], T]) -> T | None:
@@ -55,8 +77,11 @@ class AppContext(QObject):
         try:
             with self.ws.session() as s:
                 result = action(s)
-        except UserError as exc:
-            show_user_error(parent, exc)
+        except Exception as exc:  # noqa: BLE001 - a refusal or an error of the machine is a message
+            mapped = explain(exc, where=self.ws.paths.database)
+            if mapped is None:
+                raise
+            show_user_error(parent, mapped)
             return None
         self.changed.emit()
         return result
@@ -78,7 +103,8 @@ class AppContext(QObject):
             if on_done is not None:
                 on_done(result)
 
-        return run_in_background(parent, task, done, lambda exc: show_error(parent, exc), title=title)
+        return run_in_background(parent, task, done, lambda exc: show_error(parent, exc, where=ws.paths.database),
+                                 title=title)
 
     def read(self, fn: Callable[[Session], T]) -> T:
         with self.ws.read() as s:

@@ -19,8 +19,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.errors import UserError
-
 log = logging.getLogger("rectidesk.crash")
 _seen: set[str] = set()
 _mode = {"interactive": True}  # set by install(); a dict, not a global statement
@@ -64,11 +62,16 @@ def handle_exception(exc_type: type[BaseException], exc: BaseException, tb: Trac
     if issubclass(exc_type, KeyboardInterrupt):
         QApplication.quit()
         return
-    if isinstance(exc, UserError):
-        # A refusal that escaped its handler: still a plain message, not a crash.
+    from core.faults import explain
+
+    mapped = explain(exc) if isinstance(exc, Exception) else None
+    if mapped is not None:
+        # A refusal, or an error of the machine (disk full, a held file), that escaped its handler:
+        # still a plain message, not a crash.
         from ui.messages import show_user_error
 
-        show_user_error(QApplication.activeWindow(), exc)
+        log.warning("%s: %s", exc_type.__name__, mapped)
+        show_user_error(QApplication.activeWindow(), mapped)
         return
     details = "".join(traceback.format_exception(exc_type, exc, tb))
     log.error("unexpected error\n%s", details)

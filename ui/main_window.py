@@ -136,6 +136,9 @@ class MainWindow(QMainWindow):
         column.addWidget(self.banner)
         column.addWidget(self.stack, 1)
         self.duties: DailyDuties | None = None
+        self.exit_backup_job: object = None
+        self._exit_backup_done = False
+        self.last_backup: object = None
         central = QWidget()
         layout = QHBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -157,6 +160,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.switch_user_button)
         self._add_shortcuts()
         self.ctx.changed.connect(self._on_changed)
+        self.ctx.busy.connect(self._on_busy)
         self._restore_geometry()
         if ws is not None:
             self._on_changed()
@@ -358,6 +362,13 @@ class MainWindow(QMainWindow):
             if maximized:
                 self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
 
+    def _on_busy(self, waiting: bool) -> None:
+        """A write waits for a background one (an attach, an import): say so instead of looking frozen."""
+        if waiting:
+            self.statusBar().showMessage(self.tr("Saving… (waiting for the work in progress to finish)"))
+        else:
+            self.statusBar().clearMessage()
+
     def closeEvent(self, event: QCloseEvent) -> None:
         from ui.background import finish_all, unfinished_jobs
 
@@ -370,19 +381,31 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         finish_all()
+        if self.exit_backup_job is not None and self.exit_backup_job not in unfinished_jobs():
+            self._exit_backup_done = True  # cancelled by the clerk's "Quit anyway": nothing half-done is kept
         settings = QSettings()
         settings.setValue("window/geometry", self.saveGeometry())
         settings.setValue("window/page", self.current_page())
         self.ledger_page.save_layout()
-        if self.duties is not None:
-            from PySide6.QtWidgets import QApplication
-
+        if self.duties is not None and not self._exit_backup_done:
+            # The backup on exit runs in the background helper with its progress dialog; the window closes
+            # when it is over (a failure is told to the clerk first: ui.reminders.backup_on_exit).
             from ui.reminders import backup_on_exit
 
             self.duties.timer.stop()
-            QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-            try:
-                self.last_backup = backup_on_exit(self.ctx)
-            finally:
-                QApplication.restoreOverrideCursor()
+            event.ignore()
+            if self.exit_backup_job is None:
+                self.exit_backup_job = backup_on_exit(self.ctx, self, self._exit_backup_over)
+            return
         super().closeEvent(event)
+
+    def _exit_backup_over(self, path: object) -> None:
+        from shiboken6 import isValid
+
+        if not isValid(self):
+            return  # the window is already gone (a test's teardown, the session ending)
+        self.last_backup = path
+        self._exit_backup_done = True
+        from PySide6.QtCore import QTimer
+
+        QTimer.singleShot(0, self, self.close)  # after the job has left the unfinished ones (not if self is gone)

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import re
 from html import escape
+from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
-from core.errors import UserError
+from core.errors import Cancelled, UserError
+from core.faults import explain
 
 
 def show_user_error(parent: QWidget | None, exc: UserError) -> None:
+    if isinstance(exc, Cancelled):
+        return  # the clerk pressed Cancel: nothing to explain, and it is not a refusal
     box = QMessageBox(QMessageBox.Icon.Warning, QCoreApplication.translate("Messages", "Cannot do that"),
                       exc.message, QMessageBox.StandardButton.Ok, parent)
     box.setTextFormat(Qt.TextFormat.PlainText)  # messages quote names and titles: text, never HTML
@@ -20,10 +24,12 @@ def show_user_error(parent: QWidget | None, exc: UserError) -> None:
     box.exec()
 
 
-def show_error(parent: QWidget | None, exc: BaseException) -> None:
-    """For background work: a refusal becomes its message; anything else is a bug for the crash handler."""
-    if isinstance(exc, UserError):
-        show_user_error(parent, exc)
+def show_error(parent: QWidget | None, exc: BaseException, *, where: Path | None = None) -> None:
+    """For background work: a refusal or an error of the machine (disk full, a held file: `core.faults`)
+    becomes its message; anything else is a bug for the crash handler."""
+    mapped = explain(exc, where=where)
+    if mapped is not None:
+        show_user_error(parent, mapped)
     else:
         raise exc
 

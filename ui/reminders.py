@@ -217,23 +217,50 @@ class DailyDuties(QObject):
         return True
 
     def backup_in_background(self) -> None:
-        """The daily automatic backup, off the GUI thread; a failure is logged, never shown as a crash."""
+        """The daily automatic backup, off the GUI thread; a failure is told to the clerk (and logged)."""
         from core.team.backup import auto_backup
         from ui.background import run_in_background
 
         ws = self.ctx.ws
         self.backup_job = run_in_background(
-            None, lambda _progress: auto_backup(ws), lambda path: log.info("automatic backup: %s", path),
-            lambda exc: log.warning("automatic backup failed: %s", exc),
+            None, lambda progress: auto_backup(ws, report=progress.report),
+            lambda path: log.info("automatic backup: %s", path), lambda exc: backup_failed(ws, exc),
             title=translate("Reminders", "Automatic backup…"))
 
 
-def backup_on_exit(ctx: AppContext) -> Any:
-    """The backup made when the window closes (skipped by core when nothing changed since the last one)."""
-    from core.team.backup import auto_backup
+def backup_failed(ws: Any, exc: BaseException) -> None:
+    """An automatic backup that failed is said to the clerk, not only written to the log: the next one may
+    be needed to rescue the ledger."""
+    from PySide6.QtWidgets import QApplication, QMessageBox
 
-    try:
-        return auto_backup(ctx.ws)
-    except (UserError, OSError) as exc:
-        log.warning("automatic backup on exit failed: %s", exc)
-        return None
+    from core.faults import explain
+
+    log.warning("automatic backup failed: %s", exc, exc_info=not isinstance(exc, UserError))
+    mapped = explain(exc, where=ws.paths.backups)
+    text = mapped.message if mapped is not None else translate(
+        "Reminders", "An unexpected error occurred; the details are in the log file.")
+    hint = mapped.hint if mapped is not None else ""
+    box = QMessageBox(QMessageBox.Icon.Warning, translate("Reminders", "The automatic backup failed"),
+                      translate("Reminders", "The automatic backup could not be made.") + "\n" + text,
+                      QMessageBox.StandardButton.Ok, QApplication.activeWindow())
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.setInformativeText(hint)
+    box.exec()
+
+
+def backup_on_exit(ctx: AppContext, parent: Any, then: Any) -> Any:
+    """The backup made when the window closes (skipped by core when nothing changed since the last one), in
+    the background helper with its progress dialog; `then(path or None)` runs when it is over."""
+    from core.team.backup import auto_backup
+    from ui.background import run_in_background
+
+    ws = ctx.ws
+
+    def failed(exc: BaseException) -> None:
+        try:
+            backup_failed(ws, exc)
+        finally:
+            then(None)
+
+    return run_in_background(parent, lambda progress: auto_backup(ws, report=progress.report), then, failed,
+                             title=translate("Reminders", "Backing up before closing…"))

@@ -85,9 +85,26 @@ def run(args: argparse.Namespace) -> int:
         sys.stderr.write("已取消。\n")
         return 1
     except Exception as exc:  # noqa: BLE001 - every other error is a bug: log it, say so plainly
+        mapped = _machine_error(args, exc)
+        if mapped is not None:
+            sys.stderr.write(f"{mapped}\n")
+            log.warning("%s in %s: %s", exc.__class__.__name__, getattr(args, "command", "?"), mapped)
+            return mapped.exit_code
         log.exception("unexpected error in %s", getattr(args, "command", "?"))
         sys.stderr.write(f"程序出错：{exc.__class__.__name__}: {shown(exc)}\n详细信息已写入日志文件。\n")
         return 1
+
+
+def _machine_error(args: argparse.Namespace, exc: Exception) -> UserError | None:
+    """Disk full, a held file, a read-only folder, a failing disk: a message (core.faults), not "程序出错"."""
+    from core.faults import explain
+    from core.paths import DataPaths
+
+    try:
+        where = DataPaths.resolve(getattr(args, "data_dir", None)).database
+    except (OSError, RuntimeError):
+        where = None
+    return explain(exc, where=where)
 
 
 # Arguments that name files: any bytes the system allows in a file name are fine there.

@@ -123,6 +123,8 @@ def register(sub: Any) -> None:
 
     p = sub.add_parser("restore", help="从备份文件恢复（先检查备份，原有内容另存为备份）")
     p.add_argument("file", help="备份文件")
+    p.add_argument("--accept-new-keys", action="store_true",
+                   help="备份中信任的市平台公钥或本单位密钥与现在不同时，仍然恢复（请先核实备份的来历）")
     p.add_argument("--json", action="store_true", help="输出 JSON")
     p.set_defaults(handler=cmd_restore)
 
@@ -401,7 +403,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
     from core.team.backup import restore
 
     actor = _login_to_existing(args)
-    result = restore(args.data_dir, Path(args.file), actor=actor)
+    result = restore(args.data_dir, Path(args.file), actor=actor, accept_new_keys=args.accept_new_keys)
     if args.json:
         print_json(result.as_json())
         return 0

@@ -14,8 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+from core import faults
 from core.errors import InputRefused
-from core.files import FileRefused, open_regular
+from core.faults import explain
+from core.files import open_regular
 
 CHUNK = 1024 * 1024
 MAX_FILE = 4 * 2**30  # the largest report a reader must accept (spec §8)
@@ -85,17 +87,29 @@ class EvidenceStore:
 
     def add_file(self, source: Path) -> StoredFile:
         """Copy a file in; an identical file already stored is not stored twice."""
-        try:
-            # A named pipe or a device would block or never end: only a regular file, of a size a report can carry.
-            with open_regular(source, MAX_FILE, what="文件") as f:
-                return self.add_stream(f, max_bytes=MAX_FILE)
-        except FileRefused:
-            raise
-        except OSError as exc:
-            raise InputRefused(f"无法读取文件“{source}”（{exc.strerror or exc}）。") from None
+        # A named pipe or a device would block or never end: only a regular file, of a size a report can carry.
+        # Reading and storing fail for different reasons (a held source file; a full disk): said apart.
+        f = open_regular(source, MAX_FILE, what="文件")
+        with f:
+            try:
+                size = os.fstat(f.fileno()).st_size
+            except OSError:
+                size = None
+            return self.add_stream(f, max_bytes=MAX_FILE, need=size)
 
     def add_stream(self, stream: Readable, expected_sha256: str | None = None,
-                   max_bytes: int | None = None) -> StoredFile:
+                   max_bytes: int | None = None, need: int | None = None) -> StoredFile:
+        """Store what `stream` yields. A full disk, a held file or a read-only folder is a MachineError
+        (core.faults) that says so (`need`: the size, when known, for "how much room"); nothing is kept."""
+        try:
+            return self._add_stream(stream, expected_sha256, max_bytes)
+        except OSError as exc:
+            mapped = explain(exc, where=self.root, need=need or max_bytes)
+            if mapped is None:
+                raise
+            raise mapped from None
+
+    def _add_stream(self, stream: Readable, expected_sha256: str | None, max_bytes: int | None) -> StoredFile:
         self.tmp.mkdir(parents=True, exist_ok=True)
         h = hashlib.sha256()
         size = 0
@@ -117,9 +131,13 @@ class EvidenceStore:
             target = self.path_for(digest)
             if target.is_file():
                 tmp_path.unlink()
+                try:  # stored again now: the start-up sweep must see it as new (it sweeps only older files)
+                    os.utime(target)
+                except OSError:
+                    pass
                 return StoredFile(digest, size, existed=True)
             target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(tmp_path, target)
+            faults.replace(tmp_path, target)  # an antivirus scanner may hold the new file for a moment
             return StoredFile(digest, size, existed=False)
         except BaseException:
             tmp_path.unlink(missing_ok=True)
@@ -150,18 +168,20 @@ class EvidenceStore:
             path = self.path_for(sha)
             try:
                 if path.stat().st_mtime < cutoff:
-                    path.unlink()
+                    faults.unlink(path)
                     removed.append(sha)
             except OSError:
                 continue
         return removed
 
-    def sweep_temp(self) -> None:
-        """Half-written files from an interrupted copy are never valid: remove them at start."""
+    def sweep_temp(self, older_than: float | None = None) -> None:
+        """Half-written files from an interrupted copy are never valid: remove them at start
+        (those written before `older_than`, a time.time() value, when given)."""
         if self.tmp.exists():
             for p in self.tmp.glob("*.part"):
                 try:
-                    p.unlink()
+                    if older_than is None or p.stat().st_mtime < older_than:
+                        p.unlink()
                 except OSError:
                     pass
 

@@ -21,9 +21,15 @@ def referenced_hashes(session: Session) -> set[str]:
     return refs
 
 
-def sweep_orphans(session: Session, store: EvidenceStore) -> list[str]:
-    """Remove orphans. Safe only while the data folder lock is held: nobody else is writing the store."""
-    removed = store.remove_orphans(referenced_hashes(session), older_than_s=0)
+def sweep_orphans(session: Session, store: EvidenceStore, *, older_than: float | None = None) -> list[str]:
+    """Remove orphans stored before `older_than` (a time.time() value; None: any age).
+
+    Only while the data folder lock is held; the Workspace passes its previous start, so a file that an
+    import in another process stored but has not committed yet is never removed."""
+    import time
+
+    age = 0.0 if older_than is None else max(time.time() - older_than, 0.0)
+    removed = store.remove_orphans(referenced_hashes(session), older_than_s=age)
     if removed:
         log.info("removed %d orphaned evidence file(s) left by an interrupted operation", len(removed))
     return removed

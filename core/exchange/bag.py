@@ -29,7 +29,8 @@ from typing import IO, Any
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from core.errors import PackageRejected, UserError
+from core import faults
+from core.errors import Cancelled, PackageRejected, UserError
 from core.exchange import records as rec
 from core.exchange.safezip import CHUNK, MAX_ENTRIES, SafeZip, ZipEntry
 from core.text import shown
@@ -260,7 +261,7 @@ class _Reader:
     def _tick(self, n: int) -> None:
         self.done += n
         if self.cancel is not None and self.cancel():
-            raise UserError("已取消。")
+            raise Cancelled()
         if self.progress is not None:
             self.progress(self.done, self.total)
 
@@ -633,7 +634,7 @@ def write_package(target: Path, *, info: dict[str, str], records: Iterable[bytes
             os.fsync(fh.fileno())
         size = tmp.stat().st_size
         if publish:
-            os.replace(tmp, target)
+            faults.replace(tmp, target)  # retried while an antivirus scanner holds it
             fsync_dir(target.parent)
     except OSError as exc:
         _remove(tmp)
@@ -655,7 +656,7 @@ def _text_method(data: bytes) -> int:
 def publish_package(tmp: Path, target: Path) -> None:
     """Give a verified, recorded bag its real name (an atomic rename on the same folder)."""
     try:
-        os.replace(tmp, target)
+        faults.replace(tmp, target)  # retried while an antivirus scanner holds it
         fsync_dir(target.parent)
     except OSError as exc:
         raise write_failure(exc, target) from None
@@ -677,7 +678,7 @@ def _copy_into(zf: zipfile.ZipFile, src: SourceFile, name: str, created: str,
             if progress:
                 progress(len(chunk))
             if cancel is not None and cancel():
-                raise UserError("已取消导出，没有留下任何文件。")
+                raise Cancelled("已取消导出，没有留下任何文件。")
     return h.hexdigest()
 
 

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from core import audit, counters
 from core import settings as settings_mod
 from core.dates import now_ts
-from core.errors import PackageRejected, UserError
+from core.errors import Cancelled, MachineError, PackageRejected, UserError
 from core.exchange import bag
 from core.exchange.keys import apply_city_rotation, city_key_for
 from core.exchange.records import RecordError
@@ -115,6 +115,7 @@ class FeedbackImporter:
         self.ws = ws
         self.progress = progress
         self.cancel = cancel
+        self._sound = False
 
     # -- public API -------------------------------------------------------------------------
     def import_files(self, paths: list[Path]) -> list[ImportOutcome]:
@@ -123,6 +124,8 @@ class FeedbackImporter:
         for p in paths:
             try:
                 out.append(ImportOutcome(Path(p), result=self.import_file(Path(p))))
+            except (MachineError, Cancelled):
+                raise  # a full disk or Cancel is not this package's fault: it stops the batch, said as it is
             except UserError as exc:
                 out.append(ImportOutcome(Path(p), error=exc))
             except Exception:  # noqa: BLE001 - a bug on one package must not stop the others (issue 15)
@@ -187,6 +190,11 @@ class FeedbackImporter:
                 finally:
                     s.rollback()
                     s.close()
+            if not self._sound:  # never write an import into a damaged database (once per batch)
+                from core.dbcheck import require_sound
+
+                require_sound(self.ws.paths.database)
+                self._sound = True
             with self.ws.session() as s:
                 result, applier = self._apply_package(s, pkg, path, created_files, dry_run=False)
         except BaseException:
@@ -642,7 +650,7 @@ class _Applier:
         handler = getattr(self, "_" + record["type"])
         try:
             found = handler(record, seq, line)
-        except PackageRejected:
+        except (PackageRejected, MachineError, Cancelled):
             raise
         except UserError as exc:
             raise RecordError(line, exc.message) from None
@@ -668,6 +676,8 @@ class _Applier:
             handler = getattr(self, "_" + k.record["type"])
             try:
                 found = handler(dict(k.record), k.package_seq, k.line)
+            except (MachineError, Cancelled):
+                raise
             except UserError:
                 found = False
             if found is not False:

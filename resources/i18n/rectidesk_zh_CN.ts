@@ -1341,6 +1341,10 @@ Add them one by one with “New task…” (Ctrl+N), or import the problem list 
             <translation>刷新</translation>
         </message>
         <message>
+            <source>Saving… (waiting for the work in progress to finish)</source>
+            <translation>正在保存…（等待正在进行的操作完成）</translation>
+        </message>
+        <message>
             <source>Search the ledger</source>
             <translation>搜索台账</translation>
         </message>
@@ -1701,8 +1705,16 @@ Add them one by one with “New task…” (Ctrl+N), or import the problem list 
             <translation>；</translation>
         </message>
         <message>
+            <source>An unexpected error occurred; the details are in the log file.</source>
+            <translation>程序出现意外错误，详细信息已写入日志文件。</translation>
+        </message>
+        <message>
             <source>Automatic backup…</source>
             <translation>正在自动备份…</translation>
+        </message>
+        <message>
+            <source>Backing up before closing…</source>
+            <translation>正在备份，完成后关闭…</translation>
         </message>
         <message>
             <source>Nodes due soon</source>
@@ -1727,6 +1739,14 @@ Add them one by one with “New task…” (Ctrl+N), or import the problem list 
         <message>
             <source>RectiDesk reminders</source>
             <translation>整改通提醒</translation>
+        </message>
+        <message>
+            <source>The automatic backup could not be made.</source>
+            <translation>这次自动备份没有做成。</translation>
+        </message>
+        <message>
+            <source>The automatic backup failed</source>
+            <translation>自动备份失败</translation>
         </message>
     </context>
     <context>
@@ -1869,10 +1889,77 @@ Add them one by one with “New task…” (Ctrl+N), or import the problem list 
         </message>
     </context>
     <context>
+        <name>Restore</name>
+        <message>
+            <source>Backup (*.zip)</source>
+            <translation>备份文件 (*.zip)</translation>
+        </message>
+        <message>
+            <source>Checking the backup…</source>
+            <translation>正在检查备份…</translation>
+        </message>
+        <message>
+            <source>No backup was found in the data folder. Choose a backup file (for example on a USB stick), or ask your technical support.</source>
+            <translation>数据文件夹中没有找到备份。请选择一个备份文件（例如U盘上的），或联系技术支持。</translation>
+        </message>
+        <message>
+            <source>Quit</source>
+            <translation>退出</translation>
+        </message>
+        <message>
+            <source>Restore backup…</source>
+            <translation>恢复备份…</translation>
+        </message>
+        <message>
+            <source>Restore from a backup</source>
+            <translation>从备份恢复</translation>
+        </message>
+        <message>
+            <source>Restore it only if you know why the keys differ (the unit changed its key, or the city announced a new one). A backup from an unknown source can bring in a forged city key. Restore it with these keys?</source>
+            <translation>只有在清楚密钥为何不同（本单位更换过密钥，或市平台通知过新公钥）时才恢复。来历不明的备份可能带入伪造的市平台公钥。仍要连同这些密钥一起恢复吗？</translation>
+        </message>
+        <message>
+            <source>Restoring the backup…</source>
+            <translation>正在恢复备份…</translation>
+        </message>
+        <message>
+            <source>The backup of %1 made on %2 replaces the data in this folder (the current data is kept aside). Restore it?</source>
+            <translation>%2 制作的 %1 的备份将替换这个数据文件夹中的数据（现有数据会另存一份）。确定恢复吗？</translation>
+        </message>
+        <message>
+            <source>The backup was restored.</source>
+            <translation>已从备份恢复。</translation>
+        </message>
+        <message>
+            <source>The keys would change</source>
+            <translation>密钥将会改变</translation>
+        </message>
+        <message>
+            <source>The latest backup is %1. Restore it (the damaged files are kept aside for support), or choose another backup.</source>
+            <translation>最近的备份是 %1。可以用它恢复（损坏的文件会另存一份，供技术支持查看），也可以选择另一份备份。</translation>
+        </message>
+        <message>
+            <source>The ledger's database is damaged</source>
+            <translation>台账数据库已损坏</translation>
+        </message>
+        <message>
+            <source>The replaced data is kept in %1.</source>
+            <translation>被替换的数据另存在 %1。</translation>
+        </message>
+        <message>
+            <source>This backup uses other keys than this ledger does now:</source>
+            <translation>这份备份使用的密钥与本台账现在使用的不同：</translation>
+        </message>
+    </context>
+    <context>
         <name>SettingsPage</name>
         <message>
             <source>%1 (code %2, %3)</source>
             <translation>%1（代码 %2，%3）</translation>
+        </message>
+        <message>
+            <source>%1 backup(s) in the data folder take %2 in all.</source>
+            <translation>数据文件夹中的 %1 份备份共占用 %2。</translation>
         </message>
         <message>
             <source>%1 task(s) handed over from %2 to %3.</source>
@@ -1929,6 +2016,10 @@ Add them one by one with “New task…” (Ctrl+N), or import the problem list 
         <message>
             <source>Backup written to %s</source>
             <translation>备份已保存到 %s</translation>
+        </message>
+        <message>
+            <source>Backups</source>
+            <translation>备份</translation>
         </message>
         <message>
             <source>Change key and passphrase</source>
@@ -2095,14 +2186,6 @@ Add them one by one with “New task…” (Ctrl+N), or import the problem list 
             <translation>签名密钥</translation>
         </message>
         <message>
-            <source>The backup of %1 made on %2 replaces the data in this folder (the current data is kept aside). Restore it?</source>
-            <translation>将用 %1 于 %2 做的备份替换本文件夹中的数据（现有数据会另行保留）。确定恢复吗？</translation>
-        </message>
-        <message>
-            <source>The backup was restored.</source>
-            <translation>已从备份恢复。</translation>
-        </message>
-        <message>
             <source>The city set this value; it cannot be changed here.</source>
             <translation>此项由市督查平台设定，本单位不能修改。</translation>
         </message>
@@ -2113,10 +2196,6 @@ Add them one by one with “New task…” (Ctrl+N), or import the problem list 
         <message>
             <source>The password of %1 was set.</source>
             <translation>已设置%1的密码。</translation>
-        </message>
-        <message>
-            <source>The replaced data is kept in %s.</source>
-            <translation>被替换的数据保留在 %s。</translation>
         </message>
         <message>
             <source>The unit's signing key %s was created. Back it up now (Back up key…) and send the exported public key to the city.</source>

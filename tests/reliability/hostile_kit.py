@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import struct
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 PID = "0f0e0d0c-0000-4000-8000-0000000000bb"
 MB = 2**20
@@ -400,3 +402,52 @@ def ods_repeated_cells(path: Path, rows: int = 1_000_000, cols: int = 16_000) ->
         z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet", compress_type=zipfile.ZIP_STORED)
         z.writestr("content.xml", content)
     return path
+
+
+def _backup_names() -> tuple[str, str]:
+    from core.team.backup import DB_ENTRY, MANIFEST
+
+    return MANIFEST, DB_ENTRY
+
+
+def rebuild_backup(src: Path, dst: Path, change_db: Callable[[Any], None]) -> None:
+    """The same backup with its database changed, and a manifest that matches again (what an intruder does)."""
+    import hashlib
+    import json
+    import sqlite3
+
+    MANIFEST, DB_ENTRY = _backup_names()  # noqa: N806
+    with zipfile.ZipFile(src) as zin:
+        manifest = json.loads(zin.read(MANIFEST))
+        entries = {n: zin.read(n) for n in zin.namelist() if n != MANIFEST}
+    tmp = dst.with_suffix(".sqlite3")
+    tmp.write_bytes(entries[DB_ENTRY])
+    con = sqlite3.connect(tmp)
+    change_db(con)
+    con.commit()
+    con.close()
+    data = tmp.read_bytes()
+    entries[DB_ENTRY] = data
+    for f in manifest["files"]:
+        if f["path"] == DB_ENTRY:
+            f["sha256"], f["size"] = hashlib.sha256(data).hexdigest(), len(data)
+    with zipfile.ZipFile(dst, "w") as zout:
+        for n, b in entries.items():
+            zout.writestr(n, b)
+        zout.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False))
+    tmp.unlink()
+
+
+def damage_database(db: Path) -> None:
+    """Overwrite one page in the middle of the tasks table (what a failing disk does)."""
+    import sqlite3
+
+    con = sqlite3.connect(db)
+    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    page = con.execute("PRAGMA page_size").fetchone()[0]
+    root_page = con.execute("SELECT rootpage FROM sqlite_master WHERE name = 'tasks'").fetchone()[0]
+    con.close()
+    data = bytearray(db.read_bytes())
+    at = (root_page - 1) * page
+    data[at:at + page] = b"\xde\xad\xbe\xef" * (page // 4)
+    db.write_bytes(bytes(data))

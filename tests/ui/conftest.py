@@ -100,7 +100,13 @@ def window(demo_ws: Any, qtbot: Any):  # noqa: ANN201
     qtbot.addWidget(win)
     win.resize(1366, 768)
     win.show()
-    return win
+    yield win
+    # Closing makes the exit backup in the background helper: wait for it while the workspace is still open.
+    from shiboken6 import isValid
+
+    if isValid(win) and win.isVisible():
+        win.close()
+        qtbot.waitUntil(lambda: not isValid(win) or not win.isVisible(), timeout=60_000)
 
 
 @pytest.fixture

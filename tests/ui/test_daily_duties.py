@@ -84,7 +84,8 @@ def test_closing_the_window_makes_a_backup(window: Any, qtbot: Any, demo_ws: Any
     with demo_ws.session() as s:
         create_task(s, "李志强", TaskInput(title="新问题", source="audit", category="immediate", owner="周敏",
                                           deadline="2026-12-31"))
-    window.close()
+    window.close()  # the backup runs in the background helper; the window closes when it is done
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=30_000)
     assert window.last_backup is not None and window.last_backup not in before
     assert window.last_backup.exists()
 

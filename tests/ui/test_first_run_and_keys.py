@@ -197,6 +197,8 @@ def test_backup_then_restore_brings_the_ledger_back(window: Any, demo_ws: Any, m
     row = ledger.model.row(0)
     ledger.delete_task(row.id, row.title)
     assert ledger.model.rowCount() == 59
-    page.restore(backup)
+    page.restore(backup)  # checked and swapped off the GUI thread
+    with qtbot.waitSignal(page.restore_flow.done, timeout=60_000):
+        pass
     assert "恢复" in messages[-1]
     assert ledger.model.rowCount() == 60

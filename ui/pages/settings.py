@@ -154,6 +154,9 @@ class SettingsPage(LazyPage):
         buttons.addStretch(1)
         dl.addRow(self.tr("Data folder"), self.folder)
         dl.addRow("", buttons)
+        self.backup_usage = plain(QLabel())
+        dl.addRow(self.tr("Backups"), self.backup_usage)
+        self.show_backup_usage()
         dl.addRow(self.tr("Language (from next start)"), self.lang)
 
         body = QWidget()
@@ -420,10 +423,11 @@ class SettingsPage(LazyPage):
         ws = self.ctx.ws
 
         def done(info: Any) -> None:
+            self.show_backup_usage()
             show_info(self, self.tr("Back up"), self.tr("Backup written to %s") % getattr(info, "path", info))
 
-        self.last_job = run_in_background(self, lambda _p: fn(ws, Path(folder)), done, self._failed,
-                                          title=self.tr("Backing up…"))
+        self.last_job = run_in_background(self, lambda p: fn(ws, Path(folder), report=p.report), done,
+                                          self._failed, title=self.tr("Backing up…"))
 
     def choose_backup_to_restore(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, self.tr("Restore from a backup"), "", self.tr("Backup (*.zip)"))
@@ -431,38 +435,29 @@ class SettingsPage(LazyPage):
             self.restore(Path(path))
 
     def restore(self, path: Path) -> None:
-        """Checked first (which unit, from when); the data it replaces is kept aside by core, not deleted."""
-        from PySide6.QtGui import QGuiApplication
+        """Checked first, off the GUI thread (which unit, from when, which keys); the data it replaces is kept
+        aside by core, not deleted. `restore_flow.done` says when it is over."""
+        from ui.restore_flow import RestoreFlow
 
-        from ui.messages import confirm
+        if self._core_op("restore", self.tr("Restore from a backup")) is None:
+            return
+        self.restore_flow = RestoreFlow(self.ctx, self, path)
+        self.restore_flow.done.connect(self._restore_over)
+        self.restore_flow.start()
 
-        restore, verify = self._core_op("restore", self.tr("Restore from a backup")), \
-            feature_links.link("verify_backup").resolve()
-        if restore is None or verify is None:
-            return
-        try:
-            info = verify(path)
-        except UserError as exc:
-            show_user_error(self, exc)
-            return
-        question = fill(self.tr("The backup of %1 made on %2 replaces the data in this folder (the current data is "
-                                "kept aside). Restore it?"),
-                        f"{info.unit_name}（{info.unit_code}）", str(info.created)[:19].replace("T", " "))
-        if not confirm(self, self.tr("Restore from a backup"), question):
-            return
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            # On the GUI thread on purpose: the workspace is closed while the folder is swapped.
-            result = restore(self.ctx.ws, path, actor=self.ctx.user)
-        except UserError as exc:
-            QGuiApplication.restoreOverrideCursor()
-            show_user_error(self, exc)
-            return
-        QGuiApplication.restoreOverrideCursor()
-        self._who_acts_after_restore()
-        self.ctx.changed.emit()
-        kept = self.tr("The replaced data is kept in %s.") % result.previous if result.previous else ""
-        show_info(self, self.tr("Restore from a backup"), " ".join([self.tr("The backup was restored."), kept]))
+    def _restore_over(self, restored: bool) -> None:
+        self.show_backup_usage()
+        if restored:
+            self._who_acts_after_restore()
+
+    def show_backup_usage(self) -> None:
+        """How much room the backups take (automatic ones share one evidence store: core.team.backup)."""
+        from core.faults import size_text
+        from core.team.backup import backups_usage
+
+        count, size = backups_usage(self.ctx.ws.paths)
+        self.backup_usage.setText(fill(self.tr("%1 backup(s) in the data folder take %2 in all."), count,
+                                       size_text(size)))
 
     def _who_acts_after_restore(self) -> None:
         """The restored ledger has its own users: who acts is settled again (the only one, or the login list)."""
