@@ -12,7 +12,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 
-from core import applog
+from core import applog, places
 from core.errors import DataFolderError, InputRefused
 from core.evidence.store import EvidenceStore
 from core.paths import DataFolderLock, DataPaths
@@ -51,6 +51,7 @@ class Workspace:
             raise DataFolderError(
                 f"无法打开台账数据库“{self.paths.database}”：{exc.orig}。",
                 hint="数据库文件可能已损坏或只读。请从备份恢复（restore），或联系技术支持。",
+                window_hint=f"数据库文件可能已损坏或只读。请从备份恢复（{places.RESTORE}），或联系技术支持。",
             ) from None
         except UnknownRevision as exc:
             self._lock.release()
@@ -126,5 +127,6 @@ class Workspace:
         unit = session.scalar(select(Unit).limit(1))
         if unit is None:
             raise InputRefused("这个数据文件夹还没有建立本单位的台账。",
-                               hint="请先运行 init --unit-code 代码 --unit-name 名称，或在窗口中完成首次设置。")
+                               hint="请先运行 init --unit-code 代码 --unit-name 名称，或在窗口中完成首次设置。",
+                               window_hint="请先完成首次设置。")
         return unit

@@ -15,8 +15,8 @@ def show_user_error(parent: QWidget | None, exc: UserError) -> None:
     box = QMessageBox(QMessageBox.Icon.Warning, QCoreApplication.translate("Messages", "Cannot do that"),
                       exc.message, QMessageBox.StandardButton.Ok, parent)
     box.setTextFormat(Qt.TextFormat.PlainText)  # messages quote names and titles: text, never HTML
-    if exc.hint:
-        box.setInformativeText(exc.hint)
+    if exc.window_hint:  # the window's words: a button or menu, never a command
+        box.setInformativeText(exc.window_hint)
     box.exec()
 
 

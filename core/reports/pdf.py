@@ -862,7 +862,8 @@ def render_report(
         render_ledger(D.ledger_data(session, today), path, fonts)
     elif kind == "task":
         if not task_id:
-            raise UsageError("生成单个任务的报告时请用 --task 指定任务编号。")
+            raise UsageError("生成单个任务的报告需要指定任务。", hint="请用 --task 指定任务编号。",
+                             window_hint="请先在整改台账中选中一条任务。")
         render_task(D.task_detail(session, today, task_id), path, fonts)
     elif kind == "monthly":
         if period and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", period):

@@ -108,7 +108,7 @@ class FirstRunDialog(QDialog):
             data = read(path, owner="city")
         except UserError as exc:
             self.city_key_path = None
-            self.city_key_label.setText(str(exc))
+            self.city_key_label.setText(exc.for_window())
             return
         self.city_key_path = path
         self.city_key_label.setText(fill(self.tr("Key id %1 (%2): compare it with the key id the city gave you."),
@@ -172,7 +172,7 @@ class FirstRunDialog(QDialog):
                     init_unit(s, self.code.text(), self.name.text(), self.level.currentData(), admin=admin)
                     keys(s, acting_user(s))
         except UnitFormRefused as exc:
-            self.show_problems(exc.problems, exc.hint)
+            self.show_problems(exc.problems, exc.window_hint)
             return
         except UserError as exc:
             show_user_error(self, exc)
@@ -231,10 +231,10 @@ class UnitDialog(QDialog):
         try:
             self._submit(self.code.text(), self.name.text())
         except UnitFormRefused as exc:
-            self._mark(exc.problems, exc.hint)
+            self._mark(exc.problems, exc.window_hint)
             return
         except UserError as exc:
-            self._mark({"code": exc.message}, exc.hint)
+            self._mark({"code": exc.message}, exc.window_hint)
             return
         self.accept()
 

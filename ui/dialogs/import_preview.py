@@ -39,7 +39,7 @@ class ImportPreviewDialog(QDialog):
         for path, pv, err in rows:
             parts.append(f"<h4>{escape(path.name)}</h4>")
             if err is not None:
-                parts.append(f"<p style='color:#c5221f'><b>{refused}</b> {escape(str(err))}</p>")
+                parts.append(f"<p style='color:#c5221f'><b>{refused}</b> {escape(err.for_window())}</p>")
                 continue
             parts.append(f"<p>{escape(pv.result.headline())}</p>")
             if pv.created_tasks:

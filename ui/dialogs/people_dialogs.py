@@ -114,7 +114,7 @@ class AddUserDialog(QDialog):
         try:
             self._submit(self)
         except UserError as exc:
-            self.mark(str(getattr(exc, "field", "")), exc.message)
+            self.mark(str(getattr(exc, "field", "")), exc.for_window())
             return
         self.accept()
 
@@ -215,7 +215,7 @@ class LoginDialog(QDialog):
             if self._needs_password(name):
                 self._authenticate(name, self.password.text())
         except UserError as exc:
-            self.error.setText(str(exc))
+            self.error.setText(exc.for_window())
             self.error.show()
             self.password.clear()
             self.password.setFocus()

@@ -165,7 +165,7 @@ class ExchangePage(LazyPage):
         for o in outcomes:
             if o.error is not None:
                 why = self.tr("%1: refused — %2")
-                lines.append(fill(why, o.path.name, str(o.error)))
+                lines.append(fill(why, o.path.name, o.error.for_window()))
             else:
                 lines.append(o.result.headline())
                 lines.extend(f"  ⚠ {w}" for w in o.result.warnings)
