@@ -165,7 +165,8 @@ class MainWindow(QMainWindow):
         self.nav.setCurrentRow(PAGES.index(start_page))
 
     def _set_title(self, unit_name: str | None) -> None:
-        self.setWindowTitle(self.tr("RectiDesk — %s") % (unit_name or self.tr("no ledger yet")))
+        # The unit alone: Qt adds the application's name (整改通) itself, so it is never named twice.
+        self.setWindowTitle(unit_name or self.tr("no ledger yet"))
 
     def attach(self, ws: Workspace) -> None:
         """The workspace is open (fast start): the ledger reads afresh, the rest of the window follows."""

@@ -178,6 +178,12 @@ class DailyDuties(QObject):
         self.timer = QTimer(self)
         self.timer.setInterval(CHECK_EVERY_MS)
         self.timer.timeout.connect(self.tick)
+        # Answering a notice or finishing a node changes today's counts now, not at the next day's look.
+        ctx.changed.connect(self._data_changed)
+
+    def _data_changed(self) -> None:
+        if self.last_day is not None and self.ctx.ready:
+            self.refresh(notify=False)
 
     def start(self) -> None:
         """After the first paint: nothing here delays the window."""

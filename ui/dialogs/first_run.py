@@ -29,6 +29,7 @@ from ui import feature_links, labels
 from ui.dialogs.key_dialogs import (
     ask_city_key_file,
     ask_key_backup_file,
+    clear_when_they_agree,
     passphrase_warning,
     passphrases_differ,
     password_field,
@@ -87,6 +88,7 @@ class FirstRunDialog(QDialog):
         self.error.setStyleSheet("QLabel { color: #c5221f; }")
         self.error.setWordWrap(True)
         form.addRow(self.error)
+        clear_when_they_agree(self.pass1, self.pass2, self.error)
         ok_cancel = QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         buttons = QDialogButtonBox(ok_cancel)
         buttons.accepted.connect(self.create)

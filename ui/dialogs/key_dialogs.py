@@ -33,6 +33,16 @@ def passphrases_differ() -> str:
     return translate("KeyDialogs", "The two passphrases differ. Please type them again.")
 
 
+def clear_when_they_agree(first: QLineEdit, second: QLineEdit, error: QLabel) -> None:
+    """A “they differ” message goes away as soon as the two fields agree again (not at the next OK)."""
+    def check() -> None:
+        if error.text() == passphrases_differ() and first.text() == second.text():
+            error.clear()
+
+    first.textChanged.connect(check)
+    second.textChanged.connect(check)
+
+
 def ask_city_key_file(parent: QWidget | None) -> Path | None:
     path, _ = QFileDialog.getOpenFileName(parent, translate("KeyDialogs", "The city's public key file"), "",
                                           translate("KeyDialogs", "Public key (*.pub.json)"))
@@ -62,6 +72,7 @@ class PassphraseDialog(QDialog):
         self.error = plain(QLabel())
         self.error.setStyleSheet("QLabel { color: #c5221f; }")
         form.addRow(self.error)
+        clear_when_they_agree(self.first, self.second, self.error)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self._check)
         buttons.rejected.connect(self.reject)

@@ -6,7 +6,6 @@ attach_file, remove_evidence) in one transaction; a refusal is shown in plain wo
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from html import escape
 from pathlib import Path
@@ -496,7 +495,7 @@ class TaskEditor(QDialog):
     def _load_history(self, entries: list[dict[str, Any]]) -> None:
         self.history.clear()
         for e in entries:
-            summary = _summary(e["summary"])
+            summary = labels.change_summary(e["summary"])
             item = QTreeWidgetItem([e["at"][:19].replace("T", " "), e["user"], labels.label("action", e["action"]),
                                     summary])
             item.setToolTip(3, summary)
@@ -747,32 +746,3 @@ class TaskEditor(QDialog):
             return
         if self.ctx.act(self, lambda s: remove_evidence(s, self.ctx.user, ev["id"])) is not None:
             self.load()
-
-
-HIDDEN_FIELDS = {"task_id", "node_id", "section_id", "owner_id", "sha256", "deleted", "id"}
-VALUE_KINDS = {"status": ("status", "node_status"), "source": ("source",), "category": ("category",),
-               "review_state": ("review",), "city_result": ("review",)}
-
-
-def _value(field: str, value: Any) -> str:
-    if value in (None, ""):
-        return "—"
-    for kind in VALUE_KINDS.get(field, ()):
-        text = labels.label(kind, str(value))
-        if text != value:
-            return text
-    return str(value)
-
-
-def _summary(text: str) -> str:
-    """The audit entry's changes in one line, in the user's words: 字段：旧 → 新 (internal ids left out)."""
-    try:
-        data = json.loads(text or "{}")
-    except ValueError:
-        return text
-    if "changes" in data:
-        items = [(k, f"{_value(k, v[0])} → {_value(k, v[1])}") for k, v in data["changes"].items()]
-    else:
-        after = data.get("after") or {}
-        items = [(k, _value(k, v)) for k, v in after.items() if v not in (None, "", False)]
-    return "；".join(f"{labels.label('field', k)}：{v}" for k, v in items if k not in HIDDEN_FIELDS)[:300]

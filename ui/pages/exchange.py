@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from core import settings as core_settings
 from core.errors import UserError
 from core.ledger.queries import package_rows
+from core.text import human_size
 from ui import feature_links, labels
 from ui.background import Progress, run_in_background
 from ui.context import AppContext
@@ -206,7 +207,7 @@ class ExchangePage(LazyPage):
                  "response": self.tr("notice responses"), "deletion": self.tr("deletions"),
                  "handover": self.tr("handovers"), "appeal": self.tr("appeals")}
         parts = [f"{names.get(k, k)} {v}" for k, v in plan.counts.items() if v and k in names]
-        size = f"{plan.file_bytes / 1024 / 1024:.1f} MB"
+        size = human_size(plan.file_bytes)
         text = (fill(self.tr("Report no. %1 will carry: %2; %3 evidence file(s), %4. Write it to %5?"),
                      str(plan.sequence), "、".join(parts) or self.tr("no changes"), str(plan.files), size, str(folder)))
         if not confirm(self, self.tr("Export report"), text):
