@@ -33,6 +33,12 @@ def as_html(text: str) -> str:
     return "<p>" + escape(text, quote=False).replace("\n", "<br>") + "</p>"
 
 
+def tooltip(text: str | None) -> str:
+    """A tooltip that shows outside text as written: Qt draws a tooltip that looks like HTML as HTML (an
+    <img src="file:///…"> in a task title would load a local file), so it is always escaped HTML."""
+    return as_html(text) if text else ""
+
+
 def show_info(parent: QWidget | None, title: str, text: str) -> None:
     QMessageBox.information(parent, title, as_html(text))
 

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.context import AppContext
+from ui.messages import tooltip
 from ui.sizes import resize_to_fit
 
 translate = QCoreApplication.translate
@@ -61,7 +62,7 @@ class QualityDialog(QDialog):
             top = QTreeWidgetItem([f"{flag_label(kind)}（{len(rows)}）"])
             for f in rows:
                 child = QTreeWidgetItem([f"{f.task_ref or ''} {f.task_title}".strip(), f.detail])
-                child.setToolTip(1, f.detail)
+                child.setToolTip(1, tooltip(f.detail))
                 child.setData(0, Qt.ItemDataRole.UserRole, f.task_id)
                 top.addChild(child)
             self.tree.addTopLevelItem(top)

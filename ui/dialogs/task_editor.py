@@ -66,7 +66,7 @@ from core.ledger.tasks import (
 from ui import labels
 from ui.background import Progress
 from ui.context import AppContext
-from ui.messages import fill, plain
+from ui.messages import fill, plain, tooltip
 from ui.models.ledger_model import light_icon
 from ui.sizes import resize_to_fit
 
@@ -470,7 +470,7 @@ class TaskEditor(QDialog):
         found = task_flags(self.ctx, self.task_id)
         self.quality.setText("⚠ " + self.tr("Evidence quality: %s") % "；".join(f.detail for f in found)
                              if found else "")
-        self.quality.setToolTip("\n".join(f"{flag_label(f.kind)}：{f.detail}" for f in found))
+        self.quality.setToolTip(tooltip("\n".join(f"{flag_label(f.kind)}：{f.detail}" for f in found)))
         self.quality.setVisible(bool(found))
 
     def _load_evidence(self, files: list[dict[str, Any]]) -> None:
@@ -478,7 +478,7 @@ class TaskEditor(QDialog):
         for ev in files:
             item = QListWidgetItem(ev["filename"])
             item.setData(EVIDENCE_ID_ROLE, ev)
-            item.setToolTip(f"{ev['filename']}\nSHA-256: {ev['sha256']}")
+            item.setToolTip(tooltip(f"{ev['filename']}\nSHA-256: {ev['sha256']}"))
             item.setIcon(self._thumbnail(ev))
             self.evidence.addItem(item)
         self._evidence_selected()
@@ -498,7 +498,7 @@ class TaskEditor(QDialog):
             summary = labels.change_summary(e["summary"])
             item = QTreeWidgetItem([e["at"][:19].replace("T", " "), e["user"], labels.label("action", e["action"]),
                                     summary])
-            item.setToolTip(3, summary)
+            item.setToolTip(3, tooltip(summary))
             self.history.addTopLevelItem(item)
         self.history.resizeColumnToContents(0)
         self.history.resizeColumnToContents(2)
@@ -528,13 +528,13 @@ class TaskEditor(QDialog):
             for target, *texts in rows:
                 child = QTreeWidgetItem(texts)
                 child.setData(0, Qt.ItemDataRole.UserRole, list(target))
-                child.setToolTip(2, texts[2])
+                child.setToolTip(2, tooltip(texts[2]))
                 top.addChild(child)
                 decided = comments.get(target[1]) if target[0] == "appeal" else None
                 if decided:  # the city's answer under the appeal, in full
                     answer = QTreeWidgetItem([self.tr("City's comment"), (decided["decided"] or "")[:10],
                                               decided["comment"]])
-                    answer.setToolTip(2, decided["comment"])
+                    answer.setToolTip(2, tooltip(decided["comment"]))
                     child.addChild(answer)
             self.city_records.addTopLevelItem(top)
         self.city_records.expandAll()

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from core.ledger.rows import LedgerFilter
 from ui import labels
 from ui.context import AppContext
-from ui.messages import confirm, fill, plain
+from ui.messages import confirm, fill, plain, tooltip
 from ui.models.ledger_model import COLUMNS, PAGE_SIZE, LedgerModel
 
 if TYPE_CHECKING:
@@ -67,7 +67,7 @@ class LedgerPage(QWidget):
                  "batch": self.tr("Batch")}
         for key, name in names.items():
             combo = QComboBox()
-            combo.setToolTip(name)
+            combo.setToolTip(tooltip(name))
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
             combo.setMaximumWidth(200)
             combo.addItem(self.tr("All: %s") % name, None)
