@@ -73,6 +73,11 @@ class DataPaths:
         return self.root / "excel-mappings.json"
 
     @property
+    def refusals_file(self) -> Path:
+        """Feedback packages refused (spec §8: not part of the data), newest last: core.exchange.refusals."""
+        return self.logs / "refused-packages.jsonl"
+
+    @property
     def lock_file(self) -> Path:
         return self.root / "rectidesk.lock"
 

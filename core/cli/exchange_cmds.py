@@ -232,11 +232,14 @@ def package_rows(ws: Workspace) -> list[dict[str, Any]]:
 
 
 def cmd_packages(ws: Workspace, args: argparse.Namespace) -> int:
+    from core.exchange import refusals
+
     rows = package_rows(ws)
     if args.json:
         print_json(rows)
         return 0
-    if not rows:
+    refused = refusals.recent(ws.paths)
+    if not rows and not refused:
         say("还没有报送或导入过数据包。")
         return 0
     for r in rows:
@@ -247,6 +250,8 @@ def cmd_packages(ws: Workspace, args: argparse.Namespace) -> int:
         say(f"{way} 第 {r['sequence']} 号 分卷 {r['part']} {status} 编号 {r['package_id']} 校验值 {r['digest'][:16]}…")
         for w in r["warnings"]:
             say(f"    注意：{w}")
+    for x in refused:  # spec §8: a refused package is no part of the data, so it is listed apart
+        say(f"已拒收 {shown(x.file)} {x.at[:19].replace('T', ' ')}：{shown(x.message)}")
     return 0
 
 

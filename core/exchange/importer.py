@@ -26,7 +26,7 @@ from core import audit, counters
 from core import settings as settings_mod
 from core.dates import now_ts
 from core.errors import PackageRejected, UserError
-from core.exchange import bag
+from core.exchange import bag, refusals
 from core.exchange.keys import apply_city_rotation, city_key_for
 from core.exchange.records import RecordError
 from core.ledger.tasks import NodeInput, TaskInput, live_nodes, refresh
@@ -152,17 +152,27 @@ class FeedbackImporter:
     def import_file(self, path: Path) -> ImportResult:
         try:
             return self._run(Path(path), dry_run=False)[0]
-        except PackageRejected as exc:
-            log.warning("feedback package refused: %s: [%s] %s", path, exc.reason_code, exc.message)
+        except UserError as exc:
+            self._refused(Path(path), exc)
             raise
 
     def preview(self, path: Path) -> Preview:
-        result, applier = self._run(Path(path), dry_run=True)
+        """Nothing is changed; a refusal is recorded all the same (the clerk was told it was refused)."""
+        try:
+            result, applier = self._run(Path(path), dry_run=True)
+        except UserError as exc:
+            self._refused(Path(path), exc)
+            raise
         result.preview = True
         pv = Preview(result)
         if applier is not None:
             pv.created_tasks, pv.changed_tasks = applier.created, applier.changed
         return pv
+
+    def _refused(self, path: Path, exc: UserError) -> None:
+        """Into the log and the exchange page's history; the user's own cancel is no refusal."""
+        if not (self.cancel is not None and self.cancel()):
+            refusals.record(self.ws.paths, path, exc)
 
     # -- steps ------------------------------------------------------------------------------
     def verify(self, path: Path) -> bag.Package:

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtGui import QBrush, QColor, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -33,7 +33,7 @@ from core.text import human_size
 from ui import feature_links, labels
 from ui.background import Progress, run_in_background
 from ui.context import AppContext
-from ui.messages import fill, show_error, show_info
+from ui.messages import fill, show_error, show_info, tooltip
 from ui.pages import LazyPage
 
 
@@ -96,14 +96,28 @@ class ExchangePage(LazyPage):
         layout.addWidget(hist, 1)
 
     def refresh(self) -> None:
+        from core.exchange.refusals import recent
+
         self.history.clear()
         direction = {"in": self.tr("Received"), "out": self.tr("Sent")}
+        rows: list[tuple[str, QTreeWidgetItem]] = []
         for p in self.ctx.read(package_rows):
             part = f" ({p['part']}/{p['parts']})" if p["parts"] > 1 else ""
-            self.history.addTopLevelItem(QTreeWidgetItem([
+            rows.append((p["logged"] or p["created"], QTreeWidgetItem([
                 direction.get(p["direction"], p["direction"]), labels.label("package_type", p["type"]),
                 f"{p['sequence']}{part}", p["created"][:19].replace("T", " "), p["file_name"],
-                labels.label("package_status", p["status"]) + (f"：{p['ack_reason']}" if p["ack_reason"] else "")]))
+                labels.label("package_status", p["status"]) + (f"：{p['ack_reason']}" if p["ack_reason"] else "")])))
+        # Refused packages are no part of the data (spec §8): they come from their own short history.
+        refused = self.tr("Refused")
+        for r in recent(self.ctx.ws.paths):
+            item = QTreeWidgetItem([direction["in"], labels.label("package_type", "city-feedback"), "—",
+                                    r.at[:19].replace("T", " "), r.file, f"{refused}：{r.message}"])
+            item.setToolTip(5, tooltip(f"{r.message} {r.window_hint}".strip()))
+            for col in range(6):
+                item.setForeground(col, QBrush(QColor("#c5221f")))
+            rows.append((r.at, item))
+        rows.sort(key=lambda pair: _moment(pair[0]), reverse=True)
+        self.history.addTopLevelItems([item for _, item in rows])
         for i in (0, 1, 2, 3):
             self.history.resizeColumnToContents(i)
 
@@ -146,6 +160,8 @@ class ExchangePage(LazyPage):
         self.preview_dialog = dialog
         acceptable = [f for f, pv, err in rows if err is None and pv.result.status != "already"]
         applied = dialog.exec()  # shown even when all are refused: the user must see why
+        if any(err is not None for _, _, err in rows):
+            self.refresh()  # the refusals are in the history now
         if not acceptable or not applied:
             return
         ws = self.ctx.ws
@@ -248,3 +264,14 @@ class ExchangePage(LazyPage):
 
     def _failed(self, exc: BaseException) -> None:
         show_error(self, exc)
+
+
+def _moment(stamp: str) -> float:
+    """An RFC 3339 time for sorting the history (the city's clock and ours may carry different offsets)."""
+    from datetime import datetime
+
+    try:
+        moment = datetime.fromisoformat(stamp)
+    except (TypeError, ValueError):
+        return 0.0
+    return moment.timestamp() if moment.tzinfo else moment.replace(tzinfo=None).timestamp()
