@@ -2093,6 +2093,25 @@ Add them one by one with “New task…” (Ctrl+N), or import the problem list 
         </message>
     </context>
     <context>
+        <name>SavedFile</name>
+        <message>
+            <source>Open its folder</source>
+            <translation>打开所在文件夹</translation>
+        </message>
+        <message>
+            <source>Open the file</source>
+            <translation>打开文件</translation>
+        </message>
+        <message>
+            <source>Print preview — %s</source>
+            <translation>打印预览 — %s</translation>
+        </message>
+        <message>
+            <source>Print preview…</source>
+            <translation>打印预览…</translation>
+        </message>
+    </context>
+    <context>
         <name>SettingsPage</name>
         <message>
             <source>%1 (code %2, %3)</source>

@@ -6,8 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QWidget
 
+from ui.dialogs import file_dialogs
 from ui.messages import plain
 
 translate = QCoreApplication.translate
@@ -44,16 +45,13 @@ def clear_when_they_agree(first: QLineEdit, second: QLineEdit, error: QLabel) ->
 
 
 def ask_city_key_file(parent: QWidget | None) -> Path | None:
-    path, _ = QFileDialog.getOpenFileName(parent, translate("KeyDialogs", "The city's public key file"), "",
-                                          translate("KeyDialogs", "Public key (*.pub.json)"))
-    return Path(path) if path else None
+    return file_dialogs.open_file(parent, "keys", translate("KeyDialogs", "The city's public key file"),
+                                  translate("KeyDialogs", "Public key (*.pub.json)"))
 
 
 def ask_key_backup_file(parent: QWidget | None) -> Path | None:
-    path, _ = QFileDialog.getSaveFileName(parent, translate("KeyDialogs", "Back up the encrypted signing key"),
-                                          "rectidesk-key-backup.json",
-                                          translate("KeyDialogs", "Key backup (*.json)"))
-    return Path(path) if path else None
+    return file_dialogs.save_file(parent, "key-backup", translate("KeyDialogs", "Back up the encrypted signing key"),
+                                  "rectidesk-key-backup.json", translate("KeyDialogs", "Key backup (*.json)"))
 
 
 class PassphraseDialog(QDialog):

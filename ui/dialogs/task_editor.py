@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -66,6 +65,7 @@ from core.ledger.tasks import (
 from ui import labels
 from ui.background import Progress
 from ui.context import AppContext
+from ui.dialogs import file_dialogs
 from ui.messages import fill, plain, tooltip
 from ui.models.ledger_model import light_icon
 from ui.sizes import resize_to_fit
@@ -580,9 +580,9 @@ class TaskEditor(QDialog):
         if self.task_id is None:
             return
         name = f"{self.title_edit.text()[:30] or 'task'}.pdf"
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save the task report"), name, "PDF (*.pdf)")
+        path = file_dialogs.save_file(self, "reports", self.tr("Save the task report"), name, "PDF (*.pdf)")
         if path:
-            self.last_job = write_pdf_report(self, self.ctx, Path(path), "task", self.task_id)
+            self.last_job = write_pdf_report(self, self.ctx, path, "task", self.task_id)
 
     def submit(self) -> None:
         if self.task_id is None:
@@ -685,9 +685,9 @@ class TaskEditor(QDialog):
             self.load()
 
     def _choose_files(self) -> None:
-        files, _ = QFileDialog.getOpenFileNames(self, self.tr("Choose evidence files"))
+        files = file_dialogs.open_files(self, "evidence", self.tr("Choose evidence files"))
         if files:
-            self.attach_files([Path(f) for f in files])
+            self.attach_files(files)
 
     def attach_files(self, paths: list[Path]) -> None:
         """Off the GUI thread (a scanned PDF or a video can be hundreds of MB), in one transaction:

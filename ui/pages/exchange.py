@@ -10,7 +10,6 @@ from PySide6.QtGui import QBrush, QColor, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -33,6 +32,7 @@ from core.text import human_size
 from ui import feature_links, labels
 from ui.background import Progress, run_in_background
 from ui.context import AppContext
+from ui.dialogs import file_dialogs
 from ui.messages import fill, show_error, show_info, tooltip
 from ui.pages import LazyPage
 
@@ -133,10 +133,10 @@ class ExchangePage(LazyPage):
             self.import_feedback(files)
 
     def choose_feedback(self) -> None:
-        files, _ = QFileDialog.getOpenFileNames(self, self.tr("Choose feedback packages"), "",
-                                                self.tr("Feedback packages (*.zgb *.zip)"))
+        files = file_dialogs.open_files(self, "feedback", self.tr("Choose feedback packages"),
+                                        self.tr("Feedback packages (*.zgb *.zip)"))
         if files:
-            self.import_feedback([Path(f) for f in files])
+            self.import_feedback(files)
 
     def import_feedback(self, files: list[Path]) -> None:
         """Preview every package first (nothing changes), then apply the ones the user accepts."""
@@ -192,9 +192,9 @@ class ExchangePage(LazyPage):
     # -- export ------------------------------------------------------------------------------
     def choose_export_folder(self) -> None:
         title = self.tr("Choose a folder or USB drive for the report")
-        folder = QFileDialog.getExistingDirectory(self, title)
+        folder = file_dialogs.choose_folder(self, "report-out", title)
         if folder:
-            self.export_report(Path(folder))
+            self.export_report(folder)
 
     def ask_passphrase(self) -> str | None:
         from_env = feature_links.link("passphrase_from_env").resolve()
