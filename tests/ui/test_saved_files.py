@@ -98,7 +98,7 @@ def test_making_a_report_offers_the_print_preview(window: Any, qtbot: Any, tmp_p
     from ui.dialogs import saved_file
 
     shown: list[Any] = []
-    monkeypatch.setattr(saved_file.SavedFileBox, "run", shown.append)
+    monkeypatch.setattr(saved_file.SavedFileBox, "run", lambda box: shown.append(box))  # noqa: PLW0108 - a method
     window.show_page("exchange")
     box = window.exchange_page.reports
     box.make_pdf(tmp_path / "月报.pdf", "summary")
