@@ -276,6 +276,21 @@ class MainWindow(QMainWindow):
         switch.triggered.connect(self.switch_user)
         for act in (find, new, refresh, quit_, switch):
             self.addAction(act)
+        self._add_help_menu()
+
+    def _add_help_menu(self) -> None:
+        """帮助 → 操作指南 (F1): the guide shipped with the program, at the section of the page shown."""
+        menu = self.menuBar().addMenu(self.tr("&Help"))
+        guide = menu.addAction(self.tr("User guide"))
+        guide.setShortcut(QKeySequence(QKeySequence.StandardKey.HelpContents))
+        guide.triggered.connect(self.show_guide)
+        self.guide_action = guide
+
+    def show_guide(self) -> None:
+        from ui.guide import show_guide
+
+        section = {"exchange": "import", "notices": "respond", "ledger": "task", "settings": "backup"}
+        show_guide(self, section.get(self.current_page(), ""))
 
     def _focus_search(self) -> None:
         self.show_page("ledger")

@@ -641,6 +641,17 @@
         </message>
     </context>
     <context>
+        <name>Guide</name>
+        <message>
+            <source>Help</source>
+            <translation>帮助</translation>
+        </message>
+        <message>
+            <source>User guide</source>
+            <translation>整改通 操作指南</translation>
+        </message>
+    </context>
+    <context>
         <name>HandoverDialog</name>
         <message>
             <source>%s has left the unit</source>
@@ -1533,6 +1544,10 @@ Add them one by one with “New task…” (Ctrl+N), or import the problem list 
             </translation>
         </message>
         <message>
+            <source>&amp;Help</source>
+            <translation>帮助(&amp;H)</translation>
+        </message>
+        <message>
             <source>Current user: %1</source>
             <translation>当前用户：%1</translation>
         </message>
@@ -1579,6 +1594,10 @@ Add them one by one with “New task…” (Ctrl+N), or import the problem list 
         <message>
             <source>Switch user…</source>
             <translation>切换用户…</translation>
+        </message>
+        <message>
+            <source>User guide</source>
+            <translation>操作指南</translation>
         </message>
         <message>
             <source>no ledger yet</source>

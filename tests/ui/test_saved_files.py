@@ -83,6 +83,8 @@ def test_print_preview_shows_and_prints_every_page_of_the_report(ctx: Any, tmp_p
     dialog = print_preview(None, pdf)
     qtbot.addWidget(dialog)
     assert isinstance(dialog, QPrintPreviewDialog) and dialog.isVisible()
+    dialog.resize(900, 700)  # the preview paints the pages (its printer must outlive print_preview)
+    assert not dialog.grab().isNull()
     dialog.close()
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)  # 打印 to a PDF printer: the same pages come out
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)

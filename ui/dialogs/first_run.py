@@ -35,6 +35,7 @@ from ui.dialogs.key_dialogs import (
     password_field,
 )
 from ui.dialogs.people_dialogs import FIELD_ERROR_STYLE, keep_wide
+from ui.guide import add_help
 from ui.messages import confirm, fill, plain, show_user_error
 
 
@@ -93,6 +94,7 @@ class FirstRunDialog(QDialog):
         buttons = QDialogButtonBox(ok_cancel)
         buttons.accepted.connect(self.create)
         buttons.rejected.connect(self.reject)
+        add_help(self, buttons, "first-day")
         form.addRow(buttons)
 
     def choose_city_key(self) -> None:

@@ -9,6 +9,7 @@ from typing import Any
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QTextBrowser, QVBoxLayout, QWidget
 
 from core.errors import UserError
+from ui.guide import add_help
 from ui.sizes import resize_to_fit
 
 
@@ -31,6 +32,7 @@ class ImportPreviewDialog(QDialog):
         self.apply_button.setEnabled(bool(new))
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
+        add_help(self, buttons, "import")
         layout.addWidget(buttons)
 
     def _html(self, rows: list[tuple[Path, Any, UserError | None]]) -> str:

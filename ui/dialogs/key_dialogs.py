@@ -9,6 +9,7 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QWidget
 
 from ui.dialogs import file_dialogs
+from ui.guide import add_help
 from ui.messages import plain
 
 translate = QCoreApplication.translate
@@ -74,6 +75,7 @@ class PassphraseDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self._check)
         buttons.rejected.connect(self.reject)
+        add_help(self, buttons, "keys")
         form.addRow(buttons)
 
     def _check(self) -> None:

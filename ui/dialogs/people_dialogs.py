@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from core.errors import UserError
 from ui import labels
 from ui.dialogs.key_dialogs import password_field
+from ui.guide import add_help
 from ui.messages import fill, plain
 
 if TYPE_CHECKING:
@@ -37,6 +38,7 @@ def _buttons(dialog: QDialog) -> QDialogButtonBox:
     buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
     buttons.accepted.connect(dialog.accept)
     buttons.rejected.connect(dialog.reject)
+    add_help(dialog, buttons, "users")
     return buttons
 
 

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.context import AppContext
+from ui.guide import add_help
 from ui.messages import tooltip
 from ui.sizes import resize_to_fit
 
@@ -70,6 +71,7 @@ class QualityDialog(QDialog):
         self.tree.setColumnWidth(0, 320)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
+        add_help(self, buttons, "task")
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(self.tree, 1)

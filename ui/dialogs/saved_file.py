@@ -116,6 +116,8 @@ def print_preview(parent: QWidget | None, path: Path) -> Any:
     printer.setFullPage(True)  # the PDF carries its own margins
     printer.setDocName(path.name)
     dialog = QPrintPreviewDialog(printer, parent)
+    dialog.printer = printer  # the dialog does not own it: it must live as long as the dialog
+    dialog.document = doc
     dialog.setWindowTitle(translate("SavedFile", "Print preview — %s") % path.name)
     dialog.paintRequested.connect(lambda p: paint_pages(doc, p))
     dialog.finished.connect(lambda _r: doc.close())

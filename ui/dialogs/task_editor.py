@@ -66,6 +66,7 @@ from ui import labels
 from ui.background import Progress
 from ui.context import AppContext
 from ui.dialogs import file_dialogs
+from ui.guide import add_help
 from ui.messages import fill, plain, tooltip
 from ui.models.ledger_model import light_icon
 from ui.sizes import resize_to_fit
@@ -106,6 +107,7 @@ class NodeDialog(QDialog):
         buttons = QDialogButtonBox(ok_cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
+        add_help(self, buttons, "two-person" if done else "task")
         form.addRow(buttons)
 
     def value(self) -> tuple[str, str]:
@@ -166,6 +168,7 @@ class TaskEditor(QDialog):
         self.tabs.addTab(self._city_tab(), self.tr("Notices, reviews, deductions, appeals"))
 
         buttons = QDialogButtonBox()
+        add_help(self, buttons, "task")
         self.save_button = buttons.addButton(self.tr("Save"), QDialogButtonBox.ButtonRole.AcceptRole)
         self.save_button.setDefault(True)
         self.save_button.clicked.connect(self.save)
