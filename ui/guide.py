@@ -72,8 +72,12 @@ _guide: GuideDialog | None = None
 def show_guide(parent: QWidget | None = None, section: str = "") -> GuideDialog:
     """The one guide window, opened at `section` (an anchor such as "import")."""
     global _guide  # noqa: PLW0603 - one guide window for the whole program
+    top = parent.window() if parent is not None else None
+    if _guide is not None and _guide.parentWidget() is not top:
+        # Opened from a modal dialog, the guide must be that dialog's child, or the dialog blocks it.
+        _guide.hide()
+        _guide.setParent(top, _guide.windowFlags())
     if _guide is None:
-        top = parent.window() if parent is not None else None
         _guide = GuideDialog(top)
         _guide.destroyed.connect(_forget)
     _guide.show_section(section)

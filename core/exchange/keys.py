@@ -93,14 +93,14 @@ def require_unit_key(session: Session) -> Key:
     key = current_unit_key(session)
     if key is None:
         raise NotFound("本单位还没有签名密钥。", hint="请先运行 keys create 建立密钥（需要设置密钥密码）。",
-                       window_hint=f"请先在 {places.CREATE_KEY} 建立密钥（需要设置密钥密码）。")
+                       window_hint=f"请先点 {places.CREATE_KEY} 建立密钥（需要设置密钥密码）。")
     return key
 
 
 def create_unit_key(session: Session, actor: str, passphrase: str) -> Key:
     if unit_keys(session):
         raise InputRefused("本单位已经有签名密钥了。", hint="如需更换，请用 keys rotate；如需找回，请用 keys restore。",
-                           window_hint=f"如需更换，请用 {places.CHANGE_KEY}；"
+                           window_hint=f"如需更换，请点 {places.CHANGE_KEY}；"
                                        f"如需找回，请从备份恢复（{places.RESTORE}）。")
     check_passphrase(passphrase)
     return _new_unit_key(session, actor, passphrase, valid_from=1)
@@ -223,7 +223,7 @@ def city_key_for(session: Session, key_id: str, sequence: int) -> Ed25519PublicK
     if not keys:
         raise PackageRejected("本单位还没有登记市督查平台的公钥，无法确认数据包来源。", reason_code="no_trust_anchor",
                               hint="请先用 keys trust-city 导入市督查室提供的公钥文件，并电话核对密钥编号。",
-                              window_hint=f"请先在 {places.TRUST_CITY} 导入市督查室提供的公钥文件，"
+                              window_hint=f"请先点 {places.TRUST_CITY}，选择市督查室提供的公钥文件，"
                                           "并电话核对密钥编号。")
     key = session.get(Key, key_id)
     if key is None or key.owner != "city":
@@ -280,7 +280,7 @@ def backup_keys(session: Session, out: Path) -> int:
     keys = [k for k in unit_keys(session) if k.private_pem]
     if not keys:
         raise NotFound("本单位还没有签名密钥，无需备份。", hint="请先运行 keys create。",
-                       window_hint=f"请先在 {places.CREATE_KEY} 建立密钥。")
+                       window_hint=f"请先点 {places.CREATE_KEY} 建立密钥。")
     data = {"format": BACKUP_FORMAT, "keys": [
         {"key_id": k.key_id, "public_key": k.public_key, "private_pem": k.private_pem,
          "valid_from_sequence": k.valid_from_sequence, "valid_to_sequence": k.valid_to_sequence,
@@ -299,7 +299,7 @@ def restore_keys(session: Session, actor: str, path: Path, passphrase: str) -> l
         raise InputRefused(f"“{path}”不是密钥备份文件。") from None
     if not isinstance(data, dict) or data.get("format") != BACKUP_FORMAT or not data.get("keys"):
         raise InputRefused(f"“{path}”不是密钥备份文件。", hint="密钥备份文件由 keys backup 生成。",
-                           window_hint=f"密钥备份文件由 {places.BACK_UP_KEY} 生成。")
+                           window_hint=f"密钥备份文件是点 {places.BACK_UP_KEY} 保存的文件。")
     entries = data["keys"]
     try:
         rows = []

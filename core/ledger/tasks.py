@@ -108,7 +108,7 @@ def get_task(session: Session, task_id: str) -> Task:
         task = session.scalar(select(Task).where(Task.city_ref == task_id, Task.deleted.is_(None)))
     if task is None:
         raise NotFound(f"找不到编号为“{task_id}”的整改任务。", hint="可用 ledger 命令查看任务编号。",
-                       window_hint=f"请在{places.LEDGER}中查看任务编号。")
+                       window_hint=f"请在 {places.LEDGER} 中查看任务编号。")
     return task
 
 

@@ -123,7 +123,7 @@ def _find_pending(session: Session, ref: str) -> Recheck:
     if row is None:
         raise NotFound(f"任务“{task.title}”没有待做的回头看。",
                        hint="任务销号后才安排回头看；可用 recheck list --all 查看。",
-                       window_hint=f"任务销号后才安排回头看；可在 {places.RECHECKS} 中查看。")
+                       window_hint=f"任务销号后才安排回头看；可点 {places.RECHECKS} 查看。")
     return row
 
 

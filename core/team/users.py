@@ -256,7 +256,8 @@ def add_user(session: Session, actor: str, name: str, role: str, password: str, 
     person = session.scalar(select(Person).where(Person.name == name))
     if person is not None and _is_account(person):
         raise refused("name", f"用户“{name}”已经存在。", hint="如需修改密码请用 user passwd。",
-                      window_hint=f"如需修改密码，请本人点 {places.SET_MY_PASSWORD}，或由管理员在 {places.USERS} 中设置。")
+                      window_hint=f"如需修改密码，请本人点 {places.SET_MY_PASSWORD}，"
+                                  f"或由管理员在 {places.USERS} 中设置。")
     if person is not None and not person.active:
         raise refused("name", f"“{name}”已登记为离岗人员，不能作为用户添加。",
                       hint="如是同名的新同事，请在姓名后加以区分。")

@@ -71,3 +71,18 @@ def test_every_dialog_with_buttons_has_its_help() -> None:
         if len(helps) < len(boxes):
             missing.append(f"{path.name}: {len(boxes)} button boxes, {len(helps)} help")
     assert not missing, missing
+
+
+def test_a_guide_opened_from_a_modal_dialog_is_not_blocked_by_it(window: Any, qtbot: Any) -> None:
+    """Opened first from the window, then from a dialog: it moves to that dialog (a modal dialog blocks
+    every window but its own children, and the guide would cover it, unusable)."""
+    from ui import guide
+    from ui.dialogs.import_preview import ImportPreviewDialog
+
+    window.guide_action.trigger()
+    assert guide._guide is not None and guide._guide.parentWidget() is window
+    dialog = ImportPreviewDialog([], window)
+    qtbot.addWidget(dialog)
+    dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Help).click()
+    assert guide._guide is not None and guide._guide.parentWidget() is dialog and guide._guide.isVisible()
+    guide._guide.close()
