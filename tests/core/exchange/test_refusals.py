@@ -71,3 +71,15 @@ def test_the_command_line_lists_refusals(cli, monkeypatch) -> None:  # noqa: ANN
     assert cli("import", str(BAD / "zip-slip.zgb"))[0] == 3
     code, out, _ = cli("packages")
     assert code == 0 and "已拒收 zip-slip.zgb" in out
+
+
+def test_the_command_line_prints_a_hostile_name_escaped(cli, monkeypatch, tmp_path: Path) -> None:  # noqa: ANN001
+    from exchkit import CITY_PUB, PASS
+
+    monkeypatch.setenv("RECTIDESK_PASSPHRASE", PASS)
+    assert cli("init", "--unit-code", "442000-017", "--unit-name", "中山市某某镇人民政府")[0] == 0
+    assert cli("keys", "trust-city", str(CITY_PUB))[0] == 0
+    hostile = tmp_path / "a\x1b[31mred\nforged.zgb"
+    shutil.copy(BAD / "not-a-zip.zgb", hostile)
+    code, _, err = cli("import", str(hostile))
+    assert code == 3 and "\x1b" not in err and "\\x1b[31mred\\nforged.zgb" in err
