@@ -10,14 +10,8 @@ from pathlib import Path
 import pytest
 
 from core.errors import InputRefused, UserError
-from tests.conftest import ROOT
+from tests.conftest import CLI_WORDS, ROOT
 
-# Words that belong to the command line only.
-CLI_WORDS = re.compile(
-    r"user (passwd|list|add|disable|role)\b|keys (show|create|export-public|trust-city|backup|restore|rotate)\b"
-    r"|recheck (list|record|schedule)\b|--[a-z]|main\.py|rectidesk-cli|import-excel|export-excel"
-    r"|运行 ?(verify|init|keys|user|backup|restore)|（(init|restore|backup|verify)）|ledger 命令"
-)
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
