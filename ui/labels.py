@@ -248,7 +248,13 @@ def change_value(field: str, value: object) -> str:
     return str(value)
 
 
-def change_summary(text: str) -> str:
+def _field_label(field: str, action: str) -> str:
+    if field == "description" and action.startswith("evidence."):
+        return translate("Labels", "About the file")  # an evidence file's own note, not the problem's
+    return label("field", field)
+
+
+def change_summary(text: str, action: str = "") -> str:
     """An audit entry's changes in one line, in the user's words: 字段：旧 → 新 (internal ids left out)."""
     import json
 
@@ -263,7 +269,7 @@ def change_summary(text: str) -> str:
     else:
         after = data.get("after") or {}
         items = [(k, change_value(k, v)) for k, v in after.items() if v not in (None, "", False)]
-    return "；".join(f"{label('field', k)}：{v}" for k, v in items if k not in HIDDEN_FIELDS)[:300]
+    return "；".join(f"{_field_label(k, action)}：{v}" for k, v in items if k not in HIDDEN_FIELDS)[:300]
 
 
 def choices(kind: str) -> list[tuple[str, str]]:

@@ -731,6 +731,10 @@
     <context>
         <name>Labels</name>
         <message>
+            <source>About the file</source>
+            <translation>文件说明</translation>
+        </message>
+        <message>
             <source>Accepted</source>
             <translation>审核通过</translation>
         </message>

@@ -74,6 +74,8 @@ def test_the_change_history_speaks_chinese() -> None:
     evidence = change_summary(json.dumps({"after": {"filename": "现场照片.jpg", "media_type": "image/jpeg",
                                                     "size": 50_200, "sha256": "ab" * 32}}))
     assert evidence == "文件：现场照片.jpg；文件类型：图片；大小：49 KB"
+    about = change_summary(json.dumps({"after": {"description": "现场照片"}}), "evidence.add")
+    assert about == "文件说明：现场照片"
     assert "PDF 文档" in change_summary(json.dumps({"after": {"media_type": "application/pdf"}}))
     assert change_summary(json.dumps({"after": {"target": "notice:DB-2026-0047"}})) == "申诉对象：督办通知 DB-2026-0047"
     edited = change_summary(json.dumps({"changes": {"status": ["open", "in_progress"]}}))

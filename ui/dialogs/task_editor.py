@@ -498,7 +498,7 @@ class TaskEditor(QDialog):
     def _load_history(self, entries: list[dict[str, Any]]) -> None:
         self.history.clear()
         for e in entries:
-            summary = labels.change_summary(e["summary"])
+            summary = labels.change_summary(e["summary"], e["action"])
             item = QTreeWidgetItem([e["at"][:19].replace("T", " "), e["user"], labels.label("action", e["action"]),
                                     summary])
             item.setToolTip(3, tooltip(summary))
