@@ -123,3 +123,13 @@ def test_a_folder_in_use_says_which_computer_in_plain_words(tmp_path: Path) -> N
         assert "9565" not in there.value.message and "pid" not in there.value.message
     finally:
         first.release()
+
+
+def test_every_place_a_hint_names_is_a_button_or_menu_of_the_window() -> None:
+    """core/places.py in the window's own words: each step is a translated page, group, card or button."""
+    from core import places
+
+    words = {m.findtext("translation") for m in ET.parse(ROOT / "resources" / "i18n" / "rectidesk_zh_CN.ts")
+             .getroot().iter("message")}
+    steps = [step for name, value in vars(places).items() if name.isupper() for step in value.split(" → ")]
+    assert steps and not [s for s in steps if s not in words]
