@@ -483,6 +483,10 @@
             <translation>已拒收</translation>
         </message>
         <message>
+            <source>Refused at %s</source>
+            <translation>拒收时间 %s</translation>
+        </message>
+        <message>
             <source>Report no. %1 will carry: %2; %3 evidence file(s), %4. Write it to %5?</source>
             <translation>第 %1 号报送包将报送：%2；佐证材料文件 %3 个，共 %4。写到 %5 吗？</translation>
         </message>

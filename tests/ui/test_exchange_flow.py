@@ -114,3 +114,4 @@ def test_a_refused_package_appears_in_the_history_with_its_reason(win: Any, qtbo
     from datetime import datetime
 
     assert datetime.fromisoformat(refused[0].text(3)).date() == datetime.now().date()  # when it was refused
+    assert "拒收时间" in refused[0].toolTip(3) and "请先导入缺少的反馈包" in refused[0].toolTip(5)  # what to do

@@ -113,6 +113,7 @@ class ExchangePage(LazyPage):
             item = QTreeWidgetItem([direction["in"], labels.label("package_type", "city-feedback"), "—",
                                     r.at[:19].replace("T", " "), r.file, f"{refused}：{r.message}"])
             item.setToolTip(5, tooltip(f"{r.message} {r.window_hint}".strip()))
+            item.setToolTip(3, tooltip(self.tr("Refused at %s") % r.at[:19].replace("T", " ")))
             for col in range(6):
                 item.setForeground(col, QBrush(QColor("#c5221f")))
             rows.append((r.at, item))
