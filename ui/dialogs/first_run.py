@@ -229,6 +229,7 @@ class UnitDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.try_save)
         buttons.rejected.connect(self.reject)
+        add_help(self, buttons, "first-day")
         form.addRow(buttons)
 
     def try_save(self) -> None:

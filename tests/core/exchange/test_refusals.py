@@ -28,7 +28,7 @@ def test_a_refusal_is_logged_escaped_and_kept_apart_from_the_data(unit_ws, tmp_p
     _flush_log()
     log_text = (unit_ws.paths.logs / "rectidesk.log").read_text(encoding="utf-8")
     refused = [ln for ln in log_text.splitlines() if "refused" in ln]
-    assert len(refused) == 1 and "feedback\\n2026-04-15" in refused[0] and "\\x1b[2J" in refused[0]
+    assert len(refused) == 1 and "feedback\\u000a2026-04-15" in refused[0] and "\\u001b[2J" in refused[0]
     assert not any(ln.startswith("2026-04-15 09:00:00 INFO") for ln in log_text.splitlines())  # nothing forged
     history = refusals.recent(unit_ws.paths)
     assert len(history) == 1
@@ -66,7 +66,7 @@ def test_the_command_line_lists_refusals(cli, monkeypatch) -> None:  # noqa: ANN
     from exchkit import CITY_PUB, PASS
 
     monkeypatch.setenv("RECTIDESK_PASSPHRASE", PASS)
-    assert cli("init", "--unit-code", "442000-017", "--unit-name", "中山市某某镇人民政府")[0] == 0
+    assert cli("init", "--unit-code", "442000-017", "--unit-name", "中山市某某镇人民政府", "--admin", "张伟")[0] == 0
     assert cli("keys", "trust-city", str(CITY_PUB))[0] == 0
     assert cli("import", str(BAD / "zip-slip.zgb"))[0] == 3
     code, out, _ = cli("packages")
@@ -77,9 +77,9 @@ def test_the_command_line_prints_a_hostile_name_escaped(cli, monkeypatch, tmp_pa
     from exchkit import CITY_PUB, PASS
 
     monkeypatch.setenv("RECTIDESK_PASSPHRASE", PASS)
-    assert cli("init", "--unit-code", "442000-017", "--unit-name", "中山市某某镇人民政府")[0] == 0
+    assert cli("init", "--unit-code", "442000-017", "--unit-name", "中山市某某镇人民政府", "--admin", "张伟")[0] == 0
     assert cli("keys", "trust-city", str(CITY_PUB))[0] == 0
     hostile = tmp_path / "a\x1b[31mred\nforged.zgb"
     shutil.copy(BAD / "not-a-zip.zgb", hostile)
     code, _, err = cli("import", str(hostile))
-    assert code == 3 and "\x1b" not in err and "\\x1b[31mred\\nforged.zgb" in err
+    assert code == 3 and "\x1b" not in err and "\\u001b[31mred\\u000aforged.zgb" in err
