@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayo
 
 translate = QCoreApplication.translate
 SECTIONS = ("first-day", "import", "respond", "task", "two-person", "export", "print", "backup", "users", "appeal",
-            "rechecks", "keys")
+            "rechecks", "keys", "excel")
 # docs/screenshots/<name> → resources/guide/img/<name>, scaled to this width (the guide shows them smaller).
 IMAGES = ("first-run.png", "import-preview.png", "exchange.png", "notices.png", "task-editor-nodes.png",
           "print-preview.png", "settings.png")
