@@ -7,17 +7,27 @@ class UserError(Exception):
     """An error the user can fix. Its message is shown as is (Chinese for the clerk).
 
     `exit_code` follows the command-line contract: 2 wrong usage, 3 input refused (nothing changed).
+
+    `hint` says what to do next. Where that names a command (`user passwd`, `--data-dir`), `window_hint`
+    says the same with the window's buttons and menus (设置 → 用户与责任人 → …); the command line prints
+    `hint`, the window shows `window_hint`. Without one, the window shows `hint`, which then must name no
+    command (tests/core/test_messages.py checks every message in core).
     """
 
     exit_code = 3
 
-    def __init__(self, message: str, *, hint: str = "") -> None:
+    def __init__(self, message: str, *, hint: str = "", window_hint: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.hint = hint
+        self.window_hint = hint if window_hint is None else window_hint
 
     def __str__(self) -> str:
         return f"{self.message} {self.hint}".strip()
+
+    def for_window(self) -> str:
+        """The message and what to do, as the window says it."""
+        return f"{self.message} {self.window_hint}".strip()
 
 
 class UsageError(UserError):
@@ -49,8 +59,9 @@ class DataFolderError(UserError):
 class PackageRejected(InputRefused):
     """An exchange package refused under spec §8; the data stays exactly as it was."""
 
-    def __init__(self, message: str, *, reason_code: str = "", hint: str = "") -> None:
-        super().__init__(message, hint=hint)
+    def __init__(self, message: str, *, reason_code: str = "", hint: str = "",
+                 window_hint: str | None = None) -> None:
+        super().__init__(message, hint=hint, window_hint=window_hint)
         self.reason_code = reason_code
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from core import APP_NAME
@@ -72,6 +74,11 @@ class DataPaths:
         return self.root / "excel-mappings.json"
 
     @property
+    def refusals_file(self) -> Path:
+        """Feedback packages refused (spec §8: not part of the data), newest last: core.exchange.refusals."""
+        return self.logs / "refused-packages.jsonl"
+
+    @property
     def lock_file(self) -> Path:
         return self.root / "rectidesk.lock"
 
@@ -96,6 +103,7 @@ class DataPaths:
             raise DataFolderError(
                 f"数据文件夹“{self.root}”无法写入（{exc.strerror or exc}）。",
                 hint="请检查该文件夹是否只读、磁盘是否已满，或用 --data-dir 指定另一个文件夹。",
+                window_hint="请检查该文件夹是否只读、磁盘是否已满。",
             ) from None
 
     def exists(self) -> bool:
@@ -199,25 +207,35 @@ class DataFolderLock:
         try:
             self._lock.acquire()
         except Timeout:
-            holder = ""
-            try:
-                holder = self.paths.holder_file.read_text(encoding="utf-8").strip()
-            except OSError:
-                pass
-            where = f"（{holder}）" if holder else ""
+            where = self._holder_words(socket.gethostname())
             raise DataFolderError(
                 f"数据文件夹“{self.paths.root}”正被另一个整改通程序使用{where}。",
                 hint="同一份台账同时只能由一个程序打开，请先关闭另一个窗口或命令后再试。",
+                window_hint="同一份台账同时只能由一个程序打开，请先关闭另一个整改通窗口后再试。",
             ) from None
         except OSError as exc:
             raise DataFolderError(
                 f"无法锁定数据文件夹“{self.paths.root}”（{exc.strerror or exc}）。",
                 hint="请检查该文件夹是否只读。",
             ) from None
+        holder = {"computer": socket.gethostname(), "pid": os.getpid(),
+                  "since": datetime.now().strftime("%Y-%m-%d %H:%M")}
         try:
-            self.paths.holder_file.write_text(f"{socket.gethostname()} pid {os.getpid()}", encoding="utf-8")
+            self.paths.holder_file.write_text(json.dumps(holder, ensure_ascii=False), encoding="utf-8")
         except OSError:
             pass
+
+    def _holder_words(self, this_computer: str) -> str:
+        """Who holds the folder, in plain words: which computer, since when (never a process number)."""
+        try:
+            holder = json.loads(self.paths.holder_file.read_text(encoding="utf-8"))
+            computer, since = str(holder["computer"]), str(holder.get("since") or "")
+        except (OSError, ValueError, TypeError, KeyError):
+            return ""
+        when = f"，{since} 起" if since else ""
+        if computer == this_computer:
+            return f"（本机上的另一个整改通窗口或命令{when}）"
+        return f"（在电脑“{computer}”上{when}）"
 
     def release(self) -> None:
         if self._lock.is_locked:

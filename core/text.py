@@ -50,3 +50,15 @@ def escape_controls(value: str, keep: str = "") -> str:
 def shown(value: object) -> str:
     """Outside text (a file name, a value from a package) as one visible line for a message or a log."""
     return escape_controls(str(value))
+
+
+def human_size(n: int | float) -> str:
+    """A file's size as people read it: 512 B, 49 KB, 3.2 MB, 1.5 GB (never "0.0 MB" for 49 KB)."""
+    n = max(0, float(n))
+    if n < 1024:
+        return f"{n:.0f} B"
+    for unit in ("KB", "MB", "GB"):
+        n /= 1024
+        if n < 1024 or unit == "GB":
+            return f"{n:.0f} {unit}" if unit == "KB" or n >= 100 else f"{n:.1f} {unit}"
+    return f"{n:.1f} GB"

@@ -50,7 +50,8 @@ def unit_problems(code: str, name: str, admin: str | None = None) -> dict[str, s
 
 def init_unit(session: Session, code: str, name: str, level: str = "township", admin: str = "") -> Unit:
     if session.scalar(select(Unit).limit(1)) is not None:
-        raise InputRefused("这个数据文件夹已经建立了台账。", hint="如需新建，请用 --data-dir 指定一个空文件夹。")
+        raise InputRefused("这个数据文件夹已经建立了台账。", hint="如需新建，请用 --data-dir 指定一个空文件夹。",
+                           window_hint="如需新建，请换一个空的数据文件夹。")
     problems = unit_problems(code, name, admin)
     if problems:
         raise UnitFormRefused(problems)

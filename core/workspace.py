@@ -224,5 +224,6 @@ class Workspace:
         unit = session.scalar(select(Unit).limit(1))
         if unit is None:
             raise InputRefused("这个数据文件夹还没有建立本单位的台账。",
-                               hint="请先运行 init --unit-code 代码 --unit-name 名称，或在窗口中完成首次设置。")
+                               hint="请先运行 init --unit-code 代码 --unit-name 名称，或在窗口中完成首次设置。",
+                               window_hint="请先完成首次设置。")
         return unit

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 from datetime import date
 from pathlib import Path
@@ -18,6 +19,13 @@ SHARED = ROOT.parent / "shared"
 # The city's fixtures, copied unchanged so a bare clone passes (tests/test_fixtures_copy.py compares).
 FIXTURES = ROOT / "tests" / "fixtures"
 FIXTURE_TODAY = date(2026, 4, 15)
+# Words that belong to the command line only: no message in the window may name them (tests/core/test_messages.py,
+# and every window test through tests/ui/conftest.py's `messages`).
+CLI_WORDS = re.compile(
+    r"user (passwd|list|add|disable|role)\b|keys (show|create|export-public|trust-city|backup|restore|rotate)\b"
+    r"|recheck (list|record|schedule)\b|--[a-z]|main\.py|rectidesk-cli|import-excel|export-excel"
+    r"|运行 ?(verify|init|keys|user|backup|restore)|（(init|restore|backup|verify)）|ledger 命令"
+)
 
 
 @pytest.fixture(autouse=True)

@@ -16,4 +16,7 @@ QT_QPA_PLATFORM=offscreen "$dist/RectiDesk" --data-dir "$data" --smoke ready  # 
 python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert len(d['tasks']) >= 50, len(d['tasks'])" "$data/../ledger.json"
 "$dist/rectidesk-cli" --data-dir "$data" report "$data/../report.pdf"
 test -s "$data/../report.pdf"
+# the 操作指南 and the print preview's PDFium ride along (resources/guide, pypdfium2)
+test -s "$(find "$dist" -path '*resources/guide/index.html' | head -1)"
+test -n "$(find "$dist" -name 'libpdfium*' -o -name 'pdfium.dll' | head -1)"
 echo "bundle ok: $(du -sh "$dist" | cut -f1) in $dist"

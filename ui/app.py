@@ -204,7 +204,7 @@ def _open_workspace(args: argparse.Namespace) -> Workspace | int:
         box = QMessageBox(QMessageBox.Icon.Critical, QCoreApplication.translate("App", "RectiDesk"),
                           exc.message, QMessageBox.StandardButton.Ok)
         box.setTextFormat(Qt.TextFormat.PlainText)
-        box.setInformativeText(exc.hint)
+        box.setInformativeText(exc.window_hint)
         if args.smoke:
             sys.stderr.write(f"{exc}\n")
         else:

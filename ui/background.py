@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
-from PySide6.QtWidgets import QProgressDialog, QWidget
+from PySide6.QtWidgets import QLabel, QProgressDialog, QWidget
 
 log = logging.getLogger(__name__)
 
@@ -95,6 +95,10 @@ class BackgroundJob(QObject):
 
     def _show_dialog(self) -> None:
         dlg = QProgressDialog(self.title, self.tr("Cancel"), 0, 0, self._parent)
+        label = QLabel()
+        label.setTextFormat(Qt.TextFormat.PlainText)  # progress names files from outside: text, never HTML
+        dlg.setLabel(label)
+        dlg.setLabelText(self.title)
         dlg.setWindowTitle(self.title)
         dlg.setWindowModality(Qt.WindowModality.WindowModal)
         dlg.setMinimumDuration(0)

@@ -169,7 +169,8 @@ class MainWindow(QMainWindow):
         self.nav.setCurrentRow(PAGES.index(start_page))
 
     def _set_title(self, unit_name: str | None) -> None:
-        self.setWindowTitle(self.tr("RectiDesk — %s") % (unit_name or self.tr("no ledger yet")))
+        # The unit alone: Qt adds the application's name (整改通) itself, so it is never named twice.
+        self.setWindowTitle(unit_name or self.tr("no ledger yet"))
 
     def attach(self, ws: Workspace) -> None:
         """The workspace is open (fast start): the ledger reads afresh, the rest of the window follows."""
@@ -279,6 +280,21 @@ class MainWindow(QMainWindow):
         switch.triggered.connect(self.switch_user)
         for act in (find, new, refresh, quit_, switch):
             self.addAction(act)
+        self._add_help_menu()
+
+    def _add_help_menu(self) -> None:
+        """帮助 → 操作指南 (F1): the guide shipped with the program, at the section of the page shown."""
+        menu = self.menuBar().addMenu(self.tr("&Help"))
+        guide = menu.addAction(self.tr("User guide"))
+        guide.setShortcut(QKeySequence(QKeySequence.StandardKey.HelpContents))
+        guide.triggered.connect(self.show_guide)
+        self.guide_action = guide
+
+    def show_guide(self) -> None:
+        from ui.guide import show_guide
+
+        section = {"exchange": "import", "notices": "respond", "ledger": "task", "settings": "backup"}
+        show_guide(self, section.get(self.current_page(), ""))
 
     def _focus_search(self) -> None:
         self.show_page("ledger")

@@ -19,8 +19,8 @@ def show_user_error(parent: QWidget | None, exc: UserError) -> None:
     box = QMessageBox(QMessageBox.Icon.Warning, QCoreApplication.translate("Messages", "Cannot do that"),
                       exc.message, QMessageBox.StandardButton.Ok, parent)
     box.setTextFormat(Qt.TextFormat.PlainText)  # messages quote names and titles: text, never HTML
-    if exc.hint:
-        box.setInformativeText(exc.hint)
+    if exc.window_hint:  # the window's words: a button or menu, never a command
+        box.setInformativeText(exc.window_hint)
     box.exec()
 
 
@@ -37,6 +37,12 @@ def show_error(parent: QWidget | None, exc: BaseException, *, where: Path | None
 def as_html(text: str) -> str:
     """Text for a widget that guesses between text and HTML: always HTML, with the text escaped."""
     return "<p>" + escape(text, quote=False).replace("\n", "<br>") + "</p>"
+
+
+def tooltip(text: str | None) -> str:
+    """A tooltip that shows outside text as written: Qt draws a tooltip that looks like HTML as HTML (an
+    <img src="file:///…"> in a task title would load a local file), so it is always escaped HTML."""
+    return as_html(text) if text else ""
 
 
 def show_info(parent: QWidget | None, title: str, text: str) -> None:

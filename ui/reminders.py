@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from core.errors import UserError
 from ui.context import AppContext
-from ui.messages import fill
+from ui.messages import fill, tooltip
 from ui.sizes import resize_to_fit
 
 log = logging.getLogger(__name__)
@@ -133,7 +133,7 @@ class RemindersDialog(QDialog):
             top = QTreeWidgetItem([f"{kind_label(kind)}（{reminders.counts[kind]}）"])
             for r in items:
                 child = QTreeWidgetItem([f"{r.task_ref or ''} {r.task_title}".strip(), r.due, r.owner, r.text])
-                child.setToolTip(3, r.text)
+                child.setToolTip(3, tooltip(r.text))
                 child.setData(0, Qt.ItemDataRole.UserRole, r.task_id)
                 top.addChild(child)
             more = reminders.more(kind)
@@ -178,6 +178,12 @@ class DailyDuties(QObject):
         self.timer = QTimer(self)
         self.timer.setInterval(CHECK_EVERY_MS)
         self.timer.timeout.connect(self.tick)
+        # Answering a notice or finishing a node changes today's counts now, not at the next day's look.
+        ctx.changed.connect(self._data_changed)
+
+    def _data_changed(self) -> None:
+        if self.last_day is not None and self.ctx.ready:
+            self.refresh(notify=False)
 
     def start(self) -> None:
         """After the first paint: nothing here delays the window."""

@@ -263,6 +263,28 @@ def import_mapping_screen(ws: Any, folder: Path) -> None:
     dialog.close()
 
 
+def guide_screens(win: Any, ws: Any, tmp: Path) -> None:
+    """The print preview of a report and the 操作指南 (its pictures refreshed from this run's screenshots)."""
+    from core.reports.pdf import render_report
+    from ui.dialogs.saved_file import print_preview
+    from ui.guide import refresh_images, show_guide
+
+    pdf = tmp / "整改报告.pdf"
+    with ws.read() as s:
+        render_report(s, ws.today, "summary", pdf)
+    preview = print_preview(win, pdf)
+    if preview is not None:
+        preview.resize(*SIZE)
+        print(grab(preview, "print-preview.png"))
+        preview.close()
+    refresh_images(OUT)
+    guide = show_guide(win, "import")
+    guide.resize(900, 700)
+    guide.show_section("import")  # scrolled again at its final size
+    print(grab(guide, "guide.png"))
+    guide.close()
+
+
 def grab(widget: QWidget, name: str) -> Path:
     app = QApplication.instance()
     assert app is not None
@@ -333,6 +355,7 @@ def main(argv: list[str] | None = None) -> int:
             daily_screens(win, ws)
             identity_screens(win, ws)
             import_mapping_screen(ws, Path(tmp) / "lists")
+            guide_screens(win, ws, Path(tmp))
             win.close()
         finally:
             ws.close()

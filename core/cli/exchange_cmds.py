@@ -13,7 +13,7 @@ from sqlalchemy import select
 from core.cli.common import complain, print_json, say, with_workspace
 from core.errors import UsageError
 from core.exchange import keys as keys_mod
-from core.text import shown
+from core.text import human_size, shown
 from core.workspace import Workspace
 
 _STATUS = {"accepted": "已导入", "waiting": "等待其余分卷", "sent": "已导出", "acknowledged": "市平台已确认收到",
@@ -184,7 +184,7 @@ def cmd_export(ws: Workspace, args: argparse.Namespace) -> int:
         say("首次报送：已同时写出本单位公钥文件，请一并交市督查室，并电话核对密钥编号。")
     counts = "，".join(f"{k} {v}" for k, v in result.counts.items())
     say(f"已导出第 {result.sequence} 号报送包（{'全部' if result.full else '增量'}）：{counts}；"
-        f"附件 {result.files} 个，{result.file_bytes / 1e6:.1f} MB；共 {len(result.paths)} 个文件，已复核无误。")
+        f"附件 {result.files} 个，{human_size(result.file_bytes)}；共 {len(result.paths)} 个文件，已复核无误。")
     for w in result.warnings:
         say(f"注意：{w}")
     return 0
@@ -232,11 +232,14 @@ def package_rows(ws: Workspace) -> list[dict[str, Any]]:
 
 
 def cmd_packages(ws: Workspace, args: argparse.Namespace) -> int:
+    from core.exchange import refusals
+
     rows = package_rows(ws)
     if args.json:
         print_json(rows)
         return 0
-    if not rows:
+    refused = refusals.recent(ws.paths)
+    if not rows and not refused:
         say("还没有报送或导入过数据包。")
         return 0
     for r in rows:
@@ -247,6 +250,8 @@ def cmd_packages(ws: Workspace, args: argparse.Namespace) -> int:
         say(f"{way} 第 {r['sequence']} 号 分卷 {r['part']} {status} 编号 {r['package_id']} 校验值 {r['digest'][:16]}…")
         for w in r["warnings"]:
             say(f"    注意：{w}")
+    for x in refused:  # spec §8: a refused package is no part of the data, so it is listed apart
+        say(f"已拒收 {shown(x.file)} {x.at[:19].replace('T', ' ')}：{shown(x.message)}")
     return 0
 
 

@@ -25,6 +25,7 @@ from core.cli.common import (
 )
 from core.dates import parse_date
 from core.errors import PermissionDenied, UsageError
+from core.text import human_size
 from core.workspace import Workspace
 
 TeamHandler = Callable[[Workspace, argparse.Namespace, str], int]
@@ -356,7 +357,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
     if args.json:
         print_json(info.as_json())
         return 0
-    say(f"已备份到 {info.path}（{info.files} 个文件，{info.size / 1024 / 1024:.1f} MB）")
+    say(f"已备份到 {info.path}（{info.files} 个文件，{human_size(info.size)}）")
     for w in info.warnings:
         say(f"注意：{w}")
     return 0

@@ -29,7 +29,7 @@ from typing import IO, Any
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from core import faults
+from core import faults, places
 from core.errors import Cancelled, PackageRejected, UserError
 from core.exchange import records as rec
 from core.exchange.safezip import CHUNK, MAX_ENTRIES, SafeZip, ZipEntry
@@ -68,6 +68,9 @@ _HEX_LEN = {"md5": 32, "sha1": 40, "sha256": 64, "sha512": 128}
 # (key_id, sequence) -> the public key valid for that Sequence, or a PackageRejected
 KeyResolver = Callable[[str, int], Ed25519PublicKey]
 Progress = Callable[[int, int], None]
+
+
+EVIDENCE_DAMAGED_WINDOW = f"佐证材料文件可能已损坏或被删除，请从备份恢复（{places.RESTORE}）。"
 
 
 def reject(code: str, message: str, hint: str = "") -> PackageRejected:
@@ -603,7 +606,8 @@ def write_package(target: Path, *, info: dict[str, str], records: Iterable[bytes
                     digest = _copy_into(zf, src, f"{pid}/data/files/{src.sha256}", created, progress, cancel)
                     if digest != src.sha256:
                         raise UserError(f"佐证材料文件 {src.sha256[:12]}… 的内容已改变，无法导出。",
-                                        hint="请运行 verify 检查佐证材料，必要时从备份恢复。")
+                                        hint="请运行 verify 检查佐证材料，必要时从备份恢复。",
+                                        window_hint=EVIDENCE_DAMAGED_WINDOW)
                     manifest.append((digest, f"data/files/{src.sha256}"))
                     octets += src.size
                 full = dict(info)
@@ -670,7 +674,8 @@ def _copy_into(zf: zipfile.ZipFile, src: SourceFile, name: str, created: str,
         inp = open(src.path, "rb")  # noqa: SIM115
     except FileNotFoundError:
         raise UserError(f"佐证材料文件 {src.sha256[:12]}… 不见了，无法导出。",
-                        hint="请运行 verify 检查佐证材料，必要时从备份恢复。") from None
+                        hint="请运行 verify 检查佐证材料，必要时从备份恢复。",
+                        window_hint=EVIDENCE_DAMAGED_WINDOW) from None
     with inp, zf.open(zi, "w", force_zip64=src.size > 2**31) as out:
         while chunk := inp.read(CHUNK):
             h.update(chunk)

@@ -33,6 +33,7 @@ from core.exchange.keys import (
 )
 from core.exchange.records import LIST_LIMITS, MAX_LINE, dump_line
 from core.ledger.lights import LightRule, OpenNotice, PendingDate
+from core.text import human_size
 from core.workspace import Workspace
 from db.models import (
     Appeal,
@@ -269,7 +270,7 @@ class ReportExporter:
         results: list[bag.WrittenPackage] = []
         for i, part_files in enumerate(parts, start=1):
             if count > 1 and len(part_files) == 1 and part_files[0].size > limit:
-                warnings.append(f"有一个佐证材料文件（{part_files[0].size / 1e6:.1f} MB）超过分卷大小，单独成卷，"
+                warnings.append(f"有一个佐证材料文件（{human_size(part_files[0].size)}）超过分卷大小，单独成卷，"
                                 f"第 {i} 卷会超过 {limit / 1e6:.0f} MB。")
             info = {"Source-Organization": name, "Bagging-Date": created[:10],
                     "External-Identifier": str(uuid.uuid4())}
@@ -283,7 +284,7 @@ class ReportExporter:
                                    signer=private, key_id=key_id, progress=tick, cancel=self.cancel, publish=False)
             written.append(wp.path)
             if i == 1 and wp.size > limit:  # part 1 carries every record (§6): they cannot be split
-                warnings.append(f"报送记录较多，第 1 卷有 {wp.size / 1e6:.1f} MB，超过分卷大小 {limit / 1e6:.0f} MB。")
+                warnings.append(f"报送记录较多，第 1 卷有 {human_size(wp.size)}，超过分卷大小 {limit / 1e6:.0f} MB。")
             self._verify_written(s, wp.path, target.name, code)
             results.append(bag.WrittenPackage(target, wp.package_id, wp.digest, wp.size, wp.files))
         group_digest = results[0].digest

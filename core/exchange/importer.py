@@ -26,7 +26,7 @@ from core import audit, counters
 from core import settings as settings_mod
 from core.dates import now_ts
 from core.errors import Cancelled, MachineError, PackageRejected, UserError
-from core.exchange import bag
+from core.exchange import bag, refusals
 from core.exchange.keys import apply_city_rotation, city_key_for
 from core.exchange.records import RecordError
 from core.ledger.tasks import NodeInput, TaskInput, live_nodes, refresh
@@ -72,21 +72,27 @@ class ImportResult:
     def headline(self) -> str:
         name = shown(self.path.name)  # a file name is data: one visible line
         if self.preview and self.status == "accepted":
-            parts = "，".join(f"{_SUMMARY_WORDS.get(k, k)} {v}" for k, v in self.summary.items() if v)
+            parts = summary_words(self.summary)
             return f"{name}：第 {self.sequence} 号反馈包可以导入" + (f"（{parts}）" if parts else "") + "。"
         if self.status == "already":
             return f"{name}：已经导入过（第 {self.sequence} 号反馈包），没有任何改动。"
         if self.status == "waiting":
             return (f"{name}：第 {self.sequence} 号反馈包的第 {self.part[0]}/{self.part[1]} 卷已收下，"
                     "等其余分卷到齐后一并导入。")
-        parts = "，".join(f"{_SUMMARY_WORDS.get(k, k)} {v}" for k, v in self.summary.items() if v)
+        parts = summary_words(self.summary)
         return f"{name}：已导入第 {self.sequence} 号反馈包" + (f"（{parts}）" if parts else "") + "。"
 
 
-_SUMMARY_WORDS = {"tasks_created": "新交办任务", "tasks_updated": "更新任务", "notices": "督办通知",
-                  "closures": "办结通知", "reviews": "审核结果", "deductions": "扣分", "appeal_results": "申诉结果",
-                  "acks": "回执", "settings": "参数", "keys": "密钥更换", "kept": "暂存记录", "files": "附件",
-                  "older_skipped": "较旧记录未覆盖"}
+# Each count with its measure word: "参数设置 4 项", never a bare "参数 4".
+_SUMMARY_WORDS = {"tasks_created": "新交办任务 {} 项", "tasks_updated": "更新任务 {} 项", "notices": "督办通知 {} 份",
+                  "closures": "办结通知 {} 份", "reviews": "审核结果 {} 条", "deductions": "扣分 {} 条",
+                  "appeal_results": "申诉结果 {} 条", "acks": "报送回执 {} 份", "settings": "参数设置 {} 项",
+                  "keys": "密钥更换 {} 次", "kept": "暂存记录 {} 条", "files": "附件 {} 个",
+                  "older_skipped": "较旧记录 {} 条未覆盖"}
+
+
+def summary_words(summary: dict[str, int]) -> str:
+    return "，".join(_SUMMARY_WORDS.get(k, k + " {}").format(v) for k, v in summary.items() if v)
 
 
 @dataclass
@@ -149,17 +155,27 @@ class FeedbackImporter:
     def import_file(self, path: Path) -> ImportResult:
         try:
             return self._run(Path(path), dry_run=False)[0]
-        except PackageRejected as exc:
-            log.warning("feedback package refused: %s: [%s] %s", path, exc.reason_code, exc.message)
+        except UserError as exc:
+            self._refused(Path(path), exc)
             raise
 
     def preview(self, path: Path) -> Preview:
-        result, applier = self._run(Path(path), dry_run=True)
+        """Nothing is changed; a refusal is recorded all the same (the clerk was told it was refused)."""
+        try:
+            result, applier = self._run(Path(path), dry_run=True)
+        except UserError as exc:
+            self._refused(Path(path), exc)
+            raise
         result.preview = True
         pv = Preview(result)
         if applier is not None:
             pv.created_tasks, pv.changed_tasks = applier.created, applier.changed
         return pv
+
+    def _refused(self, path: Path, exc: UserError) -> None:
+        """Into the log and the exchange page's history; the user's own cancel is no refusal."""
+        if not (self.cancel is not None and self.cancel()):
+            refusals.record(self.ws.paths, path, exc)
 
     # -- steps ------------------------------------------------------------------------------
     def verify(self, path: Path) -> bag.Package:

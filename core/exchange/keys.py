@@ -14,7 +14,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core import audit
+from core import audit, places
 from core.dates import now_ts
 from core.errors import InputRefused, NotFound, PackageRejected
 from core.exchange.records import decode_public_key, key_id_for
@@ -65,7 +65,9 @@ def decrypt(pem: str, passphrase: str) -> Ed25519PrivateKey:
     except (ValueError, TypeError):
         raise InputRefused("密钥密码不对，无法使用本单位的签名密钥。",
                            hint="请输入建立密钥时设置的密码（区分大小写）。忘记密码时，只能用 keys restore 从备份恢复，"
-                                "或新建密钥后重新到市督查室登记。") from None
+                                "或新建密钥后重新到市督查室登记。",
+                           window_hint="请输入建立密钥时设置的密码（区分大小写）。忘记密码时，只能从备份恢复"
+                                       f"（{places.RESTORE}），或新建密钥后重新到市督查室登记。") from None
     if not isinstance(key, Ed25519PrivateKey):
         raise InputRefused("密钥文件不是 Ed25519 密钥。")
     return key
@@ -90,13 +92,16 @@ def pending_unit_key(session: Session) -> Key | None:
 def require_unit_key(session: Session) -> Key:
     key = current_unit_key(session)
     if key is None:
-        raise NotFound("本单位还没有签名密钥。", hint="请先运行 keys create 建立密钥（需要设置密钥密码）。")
+        raise NotFound("本单位还没有签名密钥。", hint="请先运行 keys create 建立密钥（需要设置密钥密码）。",
+                       window_hint=f"请先点 {places.CREATE_KEY} 建立密钥（需要设置密钥密码）。")
     return key
 
 
 def create_unit_key(session: Session, actor: str, passphrase: str) -> Key:
     if unit_keys(session):
-        raise InputRefused("本单位已经有签名密钥了。", hint="如需更换，请用 keys rotate；如需找回，请用 keys restore。")
+        raise InputRefused("本单位已经有签名密钥了。", hint="如需更换，请用 keys rotate；如需找回，请用 keys restore。",
+                           window_hint=f"如需更换，请点 {places.CHANGE_KEY}；"
+                                       f"如需找回，请从备份恢复（{places.RESTORE}）。")
     check_passphrase(passphrase)
     return _new_unit_key(session, actor, passphrase, valid_from=1)
 
@@ -217,7 +222,9 @@ def city_key_for(session: Session, key_id: str, sequence: int) -> Ed25519PublicK
     keys = city_keys(session)
     if not keys:
         raise PackageRejected("本单位还没有登记市督查平台的公钥，无法确认数据包来源。", reason_code="no_trust_anchor",
-                              hint="请先用 keys trust-city 导入市督查室提供的公钥文件，并电话核对密钥编号。")
+                              hint="请先用 keys trust-city 导入市督查室提供的公钥文件，并电话核对密钥编号。",
+                              window_hint=f"请先点 {places.TRUST_CITY}，选择市督查室提供的公钥文件，"
+                                          "并电话核对密钥编号。")
     key = session.get(Key, key_id)
     if key is None or key.owner != "city":
         accepted = set(session.scalars(select(PackageLog.sequence).where(PackageLog.direction == "in",
@@ -272,7 +279,8 @@ def apply_city_rotation(session: Session, record: dict[str, Any], signer_key_id:
 def backup_keys(session: Session, out: Path) -> int:
     keys = [k for k in unit_keys(session) if k.private_pem]
     if not keys:
-        raise NotFound("本单位还没有签名密钥，无需备份。", hint="请先运行 keys create。")
+        raise NotFound("本单位还没有签名密钥，无需备份。", hint="请先运行 keys create。",
+                       window_hint=f"请先点 {places.CREATE_KEY} 建立密钥。")
     data = {"format": BACKUP_FORMAT, "keys": [
         {"key_id": k.key_id, "public_key": k.public_key, "private_pem": k.private_pem,
          "valid_from_sequence": k.valid_from_sequence, "valid_to_sequence": k.valid_to_sequence,
@@ -290,7 +298,8 @@ def restore_keys(session: Session, actor: str, path: Path, passphrase: str) -> l
     except (OSError, UnicodeDecodeError, ValueError, RecursionError):
         raise InputRefused(f"“{path}”不是密钥备份文件。") from None
     if not isinstance(data, dict) or data.get("format") != BACKUP_FORMAT or not data.get("keys"):
-        raise InputRefused(f"“{path}”不是密钥备份文件。", hint="密钥备份文件由 keys backup 生成。")
+        raise InputRefused(f"“{path}”不是密钥备份文件。", hint="密钥备份文件由 keys backup 生成。",
+                           window_hint=f"密钥备份文件是点 {places.BACK_UP_KEY} 保存的文件。")
     entries = data["keys"]
     try:
         rows = []

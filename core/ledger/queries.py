@@ -395,7 +395,7 @@ def package_rows(session: Session) -> list[dict[str, Any]]:
     q = select(PackageLog).order_by(PackageLog.logged.desc())
     return [{"direction": p.direction, "type": p.package_type, "sequence": p.sequence, "part": p.part_no,
              "parts": p.part_count, "created": p.created, "file_name": p.file_name, "size": p.size,
-             "status": p.status, "ack_reason": p.ack_reason, "key_id": p.key_id}
+             "status": p.status, "ack_reason": p.ack_reason, "key_id": p.key_id, "logged": p.logged}
             for p in session.scalars(q)]
 
 

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core import audit, enums
+from core import audit, enums, places
 from core.counters import next_change_no
 from core.dates import now_ts, parse_date
 from core.errors import InputRefused, NotFound, PermissionDenied
@@ -107,7 +107,8 @@ def get_task(session: Session, task_id: str) -> Task:
     if task is None or task.deleted:
         task = session.scalar(select(Task).where(Task.city_ref == task_id, Task.deleted.is_(None)))
     if task is None:
-        raise NotFound(f"找不到编号为“{task_id}”的整改任务。", hint="可用 ledger 命令查看任务编号。")
+        raise NotFound(f"找不到编号为“{task_id}”的整改任务。", hint="可用 ledger 命令查看任务编号。",
+                       window_hint=f"请在 {places.LEDGER} 中查看任务编号。")
     return task
 
 

@@ -32,7 +32,8 @@ def unit_of(session: Session) -> Unit:
 
     unit = session.scalar(select(Unit).limit(1))
     if unit is None:
-        raise InputRefused("这个数据文件夹还没有建立本单位的台账。", hint="请先完成首次设置（init）。")
+        raise InputRefused("这个数据文件夹还没有建立本单位的台账。", hint="请先完成首次设置（init）。",
+                            window_hint="请先完成首次设置。")
     return unit
 
 

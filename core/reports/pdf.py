@@ -627,11 +627,9 @@ def _node_status(status: str) -> str:
 
 
 def _size(n: int) -> str:
-    for unit in ("B", "KB", "MB", "GB"):
-        if n < 1024 or unit == "GB":
-            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
-        n /= 1024  # type: ignore[assignment]
-    return str(n)
+    from core.text import human_size
+
+    return human_size(n)
 
 
 def _table_or_none(
@@ -862,7 +860,8 @@ def render_report(
         render_ledger(D.ledger_data(session, today), path, fonts)
     elif kind == "task":
         if not task_id:
-            raise UsageError("生成单个任务的报告时请用 --task 指定任务编号。")
+            raise UsageError("生成单个任务的报告需要指定任务。", hint="请用 --task 指定任务编号。",
+                             window_hint="请先在整改台账中选中一条任务。")
         render_task(D.task_detail(session, today, task_id), path, fonts)
     elif kind == "monthly":
         if period and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", period):

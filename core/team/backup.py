@@ -421,9 +421,9 @@ def auto_backup(ws: Workspace, *, report: Report = _no_report) -> Path | None:
 
 # -- checking and restoring ------------------------------------------------------------------
 
-def _refuse(path: Path, why: str,
-            hint: str = "请换用另一份备份文件；原有数据没有任何改动。") -> BackupRefused:
-    return BackupRefused(f"备份文件“{path.name}”不能用于恢复：{why}。", hint=hint)
+def _refuse(path: Path, why: str, hint: str = "请换用另一份备份文件；原有数据没有任何改动。",
+            window_hint: str | None = None) -> BackupRefused:
+    return BackupRefused(f"备份文件“{path.name}”不能用于恢复：{why}。", hint=hint, window_hint=window_hint)
 
 
 def _safe_entry(name: str) -> bool:
@@ -702,7 +702,8 @@ def prepare_restore(data_dir: str | Path | None, backup: Path, *, actor: str, al
             if current_unit and current_unit != info.unit_code and not allow_other_unit:
                 raise _refuse(backup, f"它是另一个单位（{info.unit_code} {info.unit_name}）的备份，"
                               f"而这个数据文件夹属于 {current_unit}",
-                              "如确需查看，请恢复到一个新的空文件夹（--data-dir）；原有数据没有任何改动。")
+                              hint="如确需查看，请恢复到一个新的空文件夹（--data-dir）；原有数据没有任何改动。",
+                              window_hint="如确需查看，请在另一台电脑或新的数据文件夹中恢复；原有数据没有任何改动。")
             _check_restorer(paths.database, actor)
             change = _key_change(paths.database, staging / "new" / "db" / "rectidesk.sqlite3")
     except BaseException:

@@ -14,7 +14,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from core import audit
+from core import audit, places
 from core.counters import next_change_no
 from core.errors import InputRefused, NotFound
 from core.ledger.people import person_named
@@ -72,7 +72,8 @@ def hand_over(session: Session, actor: str, from_name: str, to_name: str, *, tod
     if taker is None:
         if not new_person:
             raise NotFound(f"没有名为“{to_name}”的责任人。",
-                           hint="请检查接手人的姓名；如是新来的同事，请加 --new-person 一并登记。")
+                           hint="请检查接手人的姓名；如是新来的同事，请加 --new-person 一并登记。",
+                           window_hint=f"请检查接手人的姓名；如是新来的同事，请先点 {places.ADD_USER} 登记。")
         taker = person_named(session, to_name, giver.section)
         assert taker is not None
     if not taker.active:

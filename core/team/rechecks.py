@@ -17,7 +17,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core import audit, settings
+from core import audit, places, settings
 from core.errors import InputRefused, NotFound
 from core.evidence.store import EvidenceStore
 from core.ledger.tasks import get_task, refresh, touch
@@ -122,7 +122,8 @@ def _find_pending(session: Session, ref: str) -> Recheck:
                          .order_by(Recheck.due).limit(1))
     if row is None:
         raise NotFound(f"任务“{task.title}”没有待做的回头看。",
-                       hint="任务销号后才安排回头看；可用 recheck list --all 查看。")
+                       hint="任务销号后才安排回头看；可用 recheck list --all 查看。",
+                       window_hint=f"任务销号后才安排回头看；可点 {places.RECHECKS} 查看。")
     return row
 
 

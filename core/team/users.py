@@ -17,7 +17,7 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from core import audit, enums
+from core import audit, enums, places
 from core.errors import InputRefused, NotFound, PermissionDenied, UsageError
 from core.ledger.people import section_named
 from core.sqltypes import AnySelect
@@ -174,7 +174,8 @@ def active_accounts_statement() -> AnySelect:
 def find_user(session: Session, name: str) -> Person:
     person = session.scalar(select(Person).where(Person.name == (name or "").strip()))
     if person is None or not _is_account(person):
-        raise NotFound(f"没有名为“{name}”的用户。", hint="可用 user list 查看本单位的用户。")
+        raise NotFound(f"没有名为“{name}”的用户。", hint="可用 user list 查看本单位的用户。",
+                       window_hint=f"本单位的用户列在 {places.USERS} 中。")
     return person
 
 
@@ -220,9 +221,9 @@ def authenticate(session: Session, name: str, password: str) -> Person:
 
 # -- managing accounts (admin only) ----------------------------------------------------------
 
-def refused(field: str, message: str, hint: str = "") -> InputRefused:
+def refused(field: str, message: str, hint: str = "", window_hint: str | None = None) -> InputRefused:
     """A refusal that names the form field to fix (`field`), so a dialog can mark it."""
-    exc = InputRefused(message, hint=hint)
+    exc = InputRefused(message, hint=hint, window_hint=window_hint)
     exc.field = field  # type: ignore[attr-defined]
     return exc
 
@@ -250,10 +251,13 @@ def add_user(session: Session, actor: str, name: str, role: str, password: str, 
     if actor_account is not None and not actor_account.password_hash and actor_account.name != name:
         # Otherwise the admin would be locked out by the login that a second account switches on.
         raise refused("own_password", "请先为你自己设置密码，再添加其他用户。",
-                      hint=f"运行 user passwd {actor_account.name}，添加第二个用户后启动时需要登录。")
+                      hint=f"运行 user passwd {actor_account.name}，添加第二个用户后启动时需要登录。",
+                      window_hint=f"请先点 {places.SET_MY_PASSWORD} 设置密码，添加第二个用户后启动时需要登录。")
     person = session.scalar(select(Person).where(Person.name == name))
     if person is not None and _is_account(person):
-        raise refused("name", f"用户“{name}”已经存在。", hint="如需修改密码请用 user passwd。")
+        raise refused("name", f"用户“{name}”已经存在。", hint="如需修改密码请用 user passwd。",
+                      window_hint=f"如需修改密码，请本人点 {places.SET_MY_PASSWORD}，"
+                                  f"或由管理员在 {places.USERS} 中设置。")
     if person is not None and not person.active:
         raise refused("name", f"“{name}”已登记为离岗人员，不能作为用户添加。",
                       hint="如是同名的新同事，请在姓名后加以区分。")

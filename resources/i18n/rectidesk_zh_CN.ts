@@ -479,6 +479,14 @@
             <translation>收到</translation>
         </message>
         <message>
+            <source>Refused</source>
+            <translation>已拒收</translation>
+        </message>
+        <message>
+            <source>Refused at %s</source>
+            <translation>拒收时间 %s</translation>
+        </message>
+        <message>
             <source>Report no. %1 will carry: %2; %3 evidence file(s), %4. Write it to %5?</source>
             <translation>第 %1 号报送包将报送：%2；佐证材料文件 %3 个，共 %4。写到 %5 吗？</translation>
         </message>
@@ -637,6 +645,17 @@
         </message>
     </context>
     <context>
+        <name>Guide</name>
+        <message>
+            <source>Help</source>
+            <translation>帮助</translation>
+        </message>
+        <message>
+            <source>User guide</source>
+            <translation>整改通 操作指南</translation>
+        </message>
+    </context>
+    <context>
         <name>HandoverDialog</name>
         <message>
             <source>%s has left the unit</source>
@@ -716,12 +735,24 @@
     <context>
         <name>Labels</name>
         <message>
+            <source>About the file</source>
+            <translation>文件说明</translation>
+        </message>
+        <message>
             <source>Accepted</source>
             <translation>审核通过</translation>
         </message>
         <message>
+            <source>Active</source>
+            <translation>在岗</translation>
+        </message>
+        <message>
             <source>Administrator</source>
             <translation>管理员</translation>
+        </message>
+        <message>
+            <source>Appeal against</source>
+            <translation>申诉对象</translation>
         </message>
         <message>
             <source>Appeal decided</source>
@@ -732,12 +763,28 @@
             <translation>提出申诉</translation>
         </message>
         <message>
+            <source>Appeal rejected</source>
+            <translation>申诉不成立</translation>
+        </message>
+        <message>
+            <source>Appeal upheld</source>
+            <translation>申诉成立</translation>
+        </message>
+        <message>
+            <source>Archive</source>
+            <translation>压缩包</translation>
+        </message>
+        <message>
             <source>Assessment</source>
             <translation>绩效考核</translation>
         </message>
         <message>
             <source>Assigned by the city</source>
             <translation>市平台交办</translation>
+        </message>
+        <message>
+            <source>Audio recording</source>
+            <translation>录音</translation>
         </message>
         <message>
             <source>Audit</source>
@@ -748,8 +795,16 @@
             <translation>批次</translation>
         </message>
         <message>
+            <source>Cancelled</source>
+            <translation>已取消</translation>
+        </message>
+        <message>
             <source>Category</source>
             <translation>类别</translation>
+        </message>
+        <message>
+            <source>City key trusted</source>
+            <translation>导入市平台公钥</translation>
         </message>
         <message>
             <source>City ref.</source>
@@ -762,6 +817,14 @@
         <message>
             <source>City review</source>
             <translation>市平台审核</translation>
+        </message>
+        <message>
+            <source>City review: accepted</source>
+            <translation>市平台审核：通过</translation>
+        </message>
+        <message>
+            <source>City review: returned</source>
+            <translation>市平台审核：退回</translation>
         </message>
         <message>
             <source>Clerk</source>
@@ -786,6 +849,10 @@
         <message>
             <source>Confirmed by</source>
             <translation>核查人</translation>
+        </message>
+        <message>
+            <source>Contents</source>
+            <translation>内容</translation>
         </message>
         <message>
             <source>County (city) department</source>
@@ -840,8 +907,20 @@
             <translation>移除佐证材料</translation>
         </message>
         <message>
+            <source>Excel spreadsheet</source>
+            <translation>Excel 表格</translation>
+        </message>
+        <message>
+            <source>Failed</source>
+            <translation>未通过</translation>
+        </message>
+        <message>
             <source>Feedback</source>
             <translation>反馈包</translation>
+        </message>
+        <message>
+            <source>Feedback imported</source>
+            <translation>导入反馈包</translation>
         </message>
         <message>
             <source>File</source>
@@ -852,12 +931,20 @@
             <translation>文件类型</translation>
         </message>
         <message>
+            <source>Full report</source>
+            <translation>全量报送</translation>
+        </message>
+        <message>
             <source>Green</source>
             <translation>绿灯</translation>
         </message>
         <message>
             <source>Handed over</source>
             <translation>工作交接</translation>
+        </message>
+        <message>
+            <source>Image</source>
+            <translation>图片</translation>
         </message>
         <message>
             <source>Imported</source>
@@ -872,8 +959,28 @@
             <translation>巡察</translation>
         </message>
         <message>
+            <source>Keys</source>
+            <translation>密钥</translation>
+        </message>
+        <message>
+            <source>Keys restored</source>
+            <translation>恢复密钥</translation>
+        </message>
+        <message>
+            <source>Kind</source>
+            <translation>类型</translation>
+        </message>
+        <message>
             <source>Leader</source>
             <translation>责任领导</translation>
+        </message>
+        <message>
+            <source>Ledger set up</source>
+            <translation>建立台账</translation>
+        </message>
+        <message>
+            <source>Left on</source>
+            <translation>离岗日期</translation>
         </message>
         <message>
             <source>Listed for supervision</source>
@@ -886,6 +993,10 @@
         <message>
             <source>Measures</source>
             <translation>整改措施</translation>
+        </message>
+        <message>
+            <source>Name</source>
+            <translation>姓名</translation>
         </message>
         <message>
             <source>No.</source>
@@ -924,6 +1035,14 @@
             <translation>填报节点完成</translation>
         </message>
         <message>
+            <source>Node reviewed by the city: accepted</source>
+            <translation>市平台审核节点：通过</translation>
+        </message>
+        <message>
+            <source>Node reviewed by the city: returned</source>
+            <translation>市平台审核节点：退回</translation>
+        </message>
+        <message>
             <source>Not done</source>
             <translation>未完成</translation>
         </message>
@@ -936,6 +1055,10 @@
             <translation>反馈督办通知</translation>
         </message>
         <message>
+            <source>Notice no.</source>
+            <translation>督办通知编号</translation>
+        </message>
+        <message>
             <source>Notice read</source>
             <translation>已阅督办通知</translation>
         </message>
@@ -944,12 +1067,48 @@
             <translation>其他</translation>
         </message>
         <message>
+            <source>Other file</source>
+            <translation>其他文件</translation>
+        </message>
+        <message>
+            <source>Owner</source>
+            <translation>责任人</translation>
+        </message>
+        <message>
+            <source>PDF document</source>
+            <translation>PDF 文档</translation>
+        </message>
+        <message>
+            <source>Package no.</source>
+            <translation>数据包序号</translation>
+        </message>
+        <message>
+            <source>Passed</source>
+            <translation>通过</translation>
+        </message>
+        <message>
+            <source>Password set</source>
+            <translation>设置密码</translation>
+        </message>
+        <message>
+            <source>Person left</source>
+            <translation>人员离岗</translation>
+        </message>
+        <message>
             <source>Petition / public report</source>
             <translation>信访/群众反映</translation>
         </message>
         <message>
             <source>Phased rectification</source>
             <translation>分阶段整改</translation>
+        </message>
+        <message>
+            <source>Points</source>
+            <translation>分值</translation>
+        </message>
+        <message>
+            <source>Presentation</source>
+            <translation>演示文稿</translation>
         </message>
         <message>
             <source>Provisional deduction</source>
@@ -976,6 +1135,10 @@
             <translation>已读</translation>
         </message>
         <message>
+            <source>Reason</source>
+            <translation>原因</translation>
+        </message>
+        <message>
             <source>Received by the city</source>
             <translation>市平台已签收</translation>
         </message>
@@ -996,12 +1159,24 @@
             <translation>报送包</translation>
         </message>
         <message>
+            <source>Report export undone</source>
+            <translation>撤销报送包</translation>
+        </message>
+        <message>
+            <source>Report exported</source>
+            <translation>生成报送包</translation>
+        </message>
+        <message>
             <source>Reported by</source>
             <translation>填报人</translation>
         </message>
         <message>
             <source>Responded</source>
             <translation>已反馈</translation>
+        </message>
+        <message>
+            <source>Result</source>
+            <translation>结果</translation>
         </message>
         <message>
             <source>Returned</source>
@@ -1016,16 +1191,40 @@
             <translation>审核意见</translation>
         </message>
         <message>
+            <source>Review result</source>
+            <translation>审核结果</translation>
+        </message>
+        <message>
             <source>Reviewer</source>
             <translation>审核人</translation>
+        </message>
+        <message>
+            <source>Role</source>
+            <translation>角色</translation>
+        </message>
+        <message>
+            <source>Role changed</source>
+            <translation>修改角色</translation>
         </message>
         <message>
             <source>Sent, no receipt yet</source>
             <translation>已报出，尚无回执</translation>
         </message>
         <message>
+            <source>Setting changed</source>
+            <translation>修改设置</translation>
+        </message>
+        <message>
             <source>Sign-off requested</source>
             <translation>申请销号</translation>
+        </message>
+        <message>
+            <source>Signing key changed</source>
+            <translation>更换签名密钥</translation>
+        </message>
+        <message>
+            <source>Signing key created</source>
+            <translation>建立签名密钥</translation>
         </message>
         <message>
             <source>Size</source>
@@ -1044,6 +1243,10 @@
             <translation>督查</translation>
         </message>
         <message>
+            <source>Supervision notice</source>
+            <translation>督办通知</translation>
+        </message>
+        <message>
             <source>Task created</source>
             <translation>新建任务</translation>
         </message>
@@ -1060,6 +1263,10 @@
             <translation>任务重新打开</translation>
         </message>
         <message>
+            <source>Text file</source>
+            <translation>文本文件</translation>
+        </message>
+        <message>
             <source>Title</source>
             <translation>标题</translation>
         </message>
@@ -1072,16 +1279,52 @@
             <translation>乡镇（街道）</translation>
         </message>
         <message>
+            <source>Unit code</source>
+            <translation>单位代码</translation>
+        </message>
+        <message>
             <source>Unread</source>
             <translation>未读</translation>
+        </message>
+        <message>
+            <source>User added</source>
+            <translation>添加用户</translation>
+        </message>
+        <message>
+            <source>User disabled</source>
+            <translation>停用用户</translation>
+        </message>
+        <message>
+            <source>Valid from package</source>
+            <translation>自第几号数据包起生效</translation>
+        </message>
+        <message>
+            <source>Value</source>
+            <translation>取值</translation>
+        </message>
+        <message>
+            <source>Video</source>
+            <translation>视频</translation>
         </message>
         <message>
             <source>Waiting for its other parts</source>
             <translation>等待其余分卷</translation>
         </message>
         <message>
+            <source>Word document</source>
+            <translation>Word 文档</translation>
+        </message>
+        <message>
             <source>Yellow</source>
             <translation>黄灯</translation>
+        </message>
+        <message>
+            <source>no</source>
+            <translation>否</translation>
+        </message>
+        <message>
+            <source>yes</source>
+            <translation>是</translation>
         </message>
     </context>
     <context>
@@ -1186,6 +1429,10 @@
             <translation>新建任务…</translation>
         </message>
         <message>
+            <source>No owner set for this task</source>
+            <translation>本任务未填写责任人</translation>
+        </message>
+        <message>
             <source>No task matches these filters. “Clear filters” shows the whole ledger.</source>
             <translation>没有符合筛选条件的任务。点“清除筛选”可查看全部台账。</translation>
         </message>
@@ -1218,8 +1465,8 @@
             <translation>责任科室</translation>
         </message>
         <message>
-            <source>Show all tasks of %s</source>
-            <translation>查看%s的全部任务</translation>
+            <source>Show all tasks of %1</source>
+            <translation>查看%1的全部任务</translation>
         </message>
         <message>
             <source>Source</source>
@@ -1305,6 +1552,10 @@ Add them one by one with “New task…” (Ctrl+N), or import the problem list 
             </translation>
         </message>
         <message>
+            <source>&amp;Help</source>
+            <translation>帮助(&amp;H)</translation>
+        </message>
+        <message>
             <source>Current user: %1</source>
             <translation>当前用户：%1</translation>
         </message>
@@ -1327,10 +1578,6 @@ Add them one by one with “New task…” (Ctrl+N), or import the problem list 
         <message>
             <source>Quit</source>
             <translation>退出</translation>
-        </message>
-        <message>
-            <source>RectiDesk — %s</source>
-            <translation>整改通 — %s</translation>
         </message>
         <message>
             <source>Rectification ledger</source>
@@ -1359,6 +1606,10 @@ Add them one by one with “New task…” (Ctrl+N), or import the problem list 
         <message>
             <source>Switch user…</source>
             <translation>切换用户…</translation>
+        </message>
+        <message>
+            <source>User guide</source>
+            <translation>操作指南</translation>
         </message>
         <message>
             <source>no ledger yet</source>
@@ -1949,6 +2200,25 @@ Add them one by one with “New task…” (Ctrl+N), or import the problem list 
         <message>
             <source>This backup uses other keys than this ledger does now:</source>
             <translation>这份备份使用的密钥与本台账现在使用的不同：</translation>
+        </message>
+    </context>
+    <context>
+        <name>SavedFile</name>
+        <message>
+            <source>Open its folder</source>
+            <translation>打开所在文件夹</translation>
+        </message>
+        <message>
+            <source>Open the file</source>
+            <translation>打开文件</translation>
+        </message>
+        <message>
+            <source>Print preview — %s</source>
+            <translation>打印预览 — %s</translation>
+        </message>
+        <message>
+            <source>Print preview…</source>
+            <translation>打印预览…</translation>
         </message>
     </context>
     <context>

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -26,7 +27,7 @@ def _qt_settings(tmp_path: Path, qapp: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
-def messages(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+def messages(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     """Every message box the window would show, as text; questions are answered Yes."""
     shown: list[str] = []
 
@@ -45,7 +46,11 @@ def messages(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     monkeypatch.setattr(QMessageBox, "exec", exec_)
     monkeypatch.setattr(QMessageBox, "information", info)
     monkeypatch.setattr(QMessageBox, "question", question)
-    return shown
+    yield shown
+    from tests.conftest import CLI_WORDS
+
+    spoken = [m for m in shown if CLI_WORDS.search(m)]
+    assert not spoken, f"a message in the window names a command: {spoken}"  # every window test checks it
 
 
 def _as_text(shown: str) -> str:

@@ -201,3 +201,19 @@ def test_lights_follow_the_new_day_in_a_window_left_open(window: Any, qtbot: Any
     _wait_backup(qtbot, duties)
     after = {model.row(r).id: model.row(r).light for r in range(model.rowCount())}
     assert after == {k: v for k, v in expected.items() if k in after}
+
+
+def test_the_banner_stops_counting_a_notice_once_it_is_answered(window: Any, qtbot: Any, demo_ws: Any,
+                                                                 add_notice: Any, tray: list[Any]) -> None:  # noqa: ARG001 (no real tray)
+    from core.exchange.notices import respond_to_notice
+    from db.models import Notice
+
+    add_notice(demo_ws, "red")
+    duties = window.start_daily_duties()
+    qtbot.waitUntil(lambda: duties.reminders is not None)
+    _wait_backup(qtbot, duties)
+    assert "督办通知待反馈：1" in window.banner.text.text()
+    with demo_ws.read() as s:
+        notice_id = s.scalar(select(Notice.id))
+    window.ctx.act(window, lambda s: respond_to_notice(s, "李志强", notice_id, "已整改完毕。"))
+    assert "督办通知" not in window.banner.text.text()  # at once, not at tomorrow's look

@@ -101,3 +101,17 @@ def test_refused_package_is_explained_and_nothing_applied(win: Any, qtbot: Any, 
     assert page.preview_dialog.apply_button.isEnabled() is False
     assert messages == []
     assert win.badge_count() == 0
+
+
+def test_a_refused_package_appears_in_the_history_with_its_reason(win: Any, qtbot: Any) -> None:
+    page = win.exchange_page
+    page.import_feedback([PACKAGES / "bad" / "untrusted-key.zgb"])
+    with qtbot.waitSignal(page.last_job.done, timeout=20000):
+        pass
+    rows = [page.history.topLevelItem(i) for i in range(page.history.topLevelItemCount())]
+    refused = [r for r in rows if r.text(4) == "untrusted-key.zgb"]
+    assert len(refused) == 1 and refused[0].text(5).startswith("已拒收：") and len(refused[0].text(5)) > 8
+    from datetime import datetime
+
+    assert datetime.fromisoformat(refused[0].text(3)).date() == datetime.now().date()  # when it was refused
+    assert "拒收时间" in refused[0].toolTip(3) and "请先导入缺少的反馈包" in refused[0].toolTip(5)  # what to do

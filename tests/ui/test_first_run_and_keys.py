@@ -76,6 +76,7 @@ def test_first_run_refusal_leaves_the_folder_empty(empty_ws: Any, qtbot: Any, me
 
 def test_settings_key_buttons_work_through_core(window: Any, messages: list[str],
                                                 monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from ui.dialogs import file_dialogs
     from ui.dialogs.key_dialogs import PassphraseDialog
     from ui.pages import settings
 
@@ -95,7 +96,7 @@ def test_settings_key_buttons_work_through_core(window: Any, messages: list[str]
     assert page.keys.topLevelItemCount() == 2
 
     out = tmp_path / "unit.pub.json"
-    monkeypatch.setattr(settings.QFileDialog, "getSaveFileName", lambda *_a, **_k: (str(out), ""))
+    monkeypatch.setattr(file_dialogs.QFileDialog, "getSaveFileName", lambda *_a, **_k: (str(out), ""))
     page.export_public_key()
     assert out.exists() and "key_id" in out.read_text(encoding="utf-8")
 
@@ -184,11 +185,11 @@ def test_login_is_asked_once_core_requires_it(demo_ws: Any, qtbot: Any) -> None:
 def test_backup_then_restore_brings_the_ledger_back(window: Any, demo_ws: Any, messages: list[str],
                                                      tmp_path: Path, qtbot: Any,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    from ui.pages import settings
+    from ui.dialogs import file_dialogs
 
     demo_ws.set_user("陈晓红")
     page = window.settings_page
-    monkeypatch.setattr(settings.QFileDialog, "getExistingDirectory", lambda *_a, **_k: str(tmp_path))
+    monkeypatch.setattr(file_dialogs.QFileDialog, "getExistingDirectory", lambda *_a, **_k: str(tmp_path))
     page.backup()
     with qtbot.waitSignal(page.last_job.done, timeout=30000):
         pass

@@ -24,11 +24,11 @@ def test_pdf_report_is_written(window: Any, qtbot: Any, messages: list[str], tmp
 
 
 def test_task_report_from_the_editor(ctx: Any, qtbot: Any, tmp_path: Path, monkeypatch: Any) -> None:
-    from ui.dialogs import task_editor
+    from ui.dialogs import file_dialogs, task_editor
     from ui.models.ledger_model import LedgerModel
 
     out = tmp_path / "task.pdf"
-    monkeypatch.setattr(task_editor.QFileDialog, "getSaveFileName", lambda *_a, **_k: (str(out), ""))
+    monkeypatch.setattr(file_dialogs.QFileDialog, "getSaveFileName", lambda *_a, **_k: (str(out), ""))
     task_id = LedgerModel(ctx.ws.read, ctx.ws.today).task_id(0)
     editor = task_editor.TaskEditor(ctx, task_id)
     qtbot.addWidget(editor)

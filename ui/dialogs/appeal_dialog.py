@@ -17,6 +17,7 @@ from core.errors import InputRefused
 from ui import feature_links
 from ui.context import AppContext
 from ui.dialogs.files import FilesDialog
+from ui.guide import add_help
 from ui.messages import fill
 from ui.sizes import resize_to_fit
 
@@ -73,6 +74,7 @@ class AppealDialog(FilesDialog):
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("File the appeal"))
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
+        add_help(self, buttons, "appeal")
         layout.addWidget(buttons)
 
 

@@ -33,6 +33,7 @@ from core import enums
 from core.excel.columns import LABELS, MAPPABLE
 from core.excel.importer import MAX_ROW_ERRORS
 from ui.background import Progress, run_in_background
+from ui.guide import add_help
 from ui.messages import fill, plain, show_error
 from ui.sizes import resize_to_fit
 
@@ -99,6 +100,7 @@ class ExcelImportDialog(QDialog):
         buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
+        add_help(self, buttons, "excel")
         layout.addWidget(buttons)
         self.show_preview(preview)
 

@@ -6,7 +6,9 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QDialog, QFileDialog, QHBoxLayout, QListWidget, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QListWidget, QPushButton, QVBoxLayout, QWidget
+
+from ui.dialogs import file_dialogs
 
 translate = QCoreApplication.translate
 
@@ -40,8 +42,7 @@ class FilesDialog(QDialog):
                 self.file_list.addItem(p.name)
 
     def _choose(self) -> None:
-        files, _ = QFileDialog.getOpenFileNames(self, translate("FilesDialog", "Choose evidence files"))
-        self.add_files([Path(f) for f in files])
+        self.add_files(file_dialogs.open_files(self, "evidence", translate("FilesDialog", "Choose evidence files")))
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if event.mimeData().hasUrls():

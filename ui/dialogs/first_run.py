@@ -29,11 +29,13 @@ from ui import feature_links, labels
 from ui.dialogs.key_dialogs import (
     ask_city_key_file,
     ask_key_backup_file,
+    clear_when_they_agree,
     passphrase_warning,
     passphrases_differ,
     password_field,
 )
 from ui.dialogs.people_dialogs import FIELD_ERROR_STYLE, keep_wide
+from ui.guide import add_help
 from ui.messages import confirm, fill, plain, show_user_error
 
 
@@ -87,10 +89,12 @@ class FirstRunDialog(QDialog):
         self.error.setStyleSheet("QLabel { color: #c5221f; }")
         self.error.setWordWrap(True)
         form.addRow(self.error)
+        clear_when_they_agree(self.pass1, self.pass2, self.error)
         ok_cancel = QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         buttons = QDialogButtonBox(ok_cancel)
         buttons.accepted.connect(self.create)
         buttons.rejected.connect(self.reject)
+        add_help(self, buttons, "first-day")
         form.addRow(buttons)
 
     def choose_city_key(self) -> None:
@@ -108,7 +112,7 @@ class FirstRunDialog(QDialog):
             data = read(path, owner="city")
         except UserError as exc:
             self.city_key_path = None
-            self.city_key_label.setText(str(exc))
+            self.city_key_label.setText(exc.for_window())
             return
         self.city_key_path = path
         self.city_key_label.setText(fill(self.tr("Key id %1 (%2): compare it with the key id the city gave you."),
@@ -172,7 +176,7 @@ class FirstRunDialog(QDialog):
                     init_unit(s, self.code.text(), self.name.text(), self.level.currentData(), admin=admin)
                     keys(s, acting_user(s))
         except UnitFormRefused as exc:
-            self.show_problems(exc.problems, exc.hint)
+            self.show_problems(exc.problems, exc.window_hint)
             return
         except UserError as exc:
             show_user_error(self, exc)
@@ -225,16 +229,17 @@ class UnitDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.try_save)
         buttons.rejected.connect(self.reject)
+        add_help(self, buttons, "first-day")
         form.addRow(buttons)
 
     def try_save(self) -> None:
         try:
             self._submit(self.code.text(), self.name.text())
         except UnitFormRefused as exc:
-            self._mark(exc.problems, exc.hint)
+            self._mark(exc.problems, exc.window_hint)
             return
         except UserError as exc:
-            self._mark({"code": exc.message}, exc.hint)
+            self._mark({"code": exc.message}, exc.window_hint)
             return
         self.accept()
 

@@ -9,6 +9,7 @@ from typing import Any
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QTextBrowser, QVBoxLayout, QWidget
 
 from core.errors import UserError
+from ui.guide import add_help
 from ui.sizes import resize_to_fit
 
 
@@ -31,6 +32,7 @@ class ImportPreviewDialog(QDialog):
         self.apply_button.setEnabled(bool(new))
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
+        add_help(self, buttons, "import")
         layout.addWidget(buttons)
 
     def _html(self, rows: list[tuple[Path, Any, UserError | None]]) -> str:
@@ -39,7 +41,7 @@ class ImportPreviewDialog(QDialog):
         for path, pv, err in rows:
             parts.append(f"<h4>{escape(path.name)}</h4>")
             if err is not None:
-                parts.append(f"<p style='color:#c5221f'><b>{refused}</b> {escape(str(err))}</p>")
+                parts.append(f"<p style='color:#c5221f'><b>{refused}</b> {escape(err.for_window())}</p>")
                 continue
             parts.append(f"<p>{escape(pv.result.headline())}</p>")
             if pv.created_tasks:

@@ -6,8 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QWidget
 
+from ui.dialogs import file_dialogs
+from ui.guide import add_help
 from ui.messages import plain
 
 translate = QCoreApplication.translate
@@ -33,17 +35,24 @@ def passphrases_differ() -> str:
     return translate("KeyDialogs", "The two passphrases differ. Please type them again.")
 
 
+def clear_when_they_agree(first: QLineEdit, second: QLineEdit, error: QLabel) -> None:
+    """A “they differ” message goes away as soon as the two fields agree again (not at the next OK)."""
+    def check() -> None:
+        if error.text() == passphrases_differ() and first.text() == second.text():
+            error.clear()
+
+    first.textChanged.connect(check)
+    second.textChanged.connect(check)
+
+
 def ask_city_key_file(parent: QWidget | None) -> Path | None:
-    path, _ = QFileDialog.getOpenFileName(parent, translate("KeyDialogs", "The city's public key file"), "",
-                                          translate("KeyDialogs", "Public key (*.pub.json)"))
-    return Path(path) if path else None
+    return file_dialogs.open_file(parent, "keys", translate("KeyDialogs", "The city's public key file"),
+                                  translate("KeyDialogs", "Public key (*.pub.json)"))
 
 
 def ask_key_backup_file(parent: QWidget | None) -> Path | None:
-    path, _ = QFileDialog.getSaveFileName(parent, translate("KeyDialogs", "Back up the encrypted signing key"),
-                                          "rectidesk-key-backup.json",
-                                          translate("KeyDialogs", "Key backup (*.json)"))
-    return Path(path) if path else None
+    return file_dialogs.save_file(parent, "key-backup", translate("KeyDialogs", "Back up the encrypted signing key"),
+                                  "rectidesk-key-backup.json", translate("KeyDialogs", "Key backup (*.json)"))
 
 
 class PassphraseDialog(QDialog):
@@ -62,9 +71,11 @@ class PassphraseDialog(QDialog):
         self.error = plain(QLabel())
         self.error.setStyleSheet("QLabel { color: #c5221f; }")
         form.addRow(self.error)
+        clear_when_they_agree(self.first, self.second, self.error)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self._check)
         buttons.rejected.connect(self.reject)
+        add_help(self, buttons, "keys")
         form.addRow(buttons)
 
     def _check(self) -> None:

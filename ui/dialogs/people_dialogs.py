@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from core.errors import UserError
 from ui import labels
 from ui.dialogs.key_dialogs import password_field
+from ui.guide import add_help
 from ui.messages import fill, plain
 
 if TYPE_CHECKING:
@@ -37,6 +38,7 @@ def _buttons(dialog: QDialog) -> QDialogButtonBox:
     buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
     buttons.accepted.connect(dialog.accept)
     buttons.rejected.connect(dialog.reject)
+    add_help(dialog, buttons, "users")
     return buttons
 
 
@@ -114,7 +116,7 @@ class AddUserDialog(QDialog):
         try:
             self._submit(self)
         except UserError as exc:
-            self.mark(str(getattr(exc, "field", "")), exc.message)
+            self.mark(str(getattr(exc, "field", "")), exc.for_window())
             return
         self.accept()
 
@@ -215,7 +217,7 @@ class LoginDialog(QDialog):
             if self._needs_password(name):
                 self._authenticate(name, self.password.text())
         except UserError as exc:
-            self.error.setText(str(exc))
+            self.error.setText(exc.for_window())
             self.error.show()
             self.password.clear()
             self.password.setFocus()

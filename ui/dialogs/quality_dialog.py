@@ -17,6 +17,8 @@ from PySide6.QtWidgets import (
 )
 
 from ui.context import AppContext
+from ui.guide import add_help
+from ui.messages import tooltip
 from ui.sizes import resize_to_fit
 
 translate = QCoreApplication.translate
@@ -61,7 +63,7 @@ class QualityDialog(QDialog):
             top = QTreeWidgetItem([f"{flag_label(kind)}（{len(rows)}）"])
             for f in rows:
                 child = QTreeWidgetItem([f"{f.task_ref or ''} {f.task_title}".strip(), f.detail])
-                child.setToolTip(1, f.detail)
+                child.setToolTip(1, tooltip(f.detail))
                 child.setData(0, Qt.ItemDataRole.UserRole, f.task_id)
                 top.addChild(child)
             self.tree.addTopLevelItem(top)
@@ -69,6 +71,7 @@ class QualityDialog(QDialog):
         self.tree.setColumnWidth(0, 320)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
+        add_help(self, buttons, "task")
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(self.tree, 1)

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from ui.context import AppContext
 from ui.dialogs.files import FilesDialog
+from ui.guide import add_help
 from ui.messages import fill
 from ui.sizes import resize_to_fit
 
@@ -54,6 +55,7 @@ class RecheckResultDialog(FilesDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
+        add_help(self, buttons, "rechecks")
         layout = QVBoxLayout(self)
         layout.addWidget(head)
         layout.addLayout(form, 1)
@@ -94,6 +96,7 @@ class RechecksDialog(QDialog):
         row.addStretch(1)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.rejected.connect(self.reject)
+        add_help(self, close, "rechecks")
         row.addWidget(close)
         layout = QVBoxLayout(self)
         layout.addLayout(top)

@@ -8,6 +8,7 @@ from typing import Any
 from PySide6.QtWidgets import QDialogButtonBox, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
 from ui.dialogs.files import FilesDialog
+from ui.guide import add_help
 from ui.sizes import resize_to_fit
 
 
@@ -28,4 +29,5 @@ class RespondDialog(FilesDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
+        add_help(self, buttons, "respond")
         layout.addWidget(buttons)

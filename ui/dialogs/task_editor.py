@@ -6,7 +6,6 @@ attach_file, remove_evidence) in one transaction; a refusal is shown in plain wo
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from html import escape
 from pathlib import Path
@@ -28,7 +27,6 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -67,7 +65,9 @@ from core.ledger.tasks import (
 from ui import labels
 from ui.background import Progress
 from ui.context import AppContext
-from ui.messages import fill, plain
+from ui.dialogs import file_dialogs
+from ui.guide import add_help
+from ui.messages import fill, plain, tooltip
 from ui.models.ledger_model import light_icon
 from ui.sizes import resize_to_fit
 
@@ -107,6 +107,7 @@ class NodeDialog(QDialog):
         buttons = QDialogButtonBox(ok_cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
+        add_help(self, buttons, "two-person" if done else "task")
         form.addRow(buttons)
 
     def value(self) -> tuple[str, str]:
@@ -167,6 +168,7 @@ class TaskEditor(QDialog):
         self.tabs.addTab(self._city_tab(), self.tr("Notices, reviews, deductions, appeals"))
 
         buttons = QDialogButtonBox()
+        add_help(self, buttons, "task")
         self.save_button = buttons.addButton(self.tr("Save"), QDialogButtonBox.ButtonRole.AcceptRole)
         self.save_button.setDefault(True)
         self.save_button.clicked.connect(self.save)
@@ -471,7 +473,7 @@ class TaskEditor(QDialog):
         found = task_flags(self.ctx, self.task_id)
         self.quality.setText("⚠ " + self.tr("Evidence quality: %s") % "；".join(f.detail for f in found)
                              if found else "")
-        self.quality.setToolTip("\n".join(f"{flag_label(f.kind)}：{f.detail}" for f in found))
+        self.quality.setToolTip(tooltip("\n".join(f"{flag_label(f.kind)}：{f.detail}" for f in found)))
         self.quality.setVisible(bool(found))
 
     def _load_evidence(self, files: list[dict[str, Any]]) -> None:
@@ -479,7 +481,7 @@ class TaskEditor(QDialog):
         for ev in files:
             item = QListWidgetItem(ev["filename"])
             item.setData(EVIDENCE_ID_ROLE, ev)
-            item.setToolTip(f"{ev['filename']}\nSHA-256: {ev['sha256']}")
+            item.setToolTip(tooltip(f"{ev['filename']}\nSHA-256: {ev['sha256']}"))
             item.setIcon(self._thumbnail(ev))
             self.evidence.addItem(item)
         self._evidence_selected()
@@ -496,10 +498,10 @@ class TaskEditor(QDialog):
     def _load_history(self, entries: list[dict[str, Any]]) -> None:
         self.history.clear()
         for e in entries:
-            summary = _summary(e["summary"])
+            summary = labels.change_summary(e["summary"], e["action"])
             item = QTreeWidgetItem([e["at"][:19].replace("T", " "), e["user"], labels.label("action", e["action"]),
                                     summary])
-            item.setToolTip(3, summary)
+            item.setToolTip(3, tooltip(summary))
             self.history.addTopLevelItem(item)
         self.history.resizeColumnToContents(0)
         self.history.resizeColumnToContents(2)
@@ -529,13 +531,13 @@ class TaskEditor(QDialog):
             for target, *texts in rows:
                 child = QTreeWidgetItem(texts)
                 child.setData(0, Qt.ItemDataRole.UserRole, list(target))
-                child.setToolTip(2, texts[2])
+                child.setToolTip(2, tooltip(texts[2]))
                 top.addChild(child)
                 decided = comments.get(target[1]) if target[0] == "appeal" else None
                 if decided:  # the city's answer under the appeal, in full
                     answer = QTreeWidgetItem([self.tr("City's comment"), (decided["decided"] or "")[:10],
                                               decided["comment"]])
-                    answer.setToolTip(2, decided["comment"])
+                    answer.setToolTip(2, tooltip(decided["comment"]))
                     child.addChild(answer)
             self.city_records.addTopLevelItem(top)
         self.city_records.expandAll()
@@ -581,9 +583,9 @@ class TaskEditor(QDialog):
         if self.task_id is None:
             return
         name = f"{self.title_edit.text()[:30] or 'task'}.pdf"
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save the task report"), name, "PDF (*.pdf)")
+        path = file_dialogs.save_file(self, "reports", self.tr("Save the task report"), name, "PDF (*.pdf)")
         if path:
-            self.last_job = write_pdf_report(self, self.ctx, Path(path), "task", self.task_id)
+            self.last_job = write_pdf_report(self, self.ctx, path, "task", self.task_id)
 
     def submit(self) -> None:
         if self.task_id is None:
@@ -686,9 +688,9 @@ class TaskEditor(QDialog):
             self.load()
 
     def _choose_files(self) -> None:
-        files, _ = QFileDialog.getOpenFileNames(self, self.tr("Choose evidence files"))
+        files = file_dialogs.open_files(self, "evidence", self.tr("Choose evidence files"))
         if files:
-            self.attach_files([Path(f) for f in files])
+            self.attach_files(files)
 
     def attach_files(self, paths: list[Path]) -> None:
         """Off the GUI thread (a scanned PDF or a video can be hundreds of MB), in one transaction:
@@ -747,32 +749,3 @@ class TaskEditor(QDialog):
             return
         if self.ctx.act(self, lambda s: remove_evidence(s, self.ctx.user, ev["id"])) is not None:
             self.load()
-
-
-HIDDEN_FIELDS = {"task_id", "node_id", "section_id", "owner_id", "sha256", "deleted", "id"}
-VALUE_KINDS = {"status": ("status", "node_status"), "source": ("source",), "category": ("category",),
-               "review_state": ("review",), "city_result": ("review",)}
-
-
-def _value(field: str, value: Any) -> str:
-    if value in (None, ""):
-        return "—"
-    for kind in VALUE_KINDS.get(field, ()):
-        text = labels.label(kind, str(value))
-        if text != value:
-            return text
-    return str(value)
-
-
-def _summary(text: str) -> str:
-    """The audit entry's changes in one line, in the user's words: 字段：旧 → 新 (internal ids left out)."""
-    try:
-        data = json.loads(text or "{}")
-    except ValueError:
-        return text
-    if "changes" in data:
-        items = [(k, f"{_value(k, v[0])} → {_value(k, v[1])}") for k, v in data["changes"].items()]
-    else:
-        after = data.get("after") or {}
-        items = [(k, _value(k, v)) for k, v in after.items() if v not in (None, "", False)]
-    return "；".join(f"{labels.label('field', k)}：{v}" for k, v in items if k not in HIDDEN_FIELDS)[:300]

@@ -21,6 +21,7 @@ from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPixmap
 
 from core.ledger.rows import LedgerFilter, TaskRow
 from ui import labels
+from ui.messages import tooltip
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -203,9 +204,9 @@ class LedgerModel(QAbstractTableModel):
             return light_icon(row.light)
         if role == Qt.ItemDataRole.ToolTipRole:
             if key == "light":
-                return row.light_reason
+                return tooltip(row.light_reason)
             if key == "title":
-                return row.title
+                return tooltip(row.title)
             return None
         if role == Qt.ItemDataRole.ForegroundRole and key in ("deadline", "next_due"):
             due = row.deadline if key == "deadline" else row.next_due

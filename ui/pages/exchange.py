@@ -6,11 +6,10 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtGui import QBrush, QColor, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -29,10 +28,12 @@ from PySide6.QtWidgets import (
 from core import settings as core_settings
 from core.errors import UserError
 from core.ledger.queries import package_rows
+from core.text import human_size
 from ui import feature_links, labels
 from ui.background import Progress, run_in_background
 from ui.context import AppContext
-from ui.messages import fill, show_error, show_info
+from ui.dialogs import file_dialogs
+from ui.messages import fill, show_error, show_info, tooltip
 from ui.pages import LazyPage
 
 
@@ -95,14 +96,29 @@ class ExchangePage(LazyPage):
         layout.addWidget(hist, 1)
 
     def refresh(self) -> None:
+        from core.exchange.refusals import recent
+
         self.history.clear()
         direction = {"in": self.tr("Received"), "out": self.tr("Sent")}
+        rows: list[tuple[str, QTreeWidgetItem]] = []
         for p in self.ctx.read(package_rows):
             part = f" ({p['part']}/{p['parts']})" if p["parts"] > 1 else ""
-            self.history.addTopLevelItem(QTreeWidgetItem([
+            rows.append((p["logged"] or p["created"], QTreeWidgetItem([
                 direction.get(p["direction"], p["direction"]), labels.label("package_type", p["type"]),
                 f"{p['sequence']}{part}", p["created"][:19].replace("T", " "), p["file_name"],
-                labels.label("package_status", p["status"]) + (f"：{p['ack_reason']}" if p["ack_reason"] else "")]))
+                labels.label("package_status", p["status"]) + (f"：{p['ack_reason']}" if p["ack_reason"] else "")])))
+        # Refused packages are no part of the data (spec §8): they come from their own short history.
+        refused = self.tr("Refused")
+        for r in recent(self.ctx.ws.paths):
+            item = QTreeWidgetItem([direction["in"], labels.label("package_type", "city-feedback"), "—",
+                                    r.at[:19].replace("T", " "), r.file, f"{refused}：{r.message}"])
+            item.setToolTip(5, tooltip(f"{r.message} {r.window_hint}".strip()))
+            item.setToolTip(3, tooltip(self.tr("Refused at %s") % r.at[:19].replace("T", " ")))
+            for col in range(6):
+                item.setForeground(col, QBrush(QColor("#c5221f")))
+            rows.append((r.at, item))
+        rows.sort(key=lambda pair: _moment(pair[0]), reverse=True)
+        self.history.addTopLevelItems([item for _, item in rows])
         for i in (0, 1, 2, 3):
             self.history.resizeColumnToContents(i)
 
@@ -118,10 +134,10 @@ class ExchangePage(LazyPage):
             self.import_feedback(files)
 
     def choose_feedback(self) -> None:
-        files, _ = QFileDialog.getOpenFileNames(self, self.tr("Choose feedback packages"), "",
-                                                self.tr("Feedback packages (*.zgb *.zip)"))
+        files = file_dialogs.open_files(self, "feedback", self.tr("Choose feedback packages"),
+                                        self.tr("Feedback packages (*.zgb *.zip)"))
         if files:
-            self.import_feedback([Path(f) for f in files])
+            self.import_feedback(files)
 
     def import_feedback(self, files: list[Path]) -> None:
         """Preview every package first (nothing changes), then apply the ones the user accepts."""
@@ -145,6 +161,8 @@ class ExchangePage(LazyPage):
         self.preview_dialog = dialog
         acceptable = [f for f, pv, err in rows if err is None and pv.result.status != "already"]
         applied = dialog.exec()  # shown even when all are refused: the user must see why
+        if any(err is not None for _, _, err in rows):
+            self.refresh()  # the refusals are in the history now
         if not acceptable or not applied:
             return
         ws = self.ctx.ws
@@ -165,7 +183,7 @@ class ExchangePage(LazyPage):
         for o in outcomes:
             if o.error is not None:
                 why = self.tr("%1: refused — %2")
-                lines.append(fill(why, o.path.name, str(o.error)))
+                lines.append(fill(why, o.path.name, o.error.for_window()))
             else:
                 lines.append(o.result.headline())
                 lines.extend(f"  ⚠ {w}" for w in o.result.warnings)
@@ -175,9 +193,9 @@ class ExchangePage(LazyPage):
     # -- export ------------------------------------------------------------------------------
     def choose_export_folder(self) -> None:
         title = self.tr("Choose a folder or USB drive for the report")
-        folder = QFileDialog.getExistingDirectory(self, title)
+        folder = file_dialogs.choose_folder(self, "report-out", title)
         if folder:
-            self.export_report(Path(folder))
+            self.export_report(folder)
 
     def ask_passphrase(self) -> str | None:
         from_env = feature_links.link("passphrase_from_env").resolve()
@@ -206,7 +224,7 @@ class ExchangePage(LazyPage):
                  "response": self.tr("notice responses"), "deletion": self.tr("deletions"),
                  "handover": self.tr("handovers"), "appeal": self.tr("appeals")}
         parts = [f"{names.get(k, k)} {v}" for k, v in plan.counts.items() if v and k in names]
-        size = f"{plan.file_bytes / 1024 / 1024:.1f} MB"
+        size = human_size(plan.file_bytes)
         text = (fill(self.tr("Report no. %1 will carry: %2; %3 evidence file(s), %4. Write it to %5?"),
                      str(plan.sequence), "、".join(parts) or self.tr("no changes"), str(plan.files), size, str(folder)))
         if not confirm(self, self.tr("Export report"), text):
@@ -247,3 +265,14 @@ class ExchangePage(LazyPage):
 
     def _failed(self, exc: BaseException) -> None:
         show_error(self, exc)
+
+
+def _moment(stamp: str) -> float:
+    """An RFC 3339 time for sorting the history (the city's clock and ours may carry different offsets)."""
+    from datetime import datetime
+
+    try:
+        moment = datetime.fromisoformat(stamp)
+    except (TypeError, ValueError):
+        return 0.0
+    return moment.timestamp() if moment.tzinfo else moment.replace(tzinfo=None).timestamp()

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from core.ledger.rows import LedgerFilter
 from ui import labels
 from ui.context import AppContext
-from ui.messages import confirm, plain
+from ui.messages import confirm, fill, plain, tooltip
 from ui.models.ledger_model import COLUMNS, PAGE_SIZE, LedgerModel
 
 if TYPE_CHECKING:
@@ -67,7 +67,7 @@ class LedgerPage(QWidget):
                  "batch": self.tr("Batch")}
         for key, name in names.items():
             combo = QComboBox()
-            combo.setToolTip(name)
+            combo.setToolTip(tooltip(name))
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
             combo.setMaximumWidth(200)
             combo.addItem(self.tr("All: %s") % name, None)
@@ -301,9 +301,15 @@ class LedgerPage(QWidget):
         idx = self.table.indexAt(pos)
         if not idx.isValid() or not self.ctx.ready:
             return
-        row = self.model.row(idx.row())
+        menu = self.task_menu(idx.row())
+        if menu is not None:
+            menu.exec(self.table.viewport().mapToGlobal(pos))
+
+    def task_menu(self, row_no: int) -> QMenu | None:
+        """The right-click menu of one ledger row."""
+        row = self.model.row(row_no)
         if row is None:
-            return
+            return None
         menu = QMenu(self)
         open_ = menu.addAction(self.tr("Open…"))
         open_.triggered.connect(lambda: self.open_task(row.id))
@@ -313,13 +319,15 @@ class LedgerPage(QWidget):
         copy_title = menu.addAction(self.tr("Copy title"))
         copy_title.triggered.connect(lambda: QGuiApplication.clipboard().setText(row.title))
         menu.addSeparator()
-        same_owner = menu.addAction(self.tr("Show all tasks of %s") % row.owner)
+        # A menu reads "&" as a shortcut mark: a name is shown as written. No owner: no name to fill in.
+        same_owner = menu.addAction(fill(self.tr("Show all tasks of %1"), row.owner.replace("&", "&&"))
+                                    if row.owner else self.tr("No owner set for this task"))
         same_owner.setEnabled(bool(row.owner))
         same_owner.triggered.connect(lambda: self.apply_criteria({"owner": row.owner}))
         menu.addSeparator()
         delete = menu.addAction(self.tr("Delete task…"))
         delete.triggered.connect(lambda: self.delete_task(row.id, row.title))
-        menu.exec(self.table.viewport().mapToGlobal(pos))
+        return menu
 
     def delete_task(self, task_id: str, title: str) -> None:
         question = self.tr("Delete the task “%s”? The deletion is reported to the city in the next export.")

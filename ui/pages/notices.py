@@ -27,7 +27,7 @@ from core.ledger.queries import notice_rows
 from ui import feature_links, labels
 from ui.background import Progress
 from ui.context import AppContext
-from ui.messages import fill, show_info
+from ui.messages import fill, show_info, tooltip
 from ui.models.ledger_model import LIGHT_COLORS, light_icon
 from ui.pages import LazyPage
 
@@ -85,7 +85,7 @@ class NoticesModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ForegroundRole and key == "state" and n["state"] == "unread":
             return QBrush(QColor(LIGHT_COLORS["red"]))
         if role == Qt.ItemDataRole.ToolTipRole and key == "title":
-            return n["text"]
+            return tooltip(n["text"])
         return None
 
 
@@ -177,15 +177,15 @@ class NoticesPage(LazyPage):
         issued_by, respond_by = self.tr("Issued by"), self.tr("respond by")
         level, state = labels.label("notice_level", n["level"]), labels.label("notice_state", n["state"])
         parts = [f"<h3>{level}：{_esc(n['title'])}</h3>",
-                 f"<p>{issued_by} {_esc(n['issuer'])}，{n['issued'][:10]}；"
-                 f"{respond_by} <b>{n['respond_by']}</b>；{state}</p>",
+                 f"<p>{issued_by} {_esc(n['issuer'])}，{_esc(n['issued'][:10])}；"
+                 f"{respond_by} <b>{_esc(n['respond_by'])}</b>；{state}</p>",
                  f"<p>{_esc(n['text'])}</p>"]
         if n["task_id"]:
             task = self.tr("Task")
             parts.append(f"<p>{task}：{_esc(n['task_ref'])} {_esc(n['task_title'])}</p>")
         response, closed_by = self.tr("Response"), self.tr("Closed by the city")
         for r in n["responses"]:
-            parts.append(f"<hr><p><b>{response}</b> {_esc(r['by'])} {r['responded'][:10]}</p>"
+            parts.append(f"<hr><p><b>{response}</b> {_esc(r['by'])} {_esc(r['responded'][:10])}</p>"
                          f"<p>{_esc(r['text'])}</p>")
         if n["closure_comment"]:
             parts.append(f"<hr><p><b>{closed_by}</b>：{_esc(n['closure_comment'])}</p>")

@@ -9,11 +9,13 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QComboBox, QFileDialog, QGroupBox, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QGroupBox, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from ui import feature_links
 from ui.background import BackgroundJob, Progress, run_in_background
 from ui.context import AppContext
+from ui.dialogs import file_dialogs
+from ui.dialogs.saved_file import offer_saved_file
 from ui.messages import fill, show_error, show_info
 
 
@@ -38,7 +40,7 @@ def write_pdf_report(parent: QWidget, ctx: AppContext, path: Path, kind: str,
             notes.append(QCoreApplication.translate("ReportsBox", "Characters missing from the fonts were printed "
                                                     "as 〓: %s") % "".join(sorted(fonts.missing)))
         summary = "\n".join([QCoreApplication.translate("ReportsBox", "Report written: %s") % written, *notes])
-        show_info(parent, QCoreApplication.translate("ReportsBox", "PDF report"), summary)
+        offer_saved_file(parent, QCoreApplication.translate("ReportsBox", "PDF report"), summary, Path(written))
 
     return run_in_background(parent, task, done, lambda exc: show_error(parent, exc),
                              title=QCoreApplication.translate("ReportsBox", "Making the report…"))
@@ -76,9 +78,9 @@ class ReportsBox(QGroupBox):
     # -- PDF ---------------------------------------------------------------------------------
     def choose_pdf(self) -> None:
         name = f"{self.kind.currentText()}-{self.ctx.ws.today.isoformat()}.pdf"
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save the PDF report"), name, "PDF (*.pdf)")
+        path = file_dialogs.save_file(self, "reports", self.tr("Save the PDF report"), name, "PDF (*.pdf)")
         if path:
-            self.make_pdf(Path(path), self.kind.currentData())
+            self.make_pdf(path, self.kind.currentData())
 
     def make_pdf(self, path: Path, kind: str) -> None:
         self.last_job = write_pdf_report(self, self.ctx, path, kind)
@@ -86,9 +88,9 @@ class ReportsBox(QGroupBox):
     # -- Excel -------------------------------------------------------------------------------
     def choose_excel_out(self) -> None:
         name = f"整改台账-{self.ctx.ws.today.isoformat()}.xlsx"
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save the ledger as Excel"), name, "Excel (*.xlsx)")
+        path = file_dialogs.save_file(self, "reports", self.tr("Save the ledger as Excel"), name, "Excel (*.xlsx)")
         if path:
-            self.export_excel(Path(path))
+            self.export_excel(path)
 
     def export_excel(self, path: Path) -> None:
         export = feature_links.link("export_excel").resolve()
@@ -104,15 +106,15 @@ class ReportsBox(QGroupBox):
 
         def done(result: tuple[Path, int]) -> None:
             self.last_summary = (fill(self.tr("%1 tasks exported to %2"), str(result[1]), str(result[0])))
-            show_info(self, self.tr("Export to Excel"), self.last_summary)
+            offer_saved_file(self, self.tr("Export to Excel"), self.last_summary, Path(result[0]))
 
         self.last_job = run_in_background(self, task, done, self._failed, title=self.tr("Writing the spreadsheet…"))
 
     def choose_excel_in(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("The city's problem list"), "",
-                                              self.tr("Spreadsheets (*.xlsx *.xls *.ods *.csv)"))
+        path = file_dialogs.open_file(self, "problem-list", self.tr("The city's problem list"),
+                                      self.tr("Spreadsheets (*.xlsx *.xls *.ods *.csv)"))
         if path:
-            self.import_excel(Path(path))
+            self.import_excel(path)
 
     def import_excel(self, path: Path) -> None:
         """Read and check the whole list first; the clerk sees how each column is read and every refused row,

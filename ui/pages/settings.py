@@ -9,7 +9,6 @@ from PySide6.QtCore import QSettings, Qt, QUrl
 from PySide6.QtGui import QAction, QDesktopServices
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QFormLayout,
     QGridLayout,
     QGroupBox,
@@ -31,6 +30,7 @@ from core.ledger.queries import key_rows, people_rows
 from ui import feature_links, labels
 from ui.background import run_in_background
 from ui.context import AppContext
+from ui.dialogs import file_dialogs
 from ui.dialogs.key_dialogs import PassphraseDialog, ask_city_key_file, ask_key_backup_file
 from ui.messages import fill, plain, show_error, show_info, show_user_error
 from ui.pages import LazyPage
@@ -338,10 +338,9 @@ class SettingsPage(LazyPage):
             return
         unit = self.ctx.unit()
         name = f"{unit.code if unit else 'unit'}.pub.json"
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save the public key for the city"), name,
-                                              "*.pub.json")
+        path = file_dialogs.save_file(self, "keys", self.tr("Save the public key for the city"), name, "*.pub.json")
         if path:
-            key = self.ctx.act(self, lambda s: fn(s, Path(path)))
+            key = self.ctx.act(self, lambda s: fn(s, path))
             if key is not None:
                 show_info(self, self.tr("Export public key"),
                           fill(self.tr("Public key %1 saved to %2."), self._fmt(key.key_id), path))
@@ -417,7 +416,7 @@ class SettingsPage(LazyPage):
         if fn is None:
             return
         title = self.tr("Choose a folder or USB drive for the backup")
-        folder = QFileDialog.getExistingDirectory(self, title)
+        folder = file_dialogs.choose_folder(self, "backup", title)
         if not folder:
             return
         ws = self.ctx.ws
@@ -430,9 +429,9 @@ class SettingsPage(LazyPage):
                                           self._failed, title=self.tr("Backing up…"))
 
     def choose_backup_to_restore(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("Restore from a backup"), "", self.tr("Backup (*.zip)"))
+        path = file_dialogs.open_file(self, "backup", self.tr("Restore from a backup"), self.tr("Backup (*.zip)"))
         if path:
-            self.restore(Path(path))
+            self.restore(path)
 
     def restore(self, path: Path) -> None:
         """Checked first, off the GUI thread (which unit, from when, which keys); the data it replaces is kept
