@@ -25,6 +25,10 @@ class UserError(Exception):
     def __str__(self) -> str:
         return f"{self.message} {self.hint}".strip()
 
+    def set_hints(self, *, hint: str, window_hint: str) -> None:
+        """What to do next, said for the command line and for the window (found out after the error was made)."""
+        self.hint, self.window_hint = hint, window_hint
+
     def for_window(self) -> str:
         """The message and what to do, as the window says it."""
         return f"{self.message} {self.window_hint}".strip()

@@ -22,7 +22,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 
-from core import applog
+from core import applog, places
 from core.errors import DatabaseDamaged, DataFolderError, InputRefused
 from core.evidence.store import EvidenceStore
 from core.faults import explain
@@ -112,6 +112,7 @@ class Workspace:
             raise DataFolderError(
                 f"无法打开台账数据库“{self.paths.database}”：{exc.orig}。",
                 hint="数据库文件可能已损坏。请从备份恢复（restore），或联系技术支持。",
+                window_hint=f"数据库文件可能已损坏。请从备份恢复（{places.RESTORE}），或联系技术支持。",
             ) from None
         except UnknownRevision as exc:
             self._lock.release()
@@ -144,8 +145,10 @@ class Workspace:
 
             exc.backup = latest_backup(self.paths.backups)
             if exc.backup is not None:
-                exc.hint = (f"最近的备份是“{exc.backup}”。请用它恢复：在窗口中点“恢复备份…”，或运行 restore "
-                            f"\"{exc.backup}\"；恢复前程序会把损坏的文件另存一份，供技术支持查看。")
+                exc.set_hints(hint=f"最近的备份是“{exc.backup}”。请运行 restore \"{exc.backup}\" 用它恢复；"
+                                   "恢复前程序会把损坏的文件另存一份，供技术支持查看。",
+                              window_hint=f"最近的备份是“{exc.backup}”。请点“恢复备份…”用它恢复；"
+                                          "恢复前程序会把损坏的文件另存一份，供技术支持查看。")
             raise
 
     def _mark_start(self) -> float | None:

@@ -600,7 +600,9 @@ class KeysWouldChange(InputRefused):
     def __init__(self, change: KeyChange) -> None:
         super().__init__("这份备份中的密钥与本台账现在使用的不同：" + "；".join(change.lines()) + "。",
                          hint="如果确认这份备份可信（例如本单位更换过密钥），请加上 --accept-new-keys 再恢复；"
-                              "否则请换用另一份备份。原有数据没有任何改动。")
+                              "否则请换用另一份备份。原有数据没有任何改动。",
+                         window_hint="如果确认这份备份可信（例如本单位更换过密钥），请在下一个问题中点“仍要恢复”；"
+                                     "否则请换用另一份备份。原有数据没有任何改动。")
         self.change = change
 
 
