@@ -56,10 +56,12 @@ def install_translations(app: QCoreApplication, lang: str | None) -> str:
 
 
 def app_icon() -> QIcon:
-    icon = QIcon(str(ICON))
-    png = RESOURCES / "icons" / "rectidesk-256.png"
-    if png.exists():
-        icon.addFile(str(png))
+    """The window and taskbar icon: every size of rectidesk.ico (16–256 px, each drawn for its size by
+    tools/make_icon.py), so Windows never scales a 256 px image down to 16; the SVG where the .ico is absent."""
+    ico = RESOURCES / "icons" / "rectidesk.ico"
+    icon = QIcon(str(ico)) if ico.exists() else QIcon()
+    if icon.isNull() or not icon.availableSizes():
+        icon = QIcon(str(ICON))
     return icon
 
 
@@ -178,6 +180,11 @@ def _serve_second_starts(win: MainWindow, args: argparse.Namespace) -> None:
 def _run_window(app: QApplication, args: argparse.Namespace, win: MainWindow) -> int:
     """The event loop (or the smoke check); the first page's statements are kept for the next start."""
     if args.smoke:
+        if args.smoke == "ready":  # every page built once: each module it needs loads (QtCharts in a bundle)
+            from ui.main_window import PAGES
+
+            for key in PAGES:
+                win.page(key)
         code = smoke(app, win)
         win.ledger_page.write_first_page_cache()
         return code

@@ -131,8 +131,10 @@ def _qt_message(mode: QtMsgType, context: QMessageLogContext, message: str) -> N
 
 
 def route_qt_messages() -> None:
-    if not _previous_handler:
-        _previous_handler.append(qInstallMessageHandler(_qt_message))
+    """Install the handler (again, if someone replaced it); the one it replaces still gets every message."""
+    previous = qInstallMessageHandler(_qt_message)
+    if getattr(previous, "__name__", None) != _qt_message.__name__:
+        _previous_handler[:] = [previous]
 
 
 def kind_of(exc_type: type[BaseException], tb: TracebackType | None) -> str:

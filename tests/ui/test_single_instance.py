@@ -76,7 +76,7 @@ def test_a_stale_socket_of_a_crashed_window_is_taken_over(tmp_path: Path, qapp: 
 
 
 def test_a_second_start_brings_the_window_forward_with_the_import_preview(
-        workspace: Any, qtbot: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+        workspace: Any, qtbot: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     from ui.dialogs.import_preview import ImportPreviewDialog
     from ui.main_window import MainWindow
 
