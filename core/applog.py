@@ -123,6 +123,18 @@ def enable_crash_file(log_dir: Path) -> Path | None:
     return path
 
 
+def note_in_crash_file(line: str) -> None:
+    """A line for the header of this run's crash file (the window adds Qt's version once Qt is loaded)."""
+    entry = _crash.get("file")
+    if entry is None:
+        return
+    try:
+        entry[1].write(line.rstrip("\n") + "\n")
+        entry[1].flush()
+    except (OSError, ValueError):
+        pass
+
+
 def disable_crash_file() -> None:
     """Normal end: no crash happened, so this run's crash file goes."""
     entry = _crash.pop("file", None)

@@ -38,18 +38,22 @@ _mode: dict = {"interactive": True, "log_dir": None}  # set by install(); a dict
 translate = QCoreApplication.translate
 
 
-def system_block() -> str:
-    """RectiDesk, Python, OS, Qt and PySide6 versions: the first lines support asks for."""
+def qt_line() -> str:
     import PySide6
     from PySide6.QtCore import qVersion
 
     platform_name = QGuiApplication.platformName() if QGuiApplication.instance() is not None else "-"
-    return applog.system_block((("Qt", f"{qVersion()} (PySide6 {PySide6.__version__}, {platform_name})"),))
+    return f"{qVersion()} (PySide6 {PySide6.__version__}, {platform_name})"
 
 
-def report_text(details: str, log_dir: Path | None) -> str:
+def system_block() -> str:
+    """RectiDesk, Python, OS, Qt and PySide6 versions: the first lines support asks for."""
+    return applog.system_block((("Qt", qt_line()),))
+
+
+def report_text(details: str, log_dir: Path | None, *, with_system: bool = True) -> str:
     """What the dialog shows and copies: the system block, the details, the end of the log."""
-    parts = [system_block(), details.rstrip()]
+    parts = [system_block(), details.rstrip()] if with_system else [details.rstrip()]
     tail = applog.last_lines(log_dir) if log_dir is not None else ""
     if tail:
         parts.append(translate("CrashDialog", "Last lines of the log:") + "\n" + tail)
@@ -58,7 +62,7 @@ def report_text(details: str, log_dir: Path | None) -> str:
 
 class CrashDialog(QDialog):
     def __init__(self, details: str, parent: QWidget | None = None, *, log_dir: Path | None = None,
-                 intro: str | None = None) -> None:
+                 intro: str | None = None, with_system: bool = True) -> None:
         super().__init__(parent)
         log_dir = log_dir or _mode["log_dir"]
         self.log_dir = log_dir
@@ -70,7 +74,7 @@ class CrashDialog(QDialog):
             "to technical support."))
         self.intro.setWordWrap(True)
         layout.addWidget(self.intro)
-        text = report_text(details, log_dir)
+        text = report_text(details, log_dir, with_system=with_system)
         self.details = QPlainTextEdit(text)
         self.details.setReadOnly(True)
         self.details.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
@@ -106,7 +110,7 @@ def show_previous_crashes(parent: QWidget | None, log_dir: Path | None) -> list[
             continue
         log.error("the previous run stopped unexpectedly: %s", path.name)
         if _mode["interactive"]:
-            CrashDialog(dump, parent, log_dir=log_dir, intro=fill(translate(
+            CrashDialog(dump, parent, log_dir=log_dir, with_system=False, intro=fill(translate(
                 "CrashDialog", "The program stopped unexpectedly the last time it ran. Your data is safe: every "
                 "change was saved when it was made. Please copy the details below, or send the file %1 from the "
                 "log folder, to technical support."), path.name)).exec()
@@ -172,3 +176,6 @@ def install(*, interactive: bool = True, log_dir: Path | None = None) -> None:
         _mode["log_dir"] = log_dir
     sys.excepthook = handle_exception
     route_qt_messages()
+    if not _mode.get("noted"):  # the crash file's header (written before Qt loaded) gets Qt's version
+        _mode["noted"] = True
+        applog.note_in_crash_file(f"Qt: {qt_line()}")

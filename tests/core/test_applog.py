@@ -37,6 +37,7 @@ def test_a_fatal_crash_leaves_a_crash_file_shown_once(tmp_path: Path) -> None:
     (crash,) = applog.previous_crashes(data / "logs")
     text = crash.read_text(encoding="utf-8")
     assert "Fatal Python error" in text and "RectiDesk:" in text and "OS:" in text
+    assert text.index("OS:") < text.index("Fatal Python error")  # the header, then the dump
     assert "<lambda>" in text  # the Python stack at the crash
     applog.mark_seen(crash)
     assert applog.previous_crashes(data / "logs") == []

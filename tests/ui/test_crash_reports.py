@@ -63,3 +63,28 @@ def test_qt_messages_reach_the_log(qapp: Any, caplog: pytest.LogCaptureFixture) 
         qWarning("QFont::setPointSizeF: Point size <= 0 (-1.000000), must be greater than 0")
     assert any(r.name == "qt" and r.levelno == logging.WARNING and "setPointSizeF" in r.getMessage()
                for r in caplog.records)
+
+
+@pytest.mark.slow
+def test_a_window_killed_by_a_fault_is_reported_at_the_next_start(
+        qapp: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ARG001
+    """A fault inside Qt kills the window: faulthandler's dump, with the versions, is shown at the next start."""
+    import os
+    import subprocess
+
+    from tests_ui_paths import ROOT
+
+    data = tmp_path / "d"
+    code = (f"import sys, faulthandler; sys.path.insert(0, {str(ROOT)!r}); import ui.app, main; "
+            "ui.app._start = lambda app, args: faulthandler._sigsegv(); "
+            f"sys.exit(main.main(['--data-dir', {str(data)!r}]))")
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    r = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, timeout=120, check=False)
+    assert r.returncode != 0
+    shown: list[str] = []
+    monkeypatch.setattr(crash.CrashDialog, "exec", lambda d: shown.append(d.details.toPlainText()) or 0)
+    monkeypatch.setitem(crash._mode, "interactive", True)
+    assert len(crash.show_previous_crashes(None, data / "logs")) == 1
+    (details,) = shown
+    assert "Fatal Python error: Segmentation fault" in details
+    assert details.count("RectiDesk: ") == 1 and "Qt: 6." in details and "in <lambda>" in details
