@@ -55,6 +55,8 @@ def report_text(details: str, log_dir: Path | None, *, with_system: bool = True)
     """What the dialog shows and copies: the system block, the details, the end of the log."""
     parts = [system_block(), details.rstrip()] if with_system else [details.rstrip()]
     tail = applog.last_lines(log_dir) if log_dir is not None else ""
+    shown = {line.strip() for line in details.splitlines() if line.strip()}
+    tail = "\n".join(line for line in tail.splitlines() if line.strip() not in shown)  # the traceback once
     if tail:
         parts.append(translate("CrashDialog", "Last lines of the log:") + "\n" + tail)
     return "\n\n".join(parts) + "\n"

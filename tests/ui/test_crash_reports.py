@@ -88,3 +88,13 @@ def test_a_window_killed_by_a_fault_is_reported_at_the_next_start(
     (details,) = shown
     assert "Fatal Python error: Segmentation fault" in details
     assert details.count("RectiDesk: ") == 1 and "Qt: 6." in details and "in <lambda>" in details
+
+
+def test_the_traceback_just_logged_is_not_repeated_from_the_log(qtbot: Any, tmp_path: Path) -> None:
+    details = "Traceback (most recent call last):\n  File \"x.py\", line 1, in f\nKeyError: 'x'"
+    (tmp_path / applog.LOG_NAME).write_text("2026-04-15 INFO ui: 打开任务\n2026-04-15 ERROR rectidesk.crash: "
+                                            f"unexpected error\n{details}\n", encoding="utf-8")
+    dialog = crash.CrashDialog(details, log_dir=tmp_path)
+    qtbot.addWidget(dialog)
+    text = dialog.details.toPlainText()
+    assert text.count("KeyError: 'x'") == 1 and "打开任务" in text and "unexpected error" in text
