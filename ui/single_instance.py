@@ -69,7 +69,11 @@ def _allow_foreground() -> None:
 
 
 class InstanceServer(QObject):
-    """Listens for later starts; `received` carries their files (an empty list: just come to the front)."""
+    """Listens for later starts; `received` carries their files (an empty list: just come to the front).
+
+    Give it a Qt parent (the application): its sockets' signal connections make a reference cycle, and a
+    parentless one could be collected by Python's cycle collector in the middle of Qt's event processing.
+    """
 
     received = Signal(list)
 
@@ -95,6 +99,16 @@ class InstanceServer(QObject):
         return False
 
     def close(self) -> None:
+        """Stop listening and drop the connections, their signals first: a socket being destroyed emits
+        `disconnected`, which must not reach a handler whose server is going away with it."""
+        for socket in list(self._buffers):
+            try:
+                socket.readyRead.disconnect()
+                socket.disconnected.disconnect()
+                socket.abort()
+            except (RuntimeError, TypeError):  # already gone
+                pass
+        self._buffers.clear()
         self.server.close()
 
     def set_handler(self, handler: Callable[[list[Path]], None]) -> None:

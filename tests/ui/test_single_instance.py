@@ -46,8 +46,12 @@ def test_nobody_listening_means_start_a_window(tmp_path: Path) -> None:
     assert hand_over(server_name(tmp_path / "nobody"), []) is False
 
 
-def test_requests_wait_until_the_window_listens(tmp_path: Path, qtbot: Any) -> None:
-    server = InstanceServer(server_name(tmp_path / "d"))
+# Each server has a Qt parent, as the application's has: a Python-owned one could be collected by the cycle
+# collector in the middle of Qt's event processing, its sockets with it.
+
+
+def test_requests_wait_until_the_window_listens(tmp_path: Path, qtbot: Any, qapp: Any) -> None:
+    server = InstanceServer(server_name(tmp_path / "d"), qapp)
     assert server.listen()
     try:
         second = _SecondStart(server.name, [PACKAGE])
@@ -63,11 +67,11 @@ def test_requests_wait_until_the_window_listens(tmp_path: Path, qtbot: Any) -> N
         server.close()
 
 
-def test_a_stale_socket_of_a_crashed_window_is_taken_over(tmp_path: Path, qapp: Any) -> None:  # noqa: ARG001
+def test_a_stale_socket_of_a_crashed_window_is_taken_over(tmp_path: Path, qapp: Any) -> None:
     name = server_name(tmp_path / "d")
-    first = InstanceServer(name)
+    first = InstanceServer(name, qapp)
     assert first.listen()
-    second = InstanceServer(name)
+    second = InstanceServer(name, qapp)
     try:
         assert second.listen()  # the first never answers here: as after a crash, the name is taken over
     finally:
@@ -86,7 +90,7 @@ def test_a_second_start_brings_the_window_forward_with_the_import_preview(
     qtbot.addWidget(win)
     win.show()
     win.showMinimized()
-    server = InstanceServer(server_name(workspace.paths.root))
+    server = InstanceServer(server_name(workspace.paths.root), win)
     assert server.listen()
     server.set_handler(win.come_forward)
     try:
