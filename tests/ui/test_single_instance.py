@@ -116,8 +116,9 @@ def test_two_processes_one_window(tmp_path: Path, qapp: Any) -> None:  # noqa: A
 
     data = tmp_path / "d"
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", RECTIDESK_DATA_DIR=str(data))
-    assert subprocess.run([sys.executable, str(ROOT / "main.py"), "init", "--unit-code", "442000-017",
-                           "--unit-name", "某某镇"], env=env, capture_output=True, check=False).returncode == 0
+    init = subprocess.run([sys.executable, str(ROOT / "main.py"), "init", "--unit-code", "442000-017",
+                           "--unit-name", "某某镇", "--admin", "张三"], env=env, capture_output=True, check=False)
+    assert init.returncode == 0, init.stderr.decode()
     first = _main(env=env)
     try:
         while not hand_over(server_name(data), []):  # until the first window listens
