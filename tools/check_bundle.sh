@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Builds the PyInstaller bundle and checks it as a user would: the window starts (--smoke, offscreen) the
 # ordinary way, then the fast way (first page before SQLAlchemy) and through to the ready window; the
-# console twin runs CLI commands on a demo data folder, and a PDF report renders. Prints the size.
+# console twin runs CLI commands on a demo data folder (its JSON is UTF-8 under a GBK console encoding), and a
+# PDF report renders. Prints the size with and without Linux's ICU (Windows' Qt uses the system's) and fails
+# above 140 MB without it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 uv run --frozen pyinstaller build.spec --noconfirm --log-level WARN
@@ -12,11 +14,19 @@ QT_QPA_PLATFORM=offscreen "$dist/RectiDesk" --data-dir "$data" --smoke        # 
 test -s "$data/cache/first-page.json"
 QT_QPA_PLATFORM=offscreen "$dist/RectiDesk" --data-dir "$data" --smoke        # fast first paint
 QT_QPA_PLATFORM=offscreen "$dist/RectiDesk" --data-dir "$data" --smoke ready  # fast, then the workspace
-"$dist/rectidesk-cli" --data-dir "$data" ledger --json > "$data/../ledger.json"
-python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert len(d['tasks']) >= 50, len(d['tasks'])" "$data/../ledger.json"
+"$dist/rectidesk-cli" --data-dir "$data" task add --title "€ 𠀀 村务公开" --source 巡察 --category 立行立改 \
+  --owner 李四 --deadline 2026-05-31 >/dev/null                       # characters GBK lacks
+PYTHONIOENCODING=gbk "$dist/rectidesk-cli" --data-dir "$data" ledger --json > "$data/../ledger.json"
+python3 -c "import json,sys; d=json.loads(open(sys.argv[1],'rb').read().decode('utf-8')); \
+assert len(d['tasks']) >= 50, len(d['tasks']); assert any(t['title'] == '€ 𠀀 村务公开' for t in d['tasks'])" \
+  "$data/../ledger.json"
 "$dist/rectidesk-cli" --data-dir "$data" report "$data/../report.pdf"
 test -s "$data/../report.pdf"
 # the 操作指南 and the print preview's PDFium ride along (resources/guide, pypdfium2)
 test -s "$(find "$dist" -path '*resources/guide/index.html' | head -1)"
 test -n "$(find "$dist" -name 'libpdfium*' -o -name 'pdfium.dll' | head -1)"
-echo "bundle ok: $(du -sh "$dist" | cut -f1) in $dist"
+total=$(du -sb "$dist" | cut -f1)
+icu=$(find "$dist" -name 'libicu*' -type f -printf '%s\n' | awk '{s+=$1} END {print s+0}')
+mb() { awk -v b="$1" 'BEGIN {printf "%.0f MB", b/1048576}'; }
+echo "bundle ok: $(mb "$total") in $dist; $(mb $((total - icu))) without Linux's ICU ($(mb "$icu"))"
+test $((total - icu)) -le $((140 * 1048576)) || { echo "bundle above 140 MB without ICU"; exit 1; }

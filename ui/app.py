@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from core.ledger.firstpage import FirstPage
     from core.workspace import Workspace
     from ui.main_window import MainWindow
+    from ui.single_instance import InstanceServer
 
 RESOURCES = Path(__file__).resolve().parents[1] / "resources"
 if getattr(sys, "frozen", False):  # PyInstaller bundle: resources sit next to the unpacked modules
@@ -55,10 +56,12 @@ def install_translations(app: QCoreApplication, lang: str | None) -> str:
 
 
 def app_icon() -> QIcon:
-    icon = QIcon(str(ICON))
-    png = RESOURCES / "icons" / "rectidesk-256.png"
-    if png.exists():
-        icon.addFile(str(png))
+    """The window and taskbar icon: every size of rectidesk.ico (16–256 px, each drawn for its size by
+    tools/make_icon.py), so Windows never scales a 256 px image down to 16; the SVG where the .ico is absent."""
+    ico = RESOURCES / "icons" / "rectidesk.ico"
+    icon = QIcon(str(ico)) if ico.exists() else QIcon()
+    if icon.isNull() or not icon.availableSizes():
+        icon = QIcon(str(ICON))
     return icon
 
 
@@ -98,11 +101,46 @@ def run_app(args: argparse.Namespace) -> int:
     page, opens the workspace and takes over. Anything else starts the ordinary way: workspace first
     (with the first-run wizard or the login when needed), then the window.
     """
+    from core.paths import DataPaths
     from ui import crash
 
     app = make_application()
     install_translations(app, getattr(args, "lang", None))
-    crash.install(interactive=not args.smoke)
+    root = DataPaths.resolve(args.data_dir).root
+    crash.install(interactive=not args.smoke, log_dir=root / "logs")
+    handed_over, instance = (False, None) if args.smoke else claim_instance(app, root, _files_to_open(args))
+    if handed_over:
+        return 0  # the window already open on this data folder came to the front with the files
+    try:
+        return _start(app, args)
+    finally:
+        if instance is not None:
+            instance.close()
+
+
+def _files_to_open(args: argparse.Namespace) -> list[Path]:
+    """`RectiDesk.exe FILE.zgb` (a double-click in Explorer): the feedback packages to preview."""
+    return [Path(f) for f in getattr(args, "open_files", None) or []]
+
+
+def claim_instance(app: QApplication, root: Path, files: list[Path]) -> tuple[bool, InstanceServer | None]:
+    """(True, None) when a window already running on this data folder took the files; else our own server."""
+    from ui.single_instance import InstanceServer, hand_over, server_name
+
+    name = server_name(root)
+    if hand_over(name, files):
+        log.info("handed %d file(s) to the window already open on %s", len(files), root)
+        return True, None
+    server = InstanceServer(name, app)
+    server.listen()
+    _instance["server"] = server
+    return False, server
+
+
+_instance: dict[str, InstanceServer] = {}
+
+
+def _start(app: QApplication, args: argparse.Namespace) -> int:
     start_page = "ledger" if args.smoke else remembered_page()
     first = read_first_page(args) if start_page == "ledger" and not args.demo else None
     if first is None:
@@ -113,6 +151,7 @@ def run_app(args: argparse.Namespace) -> int:
     win.show()
     if args.smoke == "first":
         return smoke(app, win)
+    _serve_second_starts(win, args)
     wait_painted(win.ledger_page.table.viewport())
     if not win.isVisible():
         return 0  # closed as soon as it appeared: nothing was opened, nothing to save
@@ -128,13 +167,31 @@ def run_app(args: argparse.Namespace) -> int:
         ws.close()
 
 
+def _serve_second_starts(win: MainWindow, args: argparse.Namespace) -> None:
+    """From now on a second start comes to this window; the files this start was given open in it."""
+    server = _instance.get("server")
+    if server is not None:
+        server.set_handler(win.come_forward)
+    files = _files_to_open(args)
+    if files:
+        win.open_packages(files)
+
+
 def _run_window(app: QApplication, args: argparse.Namespace, win: MainWindow) -> int:
     """The event loop (or the smoke check); the first page's statements are kept for the next start."""
     if args.smoke:
+        if args.smoke == "ready":  # every page built once: each module it needs loads (QtCharts in a bundle)
+            from ui.main_window import PAGES
+
+            for key in PAGES:
+                win.page(key)
         code = smoke(app, win)
         win.ledger_page.write_first_page_cache()
         return code
+    from ui import crash
+
     QTimer.singleShot(CACHE_AFTER_MS, win.ledger_page.write_first_page_cache)  # after the first paint
+    QTimer.singleShot(0, lambda: crash.show_previous_crashes(win, win.ctx.ws.paths.logs))
     win.start_daily_duties()
     return int(app.exec())
 
@@ -232,6 +289,8 @@ def _ordinary_start(app: QApplication, args: argparse.Namespace, start_page: str
             return 0
         win = MainWindow(ws, start_page=start_page)
         win.show()
+        if not args.smoke:
+            _serve_second_starts(win, args)
         return _run_window(app, args, win)
     finally:
         ws.close()

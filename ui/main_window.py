@@ -7,6 +7,7 @@ are other pages built, the badge and the status read from the ORM.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QModelIndex, QPersistentModelIndex, QRect, QSettings, QSize, Qt
@@ -159,6 +160,8 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.user_label)
         self.statusBar().addPermanentWidget(self.switch_user_button)
         self._add_shortcuts()
+        self._add_about()
+        self._waiting_packages: list[Path] = []
         self.ctx.changed.connect(self._on_changed)
         self.ctx.busy.connect(self._on_busy)
         self._restore_geometry()
@@ -179,6 +182,9 @@ class MainWindow(QMainWindow):
         self._set_title(unit.name if unit else None)
         self._on_changed()
         self._page_changed(self.nav.currentRow())  # a page chosen meanwhile is built now
+        if self._waiting_packages:
+            waiting, self._waiting_packages = self._waiting_packages, []
+            self.open_packages(waiting)
 
     @property
     def ready(self) -> bool:
@@ -295,6 +301,50 @@ class MainWindow(QMainWindow):
 
         section = {"exchange": "import", "notices": "respond", "ledger": "task", "settings": "backup"}
         show_guide(self, section.get(self.current_page(), ""))
+
+    def _add_about(self) -> None:
+        """帮助 → 关于整改通 (the Help menu is shared: found by its object name, or made here)."""
+        from PySide6.QtWidgets import QMenu
+
+        bar = self.menuBar()
+        menu = bar.findChild(QMenu, "help_menu")
+        if menu is None:
+            menu = bar.addMenu(self.tr("&Help"))
+            menu.setObjectName("help_menu")
+        about = QAction(self.tr("About RectiDesk"), self)
+        about.setObjectName("about_action")
+        about.setMenuRole(QAction.MenuRole.AboutRole)
+        about.triggered.connect(self.show_about)
+        menu.addAction(about)
+
+    def show_about(self) -> None:
+        from ui.dialogs.about import AboutDialog
+
+        self.about_dialog = AboutDialog(self.ctx.ws.paths.root if self.ctx.ready else None, self)
+        self.about_dialog.exec()
+
+    # -- a second start of the program (ui.single_instance) ----------------------------------------
+    def come_forward(self, files: list[Path]) -> None:
+        """The clerk started the program again: this window (or its open dialog) to the front, files imported."""
+        from PySide6.QtWidgets import QApplication
+
+        if self.isMinimized():
+            self.showNormal()
+        self.show()
+        front = QApplication.activeModalWidget() or self
+        front.raise_()
+        front.activateWindow()
+        QApplication.alert(front)  # where Windows keeps the focus elsewhere, the taskbar button flashes
+        if files:
+            self.open_packages(files)
+
+    def open_packages(self, files: list[Path]) -> None:
+        """Feedback packages opened from Explorer: the import preview of 数据交换 (after the start, if need be)."""
+        if not self.ctx.ready:
+            self._waiting_packages.extend(files)
+            return
+        self.show_page("exchange")
+        self.exchange_page.import_feedback(files)
 
     def _focus_search(self) -> None:
         self.show_page("ledger")

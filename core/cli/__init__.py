@@ -123,10 +123,21 @@ def _refuse_undecodable(args: argparse.Namespace) -> None:
 
 
 def prepare_streams() -> None:
-    """A Windows console that cannot show a character prints '?' instead of failing."""
-    for stream in (sys.stdout, sys.stderr):
+    """Messages for a person follow the console's encoding: a character it lacks prints as '?', never a crash.
+
+    The windowed program (RectiDesk.exe) has no console: sys.stdout and sys.stderr are None there, and a
+    write would fail, so they go nowhere (the log keeps what matters). JSON is written as UTF-8 bytes
+    (`core.cli.common.print_json`).
+    """
+    import os
+
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name)
+        if stream is None:
+            setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115 - lives as long as the process
+            continue
         try:
-            stream.reconfigure(errors="replace")  # type: ignore[union-attr]
+            stream.reconfigure(errors="replace")
         except (AttributeError, ValueError):
             pass
 

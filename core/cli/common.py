@@ -107,9 +107,23 @@ def with_workspace(fn: Callable[[Workspace, argparse.Namespace], int]) -> Callab
 
 
 def print_json(data: Any) -> None:
-    """JSON for other programs: json.dumps escapes C0 controls; C1, DEL, bidirectional overrides and lone
-    surrogates are escaped here too (as \\uXXXX, still valid JSON), so no terminal ever acts on them."""
-    sys.stdout.write(escape_controls(json.dumps(data, ensure_ascii=False, indent=2, default=str), keep="\n") + "\n")
+    """JSON is for other programs: always UTF-8 bytes, whatever the console's code page (GBK on Chinese Windows).
+    json.dumps escapes C0 controls; C1, DEL, bidirectional overrides and lone surrogates are escaped here too
+    (as \\uXXXX, still valid JSON), so no terminal ever acts on them."""
+    text = escape_controls(json.dumps(data, ensure_ascii=False, indent=2, default=str), keep="\n") + "\n"
+    write_utf8(text)
+
+
+def write_utf8(text: str) -> None:
+    """Text on stdout as UTF-8 bytes (written past the text layer, which follows the console's encoding)."""
+    out = sys.stdout
+    buffer = getattr(out, "buffer", None)
+    if buffer is None:  # a stream without bytes underneath (a test's StringIO, an embedding host)
+        out.write(text)
+        return
+    out.flush()  # what was written as text so far comes first
+    buffer.write(text.encode("utf-8"))
+    buffer.flush()
 
 
 def say(text: str) -> None:

@@ -2,6 +2,40 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
     <context>
+        <name>About</name>
+        <message>
+            <source>RectiDesk runs on 64-bit Windows 10 (version 1809) or later and on Windows 11. Windows 7, Windows 8 and 32-bit PCs cannot run it.</source>
+            <translation>整改通需要 64 位 Windows 10（1809 版）或更新版本，或 Windows 11。Windows 7、Windows 8 和 32 位电脑无法运行本程序。</translation>
+        </message>
+    </context>
+    <context>
+        <name>AboutDialog</name>
+        <message>
+            <source>About RectiDesk</source>
+            <translation>关于整改通</translation>
+        </message>
+        <message>
+            <source>Copy</source>
+            <translation>复制</translation>
+        </message>
+        <message>
+            <source>Data folder: %1</source>
+            <translation>数据文件夹：%1</translation>
+        </message>
+        <message>
+            <source>Open log folder</source>
+            <translation>打开日志文件夹</translation>
+        </message>
+        <message>
+            <source>RectiDesk %1</source>
+            <translation>整改通 %1</translation>
+        </message>
+        <message>
+            <source>The rectification ledger of the unit: tasks, supervision notices, evidence, reports, and signed package files exchanged with the city.</source>
+            <translation>本单位的整改台账：整改任务、督办通知、佐证材料、整改报告，以及与市平台交换的签名数据包。</translation>
+        </message>
+    </context>
+    <context>
         <name>AddUserDialog</name>
         <message>
             <source>Add a user</source>
@@ -150,12 +184,24 @@
             <translation>复制详细信息</translation>
         </message>
         <message>
+            <source>Last lines of the log:</source>
+            <translation>日志的最后几行：</translation>
+        </message>
+        <message>
+            <source>Open log folder</source>
+            <translation>打开日志文件夹</translation>
+        </message>
+        <message>
             <source>Something went wrong inside the program. Your data has not been changed by the failed action. The details below were written to the log file; please copy them and send them to technical support.</source>
             <translation>程序内部出错。出错的操作没有改动您的数据。下面的详细信息已写入日志文件，请复制后发送给技术支持人员。</translation>
         </message>
         <message>
             <source>The program ran into a problem</source>
             <translation>程序遇到问题</translation>
+        </message>
+        <message>
+            <source>The program stopped unexpectedly the last time it ran. Your data is safe: every change was saved when it was made. Please copy the details below, or send the file %1 from the log folder, to technical support.</source>
+            <translation>程序上次运行时意外退出。您的数据是安全的：每项修改在完成时都已保存。请复制下面的详细信息，或把日志文件夹中的文件 %1 发给技术支持。</translation>
         </message>
     </context>
     <context>
@@ -1554,6 +1600,10 @@ Add them one by one with “New task…” (Ctrl+N), or import the problem list 
         <message>
             <source>&amp;Help</source>
             <translation>帮助(&amp;H)</translation>
+        </message>
+        <message>
+            <source>About RectiDesk</source>
+            <translation>关于整改通</translation>
         </message>
         <message>
             <source>Current user: %1</source>

@@ -184,3 +184,34 @@ def test_an_option_is_never_read_as_an_abbreviation_of_another(cli) -> None:  # 
     with pytest.raises(SystemExit) as exit_:
         cli("--tod", "2026-04-15", "ledger")
     assert exit_.value.code == 2  # "--tod" is not an option: a usage error, not a date
+
+
+def test_json_is_utf8_whatever_the_console_code_page(cli, data_dir: Path) -> None:  # noqa: ANN001
+    """A Chinese Windows console writes GBK; `ledger --json > f.json` must still be UTF-8, without '?'."""
+    _init(cli)
+    title = "€ 𠀀村务公开㐀"  # none of €, 𠀀 (Ext. B) or 㐀 (Ext. A) exists in GBK
+    code, _, err = cli("task", "add", "--title", title, "--source", "巡察", "--category", "立行立改",
+                       "--owner", "李四", "--deadline", "2026-05-31")
+    assert code == 0, err
+    env = dict(os.environ, PYTHONIOENCODING="gbk", LANG="zh_CN.GBK", LC_ALL="zh_CN.GBK", PYTHONUTF8="0")
+    r = subprocess.run([sys.executable, str(ROOT / "main.py"), "--data-dir", str(data_dir), "ledger", "--json"],
+                       capture_output=True, env=env, timeout=120, check=False)
+    assert r.returncode == 0, r.stderr.decode("gbk", "replace")
+    data = json.loads(r.stdout.decode("utf-8"))  # strict: GBK bytes would not decode
+    assert [t["title"] for t in data["tasks"]] == [title]
+    # Messages for a person follow the console's encoding, a '?' where it lacks a character, never a crash.
+    r = subprocess.run([sys.executable, str(ROOT / "main.py"), "--data-dir", str(data_dir), "task", "edit",
+                        "nosuch-€"], capture_output=True, env=env, timeout=120, check=False)
+    assert r.returncode in (2, 3) and "Traceback" not in r.stderr.decode("gbk", "replace")
+
+
+def test_the_windowed_program_without_a_console_can_still_write(monkeypatch: pytest.MonkeyPatch) -> None:
+    """RectiDesk.exe (no console) starts with sys.stdout/sys.stderr = None: a message must not crash it."""
+    from core.cli import prepare_streams
+    from core.cli.common import print_json
+
+    monkeypatch.setattr(sys, "stdout", None)
+    monkeypatch.setattr(sys, "stderr", None)
+    prepare_streams()
+    sys.stderr.write("用法错误\n")
+    print_json({"ok": True})

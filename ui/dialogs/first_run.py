@@ -26,6 +26,7 @@ from core.team.users import acting_user
 from core.unit import UnitFormRefused, init_unit
 from core.workspace import Workspace
 from ui import feature_links, labels
+from ui.dialogs.about import floor_note
 from ui.dialogs.key_dialogs import (
     ask_city_key_file,
     ask_key_backup_file,
@@ -53,6 +54,7 @@ class FirstRunDialog(QDialog):
             "registered it."))
         intro.setWordWrap(True)
         form.addRow(intro)
+        form.addRow(floor_note())  # what the PC needs (64-bit Windows 10 1809+), on the program's first screen
         self.code = QLineEdit()
         self.code.setPlaceholderText("442000-017")
         self.name = QLineEdit()

@@ -1,0 +1,82 @@
+"""What build.spec leaves out of the bundle (by destination name, for the Linux and the Windows layout alike),
+and the version resource of the Windows programs.
+
+PyInstaller's PySide6 hook collects Qt's libraries and plugins by what the imported modules might need; much of
+it serves nothing here. The names below match both `libQt6Quick.so.6` / `plugins/imageformats/libqtiff.so`
+(Linux) and `Qt6Quick.dll` / `plugins/imageformats/qtiff.dll` (Windows). tests/tools/test_bundle.py
+checks both layouts, including what must stay: QtNetwork (the second start hands its files over a local
+socket), QtOpenGL and QtOpenGLWidgets (QtCharts links them), the platform plugins, and the JPEG, ICO, SVG and
+GIF image formats (PNG is built into QtGui).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+# Qt pieces that ride in through plugins but serve nothing here: the virtual keyboard (which drags in QML and
+# Quick), Wayland/EGLFS/VNC platforms, TLS and network information (no network use: only a local socket),
+# the PDF module, image formats nobody feeds the program, software OpenGL and the Direct3D shader compiler
+# (the widgets paint without either), and Qt's translations other than Chinese.
+DROP = (
+    "virtualkeyboard", "VirtualKeyboard", "Qt6Quick", "Qt6Qml", "wayland", "Wayland", "eglfs", "EglFs", "EGLFS",
+    "EglFS", "qvnc", "qlinuxfb", "qvkkhrdisplay", "qminimalegl", "egldeviceintegrations", "Qt6Pdf",
+    "networkinformation", "/tls/", "qgtk3", "qxdgdesktopportal", "WlShell",
+    "imageformats/libqtiff", "imageformats/qtiff", "imageformats/libqwebp", "imageformats/qwebp",
+    "imageformats/libqicns", "imageformats/qicns", "imageformats/libqtga", "imageformats/qtga",
+    "imageformats/libqwbmp", "imageformats/qwbmp", "imageformats/libqpdf", "imageformats/qpdf",
+    "opengl32sw", "d3dcompiler_",
+)
+
+# System libraries that only the GTK platform theme needed (collected on Linux before the filter runs).
+GTK_ONLY = ("libpango", "libcairo", "libgdk", "libgtk", "libatk", "libepoxy", "libthai", "libdatrie",
+            "libfribidi", "libgraphite2", "libpixman", "libXcomposite", "libXcursor", "libXdamage", "libXi.",
+            "libXinerama", "libXrandr", "libwayland", "libatspi", "libcloudproviders", "libtinysparql",
+            "libtracker", "libjpeg", "libpng16", "libtiff", "libwebp", "libdeflate", "libjbig", "libLerc",
+            "libgio", "libgmodule", "libmount", "libselinux", "libblkid", "libsystemd", "libkrb5", "libgssapi",
+            "libk5crypto", "libkrb5support", "libgcrypt", "liblz4", "libgpg-error", "libcap.")
+
+# ICU (Qt's Unicode and locale data on Linux: ~40 MB) — Windows' Qt uses the system's ICU instead.
+ICU = ("libicudata", "libicuuc", "libicui18n")
+
+
+def keep(dest: str) -> bool:
+    """True when the file at bundle path `dest` (either separator) stays in the bundle."""
+    dest = dest.replace("\\", "/")
+    if any(d in dest for d in DROP):
+        return False
+    if "/" not in dest and dest.startswith(GTK_ONLY):
+        return False
+    if "/translations/" in dest and dest.endswith(".qm"):
+        return "zh_CN" in dest
+    return True
+
+
+def is_icu(dest: str) -> bool:
+    return dest.replace("\\", "/").rsplit("/", 1)[-1].startswith(ICU)
+
+
+def version_numbers(app_version: str) -> tuple[int, int, int, int]:
+    """"0.1.0" -> (0, 1, 0, 0): the four numbers of a Windows file version."""
+    parts = [int("".join(ch for ch in p if ch.isdigit()) or 0) for p in app_version.split(".")[:4]]
+    return tuple((parts + [0, 0, 0, 0])[:4])  # type: ignore[return-value]
+
+
+def version_file_text(app_version: str, exe_name: str) -> str:
+    """The VSVersionInfo resource of `exe_name` (Explorer → 属性 → 详细信息), in the text form PyInstaller's
+    `version=` file takes (it is evaluated with PyInstaller.utils.win32.versioninfo's names), from APP_VERSION."""
+    nums = version_numbers(app_version)
+    strings = (("CompanyName", "RectiDesk"), ("FileDescription", "整改通 RectiDesk"), ("FileVersion", app_version),
+               ("InternalName", exe_name), ("OriginalFilename", f"{exe_name}.exe"),
+               ("ProductName", "整改通 RectiDesk"), ("ProductVersion", app_version), ("LegalCopyright", "RectiDesk"))
+    table = ",\n".join(f"          StringStruct({k!r}, {v!r})" for k, v in strings)
+    return (f"VSVersionInfo(\n  ffi=FixedFileInfo(filevers={nums}, prodvers={nums}, mask=0x3f, flags=0x0, "
+            f"OS=0x40004, fileType=0x1, subtype=0x0, date=(0, 0)),\n"
+            f"  kids=[\n    StringFileInfo([\n      StringTable('080404B0', [\n{table}])]),\n"
+            f"    VarFileInfo([VarStruct('Translation', [2052, 1200])])\n  ]\n)\n")
+
+
+def write_version_file(folder: Path, app_version: str, exe_name: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"version-{exe_name}.txt"
+    path.write_text(version_file_text(app_version, exe_name), encoding="utf-8")
+    return path
