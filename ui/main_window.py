@@ -290,8 +290,9 @@ class MainWindow(QMainWindow):
 
     def _add_help_menu(self) -> None:
         """帮助 → 操作指南 (F1): the guide shipped with the program, at the section of the page shown."""
-        menu = self.menuBar().addMenu(self.tr("&Help"))
-        guide = menu.addAction(self.tr("User guide"))
+        menu = self._help_menu()
+        guide = QAction(self.tr("User guide"), self)
+        menu.insertAction(menu.actions()[0] if menu.actions() else None, guide)  # the guide first
         guide.setShortcut(QKeySequence(QKeySequence.StandardKey.HelpContents))
         guide.triggered.connect(self.show_guide)
         self.guide_action = guide
@@ -304,6 +305,15 @@ class MainWindow(QMainWindow):
 
     def _add_about(self) -> None:
         """帮助 → 关于整改通 (the Help menu is shared: found by its object name, or made here)."""
+        menu = self._help_menu()
+        about = QAction(self.tr("About RectiDesk"), self)
+        about.setObjectName("about_action")
+        about.setMenuRole(QAction.MenuRole.AboutRole)
+        about.triggered.connect(self.show_about)
+        menu.addAction(about)
+
+    def _help_menu(self) -> Any:
+        """The one 帮助 menu (操作指南 and 关于整改通 both go in it, whichever is added first)."""
         from PySide6.QtWidgets import QMenu
 
         bar = self.menuBar()
@@ -311,11 +321,7 @@ class MainWindow(QMainWindow):
         if menu is None:
             menu = bar.addMenu(self.tr("&Help"))
             menu.setObjectName("help_menu")
-        about = QAction(self.tr("About RectiDesk"), self)
-        about.setObjectName("about_action")
-        about.setMenuRole(QAction.MenuRole.AboutRole)
-        about.triggered.connect(self.show_about)
-        menu.addAction(about)
+        return menu
 
     def show_about(self) -> None:
         from ui.dialogs.about import AboutDialog

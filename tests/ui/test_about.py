@@ -41,3 +41,17 @@ def test_the_first_run_dialog_says_it_too(data_dir: Path, qtbot: Any) -> None:
         qtbot.addWidget(dialog)
         (note,) = [w for w in dialog.findChildren(QLabel) if w.objectName() == "floor_note"]
         assert FLOOR in note.text()
+
+
+def test_one_help_menu_holds_the_guide_and_the_about_box(qtbot, demo_ws) -> None:  # noqa: ANN001
+    from PySide6.QtWidgets import QMenu
+
+    from ui.main_window import MainWindow
+
+    win = MainWindow(demo_ws)
+    qtbot.addWidget(win)
+    menus = [a.menu() for a in win.menuBar().actions() if isinstance(a.menu(), QMenu)]
+    helps = [m for m in menus if m.objectName() == "help_menu"]
+    assert len(helps) == 1 and len(menus) == 1
+    texts = [a.text() for a in helps[0].actions()]
+    assert texts[0] == "操作指南" and any("关于" in t for t in texts)

@@ -72,6 +72,9 @@ class AboutDialog(QDialog):
         self.open_logs.setEnabled(self.log_dir is not None)
         self.open_logs.clicked.connect(self.open_log_folder)
         buttons.rejected.connect(self.reject)
+        from ui.guide import add_help
+
+        add_help(self, buttons, "first-day")  # where the guide says what the program needs and does
         layout.addWidget(buttons)
         self.setMinimumWidth(520)
         self.setWindowFlag(Qt.WindowType.WindowContextHelpButtonHint, False)
