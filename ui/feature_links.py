@@ -62,6 +62,8 @@ LINKS: dict[str, FeatureLink] = {link.key: link for link in (
     FeatureLink("set_password", "core.team.users", "set_password"),
     FeatureLink("set_setting", "core.team.users", "set_setting"),
     FeatureLink("render_report", "core.reports.pdf", "render_report"),
+    FeatureLink("print_report", "core.reports.proof", "print_report"),
+    FeatureLink("verify_report", "core.reports.stamp", "verify_report"),
     FeatureLink("export_excel", "core.excel.exporter", "export_ledger"),
     FeatureLink("read_problem_list", "core.excel.importer", "read_problem_list"),
     FeatureLink("import_problem_list", "core.excel.importer", "import_problem_list"),

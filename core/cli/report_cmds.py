@@ -42,7 +42,8 @@ def register(sub: Any) -> None:
 
 
 def cmd_report(ws: Workspace, args: argparse.Namespace) -> int:
-    from core.reports.pdf import KINDS, render_report
+    from core.reports.pdf import KINDS
+    from core.reports.proof import print_report, unit_has_key
 
     period = args.period
     if period and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", period):
@@ -50,8 +51,21 @@ def cmd_report(ws: Workspace, args: argparse.Namespace) -> int:
     out = Path(args.out)
     with ws.read() as s:
         ws.require_unit(s)
-        path, fonts = render_report(s, ws.today, args.kind, out, task_id=args.task, period=period)
+        signed = unit_has_key(s)
+    secret = None
+    if signed:
+        from core.cli.exchange_cmds import passphrase
+
+        secret = passphrase("密钥密码（为报告签名）：")
+    with ws.session() as s:
+        path, fonts, row = print_report(
+            s, ws.today, args.kind, out, actor=ws.user, passphrase=secret, task_id=args.task, period=period
+        )
     say(f"已生成{KINDS[args.kind]}：{path}")
+    if signed:
+        say(f"已用本单位密钥签名并登记（SHA-256：{row.sha256}）。")
+    else:
+        say(f"已登记（SHA-256：{row.sha256}）。本单位还没有签名密钥，报告未加数字签名（keys create 建立密钥）。")
     for note in fonts.notes:
         say(f"提示：{note}")
     if fonts.missing:
@@ -70,6 +84,9 @@ def cmd_verify_report(ws: Workspace, args: argparse.Namespace) -> int:
         print_json(
             {
                 "matches": result.matches,
+                "genuine": True,
+                "signed": result.signed,
+                "signature": result.signature,
                 "same_unit": result.same_unit,
                 "unit": st.unit_code,
                 "date": st.date,
@@ -78,15 +95,17 @@ def cmd_verify_report(ws: Workspace, args: argparse.Namespace) -> int:
                 "ledger_sha256": result.current,
             }
         )
-    elif not result.same_unit:
-        say(f"报告属于单位 {st.unit_code}，不是本单位的台账，无法核验。")
-    elif result.matches:
-        say(f"一致：报告（{st.date} 生成）与当前台账相符，生成后台账没有变动。")
     else:
-        say(
-            f"不一致：报告于 {st.date} 生成，此后台账已有变动（新增、修改、审核或督办等）。"
-            "如需最新情况，请重新生成报告。"
-        )
+        say(f"原件：这是本单位于 {st.date} 生成并登记的报告，文件没有被改动。")
+        if result.signature:
+            say(result.signature)
+        if result.matches:
+            say("一致：生成后台账没有变动，报告内容与当前台账相符。")
+        else:
+            say(
+                f"不一致：报告于 {st.date} 生成，此后台账已有变动（新增、修改、审核或督办等）。"
+                "如需最新情况，请重新生成报告。"
+            )
     return 0 if result.matches else 3
 
 

@@ -39,6 +39,7 @@ from core.reports import layout as L
 from core.reports.data import LedgerData, MonthData, TaskDetail
 from core.reports.fonts import FontSet, load_fonts
 from core.reports.output import write_atomic
+from core.reports.proof import Seal
 from core.reports.stamp import Stamp
 
 KINDS = {"summary": "整改报告", "ledger": "整改台账", "task": "整改任务情况", "monthly": "整改工作月报"}
@@ -422,20 +423,37 @@ def ledger_table(data: LedgerData, fonts: FontSet, width: float | None = None) -
     return table
 
 
-def render_summary(data: LedgerData, path: Path, fonts: FontSet | None = None) -> Path:
+def _write(
+    path: Path, build: Callable[[Path], object], stamp: Stamp, seal: Seal | None, reason: str
+) -> Path:
+    """Build the PDF into a temporary file, seal it (signature, hash) and rename it into place."""
+
+    def go(tmp: Path) -> None:
+        build(tmp)
+        if seal is not None:
+            seal(tmp, stamp, reason)
+
+    return write_atomic(path, go)
+
+
+def render_summary(data: LedgerData, path: Path, fonts: FontSet | None = None, seal: Seal | None = None) -> Path:
     fonts = fonts or load_fonts()
     stamp = _stamp(data.unit_code, data.today, "summary", data.digest)
     story = summary_story(data, fonts)
     story.append(Spacer(1, 6 * mm))
     story.append(StampBlock(fonts, stamp))
     title = f"{data.unit_name}关于整改工作进展情况的报告"
-    return write_atomic(
-        path, lambda tmp: _doc(tmp, fonts, title, "summary", data.unit_name, stamp, "official").build(story)
+    return _write(
+        path,
+        lambda tmp: _doc(tmp, fonts, title, "summary", data.unit_name, stamp, "official").build(story),
+        stamp,
+        seal,
+        title,
     )
 
 
 # -- 台账 (ledger) -----------------------------------------------------------------------------
-def render_ledger(data: LedgerData, path: Path, fonts: FontSet | None = None) -> Path:
+def render_ledger(data: LedgerData, path: Path, fonts: FontSet | None = None, seal: Seal | None = None) -> Path:
     fonts = fonts or load_fonts()
     stamp = _stamp(data.unit_code, data.today, "ledger", data.digest)
     title = f"{data.unit_name}整改台账"
@@ -454,8 +472,12 @@ def render_ledger(data: LedgerData, path: Path, fonts: FontSet | None = None) ->
         Spacer(1, 6 * mm),
         StampBlock(fonts, stamp),
     ]
-    return write_atomic(
-        path, lambda tmp: _doc(tmp, fonts, title, "ledger", data.unit_name, stamp, "landscape").build(story)
+    return _write(
+        path,
+        lambda tmp: _doc(tmp, fonts, title, "ledger", data.unit_name, stamp, "landscape").build(story),
+        stamp,
+        seal,
+        title,
     )
 
 
@@ -464,7 +486,7 @@ def _section(fonts: FontSet, text: str) -> Paragraph:
     return para(fonts, text, "hei", 13, leading=20, space_before=8, space_after=4)
 
 
-def render_task(data: TaskDetail, path: Path, fonts: FontSet | None = None) -> Path:
+def render_task(data: TaskDetail, path: Path, fonts: FontSet | None = None, seal: Seal | None = None) -> Path:
     fonts = fonts or load_fonts()
     stamp = _stamp(data.unit_code, data.today, "task", data.digest)
     t = data.task
@@ -619,7 +641,13 @@ def render_task(data: TaskDetail, path: Path, fonts: FontSet | None = None) -> P
     story.append(Spacer(1, 8 * mm))
     story.append(StampBlock(fonts, stamp))
     title = f"整改任务情况：{t['title']}"
-    return write_atomic(path, lambda tmp: _doc(tmp, fonts, title, "task", data.unit_name, stamp, "plain").build(story))
+    return _write(
+        path,
+        lambda tmp: _doc(tmp, fonts, title, "task", data.unit_name, stamp, "plain").build(story),
+        stamp,
+        seal,
+        title,
+    )
 
 
 def _node_status(status: str) -> str:
@@ -730,7 +758,7 @@ def lights_chart(data: MonthData, fonts: FontSet, width: float) -> Drawing:
     return d
 
 
-def render_monthly(data: MonthData, path: Path, fonts: FontSet | None = None) -> Path:
+def render_monthly(data: MonthData, path: Path, fonts: FontSet | None = None, seal: Seal | None = None) -> Path:
     fonts = fonts or load_fonts()
     stamp = _stamp(data.unit_code, data.today, "monthly", data.digest)
     y, m = data.period.split("-")
@@ -769,11 +797,14 @@ def render_monthly(data: MonthData, path: Path, fonts: FontSet | None = None) ->
     story += _points_section(fonts, data.points, width)
     story.append(Spacer(1, 8 * mm))
     story.append(StampBlock(fonts, stamp))
-    return write_atomic(
+    return _write(
         path,
         lambda tmp: _doc(tmp, fonts, f"{title}（{data.period}）", "monthly", data.unit_name, stamp, "plain").build(
             story
         ),
+        stamp,
+        seal,
+        title,
     )
 
 
@@ -848,7 +879,14 @@ def render_table_document(
 
 # -- entry point ----------------------------------------------------------------------------------
 def render_report(
-    session: Any, today: date, kind: str, path: Path, *, task_id: str | None = None, period: str | None = None
+    session: Any,
+    today: date,
+    kind: str,
+    path: Path,
+    *,
+    task_id: str | None = None,
+    period: str | None = None,
+    seal: Seal | None = None,
 ) -> tuple[Path, FontSet]:
     """Gather the data for `kind` from the ledger and render it; returns the path and the fonts used."""
     from core.errors import UsageError
@@ -857,17 +895,17 @@ def render_report(
     fonts = load_fonts()
     fonts.missing.clear()
     if kind == "summary":
-        render_summary(D.ledger_data(session, today), path, fonts)
+        render_summary(D.ledger_data(session, today), path, fonts, seal)
     elif kind == "ledger":
-        render_ledger(D.ledger_data(session, today), path, fonts)
+        render_ledger(D.ledger_data(session, today), path, fonts, seal)
     elif kind == "task":
         if not task_id:
             raise UsageError("生成单个任务的报告时请用 --task 指定任务编号。")
-        render_task(D.task_detail(session, today, task_id), path, fonts)
+        render_task(D.task_detail(session, today, task_id), path, fonts, seal)
     elif kind == "monthly":
         if period and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", period):
             raise UsageError(f"月份“{period}”格式不对。", hint="请写成 年-月，例如 2026-04。")
-        render_monthly(D.month_data(session, today, period or today.strftime("%Y-%m")), path, fonts)
+        render_monthly(D.month_data(session, today, period or today.strftime("%Y-%m")), path, fonts, seal)
     else:
         raise UsageError(f"没有“{kind}”这种报告。", hint="可选：summary、ledger、task、monthly。")
     return Path(path), fonts

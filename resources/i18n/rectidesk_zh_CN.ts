@@ -1678,6 +1678,10 @@ Add them one by one with “New task…” (Ctrl+N), or import the problem list 
             <translation>字库中没有的字以“〓”代替，请手工补写：%s</translation>
         </message>
         <message>
+            <source>Checks that a PDF is exactly a report this unit printed, and whether the ledger changed since</source>
+            <translation>核对一份 PDF 是否正是本单位生成的报告原件，以及此后台账有没有变动</translation>
+        </message>
+        <message>
             <source>Export ledger to Excel…</source>
             <translation>导出台账 Excel…</translation>
         </message>
@@ -1714,8 +1718,16 @@ Add them one by one with “New task…” (Ctrl+N), or import the problem list 
             <translation>整改工作月报</translation>
         </message>
         <message>
+            <source>Original: this is the report this unit printed on %1, unchanged.</source>
+            <translation>原件：这是本单位于 %1 生成并登记的报告，文件没有被改动。</translation>
+        </message>
+        <message>
             <source>PDF report</source>
             <translation>PDF 报告</translation>
+        </message>
+        <message>
+            <source>Passphrase of the unit's signing key (the report is signed and registered):</source>
+            <translation>本单位签名密钥的密码（报告将签名并登记）：</translation>
         </message>
         <message>
             <source>Reading the problem list…</source>
@@ -1724,6 +1736,10 @@ Add them one by one with “New task…” (Ctrl+N), or import the problem list 
         <message>
             <source>Rectification report</source>
             <translation>整改报告</translation>
+        </message>
+        <message>
+            <source>Registered, but not signed: the unit has no signing key yet (Settings → Signing keys → Create signing key…).</source>
+            <translation>已登记，但未加数字签名：本单位还没有签名密钥（设置 → 签名密钥 → 建立签名密钥…）。</translation>
         </message>
         <message>
             <source>Report written: %s</source>
@@ -1750,8 +1766,40 @@ Add them one by one with “New task…” (Ctrl+N), or import the problem list 
             <translation>把台账保存为 Excel</translation>
         </message>
         <message>
+            <source>Sign the report</source>
+            <translation>为报告签名</translation>
+        </message>
+        <message>
+            <source>Signed with the unit's key and registered.</source>
+            <translation>已用本单位密钥签名并登记。</translation>
+        </message>
+        <message>
             <source>The city's problem list</source>
             <translation>市里下发的问题清单</translation>
+        </message>
+        <message>
+            <source>The ledger has changed since it was printed; make a new report for the current state.</source>
+            <translation>不一致：报告生成后台账已有变动，如需最新情况，请重新生成报告。</translation>
+        </message>
+        <message>
+            <source>The ledger has not changed since it was printed.</source>
+            <translation>一致：报告生成后台账没有变动。</translation>
+        </message>
+        <message>
+            <source>The printed report to verify</source>
+            <translation>选择要核验的报告</translation>
+        </message>
+        <message>
+            <source>Verify a printed report…</source>
+            <translation>核验报告…</translation>
+        </message>
+        <message>
+            <source>Verify a report</source>
+            <translation>核验报告</translation>
+        </message>
+        <message>
+            <source>Verifying…</source>
+            <translation>正在核验…</translation>
         </message>
         <message>
             <source>Writing the spreadsheet…</source>

@@ -59,3 +59,34 @@ def test_city_problem_list_preview_then_import(workspace: Any, qtbot: Any, messa
     assert preview.count("第 ") >= 3  # each refused row with its row number
     assert messages[-1] == "已导入 9 条任务。"
     assert win.ledger_page.model.rowCount() == 9
+
+
+def test_a_report_is_signed_with_the_passphrase_asked_and_verifies(window: Any, qtbot: Any, messages: list[str],
+                                                                   tmp_path: Path, monkeypatch: Any) -> None:
+    from core.exchange.keys import create_unit_key
+    from ui.pages import reports_box
+
+    with window.ctx.ws.session() as s:
+        create_unit_key(s, "李志强", "window-passphrase")
+    monkeypatch.delenv("RECTIDESK_PASSPHRASE", raising=False)
+    asked: list[str] = []
+
+    def get_text(*_a: Any, **_k: Any) -> tuple[str, bool]:
+        asked.append("yes")
+        return "window-passphrase", True
+
+    monkeypatch.setattr(reports_box.QInputDialog, "getText", get_text)
+    box = window.exchange_page.reports
+    out = tmp_path / "整改报告.pdf"
+    box.make_pdf(out, "summary")
+    _wait(qtbot, box.last_job)
+    assert asked and out.read_bytes().count(b"%%EOF") == 2  # the signature is an incremental update
+    assert "已用本单位密钥签名并登记" in messages[-1]
+    box.verify_pdf(out)
+    _wait(qtbot, box.last_job)
+    assert "原件" in messages[-1] and "数字签名完好" in messages[-1]
+    changed = tmp_path / "改过.pdf"
+    changed.write_bytes(out.read_bytes() + b"% edited\n%%EOF\n")
+    box.verify_pdf(changed)
+    _wait(qtbot, box.last_job)
+    assert "不是本单位生成的报告原件" in messages[-1]

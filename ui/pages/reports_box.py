@@ -9,7 +9,17 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QComboBox, QFileDialog, QGroupBox, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QGroupBox,
+    QHBoxLayout,
+    QInputDialog,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ui import feature_links
 from ui.background import BackgroundJob, Progress, run_in_background
@@ -17,31 +27,54 @@ from ui.context import AppContext
 from ui.messages import confirm, fill, show_error, show_info
 
 
+def ask_passphrase(parent: QWidget) -> str | None:
+    """The key passphrase to sign with: from RECTIDESK_PASSPHRASE, else asked (None: the user cancelled)."""
+    from_env = feature_links.link("passphrase_from_env").resolve()
+    if from_env is not None and from_env():
+        return str(from_env())
+    text, ok = QInputDialog.getText(parent, QCoreApplication.translate("ReportsBox", "Sign the report"),
+                                    QCoreApplication.translate("ReportsBox", "Passphrase of the unit's signing key "
+                                                               "(the report is signed and registered):"),
+                                    QLineEdit.EchoMode.Password)
+    return text if ok and text else None
+
+
 def write_pdf_report(parent: QWidget, ctx: AppContext, path: Path, kind: str,
                      task_id: str | None = None) -> BackgroundJob | None:
-    """One PDF report (整改报告, 台账, 月报, or one task) written by core in the background."""
-    render = feature_links.link("render_report").resolve()
-    if render is None:
+    """One PDF report (整改报告, 台账, 月报, 公示版 or one task) written by core in the background, signed with
+    the unit's key and registered in the ledger (so that 核验报告 can vouch for this very file)."""
+    print_report = feature_links.link("print_report").resolve()
+    has_key = feature_links.link("current_unit_key").resolve()
+    if print_report is None or has_key is None:
         show_info(parent, QCoreApplication.translate("ReportsBox", "PDF report"), feature_links.not_ready_text())
         return None
+    secret = None
+    if ctx.read(lambda s: has_key(s) is not None):
+        secret = ask_passphrase(parent)
+        if secret is None:
+            return None
     ws = ctx.ws
 
-    def task(_p: Progress) -> tuple[Path, Any]:
-        with ws.read() as s:
-            ws.require_unit(s)
-            return render(s, ws.today, kind, path, task_id=task_id)
+    def task(s: Any, _p: Progress) -> tuple[Path, Any, Any]:
+        ws.require_unit(s)
+        return print_report(s, ws.today, kind, path, actor=ctx.user, passphrase=secret, task_id=task_id)
 
-    def done(result: tuple[Path, Any]) -> None:
-        written, fonts = result
+    def done(result: tuple[Path, Any, Any]) -> None:
+        written, fonts, row = result
         notes = [*getattr(fonts, "notes", [])]
         if getattr(fonts, "missing", None):
             notes.append(QCoreApplication.translate("ReportsBox", "Characters missing from the fonts were printed "
                                                     "as 〓: %s") % "".join(sorted(fonts.missing)))
-        summary = "\n".join([QCoreApplication.translate("ReportsBox", "Report written: %s") % written, *notes])
+        signed = (QCoreApplication.translate("ReportsBox", "Signed with the unit's key and registered.")
+                  if row.key_id else
+                  QCoreApplication.translate("ReportsBox", "Registered, but not signed: the unit has no signing "
+                                             "key yet (Settings → Signing keys → Create signing key…)."))
+        summary = "\n".join([QCoreApplication.translate("ReportsBox", "Report written: %s") % written, signed,
+                             *notes])
         show_info(parent, QCoreApplication.translate("ReportsBox", "PDF report"), summary)
 
-    return run_in_background(parent, task, done, lambda exc: show_error(parent, exc),
-                             title=QCoreApplication.translate("ReportsBox", "Making the report…"))
+    return ctx.act_in_background(parent, task, done,
+                                 title=QCoreApplication.translate("ReportsBox", "Making the report…"))
 
 
 class ReportsBox(QGroupBox):
@@ -57,6 +90,10 @@ class ReportsBox(QGroupBox):
             self.kind.addItem(text, key)
         pdf = QPushButton(self.tr("Make PDF…"))
         pdf.clicked.connect(self.choose_pdf)
+        verify = QPushButton(self.tr("Verify a printed report…"))
+        verify.setToolTip(self.tr("Checks that a PDF is exactly a report this unit printed, and whether the "
+                                  "ledger changed since"))
+        verify.clicked.connect(self.choose_verify)
         excel_out = QPushButton(self.tr("Export ledger to Excel…"))
         excel_out.clicked.connect(self.choose_excel_out)
         excel_in = QPushButton(self.tr("Import the city's Excel problem list…"))
@@ -64,6 +101,7 @@ class ReportsBox(QGroupBox):
         row1 = QHBoxLayout()
         row1.addWidget(self.kind)
         row1.addWidget(pdf)
+        row1.addWidget(verify)
         row1.addStretch(1)
         row2 = QHBoxLayout()
         row2.addWidget(excel_out)
@@ -82,6 +120,36 @@ class ReportsBox(QGroupBox):
 
     def make_pdf(self, path: Path, kind: str) -> None:
         self.last_job = write_pdf_report(self, self.ctx, path, kind)
+
+    def choose_verify(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("The printed report to verify"), "", "PDF (*.pdf)")
+        if path:
+            self.verify_pdf(Path(path))
+
+    def verify_pdf(self, path: Path) -> None:
+        verify = feature_links.link("verify_report").resolve()
+        if verify is None:
+            show_info(self, self.tr("Verify a report"), feature_links.not_ready_text())
+            return
+        ws = self.ctx.ws
+
+        def task(_p: Progress) -> Any:
+            with ws.read() as s:
+                ws.require_unit(s)
+                return verify(s, path)
+
+        def done(result: Any) -> None:
+            lines = [fill(self.tr("Original: this is the report this unit printed on %1, unchanged."),
+                          result.stamp.date)]
+            if result.signature:
+                lines.append(result.signature)
+            lines.append(self.tr("The ledger has not changed since it was printed.") if result.matches else
+                         self.tr("The ledger has changed since it was printed; make a new report for the "
+                                 "current state."))
+            self.last_summary = "\n".join(lines)
+            show_info(self, self.tr("Verify a report"), self.last_summary)
+
+        self.last_job = run_in_background(self, task, done, self._failed, title=self.tr("Verifying…"))
 
     # -- Excel -------------------------------------------------------------------------------
     def choose_excel_out(self) -> None:
