@@ -18,8 +18,8 @@ def register(sub: Any) -> None:
     p.add_argument(
         "--kind",
         default="summary",
-        choices=("summary", "ledger", "task", "monthly"),
-        help="summary 整改报告（默认）/ ledger 台账 / task 单个任务 / monthly 月报",
+        choices=("summary", "ledger", "task", "monthly", "public"),
+        help="summary 整改报告（默认）/ ledger 台账 / task 单个任务 / monthly 月报 / public 公示版（不含人名）",
     )
     p.add_argument("--task", help="任务编号（--kind task 时必填）")
     p.add_argument("--period", help="月报的月份 YYYY-MM（默认本月）")
@@ -38,6 +38,7 @@ def register(sub: Any) -> None:
 
     p = sub.add_parser("export-excel", help="把台账导出为 Excel（与市里清单同样的格式）")
     p.add_argument("out", help="输出的 .xlsx 文件")
+    p.add_argument("--public", action="store_true", help="公示版：不含责任人、责任领导等人名和内部说明")
     p.set_defaults(handler=with_workspace(cmd_export_excel))
 
 
@@ -153,6 +154,6 @@ def cmd_export_excel(ws: Workspace, args: argparse.Namespace) -> int:
 
     with ws.read() as s:
         ws.require_unit(s)
-        path, count = export_ledger(s, ws.today, Path(args.out))
-    say(f"已导出 {count} 条任务：{path}")
+        path, count = export_ledger(s, ws.today, Path(args.out), public=args.public)
+    say(f"已导出 {count} 条任务{'（公示版，不含人名）' if args.public else ''}：{path}")
     return 0

@@ -30,8 +30,29 @@ EXTRA_COLUMNS: list[tuple[str, str]] = [
     ("status", "整改状态"),
     ("light", "预警灯"),
     ("light_reason", "预警原因"),
+    ("progress", "整改进展/完成情况"),
+    ("closed_on", "销号日期"),
+    ("unit", "责任单位"),
 ]
-EXPORT_ONLY = {"status", "light", "light_reason"}
+# The 公示 version (published): no person's name, no internal notes; the 责任科室 stays.
+PUBLIC_COLUMNS: list[tuple[str, str]] = [
+    ("seq", "序号"),
+    ("city_ref", "问题编号"),
+    ("source", "问题来源"),
+    ("batch", "批次"),
+    ("title", "问题描述"),
+    ("category", "整改类别"),
+    ("unit", "责任单位"),
+    ("section", "责任科室"),
+    ("measures", "整改措施"),
+    ("deadline", "整改时限"),
+    ("status", "整改状态"),
+    ("progress", "整改进展/完成情况"),
+    ("closed_on", "销号日期"),
+]
+# 责任单位 here is the unit that keeps the ledger; a city list's 责任单位 column means the 责任科室
+# (SYNONYMS), and the 责任科室 column comes first in the export, so reading it back takes that one.
+EXPORT_ONLY = {"status", "light", "light_reason", "progress", "closed_on", "unit"}
 
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "seq": ("序号", "顺序号", "No", "No.", "NO"),
@@ -62,8 +83,11 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "status": ("整改状态", "状态", "整改进度"),
     "light": ("预警灯", "预警"),
     "light_reason": ("预警原因", "预警说明"),
+    "progress": ("整改进展/完成情况", "完成情况", "整改进展", "整改完成情况", "进展情况", "整改进展情况"),
+    "closed_on": ("销号日期", "销号时间"),
 }
 LABELS = dict(CITY_COLUMNS + EXTRA_COLUMNS)
+PUBLIC_KEYS = {key for key, _ in PUBLIC_COLUMNS}
 REQUIRED = ("title", "source", "category", "owner", "deadline")
 
 _HEADER_NOISE = re.compile(r"[\s\u3000*＊:：]|（必填）|\(必填\)")

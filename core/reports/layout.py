@@ -317,6 +317,9 @@ def light_markup(fonts: FontSet, light: str, label: str, reason: str) -> str:
     return f'<font color="#{color}">{mark}</font> {fonts.markup(label, "song")}：{fonts.markup(reason, "song")}'
 
 
+LONG_CELL = 600  # characters: a cell that may need more than a page
+
+
 def data_table(
     fonts: FontSet,
     headers: Sequence[str],
@@ -336,7 +339,9 @@ def data_table(
     if total_row is not None:
         data.append([head(v, i) for i, v in enumerate(total_row)])
     # splitInRow: a row taller than a page (a long 整改措施) continues on the next page instead of failing.
-    table = LongTable(data, colWidths=list(widths), repeatRows=1, splitInRow=1)
+    # Only then: ReportLab splitting ordinary rows at a page foot repeats the header above the stub.
+    tall = any(len(str(v)) > LONG_CELL for row in rows for v in row if not isinstance(v, Flowable))
+    table = LongTable(data, colWidths=list(widths), repeatRows=1, splitInRow=1 if tall else 0)
     style: list[tuple[Any, ...]] = [
         ("FONT", (0, 0), (-1, 0), fonts.font("hei"), size),
         ("FONT", (0, 1), (-1, -1), fonts.font("song"), size),

@@ -35,6 +35,7 @@ from reportlab.platypus import (
 )
 
 from core import enums
+from core.reports import data as D
 from core.reports import layout as L
 from core.reports.data import LedgerData, MonthData, TaskDetail
 from core.reports.fonts import FontSet, load_fonts
@@ -42,7 +43,13 @@ from core.reports.output import write_atomic
 from core.reports.proof import Seal
 from core.reports.stamp import Stamp
 
-KINDS = {"summary": "整改报告", "ledger": "整改台账", "task": "整改任务情况", "monthly": "整改工作月报"}
+KINDS = {
+    "summary": "整改报告",
+    "ledger": "整改台账",
+    "task": "整改任务情况",
+    "monthly": "整改工作月报",
+    "public": "整改落实情况公示",
+}
 PLAIN_MARGIN = 20 * mm
 
 
@@ -379,15 +386,66 @@ LEDGER_HEADERS = (
     "预警灯及原因",
 )
 LEDGER_WIDTHS_MM = (11, 30, 58, 16, 18, 20, 14, 21, 21, 17, 58)
+# The ledger PDF (整改台账) also carries what a city's 台账 template has: 整改措施 and 完成情况.
+FULL_HEADERS = (
+    "序号",
+    "编号",
+    "问题",
+    "来源",
+    "类别",
+    "责任科室",
+    "责任人",
+    "整改期限",
+    "整改措施",
+    "状态",
+    "整改进展/完成情况",
+    "预警灯及原因",
+)
+FULL_WIDTHS_MM = (10, 28, 42, 13, 14, 17, 13, 22, 46, 15, 40, 38)
+# The 公示 version: no person's name, no notes, no light reasons (internal); the 责任科室 stays.
+PUBLIC_HEADERS = (
+    "序号",
+    "编号",
+    "问题",
+    "来源",
+    "类别",
+    "责任科室",
+    "整改措施",
+    "整改期限",
+    "整改状态",
+    "整改进展/完成情况",
+)
+PUBLIC_WIDTHS_MM = (10, 30, 58, 15, 16, 20, 58, 23, 17, 48)
 
 
-def ledger_table(data: LedgerData, fonts: FontSet, width: float | None = None) -> Flowable:
+def ledger_table(data: LedgerData, fonts: FontSet, width: float | None = None, *, full: bool = False) -> Flowable:
     width = width or (L.LAND_W - 2 * L.LAND_MARGIN)
-    scale = width / (sum(LEDGER_WIDTHS_MM) * mm)
-    widths = [w * mm * scale for w in LEDGER_WIDTHS_MM]
-    make = L.CellMaker(fonts, widths, "song", 9)
+    base = FULL_WIDTHS_MM if full else LEDGER_WIDTHS_MM
+    scale = width / (sum(base) * mm)
+    widths = [w * mm * scale for w in base]
+    size = 8.5 if full else 9
+    make = L.CellMaker(fonts, widths, "song", size)
     rows = []
     for i, r in enumerate(data.rows, start=1):
+        light = make.rich(L.light_markup(fonts, r.light, _light(r.light), tidy(r.light_reason)))
+        if full:
+            rows.append(
+                [
+                    str(i),
+                    r.city_ref or "",
+                    r.title,
+                    enums.label("source", r.source),
+                    enums.label("category", r.category),
+                    r.section,
+                    r.owner,
+                    r.deadline,
+                    data.measures(r.id),
+                    enums.label("status", r.status),
+                    D.progress_text(r.status, data.closed_on(r.id), r.nodes),
+                    light,
+                ]
+            )
+            continue
         rows.append(
             [
                 str(i),
@@ -400,26 +458,42 @@ def ledger_table(data: LedgerData, fonts: FontSet, width: float | None = None) -
                 r.deadline,
                 r.next_due or "",
                 enums.label("status", r.status),
-                make.rich(L.light_markup(fonts, r.light, _light(r.light), tidy(r.light_reason))),
+                light,
             ]
         )
     f = data.figures
     lights = f["by_light"]
-    total = [
-        "合计",
-        f"{f['total']}项",
-        f"已销号{f['closed']}项，完成率{percent(f['completion_rate'])}",
-        "",
-        "",
-        "",
-        "",
-        "",
-        "",
-        "",
-        f"红灯{lights['red']} 黄灯{lights['yellow']} 绿灯{lights['green']}",
+    total = ["合计", f"{f['total']}项", f"已销号{f['closed']}项，完成率{percent(f['completion_rate'])}"]
+    total += [""] * (len(base) - 4) + [f"红灯{lights['red']} 黄灯{lights['yellow']} 绿灯{lights['green']}"]
+    table = L.data_table(fonts, FULL_HEADERS if full else LEDGER_HEADERS, rows, widths, size=size, total_row=total)
+    table.setStyle(TableStyle([("SPAN", (2, -1), (len(base) - 2, -1)), ("ALIGN", (0, 0), (0, -1), "CENTER")]))
+    return table
+
+
+def public_table(data: LedgerData, fonts: FontSet, width: float | None = None) -> Flowable:
+    width = width or (L.LAND_W - 2 * L.LAND_MARGIN)
+    scale = width / (sum(PUBLIC_WIDTHS_MM) * mm)
+    widths = [w * mm * scale for w in PUBLIC_WIDTHS_MM]
+    rows = [
+        [
+            str(i),
+            r.city_ref or "",
+            r.title,
+            enums.label("source", r.source),
+            enums.label("category", r.category),
+            r.section,
+            data.measures(r.id),
+            r.deadline,
+            enums.label("status", r.status),
+            D.progress_text(r.status, data.closed_on(r.id), r.nodes),
+        ]
+        for i, r in enumerate(data.rows, start=1)
     ]
-    table = L.data_table(fonts, LEDGER_HEADERS, rows, widths, size=9, total_row=total)
-    table.setStyle(TableStyle([("SPAN", (2, -1), (9, -1)), ("ALIGN", (0, 0), (0, -1), "CENTER")]))
+    f = data.figures
+    total = ["合计", f"{f['total']}项", f"已整改完成并销号{f['closed']}项，完成率{percent(f['completion_rate'])}"]
+    total += [""] * (len(PUBLIC_WIDTHS_MM) - 3)
+    table = L.data_table(fonts, PUBLIC_HEADERS, rows, widths, size=9, total_row=total)
+    table.setStyle(TableStyle([("SPAN", (2, -1), (-1, -1)), ("ALIGN", (0, 0), (0, -1), "CENTER")]))
     return table
 
 
@@ -434,6 +508,36 @@ def _write(
             seal(tmp, stamp, reason)
 
     return write_atomic(path, go)
+
+
+def render_public(data: LedgerData, path: Path, fonts: FontSet | None = None, seal: Seal | None = None) -> Path:
+    """整改落实情况公示: every problem with its source, measures, deadline and state, for publishing —
+    no person's name (责任人, 责任领导, users), no evidence hashes, notes or history."""
+    fonts = fonts or load_fonts()
+    stamp = _stamp(data.unit_code, data.today, "public", data.digest)
+    title = f"{data.unit_name}整改落实情况公示"
+    story: list[Flowable] = [
+        para(fonts, title, "title", 20, align=1, leading=30),
+        para(
+            fonts,
+            f"截至{cn_date(data.today)}，共{data.figures['total']}个问题，已整改完成并销号{data.figures['closed']}个",
+            "song",
+            10.5,
+            align=1,
+            leading=16,
+            space_after=6,
+        ),
+        public_table(data, fonts),
+        Spacer(1, 6 * mm),
+        StampBlock(fonts, stamp),
+    ]
+    return _write(
+        path,
+        lambda tmp: _doc(tmp, fonts, title, "public", "", stamp, "landscape").build(story),
+        stamp,
+        seal,
+        title,
+    )
 
 
 def render_summary(data: LedgerData, path: Path, fonts: FontSet | None = None, seal: Seal | None = None) -> Path:
@@ -468,7 +572,7 @@ def render_ledger(data: LedgerData, path: Path, fonts: FontSet | None = None, se
             leading=16,
             space_after=6,
         ),
-        ledger_table(data, fonts),
+        ledger_table(data, fonts, full=True),
         Spacer(1, 6 * mm),
         StampBlock(fonts, stamp),
     ]
@@ -890,7 +994,6 @@ def render_report(
 ) -> tuple[Path, FontSet]:
     """Gather the data for `kind` from the ledger and render it; returns the path and the fonts used."""
     from core.errors import UsageError
-    from core.reports import data as D
 
     fonts = load_fonts()
     fonts.missing.clear()
@@ -898,6 +1001,8 @@ def render_report(
         render_summary(D.ledger_data(session, today), path, fonts, seal)
     elif kind == "ledger":
         render_ledger(D.ledger_data(session, today), path, fonts, seal)
+    elif kind == "public":
+        render_public(D.ledger_data(session, today), path, fonts, seal)
     elif kind == "task":
         if not task_id:
             raise UsageError("生成单个任务的报告时请用 --task 指定任务编号。")
@@ -907,5 +1012,5 @@ def render_report(
             raise UsageError(f"月份“{period}”格式不对。", hint="请写成 年-月，例如 2026-04。")
         render_monthly(D.month_data(session, today, period or today.strftime("%Y-%m")), path, fonts, seal)
     else:
-        raise UsageError(f"没有“{kind}”这种报告。", hint="可选：summary、ledger、task、monthly。")
+        raise UsageError(f"没有“{kind}”这种报告。", hint="可选：summary、ledger、task、monthly、public。")
     return Path(path), fonts
