@@ -101,7 +101,7 @@ LINE_HEIGHT = 13.5  # points per line of 10-pt 宋体 in Excel, WPS and LibreOff
 MAX_ROW_HEIGHT = 409  # Excel's limit
 
 
-def row_height(row: dict[str, Any], wrap_keys: list[str], widths: dict[str, float]) -> float | None:
+def row_height(row: dict[str, Any], wrap_keys: list[str], widths: dict[str, int]) -> float | None:
     """The height that shows every line of the wrapped cells (None: one line, the default height)."""
     lines = 1
     for key in wrap_keys:
