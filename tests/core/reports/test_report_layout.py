@@ -50,7 +50,7 @@ def test_title_22pt_body_16pt_page_numbers_14pt(summary_pages) -> None:  # noqa:
     assert _lines(first, 14) == ["— 1 —"]
 
 
-def test_full_pages_have_22_lines_of_at_most_28_characters(demo_reports, tmp_path) -> None:  # noqa: ANN001
+def test_full_pages_have_22_lines_of_at_most_28_characters(tmp_path) -> None:  # noqa: ANN001
     """A page of body text on the official grid (the demo's summary body is shorter than two pages)."""
     from core.reports.fonts import load_fonts
     from core.reports.pdf import ReportDoc, official_story
