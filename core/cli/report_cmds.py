@@ -14,7 +14,7 @@ from core.workspace import Workspace
 
 def register(sub: Any) -> None:
     p = sub.add_parser("report", help="生成 PDF 报告：整改报告、台账、单个任务、月报")
-    p.add_argument("out", help="输出的 PDF 文件")
+    p.add_argument("out", help="输出的 PDF 文件（整改报告也可写 .docx：可编辑的 Word 草稿）")
     p.add_argument(
         "--kind",
         default="summary",
@@ -24,6 +24,10 @@ def register(sub: Any) -> None:
     p.add_argument("--task", help="任务编号（--kind task 时必填）")
     p.add_argument("--period", help="月报的月份 YYYY-MM（默认本月）")
     p.set_defaults(handler=with_workspace(cmd_report))
+
+    p = sub.add_parser("report-recipient", help="查看或设置整改报告的主送机关（默认 市督查室）")
+    p.add_argument("name", nargs="?", help="主送机关，例如 市委督查室；留空字符串恢复默认")
+    p.set_defaults(handler=with_workspace(recipient_cmd))
 
     p = sub.add_parser("verify-report", help="核验 PDF 报告：台账是否仍与报告一致")
     p.add_argument("file", help="本软件生成的 PDF 报告")
@@ -50,6 +54,8 @@ def cmd_report(ws: Workspace, args: argparse.Namespace) -> int:
     if period and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", period):
         raise UsageError(f"月份“{period}”格式不对。", hint="请写成 年-月，例如 2026-04。")
     out = Path(args.out)
+    if out.suffix.lower() == ".docx":
+        return _word_draft(ws, args.kind, out)
     with ws.read() as s:
         ws.require_unit(s)
         signed = unit_has_key(s)
@@ -71,6 +77,37 @@ def cmd_report(ws: Workspace, args: argparse.Namespace) -> int:
         say(f"提示：{note}")
     if fonts.missing:
         say(f"提示：字库中没有“{''.join(sorted(fonts.missing))}”，报告中以“〓”代替，请手工补写。")
+    return 0
+
+
+def _word_draft(ws: Workspace, kind: str, out: Path) -> int:
+    from core.reports.word import write_draft
+
+    if kind != "summary":
+        raise UsageError("Word 草稿只有整改报告一种。", hint="请用 --kind summary，或把文件名改为 .pdf。")
+    with ws.read() as s:
+        ws.require_unit(s)
+        path = write_draft(s, ws.today, out)
+    say(f"已生成整改报告的 Word 草稿：{path}")
+    say("提示：草稿供修改，不签名、不登记；定稿后请生成 PDF 报告作为正式文本。")
+    return 0
+
+
+def recipient_cmd(ws: Workspace, args: argparse.Namespace) -> int:
+    from core import settings
+    from core.reports.summary import RECIPIENT_KEY
+    from core.team.users import require_role
+
+    if args.name is None:
+        with ws.read() as s:
+            say(settings.get_text(s, RECIPIENT_KEY))
+        return 0
+    with ws.session() as s:
+        ws.require_unit(s)
+        require_role(s, ws.user, "admin", action="修改设置")
+        settings.set_text(s, RECIPIENT_KEY, args.name)
+        now = settings.get_text(s, RECIPIENT_KEY)
+    say(f"整改报告的主送机关：{now}")
     return 0
 
 
