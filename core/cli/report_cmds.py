@@ -94,19 +94,15 @@ def _word_draft(ws: Workspace, kind: str, out: Path) -> int:
 
 
 def recipient_cmd(ws: Workspace, args: argparse.Namespace) -> int:
-    from core import settings
-    from core.reports.summary import RECIPIENT_KEY
-    from core.team.users import require_role
+    from core.reports.summary import recipient, set_recipient
 
     if args.name is None:
         with ws.read() as s:
-            say(settings.get_text(s, RECIPIENT_KEY))
+            say(recipient(s))
         return 0
     with ws.session() as s:
         ws.require_unit(s)
-        require_role(s, ws.user, "admin", action="修改设置")
-        settings.set_text(s, RECIPIENT_KEY, args.name)
-        now = settings.get_text(s, RECIPIENT_KEY)
+        now = set_recipient(s, ws.user, args.name)
     say(f"整改报告的主送机关：{now}")
     return 0
 

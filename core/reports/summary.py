@@ -140,3 +140,18 @@ def recipient(session: Session) -> str:
     from core.settings import get_text
 
     return get_text(session, RECIPIENT_KEY)
+
+
+def set_recipient(session: Session, actor: str, name: str) -> str:
+    """Change the 主送机关 (the admin's setting, audited); blank puts 市督查室 back. Returns the new value."""
+    from core import audit
+    from core.settings import get_text, set_text
+    from core.team.users import require_role
+
+    require_role(session, actor, "admin", action="修改设置")
+    before = get_text(session, RECIPIENT_KEY)
+    set_text(session, RECIPIENT_KEY, name)
+    after = get_text(session, RECIPIENT_KEY)
+    audit.record(session, actor, "setting.set", "setting", RECIPIENT_KEY, before={"value": before},
+                 after={"value": after})
+    return after

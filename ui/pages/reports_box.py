@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QInputDialog,
+    QLabel,
     QLineEdit,
     QPushButton,
     QVBoxLayout,
@@ -86,30 +87,70 @@ class ReportsBox(QGroupBox):
         self.setTitle(self.tr("Reports and spreadsheets"))
         self.kind = QComboBox()
         for key, text in (("summary", self.tr("Rectification report")), ("ledger", self.tr("Ledger table")),
-                          ("monthly", self.tr("Monthly report"))):
+                          ("monthly", self.tr("Monthly report")),
+                          ("public", self.tr("Public version (no names)"))):
             self.kind.addItem(text, key)
         pdf = QPushButton(self.tr("Make PDF…"))
         pdf.clicked.connect(self.choose_pdf)
+        word = QPushButton(self.tr("Word draft…"))
+        word.setToolTip(self.tr("The rectification report as an editable Word document, for the leader to edit "
+                                "before signing; the signed PDF stays the official copy"))
+        word.clicked.connect(self.choose_word)
         verify = QPushButton(self.tr("Verify a printed report…"))
         verify.setToolTip(self.tr("Checks that a PDF is exactly a report this unit printed, and whether the "
                                   "ledger changed since"))
         verify.clicked.connect(self.choose_verify)
         excel_out = QPushButton(self.tr("Export ledger to Excel…"))
         excel_out.clicked.connect(self.choose_excel_out)
+        excel_public = QPushButton(self.tr("Public version to Excel…"))
+        excel_public.setToolTip(self.tr("Every problem with its source, measures, deadline and state, without "
+                                        "any person's name, for publishing"))
+        excel_public.clicked.connect(self.choose_excel_public)
         excel_in = QPushButton(self.tr("Import the city's Excel problem list…"))
         excel_in.clicked.connect(self.choose_excel_in)
+        self.font_note = QLabel()
+        self.font_note.setWordWrap(True)
+        self.font_note.setVisible(False)
         row1 = QHBoxLayout()
         row1.addWidget(self.kind)
         row1.addWidget(pdf)
+        row1.addWidget(word)
         row1.addWidget(verify)
         row1.addStretch(1)
         row2 = QHBoxLayout()
         row2.addWidget(excel_out)
+        row2.addWidget(excel_public)
         row2.addWidget(excel_in)
         row2.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addLayout(row1)
         layout.addLayout(row2)
+        layout.addWidget(self.font_note)
+        self._fonts_checked = False
+
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        if not self._fonts_checked:
+            self._fonts_checked = True
+            self.check_fonts()
+
+    def check_fonts(self) -> None:
+        """Say before printing which standard faces this computer lacks (and that stand-ins are used)."""
+        missing_faces = feature_links.link("missing_standard_faces").resolve()
+        if missing_faces is None:
+            return
+
+        def shown(missing: list[str]) -> None:
+            if not missing:
+                self.font_note.setVisible(False)
+                return
+            self.font_note.setText(fill(self.tr("Note: this computer lacks the standard fonts %1. Reports use "
+                                                "the nearest fonts instead; install them for official documents."),
+                                        "、".join(missing)))
+            self.font_note.setVisible(True)
+
+        self.fonts_job = run_in_background(self, lambda _p: missing_faces(), shown, lambda _e: None,
+                                           title=self.tr("Checking the fonts…"))
 
     # -- PDF ---------------------------------------------------------------------------------
     def choose_pdf(self) -> None:
@@ -120,6 +161,32 @@ class ReportsBox(QGroupBox):
 
     def make_pdf(self, path: Path, kind: str) -> None:
         self.last_job = write_pdf_report(self, self.ctx, path, kind)
+
+    def choose_word(self) -> None:
+        name = f"{self.tr('Rectification report')}-{self.ctx.ws.today.isoformat()}.docx"
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save the Word draft"), name, "Word (*.docx)")
+        if path:
+            self.make_word(Path(path))
+
+    def make_word(self, path: Path) -> None:
+        draft = feature_links.link("word_draft").resolve()
+        if draft is None:
+            show_info(self, self.tr("Word draft"), feature_links.not_ready_text())
+            return
+        ws = self.ctx.ws
+
+        def task(_p: Progress) -> Path:
+            with ws.read() as s:
+                ws.require_unit(s)
+                return Path(draft(s, ws.today, path))
+
+        def done(written: Path) -> None:
+            self.last_summary = fill(self.tr("Word draft written: %1\nIt is neither signed nor registered; "
+                                             "when the text is final, make the PDF report as the official copy."),
+                                     str(written))
+            show_info(self, self.tr("Word draft"), self.last_summary)
+
+        self.last_job = run_in_background(self, task, done, self._failed, title=self.tr("Writing the draft…"))
 
     def choose_verify(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, self.tr("The printed report to verify"), "", "PDF (*.pdf)")
@@ -158,7 +225,14 @@ class ReportsBox(QGroupBox):
         if path:
             self.export_excel(Path(path))
 
-    def export_excel(self, path: Path) -> None:
+    def choose_excel_public(self) -> None:
+        name = f"整改落实情况公示-{self.ctx.ws.today.isoformat()}.xlsx"
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save the public version as Excel"), name,
+                                              "Excel (*.xlsx)")
+        if path:
+            self.export_excel(Path(path), public=True)
+
+    def export_excel(self, path: Path, *, public: bool = False) -> None:
         export = feature_links.link("export_excel").resolve()
         if export is None:
             show_info(self, self.tr("Export to Excel"), feature_links.not_ready_text())
@@ -168,7 +242,7 @@ class ReportsBox(QGroupBox):
         def task(_p: Progress) -> tuple[Path, int]:
             with ws.read() as s:
                 ws.require_unit(s)
-                return export(s, ws.today, path)
+                return export(s, ws.today, path, public=public)
 
         def done(result: tuple[Path, int]) -> None:
             self.last_summary = (fill(self.tr("%1 tasks exported to %2"), str(result[1]), str(result[0])))
