@@ -108,8 +108,10 @@ def row_height(row: dict[str, Any], wrap_keys: list[str], widths: dict[str, int]
         text = row[key]
         if not text:
             continue
-        per_line = max(1.0, widths[key] - 1.5)
-        n = sum(max(1, -(-display_width(part) // int(per_line))) for part in str(text).split("\n"))
+        per_line = max(1, int(widths[key] - 1.5))
+        # display width without a Python loop per character: UTF-8 takes 3 bytes for a Chinese character
+        # (2 columns) and 1 for a Latin one (1 column), so (bytes + characters) / 2 is the width
+        n = sum(max(1, -(-((len(part.encode()) + len(part)) // 2) // per_line)) for part in str(text).split("\n"))
         lines = max(lines, n)
     return None if lines == 1 else min(MAX_ROW_HEIGHT, lines * LINE_HEIGHT + 3)
 
