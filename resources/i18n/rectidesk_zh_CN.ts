@@ -444,6 +444,10 @@
             <translation>督办反馈</translation>
         </message>
         <message>
+            <source>printed reports</source>
+            <translation>已生成的报告</translation>
+        </message>
+        <message>
             <source>tasks</source>
             <translation>任务</translation>
         </message>
