@@ -83,7 +83,7 @@ def test_public_excel_has_no_name_and_every_problem(cli, demo: Path, tmp_path: P
     assert not [n for n in names if n in cells]
     sheet = wb.worksheets[0]
     header = [c.value for c in sheet[2]]
-    assert header == ["序号", "问题编号", "问题来源", "批次", "问题描述", "整改类别", "责任单位", "责任科室",
+    assert header == ["序号", "问题编号", "问题来源", "批次", "问题描述", "整改类别", "责任科室", "责任单位",
                       "整改措施", "整改时限", "整改状态", "整改进展/完成情况", "销号日期"]
     assert sheet.max_row == 62
     assert "公示" in str(sheet["A1"].value)
