@@ -208,7 +208,8 @@ class StampBlock(Flowable):
             f"台账摘要 SHA-256：{self.stamp.sha256[:32]}",
             f"{self.stamp.sha256[32:]}",
         ]
-        ty = y + size - 12
+        step = min(11.0, (size - 8) / (len(lines) - 1))  # the words stay beside the code, however small
+        ty = y + size - 8
         for line in lines:
             width = self.fonts.string_width(line, "song", 8)
             cx = x - 3 * mm - width if text_left else x + size + 3 * mm
@@ -216,7 +217,7 @@ class StampBlock(Flowable):
                 self.canv.setFont(name, 8)
                 self.canv.drawString(cx, ty, chunk)
                 cx += L.pdfmetrics.stringWidth(chunk, name, 8)
-            ty -= 11
+            ty -= step
 
 
 def _stamp(unit_code: str, today: date, kind: str, digest: str) -> Stamp:
