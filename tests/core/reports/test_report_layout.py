@@ -258,3 +258,21 @@ def test_a_heading_is_never_the_last_line_of_a_page(tmp_path) -> None:  # noqa: 
                 texts = ["".join(c["text"] for c in r) for r in rows]
                 if "二、整改任务完成情况" in texts:
                     assert texts.index("二、整改任务完成情况") < len(texts) - 2, (filler_lines, texts[-3:])
+
+
+@pytest.mark.parametrize("kind", ["summary", "ledger", "task", "monthly"])
+def test_the_qr_stamp_is_never_in_the_bottom_margin(demo_reports, kind: str) -> None:  # noqa: ANN001
+    """The code stands inside the text block (the bottom margin holds the page number; printers cut it)."""
+    with pdfplumber.open(getattr(demo_reports, kind)) as pdf:
+        modules = []
+        for page in pdf.pages:
+            small = [r for r in page.rects if r["width"] < 1.5 * MM and r["height"] < 1.5 * MM and r["fill"]]
+            if len(small) > 100:  # the QR code's modules
+                modules.append((page, small))
+        assert len(modules) == 1
+        page, rects = modules[0]
+        landscape = page.width > page.height
+        bottom_margin = (18 + 8) * MM if landscape else (35 if kind == "summary" else 28) * MM
+        assert max(r["bottom"] for r in rects) <= page.height - bottom_margin + 0.5
+        size = max(r["x1"] for r in rects) - min(r["x0"] for r in rects)
+        assert size >= 14 * MM  # still read by a phone
