@@ -18,7 +18,7 @@ TODAY = "2026-04-15"
 def signed(cli, monkeypatch, tmp_path: Path) -> Path:  # noqa: ANN001
     """A unit with a signing key, one task and its signed 整改报告."""
     monkeypatch.setenv("RECTIDESK_PASSPHRASE", PASS)
-    assert cli("init", "--unit-code", "442000-017", "--unit-name", "中山市某某镇人民政府")[0] == 0
+    assert cli("init", "--unit-code", "442000-017", "--unit-name", "中山市某某镇人民政府", "--admin", "张三")[0] == 0
     add = ["task", "add", "--title", "公务用车登记不规范", "--source", "巡察", "--category", "立行立改",
            "--owner", "李娜", "--deadline", "2026-05-31"]
     assert cli("--today", TODAY, *add)[0] == 0

@@ -52,7 +52,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_public_pdf_lists_every_problem_without_a_name(cli, demo: Path, tmp_path: Path) -> None:  # noqa: ANN001
     out = tmp_path / "公示.pdf"
-    code, said, err = cli("--today", TODAY, "report", str(out), "--kind", "public", data=demo)
+    code, said, err = cli("--today", TODAY, "--user", "陈晓红", "report", str(out), "--kind", "public", data=demo)
     assert code == 0, err
     assert "整改落实情况公示" in said
     with pdfplumber.open(out) as pdf:
@@ -69,12 +69,12 @@ def test_public_pdf_lists_every_problem_without_a_name(cli, demo: Path, tmp_path
     assert len(re.findall(r"(?m)^\d+ ", text)) >= 50  # every problem (60) with its number
     assert "已销号" in flat and "立行立" in flat
     # it is a report like the others: signed or registered, verifiable
-    assert cli("verify-report", str(out), data=demo)[0] == 0
+    assert cli("--user", "陈晓红", "verify-report", str(out), data=demo)[0] == 0
 
 
 def test_public_excel_has_no_name_and_every_problem(cli, demo: Path, tmp_path: Path) -> None:  # noqa: ANN001
     out = tmp_path / "公示.xlsx"
-    code, said, err = cli("--today", TODAY, "export-excel", str(out), "--public", data=demo)
+    code, said, err = cli("--today", TODAY, "--user", "陈晓红", "export-excel", str(out), "--public", data=demo)
     assert code == 0, err
     assert "公示版" in said
     wb = openpyxl.load_workbook(out)

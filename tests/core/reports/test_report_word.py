@@ -17,7 +17,7 @@ def _east_asia(style) -> str:  # noqa: ANN001
 
 def test_word_draft_styles_page_and_margins(cli, demo_reports, tmp_path: Path) -> None:  # noqa: ANN001
     out = tmp_path / "整改报告.docx"
-    code, said, err = cli("--today", "2026-04-15", "report", str(out), data=demo_reports.data_dir)
+    code, said, err = cli("--today", "2026-04-15", "--user", "陈晓红", "report", str(out), data=demo_reports.data_dir)
     assert code == 0, err
     assert "Word 草稿" in said
     doc = Document(str(out))
