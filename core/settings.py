@@ -35,6 +35,49 @@ SPECS: dict[str, SettingSpec] = {
 
 
 @dataclass(frozen=True)
+class TextSpec:
+    key: str
+    default: str
+    label: str
+    max_length: int = 100
+
+
+# Settings that are words, not numbers (the unit's own; the city does not set them).
+TEXT_SPECS: dict[str, TextSpec] = {
+    s.key: s for s in (TextSpec("report_recipient", "市督查室", "整改报告的主送机关"),)
+}
+
+
+def get_text(session: Session, key: str) -> str:
+    from db.models import Setting
+
+    row = session.get(Setting, key)
+    return row.value if row is not None else TEXT_SPECS[key].default
+
+
+def set_text(session: Session, key: str, value: str) -> None:
+    """A word setting; blank puts the default back. Control characters and surrounding spaces are dropped."""
+    from core.text import clean_text
+    from db.models import Setting
+
+    spec = TEXT_SPECS.get(key)
+    if spec is None:
+        raise InputRefused(f"没有名为“{key}”的设置。")
+    text = " ".join(clean_text(value).split())
+    if len(text) > spec.max_length:
+        raise InputRefused(f"“{spec.label}”太长了（最多 {spec.max_length} 个字）。")
+    row = session.get(Setting, key)
+    if not text:
+        if row is not None:
+            session.delete(row)
+        return
+    if row is None:
+        session.add(Setting(key=key, value=text, source="local"))
+    else:
+        row.value = text
+
+
+@dataclass(frozen=True)
 class Thresholds:
     yellow_after_days: int = 0
     red_after_days: int = 10

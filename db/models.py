@@ -386,6 +386,26 @@ class AuditEntry(Base):
     hash: Mapped[str] = mapped_column(String(64))
 
 
+class ReportPrint(Base):
+    """A PDF report this unit printed: the file's SHA-256 (as signed), what it shows, and when.
+
+    `verify-report` vouches only for a file whose bytes hash to one of these; `body_sha256` is the file
+    before its signature was added (a copy with the signature cut off is incomplete, not foreign)."""
+
+    __tablename__ = "report_prints"
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    body_sha256: Mapped[str] = mapped_column(String(64), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    date: Mapped[str] = mapped_column(String(10))  # the report's date (YYYY-MM-DD)
+    printed: Mapped[str] = mapped_column(String(40))  # RFC 3339 timestamp
+    ledger_sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(Integer)
+    key_id: Mapped[str | None] = mapped_column(String(16))  # the unit key that signed it; None: unsigned
+    by: Mapped[str] = mapped_column(String(100), default="")
+    file_name: Mapped[str] = mapped_column(Text, default="")
+    change_no: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class Counter(Base):
     """Named monotonic counters (the global change number, the next report Sequence)."""
 
@@ -433,4 +453,5 @@ __all__ = [
     "AuditEntry",
     "Counter",
     "MeasureEntry",
+    "ReportPrint",
 ]

@@ -8,7 +8,7 @@ are other pages built, the badge and the status read from the ORM.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, QModelIndex, QPersistentModelIndex, QRect, QSettings, QSize, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QColor, QFont, QKeySequence, QPainter

@@ -14,16 +14,20 @@ from core.workspace import Workspace
 
 def register(sub: Any) -> None:
     p = sub.add_parser("report", help="生成 PDF 报告：整改报告、台账、单个任务、月报")
-    p.add_argument("out", help="输出的 PDF 文件")
+    p.add_argument("out", help="输出的 PDF 文件（整改报告也可写 .docx：可编辑的 Word 草稿）")
     p.add_argument(
         "--kind",
         default="summary",
-        choices=("summary", "ledger", "task", "monthly"),
-        help="summary 整改报告（默认）/ ledger 台账 / task 单个任务 / monthly 月报",
+        choices=("summary", "ledger", "task", "monthly", "public"),
+        help="summary 整改报告（默认）/ ledger 台账 / task 单个任务 / monthly 月报 / public 公示版（不含人名）",
     )
     p.add_argument("--task", help="任务编号（--kind task 时必填）")
     p.add_argument("--period", help="月报的月份 YYYY-MM（默认本月）")
     p.set_defaults(handler=with_workspace(cmd_report))
+
+    p = sub.add_parser("report-recipient", help="查看或设置整改报告的主送机关（默认 市督查室）")
+    p.add_argument("name", nargs="?", help="主送机关，例如 市委督查室；留空字符串恢复默认")
+    p.set_defaults(handler=with_workspace(recipient_cmd))
 
     p = sub.add_parser("verify-report", help="核验 PDF 报告：台账是否仍与报告一致")
     p.add_argument("file", help="本软件生成的 PDF 报告")
@@ -45,24 +49,68 @@ def register(sub: Any) -> None:
 
     p = sub.add_parser("export-excel", help="把台账导出为 Excel（与市里清单同样的格式）")
     p.add_argument("out", help="输出的 .xlsx 文件")
+    p.add_argument("--public", action="store_true", help="公示版：不含责任人、责任领导等人名和内部说明")
     p.set_defaults(handler=with_workspace(cmd_export_excel))
 
 
 def cmd_report(ws: Workspace, args: argparse.Namespace) -> int:
-    from core.reports.pdf import KINDS, render_report
+    from core.reports.pdf import KINDS
+    from core.reports.proof import print_report, unit_has_key
 
     period = args.period
     if period and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", period):
         raise UsageError(f"月份“{period}”格式不对。", hint="请写成 年-月，例如 2026-04。")
     out = Path(args.out)
+    if out.suffix.lower() == ".docx":
+        return _word_draft(ws, args.kind, out)
     with ws.read() as s:
         ws.require_unit(s)
-        path, fonts = render_report(s, ws.today, args.kind, out, task_id=args.task, period=period)
+        signed = unit_has_key(s)
+    secret = None
+    if signed:
+        from core.cli.exchange_cmds import passphrase
+
+        secret = passphrase("密钥密码（为报告签名）：")
+    with ws.session() as s:
+        path, fonts, row = print_report(
+            s, ws.today, args.kind, out, actor=ws.user, passphrase=secret, task_id=args.task, period=period
+        )
     say(f"已生成{KINDS[args.kind]}：{path}")
+    if signed:
+        say(f"已用本单位密钥签名并登记（SHA-256：{row.sha256}）。")
+    else:
+        say(f"已登记（SHA-256：{row.sha256}）。本单位还没有签名密钥，报告未加数字签名（keys create 建立密钥）。")
     for note in fonts.notes:
         say(f"提示：{note}")
     if fonts.missing:
         say(f"提示：字库中没有“{''.join(sorted(fonts.missing))}”，报告中以“〓”代替，请手工补写。")
+    return 0
+
+
+def _word_draft(ws: Workspace, kind: str, out: Path) -> int:
+    from core.reports.word import write_draft
+
+    if kind != "summary":
+        raise UsageError("Word 草稿只有整改报告一种。", hint="请用 --kind summary，或把文件名改为 .pdf。")
+    with ws.read() as s:
+        ws.require_unit(s)
+        path = write_draft(s, ws.today, out)
+    say(f"已生成整改报告的 Word 草稿：{path}")
+    say("提示：草稿供修改，不签名、不登记；定稿后请生成 PDF 报告作为正式文本。")
+    return 0
+
+
+def recipient_cmd(ws: Workspace, args: argparse.Namespace) -> int:
+    from core.reports.summary import recipient, set_recipient
+
+    if args.name is None:
+        with ws.read() as s:
+            say(recipient(s))
+        return 0
+    with ws.session() as s:
+        ws.require_unit(s)
+        now = set_recipient(s, ws.user, args.name)
+    say(f"整改报告的主送机关：{now}")
     return 0
 
 
@@ -77,6 +125,9 @@ def cmd_verify_report(ws: Workspace, args: argparse.Namespace) -> int:
         print_json(
             {
                 "matches": result.matches,
+                "genuine": True,
+                "signed": result.signed,
+                "signature": result.signature,
                 "same_unit": result.same_unit,
                 "unit": st.unit_code,
                 "date": st.date,
@@ -85,15 +136,17 @@ def cmd_verify_report(ws: Workspace, args: argparse.Namespace) -> int:
                 "ledger_sha256": result.current,
             }
         )
-    elif not result.same_unit:
-        say(f"报告属于单位 {st.unit_code}，不是本单位的台账，无法核验。")
-    elif result.matches:
-        say(f"一致：报告（{st.date} 生成）与当前台账相符，生成后台账没有变动。")
     else:
-        say(
-            f"不一致：报告于 {st.date} 生成，此后台账已有变动（新增、修改、审核或督办等）。"
-            "如需最新情况，请重新生成报告。"
-        )
+        say(f"原件：这是本单位于 {st.date} 生成并登记的报告，文件没有被改动。")
+        if result.signature:
+            say(result.signature)
+        if result.matches:
+            say("一致：生成后台账没有变动，报告内容与当前台账相符。")
+        else:
+            say(
+                f"不一致：报告于 {st.date} 生成，此后台账已有变动（新增、修改、审核或督办等）。"
+                "如需最新情况，请重新生成报告。"
+            )
     return 0 if result.matches else 3
 
 
@@ -183,6 +236,6 @@ def cmd_export_excel(ws: Workspace, args: argparse.Namespace) -> int:
 
     with ws.read() as s:
         ws.require_unit(s)
-        path, count = export_ledger(s, ws.today, Path(args.out))
-    say(f"已导出 {count} 条任务：{path}")
+        path, count = export_ledger(s, ws.today, Path(args.out), public=args.public)
+    say(f"已导出 {count} 条任务{'（公示版，不含人名）' if args.public else ''}：{path}")
     return 0

@@ -30,14 +30,35 @@ EXTRA_COLUMNS: list[tuple[str, str]] = [
     ("status", "整改状态"),
     ("light", "预警灯"),
     ("light_reason", "预警原因"),
+    ("progress", "整改进展/完成情况"),
+    ("closed_on", "销号日期"),
+    ("unit", "责任单位"),
 ]
 # Read back from the export (a ledger kept in Excel moves in with its state): when the work was reported done
-# (提交审核) and when the task was 销号. Written by the export after the columns above.
+# (提交审核); the 销号 date is among the columns above. Written by the export after them.
 STATE_COLUMNS: list[tuple[str, str]] = [
     ("completed", "完成日期"),
+]
+# The 公示 version (published): no person's name, no internal notes; the 责任科室 stays.
+PUBLIC_COLUMNS: list[tuple[str, str]] = [
+    ("seq", "序号"),
+    ("city_ref", "问题编号"),
+    ("source", "问题来源"),
+    ("batch", "批次"),
+    ("title", "问题描述"),
+    ("category", "整改类别"),
+    ("section", "责任科室"),
+    ("unit", "责任单位"),
+    ("measures", "整改措施"),
+    ("deadline", "整改时限"),
+    ("status", "整改状态"),
+    ("progress", "整改进展/完成情况"),
     ("closed_on", "销号日期"),
 ]
-EXPORT_ONLY = {"light", "light_reason", "progress"}
+# 责任单位 here is the unit that keeps the ledger; a city list's 责任单位 column means the 责任科室
+# (SYNONYMS), and the 责任科室 column comes first in the export, so reading it back takes that one.
+# The state (整改状态, 销号日期) is read back: a ledger kept in Excel moves in with it.
+EXPORT_ONLY = {"light", "light_reason", "progress", "unit"}
 
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "seq": ("序号", "顺序号", "No", "No.", "NO"),
@@ -74,8 +95,10 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
 }
 LABELS = dict(CITY_COLUMNS + EXTRA_COLUMNS + STATE_COLUMNS)
 LABELS["progress"] = "整改进展/完成情况"
+PUBLIC_KEYS = {key for key, _ in PUBLIC_COLUMNS}
 # What a clerk may map a column to in the mapping step, in the order offered.
-MAPPABLE = [key for key, _ in CITY_COLUMNS + EXTRA_COLUMNS + STATE_COLUMNS if key not in ("light", "light_reason")]
+MAPPABLE = [key for key, _ in CITY_COLUMNS + EXTRA_COLUMNS + STATE_COLUMNS
+            if key not in ("light", "light_reason", "unit")]
 REQUIRED = ("title", "source", "category", "owner", "deadline")
 
 _HEADER_NOISE = re.compile(r"[\s\u3000*＊:：]|（必填）|\(必填\)")

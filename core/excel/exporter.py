@@ -23,9 +23,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core import enums
-from core.excel.columns import CITY_COLUMNS, EXTRA_COLUMNS, STATE_COLUMNS, node_line
+from core.excel.columns import CITY_COLUMNS, EXTRA_COLUMNS, PUBLIC_COLUMNS, STATE_COLUMNS, node_line
 from core.ledger.queries import LedgerFilter, LedgerQuery
-from core.reports.data import unit_of
+from core.reports.data import progress_text, unit_of
 from core.reports.output import write_atomic
 from db.models import Task
 
@@ -38,8 +38,9 @@ HEADER_FILL = PatternFill("solid", fgColor="D9D9D9")
 THIN = Side(style="thin", color="808080")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 FONT = "宋体"
-WRAP_COLUMNS = {"title", "measures", "description", "nodes", "light_reason", "note"}
-MAX_WIDTH = {"title": 40, "measures": 30, "description": 30, "nodes": 32, "light_reason": 30, "note": 16}
+WRAP_COLUMNS = {"title", "measures", "description", "nodes", "light_reason", "note", "progress"}
+MAX_WIDTH = {"title": 40, "measures": 30, "description": 30, "nodes": 32, "light_reason": 30, "note": 16,
+             "progress": 30}
 
 
 
@@ -64,6 +65,7 @@ def node_lines(nodes: list[Any]) -> str:
 
 
 def ledger_rows(session: Session, today: date) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    unit = unit_of(session)
     q = LedgerQuery(session, today)
     rows = q.page(LedgerFilter(sort="deadline"), limit=None, with_details=True)
     extra = {
@@ -96,19 +98,41 @@ def ledger_rows(session: Session, today: date) -> tuple[list[dict[str, Any]], di
                 "light": enums.label("light", r.light),
                 "light_reason": r.light_reason,
                 "completed": date.fromisoformat(submitted[:10]) if submitted else None,
+                "progress": progress_text(r.status, closed, r.nodes),
                 "closed_on": date.fromisoformat(closed) if closed else None,
+                "unit": unit.name,
                 "_light": r.light,
             }
         )
     return out, q.dashboard()
 
 
-def export_ledger(session: Session, today: date, path: Path) -> tuple[Path, int]:
+LINE_HEIGHT = 13.5  # points per line of 10-pt 宋体 in Excel, WPS and LibreOffice
+MAX_ROW_HEIGHT = 409  # Excel's limit
+
+
+def row_height(row: dict[str, Any], wrap_keys: list[str], widths: dict[str, int]) -> float | None:
+    """The height that shows every line of the wrapped cells (None: one line, the default height)."""
+    lines = 1
+    for key in wrap_keys:
+        text = row[key]
+        if not text:
+            continue
+        per_line = max(1, int(widths[key] - 1.5))
+        # display width without a Python loop per character: UTF-8 takes 3 bytes for a Chinese character
+        # (2 columns) and 1 for a Latin one (1 column), so (bytes + characters) / 2 is the width
+        n = sum(max(1, -(-((len(part.encode()) + len(part)) // 2) // per_line)) for part in str(text).split("\n"))
+        lines = max(lines, n)
+    return None if lines == 1 else min(MAX_ROW_HEIGHT, lines * LINE_HEIGHT + 3)
+
+
+def export_ledger(session: Session, today: date, path: Path, *, public: bool = False) -> tuple[Path, int]:
+    """The ledger as a workbook; `public`: the 公示 version (no person's name, no internal notes)."""
     unit = unit_of(session)
     rows, figures = ledger_rows(session, today)
-    columns = CITY_COLUMNS + EXTRA_COLUMNS + STATE_COLUMNS
+    columns = PUBLIC_COLUMNS if public else CITY_COLUMNS + EXTRA_COLUMNS + STATE_COLUMNS
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet("整改清单")
+    ws = wb.create_sheet("整改清单（公示）" if public else "整改清单")
     widths = {key: display_width(label) + 2 for key, label in columns}
     for row in rows[:500]:  # widths from a sample: enough to fit, cheap for 10,000 rows
         for key, _ in columns:
@@ -121,6 +145,7 @@ def export_ledger(session: Session, today: date, path: Path) -> tuple[Path, int]
     last_col = get_column_letter(len(columns))
     ws.freeze_panes = "A3"
     ws.auto_filter.ref = f"A2:{last_col}{len(rows) + 2}"
+    # Printing: A4 landscape, one page wide and as many long as needed, the title and header on every page.
     ws.print_title_rows = "1:2"
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
@@ -129,9 +154,13 @@ def export_ledger(session: Session, today: date, path: Path) -> tuple[Path, int]
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_options.horizontalCentered = True
     ws.print_options.gridLines = True
+    ws.page_margins.left = ws.page_margins.right = 0.5
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
     ws.merged_cells.ranges.add(f"A1:{last_col}1")
 
-    title = _cell(ws, f"{unit.name}整改问题清单（截至{today.isoformat()}）")
+    heading = f"{unit.name}{'整改落实情况公示' if public else '整改问题清单'}（截至{today.isoformat()}）"
+    title = _cell(ws, heading)
     title.font = Font(name=FONT, size=16, bold=True)
     title.alignment = Alignment(horizontal="center", vertical="center")
     ws.row_dimensions[1].height = 30
@@ -162,10 +191,12 @@ def export_ledger(session: Session, today: date, path: Path) -> tuple[Path, int]
 
     styles = {key: template(wrap if key in WRAP_COLUMNS else plain) for key, _ in columns}
     for key in ("deadline", "completed", "closed_on"):
-        styles[key] = template(plain, number_format="yyyy-mm-dd")
+        if key in styles:
+            styles[key] = template(plain, number_format="yyyy-mm-dd")
     light_styles = {k: template(plain, fill) for k, fill in FILLS.items()}
     keys = [key for key, _ in columns]
-    for row in rows:
+    wrap_keys = [key for key in keys if key in WRAP_COLUMNS]
+    for n, row in enumerate(rows, start=3):
         cells: list[Any] = []
         for key in keys:
             value = row[key]
@@ -175,6 +206,9 @@ def export_ledger(session: Session, today: date, path: Path) -> tuple[Path, int]
             c = _cell(ws, value)
             c._style = copy(light_styles.get(row["_light"], styles[key]) if key == "light" else styles[key])
             cells.append(c)
+        height = row_height(row, wrap_keys, widths)
+        if height is not None:
+            ws.row_dimensions[n].height = height
         ws.append(cells)
     _figures_sheet(wb, unit.name, today, figures)
     return write_atomic(Path(path), wb.save), len(rows)

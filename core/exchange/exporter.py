@@ -45,6 +45,7 @@ from db.models import (
     Node,
     Notice,
     PackageLog,
+    ReportPrint,
     Response,
     Task,
 )
@@ -225,6 +226,7 @@ class ReportExporter:
         for h in s.scalars(select(Handover).where(Handover.change_no > mark).order_by(Handover.change_no)):
             records.append(_clean({"type": "handover", "id": h.id, "task_id": h.task_id, "from": h.from_person,
                                    "to": h.to_person, "date": h.date, "note": h.note or None}))
+        records.extend(report_prints(s, mark))
         records.extend(deletions)
         accepted = sorted(set(s.scalars(select(PackageLog.sequence).where(
             PackageLog.direction == "in", PackageLog.status == "accepted"))))
@@ -312,6 +314,14 @@ class ReportExporter:
                             hint="可能是U盘有坏块或被拔出，请换一个U盘重新导出。") from None
         except OSError as exc:
             raise bag.write_failure(exc, path) from None
+
+
+def report_prints(s: Session, mark: int) -> list[dict[str, Any]]:
+    """The reports printed since the watermark (type `report_print`, docs/report-proof.md)."""
+    from core.reports.proof import export_record
+
+    q = select(ReportPrint).where(ReportPrint.change_no > mark).order_by(ReportPrint.change_no)
+    return [export_record(r) for r in s.scalars(q)]
 
 
 def _count(records: list[dict[str, Any]]) -> dict[str, int]:

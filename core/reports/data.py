@@ -25,6 +25,36 @@ class LedgerData:
     figures: dict[str, Any]
     rows: list[TaskRow]
     activity: dict[str, int] = field(default_factory=dict)
+    # task id -> (问题详情, 整改措施, 销号日期 or None)
+    extras: dict[str, tuple[str, str, str | None]] = field(default_factory=dict)
+
+    def measures(self, task_id: str) -> str:
+        return self.extras.get(task_id, ("", "", None))[1]
+
+    def closed_on(self, task_id: str) -> str | None:
+        return self.extras.get(task_id, ("", "", None))[2]
+
+
+def task_extras(session: Session) -> dict[str, tuple[str, str, str | None]]:
+    """Per live task: its description, measures and 销号 date (what the ledger rows do not carry)."""
+    q = select(Task.id, Task.description, Task.measures, Task.closed_on).where(Task.deleted.is_(None))
+    return {tid: (desc or "", meas or "", closed) for tid, desc, meas, closed in session.execute(q)}
+
+
+def progress_text(status: str, closed_on: str | None, nodes: list[Any]) -> str:
+    """整改进展/完成情况 as a 台账 writes it: the state, then each node done with its date (no names, no notes)."""
+    done = [n for n in nodes if n.status != "pending"]
+    if status == "closed":
+        head = f"已整改完成，{closed_on}销号" if closed_on else "已整改完成并销号"
+    elif status == "submitted":
+        head = "已完成整改，待上级审核销号"
+    elif status == "returned":
+        head = "上级审核退回，正在继续整改"
+    elif not done:
+        head = "正在整改，尚无完成的节点" if status == "in_progress" else "尚未开始整改"
+    else:
+        head = f"正在整改，已完成{len(done)}/{len(nodes)}个节点"
+    return "\n".join([head] + [f"{n.title}：{n.done}完成" for n in done if n.done])
 
 
 def unit_of(session: Session) -> Unit:
@@ -72,7 +102,9 @@ def ledger_data(session: Session, today: date, *, details: bool = True) -> Ledge
         "handovers": int(session.scalar(select(func.count()).select_from(Handover)) or 0),
         "submitted": int(session.scalar(select(func.count()).where(live, Task.submitted_at.is_not(None))) or 0),
     }
-    return LedgerData(unit.code, unit.name, today, ledger_digest(session), q.dashboard(), rows, activity)
+    return LedgerData(
+        unit.code, unit.name, today, ledger_digest(session), q.dashboard(), rows, activity, task_extras(session)
+    )
 
 
 @dataclass

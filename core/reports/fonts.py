@@ -20,6 +20,7 @@ import sys
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab.pdfbase import pdfmetrics
@@ -28,17 +29,38 @@ from reportlab.pdfbase.ttfonts import TTFont
 ROLES = ("title", "song", "fang", "hei", "kai")
 MISSING_MARK = "\u3013"  # 〓
 
-# (file name, index in a .ttc collection, face name shown to the user)
+# (file name, index in a .ttc collection, face name shown to the user), the standard face first
 _WINDOWS: dict[str, list[tuple[str, int, str]]] = {
     "title": [
         ("FZXBSJW.TTF", 0, "方正小标宋简体"),
         ("方正小标宋简体.ttf", 0, "方正小标宋简体"),
         ("FZXiaoBiaoSong-B05S.ttf", 0, "方正小标宋简体"),
+        ("FZXBSK.TTF", 0, "方正小标宋_GBK"),
     ],
     "song": [("simsun.ttc", 0, "宋体"), ("simsun.ttf", 0, "宋体")],
-    "fang": [("simfang.ttf", 0, "仿宋"), ("FZFSJW.TTF", 0, "方正仿宋简体")],
+    "fang": [
+        ("仿宋_GB2312.ttf", 0, "仿宋_GB2312"),
+        ("FS_GB2312.ttf", 0, "仿宋_GB2312"),
+        ("SIMFANG_GB2312.TTF", 0, "仿宋_GB2312"),
+        ("simfang.ttf", 0, "仿宋"),
+        ("FZFSJW.TTF", 0, "方正仿宋简体"),
+    ],
     "hei": [("simhei.ttf", 0, "黑体")],
-    "kai": [("simkai.ttf", 0, "楷体")],
+    "kai": [
+        ("楷体_GB2312.ttf", 0, "楷体_GB2312"),
+        ("KT_GB2312.ttf", 0, "楷体_GB2312"),
+        ("SIMKAI_GB2312.TTF", 0, "楷体_GB2312"),
+        ("simkai.ttf", 0, "楷体"),
+    ],
+}
+# Family names as the fonts themselves carry them (name table), for files named otherwise: a font installed
+# "for this user only" keeps whatever name it was downloaded under.
+FAMILIES: dict[str, list[str]] = {
+    "title": ["方正小标宋简体", "FZXiaoBiaoSong-B05S", "方正小标宋_GBK", "FZXiaoBiaoSong-B05"],
+    "song": ["宋体", "SimSun"],
+    "fang": ["仿宋_GB2312", "FangSong_GB2312", "仿宋", "FangSong", "方正仿宋简体", "FZFangSong-Z02S"],
+    "hei": ["黑体", "SimHei", "方正黑体简体", "FZHei-B01S"],
+    "kai": ["楷体_GB2312", "KaiTi_GB2312", "楷体", "KaiTi", "方正楷体简体", "FZKai-Z03S"],
 }
 _WINDOWS_EXTRA = [("simsunb.ttf", 0, "宋体-ExtB"), ("msyh.ttc", 0, "微软雅黑")]
 _SHIPPED: dict[str, tuple[str, str]] = {
@@ -61,6 +83,88 @@ def windows_font_dir() -> Path | None:
     windir = os.environ.get("WINDIR") or os.environ.get("SystemRoot") or r"C:\Windows"
     path = Path(windir) / "Fonts"
     return path if path.is_dir() else None
+
+
+def user_font_dir() -> Path | None:
+    """Fonts installed for one user only (Windows 10 1809+): %LOCALAPPDATA%\\Microsoft\\Windows\\Fonts."""
+    local = os.environ.get("LOCALAPPDATA")
+    if not local:
+        return None
+    path = Path(local) / "Microsoft" / "Windows" / "Fonts"
+    return path if path.is_dir() else None
+
+
+def font_families(path: Path) -> list[tuple[int, set[str]]]:
+    """(index in the file, family and full names) of each face in a .ttf/.otf/.ttc, read from its name table
+    without loading the font; [] for a file that is not a font."""
+    import struct
+
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(12)
+            if head[:4] == b"ttcf":
+                count = min(struct.unpack(">I", head[8:12])[0], 64)
+                offsets = list(struct.unpack(f">{count}I", fh.read(4 * count)))
+            else:
+                offsets = [0]
+            out = []
+            for index, offset in enumerate(offsets):
+                names = _face_names(fh, offset)
+                if names:
+                    out.append((index, names))
+            return out
+    except (OSError, struct.error, UnicodeDecodeError):
+        return []
+
+
+def _face_names(fh: object, offset: int) -> set[str]:
+    import struct
+
+    f: Any = fh
+    f.seek(offset)
+    sfnt = f.read(12)
+    if len(sfnt) < 12 or sfnt[:4] not in (b"\x00\x01\x00\x00", b"OTTO", b"true"):
+        return set()
+    num = min(struct.unpack(">H", sfnt[4:6])[0], 100)
+    records = f.read(16 * num)
+    for i in range(num):
+        tag, _sum, table, _length = struct.unpack(">4sIII", records[16 * i : 16 * i + 16])
+        if tag != b"name":
+            continue
+        f.seek(table)
+        _fmt, count, strings = struct.unpack(">HHH", f.read(6))
+        entries = f.read(12 * min(count, 2000))
+        names: set[str] = set()
+        for j in range(len(entries) // 12):
+            platform, encoding, _lang, name_id, length, at = struct.unpack(">HHHHHH", entries[12 * j : 12 * j + 12])
+            if name_id not in (1, 4) or platform != 3 or encoding not in (1, 3, 10):
+                continue
+            f.seek(table + strings + at)
+            raw = f.read(length)
+            if encoding == 3:
+                text = raw.decode("utf-16-be", "ignore") if len(raw) % 2 == 0 else raw.decode("gbk", "ignore")
+            else:
+                text = raw.decode("utf-16-be", "ignore")
+            names.add(text.replace("\x00", "").strip())
+        return names
+    return set()
+
+
+def _by_family(dirs: list[Path], wanted: dict[str, list[str]]) -> dict[str, tuple[Path, int, str]]:
+    """For each role, the first font file in `dirs` whose family name is one of the role's names."""
+    found: dict[str, tuple[Path, int, str, int]] = {}
+    for folder in dirs:
+        try:
+            files = sorted(p for p in folder.iterdir() if p.suffix.lower() in (".ttf", ".ttc", ".otf"))
+        except OSError:
+            continue
+        for path in files:
+            for index, names in font_families(path):
+                for role, families in wanted.items():
+                    for rank, family in enumerate(families):
+                        if family in names and (role not in found or rank < found[role][3]):
+                            found[role] = (path, index, family, rank)
+    return {role: (p, i, label) for role, (p, i, label, _r) in found.items()}
 
 
 @dataclass(frozen=True)
@@ -185,26 +289,61 @@ def clean_text(text: str) -> str:
 _cache: dict[tuple[str | None, str | None], FontSet] = {}
 
 
+def _rank(role: str, label: str) -> int:
+    names = FAMILIES[role]
+    return names.index(label) if label in names else len(names)
+
+
+def system_font_dirs(system_dir: Path | None = None, *, use_system: bool = True) -> list[Path]:
+    """Where this computer's fonts are: `system_dir` (tests), else Windows' folder and the user's own."""
+    if system_dir is not None:
+        return [system_dir]
+    if not use_system:
+        return []
+    return [d for d in (windows_font_dir(), user_font_dir()) if d is not None]
+
+
+def missing_standard_faces(system_dir: Path | None = None) -> list[str]:
+    """The GB/T 9704 faces this computer lacks (仿宋_GB2312 or 仿宋, 方正小标宋简体, 楷体_GB2312 or 楷体, 黑体),
+    by file name and then by the fonts' own family names, without loading any font."""
+    dirs = system_font_dirs(system_dir)
+    roles = ("fang", "title", "kai", "hei")
+    unmet = {
+        r: FAMILIES[r]
+        for r in roles
+        if not any((d / fname).is_file() for d in dirs for fname, _i, _l in _WINDOWS[r])
+    }
+    found = _by_family(dirs, unmet) if dirs and unmet else {}
+    return [FAMILIES[r][0] for r in roles if r in unmet and r not in found]
+
+
 def load_fonts(system_dir: Path | None = None, shipped_dir: Path | None = None, *, use_system: bool = True) -> FontSet:
     """The font set for this computer (cached). `system_dir` overrides the Windows font folder (tests)."""
-    sysdir = system_dir if system_dir is not None else (windows_font_dir() if use_system else None)
+    dirs = system_font_dirs(system_dir, use_system=use_system)
     shipdir = shipped_dir or shipped_font_dir()
-    key = (str(sysdir) if sysdir else None, str(shipdir))
+    key = ("|".join(str(d) for d in dirs) or None, str(shipdir))
     if key in _cache:
         return _cache[key]
     faces: dict[str, Face] = {}
     extras: list[Face] = []
-    if sysdir is not None:
-        for role, candidates in _WINDOWS.items():
-            for fname, index, label in candidates:
-                path = sysdir / fname
-                if path.is_file() and (face := _register(path, index, label)):
-                    faces[role] = face
-                    break
-        for fname, index, label in _WINDOWS_EXTRA:
-            path = sysdir / fname
-            if path.is_file() and (face := _register(path, index, label)):
-                extras.append(face)
+    # by file name first (cheap), the standard face before its stand-ins; then by the fonts' own names
+    for role, candidates in _WINDOWS.items():
+        for fname, index, label in candidates:
+            path = next((d / fname for d in dirs if (d / fname).is_file()), None)
+            if path is not None and (face := _register(path, index, label)):
+                faces[role] = face
+                break
+    unmet = {r: fams for r, fams in FAMILIES.items() if r not in faces or faces[r].label != fams[0]}
+    if dirs and unmet:
+        for role, (path, index, label) in _by_family(dirs, unmet).items():
+            current = faces.get(role)
+            better = current is None or FAMILIES[role].index(label) < _rank(role, current.label)
+            if better and (face := _register(path, index, label)):
+                faces[role] = face
+    for fname, index, label in _WINDOWS_EXTRA:
+        path = next((d / fname for d in dirs if (d / fname).is_file()), None)
+        if path is not None and (face := _register(path, index, label)):
+            extras.append(face)
     shipped: list[Face] = []
     for role, (fname, label) in _SHIPPED.items():
         path = shipdir / fname

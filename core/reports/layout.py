@@ -102,6 +102,10 @@ class GridText(Flowable):
             for name, chunk in self.fonts.runs(tok, self.role)
         )
 
+    def natural_width(self) -> float:
+        """The width of the text on one line (digits and Latin letters are narrower than a grid cell)."""
+        return sum(self._tok_width(tok) for tok in _TOKEN.findall(self.text))
+
     def _layout(self, width: float) -> list[list[str]]:
         avail = width - self.left_pt - self.right_pt
         lines: list[list[str]] = []
@@ -239,21 +243,27 @@ class GridSpacer(Flowable):
 
 
 def page_number_drawer(fonts: FontSet) -> Callable[[Canvas, Any], None]:
-    """GB/T 9704 §7.5: "— n —" in 4号 宋体, 7 mm below the text block; odd pages right, even pages left."""
+    """GB/T 9704 §7.5: "— n —" in 4号 宋体, 7 mm below the text block; odd pages right, even pages left.
+
+    Landscape table pages (§7.4 横排表格): the number stands at the table's left side, turned with the
+    page — odd pages in the lower left corner, even pages in the upper left corner."""
 
     def draw(canv: Canvas, doc: Any) -> None:  # noqa: ARG001 - ReportLab's onPage signature
         n = canv.getPageNumber()
         text = f"— {n} —"
-        width_page, _ = canv._pagesize
-        if width_page > PAGE_W + 1:  # landscape appendix pages
-            left, right, bottom = LAND_MARGIN, LAND_W - LAND_MARGIN, LAND_MARGIN
-        else:
-            left, right, bottom = LEFT_MARGIN, LEFT_MARGIN + BLOCK_W, BLOCK_BOTTOM
-        y = bottom - 7 * mm - 0.35 * SIZE_4
+        width_page, height_page = canv._pagesize
         w = fonts.string_width(text, "song", SIZE_4)
-        x = right - SIZE_4 - w if n % 2 else left + SIZE_4
         canv.saveState()
         canv.setFillColor(colors.black)
+        if width_page > PAGE_W + 1:  # landscape: rotated, along the left edge
+            x_line = LAND_MARGIN - 7 * mm
+            y = LAND_MARGIN if n % 2 else height_page - LAND_MARGIN - w
+            canv.translate(x_line, y)
+            canv.rotate(90)
+            x, y = 0.0, 0.0
+        else:
+            y = BLOCK_BOTTOM - 7 * mm - 0.35 * SIZE_4
+            x = LEFT_MARGIN + BLOCK_W - SIZE_4 - w if n % 2 else LEFT_MARGIN + SIZE_4
         for name, chunk in fonts.runs(text, "song"):
             canv.setFont(name, SIZE_4)
             canv.drawString(x, y, chunk)
@@ -317,6 +327,9 @@ def light_markup(fonts: FontSet, light: str, label: str, reason: str) -> str:
     return f'<font color="#{color}">{mark}</font> {fonts.markup(label, "song")}：{fonts.markup(reason, "song")}'
 
 
+LONG_CELL = 600  # characters: a cell that may need more than a page
+
+
 def data_table(
     fonts: FontSet,
     headers: Sequence[str],
@@ -336,7 +349,9 @@ def data_table(
     if total_row is not None:
         data.append([head(v, i) for i, v in enumerate(total_row)])
     # splitInRow: a row taller than a page (a long 整改措施) continues on the next page instead of failing.
-    table = LongTable(data, colWidths=list(widths), repeatRows=1, splitInRow=1)
+    # Only then: ReportLab splitting ordinary rows at a page foot repeats the header above the stub.
+    tall = any(len(str(v)) > LONG_CELL for row in rows for v in row if not isinstance(v, Flowable))
+    table = LongTable(data, colWidths=list(widths), repeatRows=1, splitInRow=1 if tall else 0)
     style: list[tuple[Any, ...]] = [
         ("FONT", (0, 0), (-1, 0), fonts.font("hei"), size),
         ("FONT", (0, 1), (-1, -1), fonts.font("song"), size),

@@ -23,6 +23,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import (
     BaseDocTemplate,
+    CondPageBreak,
     Flowable,
     Frame,
     NextPageTemplate,
@@ -35,21 +36,24 @@ from reportlab.platypus import (
 )
 
 from core import enums
+from core.reports import data as D
 from core.reports import layout as L
+from core.reports import summary as S
 from core.reports.data import LedgerData, MonthData, TaskDetail
 from core.reports.fonts import FontSet, load_fonts
 from core.reports.output import write_atomic
+from core.reports.proof import Seal
 from core.reports.stamp import Stamp
+from core.reports.summary import cn_date, percent
 
-KINDS = {"summary": "整改报告", "ledger": "整改台账", "task": "整改任务情况", "monthly": "整改工作月报"}
+KINDS = {
+    "summary": "整改报告",
+    "ledger": "整改台账",
+    "task": "整改任务情况",
+    "monthly": "整改工作月报",
+    "public": "整改落实情况公示",
+}
 PLAIN_MARGIN = 20 * mm
-
-
-def cn_date(d: date | str) -> str:
-    """2026年4月15日: the date in Arabic numerals, as GB/T 9704 asks."""
-    if isinstance(d, str):
-        d = date.fromisoformat(d[:10])
-    return f"{d.year}年{d.month}月{d.day}日"
 
 
 _SPACE_BY_CJK = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef])[ \t]+|[ \t]+(?=[\u3000-\u9fff\uff00-\uffef])")
@@ -58,10 +62,6 @@ _SPACE_BY_CJK = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef])[ \t]+|[ \t]+(?=[\
 def tidy(text: str) -> str:
     """No spaces between Chinese characters and numbers in running text (逾期 17 天 -> 逾期17天)."""
     return _SPACE_BY_CJK.sub("", text)
-
-
-def percent(x: float) -> str:
-    return f"{x * 100:.1f}%"
 
 
 # -- the document ---------------------------------------------------------------------------
@@ -172,49 +172,28 @@ def para(fonts: FontSet, text: str, role: str = "song", size: float = 12, **kw: 
 
 
 class StampBlock(Flowable):
-    """The QR code with the report's stamp and its words beside it, on the last page.
+    """The QR code with the report's stamp and its words beside it, after the content, inside the text block.
 
-    Placed after the content when there is room; otherwise in the bottom margin of the same page, on the
-    side away from the page number, so the stamp never ends up alone on an extra page."""
+    Never in a margin (the bottom margin holds the page number and is cut by some printers): where the
+    full size does not fit, a smaller code (down to 16 mm) does; where neither fits, it starts the next page."""
 
-    MARGIN_SIZE = 20 * mm
+    SMALL = 15 * mm  # still read by a phone: about 0.3 mm per module
+    PAD = 3 * mm  # above the code, apart from the content
 
     def __init__(self, fonts: FontSet, stamp: Stamp, size: float = 28 * mm) -> None:
         super().__init__()
         self.fonts = fonts
         self.stamp = stamp
         self.size = size
-        self._inline = True
+        self._drawn = size
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
         self.width = availWidth
-        self._inline = availHeight >= self.size + 4 * mm
-        return availWidth, (self.size + 4 * mm) if self._inline else 0.0
-
-    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
-        self.wrap(availWidth, availHeight)
-        return [self]
+        self._drawn = max(self.SMALL, min(self.size, availHeight - self.PAD))
+        return availWidth, self._drawn + self.PAD
 
     def draw(self) -> None:
-        if self._inline:
-            self._draw_at(self.width - self.size, 0, self.size, text_left=True)
-            return
-        canv = self.canv
-        ax, ay = canv.absolutePosition(0, 0)
-        page_w, _ = canv._pagesize
-        left, right = (
-            (L.LAND_MARGIN, page_w - L.LAND_MARGIN)
-            if page_w > L.PAGE_W + 1
-            else (L.LEFT_MARGIN, L.LEFT_MARGIN + L.BLOCK_W)
-        )
-        canv.saveState()
-        canv.translate(-ax, -ay)
-        y = 4 * mm
-        if canv.getPageNumber() % 2:  # page number on the right: the stamp goes left
-            self._draw_at(left, y, self.MARGIN_SIZE, text_left=False)
-        else:
-            self._draw_at(right - self.MARGIN_SIZE, y, self.MARGIN_SIZE, text_left=True)
-        canv.restoreState()
+        self._draw_at(self.width - self._drawn, 0, self._drawn, text_left=True)
 
     def _draw_at(self, x: float, y: float, size: float, *, text_left: bool) -> None:
         widget = QrCodeWidget(self.stamp.payload(), barLevel="M", barBorder=2)
@@ -229,7 +208,8 @@ class StampBlock(Flowable):
             f"台账摘要 SHA-256：{self.stamp.sha256[:32]}",
             f"{self.stamp.sha256[32:]}",
         ]
-        ty = y + size - 12
+        step = min(11.0, (size - 8) / (len(lines) - 1))  # the words stay beside the code, however small
+        ty = y + size - 8
         for line in lines:
             width = self.fonts.string_width(line, "song", 8)
             cx = x - 3 * mm - width if text_left else x + size + 3 * mm
@@ -237,7 +217,7 @@ class StampBlock(Flowable):
                 self.canv.setFont(name, 8)
                 self.canv.drawString(cx, ty, chunk)
                 cx += L.pdfmetrics.stringWidth(chunk, name, 8)
-            ty -= 11
+            ty -= step
 
 
 def _stamp(unit_code: str, today: date, kind: str, digest: str) -> Stamp:
@@ -249,94 +229,34 @@ def _light(light: str) -> str:
 
 
 # -- 整改报告 (summary) -----------------------------------------------------------------------
-def summary_story(data: LedgerData, fonts: FontSet) -> list[Flowable]:
-    f = data.figures
-    a = data.activity
-    total, closed = f["total"], f["closed"]
-    st = f["by_status"]
-    lights = f["by_light"]
+def official_story(blocks: Sequence[S.Block], fonts: FontSet) -> list[Flowable]:
+    """The blocks of a 公文 on the GB/T 9704 grid; a heading is never left alone at a page foot (as Word's
+    keep-with-next: when fewer than the heading and two lines of what follows fit, it starts the next page)."""
     story: list[Flowable] = []
+    signature = [b.text for b in blocks if b.role == "signature"]
+    for block in blocks:
+        role, text = block.role, block.text
+        if role == "title":
+            story.append(L.GridText(text, fonts, "title", size=L.SIZE_2, indent_chars=0, align="center"))
+        elif role == "blank":
+            story.append(L.GridSpacer())
+        elif role == "recipient":  # §7.3.2: under the title, flush left
+            story.append(L.GridText(text, fonts, "fang", indent_chars=0, align="left"))
+        elif role in ("h1", "h2"):
+            story.append(CondPageBreak(3 * L.GRID_LEADING + 0.5))
+            story.append(L.GridText(text, fonts, "hei" if role == "h1" else "kai"))
+        elif role == "annex":
+            story.append(L.GridText(text, fonts, "fang"))
+        elif role == "body":
+            story.append(L.GridText(tidy(text), fonts, "fang"))
+    if len(signature) == 2:
+        story.append(CondPageBreak(2 * L.GRID_LEADING + 0.5))
+        story.extend(_signature(fonts, signature[0], signature[1]))
+    return story
 
-    def body(text: str) -> None:
-        story.append(L.GridText(tidy(text), fonts, "fang"))
 
-    def h1(text: str) -> None:
-        story.append(L.GridText(text, fonts, "hei"))
-
-    def h2(text: str) -> None:
-        story.append(L.GridText(text, fonts, "kai"))
-
-    story.append(
-        L.GridText(
-            f"{data.unit_name}关于整改工作进展情况的报告",
-            fonts,
-            "title",
-            size=L.SIZE_2,
-            indent_chars=0,
-            align="center",
-        )
-    )
-    story.append(L.GridSpacer())
-    body(
-        f"截至{cn_date(data.today)}，本单位共承担整改任务{total}项，已整改完成并销号{closed}项，整改完成率"
-        f"{percent(f['completion_rate'])}；正在整改{st['open'] + st['in_progress'] + st['returned']}项，"
-        f"已完成待审核{st['submitted']}项。现将有关情况报告如下。"
-    )
-    h1("一、整改工作开展情况")
-    body(
-        f"本单位对照问题清单逐项明确整改措施、责任人和整改时限，共细化整改节点{a['nodes_total']}个，"
-        f"已完成{a['nodes_done']}个，其中经第二人核查确认{a['nodes_confirmed']}个；上传佐证材料"
-        f"{a['evidence']}份；收到上级督办通知{a['notices']}份，已反馈{a['responses']}次；"
-        f"因人员变动办理责任交接{a['handovers']}次；申请销号{a['submitted']}项。"
-    )
-    h1("二、整改任务完成情况")
-    h2("（一）总体情况")
-    body(
-        f"全部{total}项任务中，红灯{lights['red']}项、黄灯{lights['yellow']}项、绿灯{lights['green']}项；"
-        f"逾期未完成任务{f['overdue_tasks']}项，逾期未完成节点{f['overdue_nodes']}个，近期到期节点"
-        f"{f['due_soon_nodes']}个。尚未办结的督办通知：挂牌督办{f['open_notices']['red']}份、滞后警示"
-        f"{f['open_notices']['yellow']}份。"
-    )
-    h2("（二）按问题来源")
-    parts = [
-        f"{enums.label('source', k)}反馈问题{v}项，已完成{f['closed_by_source'].get(k, 0)}项"
-        for k, v in sorted(f["by_source"].items(), key=lambda kv: -kv[1])
-    ]
-    body("；".join(parts) + "。" if parts else "暂无整改任务。")
-    h2("（三）按整改类别")
-    closed_by_cat: dict[str, int] = {}
-    for r in data.rows:
-        if r.status == "closed":
-            closed_by_cat[r.category] = closed_by_cat.get(r.category, 0) + 1
-    parts = [
-        f"{enums.label('category', k)}{v}项，已完成{closed_by_cat.get(k, 0)}项"
-        for k, v in sorted(f["by_category"].items(), key=lambda kv: -kv[1])
-    ]
-    body("；".join(parts) + "。" if parts else "暂无整改任务。")
-    ded = f["deductions"]
-    if ded["pre"] or ded["final"]:
-        body(f"上级考核预扣分{ded['pre']:g}分、扣分{ded['final']:g}分，本单位正在按要求整改或申诉。")
-    h1("三、尚未完成的问题及原因")
-    pending = [r for r in data.rows if r.status != "closed"]
-    flagged = sorted((r for r in pending if r.light in ("red", "yellow")), key=lambda r: (r.light != "red",))
-    if not pending:
-        body("全部问题均已整改完成。" if total else "本单位目前没有整改任务。")
-    for i, r in enumerate(flagged, start=1):
-        who = "、".join(x for x in (r.section, r.owner) if x) or "未明确责任人"
-        body(f"{i}．{r.title}（{who}，整改期限{cn_date(r.deadline)}）：{_light(r.light)}，{r.light_reason}。")
-    rest = len(pending) - len(flagged)
-    if rest:
-        body(f"其余{rest}项未完成任务均在整改期限内按计划推进，详见附件。")
-    h1("四、下一步工作打算")
-    body(
-        f"一是对{lights['red']}项红灯、{lights['yellow']}项黄灯任务逐项督促，由责任领导牵头，明确时间表，"
-        f"确保限期销号。二是对近期到期的{f['due_soon_nodes']}个节点提前调度，确保按期完成、佐证材料齐全。"
-        f"三是对已销号的{closed}项问题开展“回头看”，防止问题反弹，建立健全长效机制。"
-    )
-    story.append(L.GridSpacer())
-    story.append(L.GridText("附件：整改问题清单", fonts, "fang"))
-    story.append(L.GridSpacer(2))
-    story.extend(_signature(fonts, data.unit_name, data.today))
+def summary_story(data: LedgerData, fonts: FontSet, recipient: str = S.DEFAULT_RECIPIENT) -> list[Flowable]:
+    story = official_story(S.summary_blocks(data, recipient), fonts)
     story.append(NextPageTemplate("landscape"))
     story.append(PageBreak())
     story.append(para(fonts, "附件", "hei", L.SIZE_3, leading=L.SIZE_3 * 1.6))
@@ -345,13 +265,12 @@ def summary_story(data: LedgerData, fonts: FontSet) -> list[Flowable]:
     return story
 
 
-def _signature(fonts: FontSet, unit_name: str, today: date) -> list[Flowable]:
+def _signature(fonts: FontSet, unit_name: str, date_text: str) -> list[Flowable]:
     """GB/T 9704 §7.3.5.2: the unit right-aligned two characters in; the date below, starting two characters
     further right (or right-aligned two characters in when it is the longer one)."""
     cell = L.GRID_CELL
-    date_text = cn_date(today)
-    name_w = len(unit_name) * cell
-    date_w = len(date_text) * cell
+    name_w = L.GridText(unit_name, fonts, "fang").natural_width()
+    date_w = L.GridText(date_text, fonts, "fang").natural_width()
     right = L.BLOCK_W - 2 * cell
     name_x = right - name_w
     date_x = name_x + 2 * cell
@@ -378,15 +297,66 @@ LEDGER_HEADERS = (
     "预警灯及原因",
 )
 LEDGER_WIDTHS_MM = (11, 30, 58, 16, 18, 20, 14, 21, 21, 17, 58)
+# The ledger PDF (整改台账) also carries what a city's 台账 template has: 整改措施 and 完成情况.
+FULL_HEADERS = (
+    "序号",
+    "编号",
+    "问题",
+    "来源",
+    "类别",
+    "责任科室",
+    "责任人",
+    "整改期限",
+    "整改措施",
+    "状态",
+    "整改进展/完成情况",
+    "预警灯及原因",
+)
+FULL_WIDTHS_MM = (10, 28, 42, 13, 14, 17, 13, 22, 46, 15, 40, 38)
+# The 公示 version: no person's name, no notes, no light reasons (internal); the 责任科室 stays.
+PUBLIC_HEADERS = (
+    "序号",
+    "编号",
+    "问题",
+    "来源",
+    "类别",
+    "责任科室",
+    "整改措施",
+    "整改期限",
+    "整改状态",
+    "整改进展/完成情况",
+)
+PUBLIC_WIDTHS_MM = (10, 30, 58, 15, 16, 20, 58, 23, 17, 48)
 
 
-def ledger_table(data: LedgerData, fonts: FontSet, width: float | None = None) -> Flowable:
+def ledger_table(data: LedgerData, fonts: FontSet, width: float | None = None, *, full: bool = False) -> Flowable:
     width = width or (L.LAND_W - 2 * L.LAND_MARGIN)
-    scale = width / (sum(LEDGER_WIDTHS_MM) * mm)
-    widths = [w * mm * scale for w in LEDGER_WIDTHS_MM]
-    make = L.CellMaker(fonts, widths, "song", 9)
+    base = FULL_WIDTHS_MM if full else LEDGER_WIDTHS_MM
+    scale = width / (sum(base) * mm)
+    widths = [w * mm * scale for w in base]
+    size = 8.5 if full else 9
+    make = L.CellMaker(fonts, widths, "song", size)
     rows = []
     for i, r in enumerate(data.rows, start=1):
+        light = make.rich(L.light_markup(fonts, r.light, _light(r.light), tidy(r.light_reason)))
+        if full:
+            rows.append(
+                [
+                    str(i),
+                    r.city_ref or "",
+                    r.title,
+                    enums.label("source", r.source),
+                    enums.label("category", r.category),
+                    r.section,
+                    r.owner,
+                    r.deadline,
+                    data.measures(r.id),
+                    enums.label("status", r.status),
+                    D.progress_text(r.status, data.closed_on(r.id), r.nodes),
+                    light,
+                ]
+            )
+            continue
         rows.append(
             [
                 str(i),
@@ -399,43 +369,110 @@ def ledger_table(data: LedgerData, fonts: FontSet, width: float | None = None) -
                 r.deadline,
                 r.next_due or "",
                 enums.label("status", r.status),
-                make.rich(L.light_markup(fonts, r.light, _light(r.light), tidy(r.light_reason))),
+                light,
             ]
         )
     f = data.figures
     lights = f["by_light"]
-    total = [
-        "合计",
-        f"{f['total']}项",
-        f"已销号{f['closed']}项，完成率{percent(f['completion_rate'])}",
-        "",
-        "",
-        "",
-        "",
-        "",
-        "",
-        "",
-        f"红灯{lights['red']} 黄灯{lights['yellow']} 绿灯{lights['green']}",
-    ]
-    table = L.data_table(fonts, LEDGER_HEADERS, rows, widths, size=9, total_row=total)
-    table.setStyle(TableStyle([("SPAN", (2, -1), (9, -1)), ("ALIGN", (0, 0), (0, -1), "CENTER")]))
+    total = ["合计", f"{f['total']}项", f"已销号{f['closed']}项，完成率{percent(f['completion_rate'])}"]
+    total += [""] * (len(base) - 4) + [f"红灯{lights['red']} 黄灯{lights['yellow']} 绿灯{lights['green']}"]
+    table = L.data_table(fonts, FULL_HEADERS if full else LEDGER_HEADERS, rows, widths, size=size, total_row=total)
+    table.setStyle(TableStyle([("SPAN", (2, -1), (len(base) - 2, -1)), ("ALIGN", (0, 0), (0, -1), "CENTER")]))
     return table
 
 
-def render_summary(data: LedgerData, path: Path, fonts: FontSet | None = None) -> Path:
+def public_table(data: LedgerData, fonts: FontSet, width: float | None = None) -> Flowable:
+    width = width or (L.LAND_W - 2 * L.LAND_MARGIN)
+    scale = width / (sum(PUBLIC_WIDTHS_MM) * mm)
+    widths = [w * mm * scale for w in PUBLIC_WIDTHS_MM]
+    rows = [
+        [
+            str(i),
+            r.city_ref or "",
+            r.title,
+            enums.label("source", r.source),
+            enums.label("category", r.category),
+            r.section,
+            data.measures(r.id),
+            r.deadline,
+            enums.label("status", r.status),
+            D.progress_text(r.status, data.closed_on(r.id), r.nodes),
+        ]
+        for i, r in enumerate(data.rows, start=1)
+    ]
+    f = data.figures
+    total = ["合计", f"{f['total']}项", f"已整改完成并销号{f['closed']}项，完成率{percent(f['completion_rate'])}"]
+    total += [""] * (len(PUBLIC_WIDTHS_MM) - 3)
+    table = L.data_table(fonts, PUBLIC_HEADERS, rows, widths, size=9, total_row=total)
+    table.setStyle(TableStyle([("SPAN", (2, -1), (-1, -1)), ("ALIGN", (0, 0), (0, -1), "CENTER")]))
+    return table
+
+
+def _write(
+    path: Path, build: Callable[[Path], object], stamp: Stamp, seal: Seal | None, reason: str
+) -> Path:
+    """Build the PDF into a temporary file, seal it (signature, hash) and rename it into place."""
+
+    def go(tmp: Path) -> None:
+        build(tmp)
+        if seal is not None:
+            seal(tmp, stamp, reason)
+
+    return write_atomic(path, go)
+
+
+def render_public(data: LedgerData, path: Path, fonts: FontSet | None = None, seal: Seal | None = None) -> Path:
+    """整改落实情况公示: every problem with its source, measures, deadline and state, for publishing —
+    no person's name (责任人, 责任领导, users), no evidence hashes, notes or history."""
+    fonts = fonts or load_fonts()
+    stamp = _stamp(data.unit_code, data.today, "public", data.digest)
+    title = f"{data.unit_name}整改落实情况公示"
+    story: list[Flowable] = [
+        para(fonts, title, "title", 20, align=1, leading=30),
+        para(
+            fonts,
+            f"截至{cn_date(data.today)}，共{data.figures['total']}个问题，已整改完成并销号{data.figures['closed']}个",
+            "song",
+            10.5,
+            align=1,
+            leading=16,
+            space_after=6,
+        ),
+        public_table(data, fonts),
+        StampBlock(fonts, stamp),
+    ]
+    return _write(
+        path,
+        lambda tmp: _doc(tmp, fonts, title, "public", "", stamp, "landscape").build(story),
+        stamp,
+        seal,
+        title,
+    )
+
+
+def render_summary(
+    data: LedgerData,
+    path: Path,
+    fonts: FontSet | None = None,
+    seal: Seal | None = None,
+    recipient: str = S.DEFAULT_RECIPIENT,
+) -> Path:
     fonts = fonts or load_fonts()
     stamp = _stamp(data.unit_code, data.today, "summary", data.digest)
-    story = summary_story(data, fonts)
-    story.append(Spacer(1, 6 * mm))
+    story = summary_story(data, fonts, recipient)
     story.append(StampBlock(fonts, stamp))
-    title = f"{data.unit_name}关于整改工作进展情况的报告"
-    return write_atomic(
-        path, lambda tmp: _doc(tmp, fonts, title, "summary", data.unit_name, stamp, "official").build(story)
+    title = S.title_of(data)
+    return _write(
+        path,
+        lambda tmp: _doc(tmp, fonts, title, "summary", data.unit_name, stamp, "official").build(story),
+        stamp,
+        seal,
+        title,
     )
 
 
 # -- 台账 (ledger) -----------------------------------------------------------------------------
-def render_ledger(data: LedgerData, path: Path, fonts: FontSet | None = None) -> Path:
+def render_ledger(data: LedgerData, path: Path, fonts: FontSet | None = None, seal: Seal | None = None) -> Path:
     fonts = fonts or load_fonts()
     stamp = _stamp(data.unit_code, data.today, "ledger", data.digest)
     title = f"{data.unit_name}整改台账"
@@ -450,12 +487,15 @@ def render_ledger(data: LedgerData, path: Path, fonts: FontSet | None = None) ->
             leading=16,
             space_after=6,
         ),
-        ledger_table(data, fonts),
-        Spacer(1, 6 * mm),
+        ledger_table(data, fonts, full=True),
         StampBlock(fonts, stamp),
     ]
-    return write_atomic(
-        path, lambda tmp: _doc(tmp, fonts, title, "ledger", data.unit_name, stamp, "landscape").build(story)
+    return _write(
+        path,
+        lambda tmp: _doc(tmp, fonts, title, "ledger", data.unit_name, stamp, "landscape").build(story),
+        stamp,
+        seal,
+        title,
     )
 
 
@@ -464,7 +504,7 @@ def _section(fonts: FontSet, text: str) -> Paragraph:
     return para(fonts, text, "hei", 13, leading=20, space_before=8, space_after=4)
 
 
-def render_task(data: TaskDetail, path: Path, fonts: FontSet | None = None) -> Path:
+def render_task(data: TaskDetail, path: Path, fonts: FontSet | None = None, seal: Seal | None = None) -> Path:
     fonts = fonts or load_fonts()
     stamp = _stamp(data.unit_code, data.today, "task", data.digest)
     t = data.task
@@ -616,10 +656,15 @@ def render_task(data: TaskDetail, path: Path, fonts: FontSet | None = None) -> P
     story.append(
         _table_or_none(fonts, ("日期", "移交人", "接收人", "经办人", "说明"), ho_rows, (22, 24, 24, 24, 80), width)
     )
-    story.append(Spacer(1, 8 * mm))
     story.append(StampBlock(fonts, stamp))
     title = f"整改任务情况：{t['title']}"
-    return write_atomic(path, lambda tmp: _doc(tmp, fonts, title, "task", data.unit_name, stamp, "plain").build(story))
+    return _write(
+        path,
+        lambda tmp: _doc(tmp, fonts, title, "task", data.unit_name, stamp, "plain").build(story),
+        stamp,
+        seal,
+        title,
+    )
 
 
 def _node_status(status: str) -> str:
@@ -728,7 +773,7 @@ def lights_chart(data: MonthData, fonts: FontSet, width: float) -> Drawing:
     return d
 
 
-def render_monthly(data: MonthData, path: Path, fonts: FontSet | None = None) -> Path:
+def render_monthly(data: MonthData, path: Path, fonts: FontSet | None = None, seal: Seal | None = None) -> Path:
     fonts = fonts or load_fonts()
     stamp = _stamp(data.unit_code, data.today, "monthly", data.digest)
     y, m = data.period.split("-")
@@ -765,13 +810,15 @@ def render_monthly(data: MonthData, path: Path, fonts: FontSet | None = None) ->
     rows = [[c["closed_on"], c["ref"], c["title"]] for c in data.closed_tasks]
     story.append(_table_or_none(fonts, ("销号日期", "编号", "整改任务"), rows, (22, 30, 120), width))
     story += _points_section(fonts, data.points, width)
-    story.append(Spacer(1, 8 * mm))
     story.append(StampBlock(fonts, stamp))
-    return write_atomic(
+    return _write(
         path,
         lambda tmp: _doc(tmp, fonts, f"{title}（{data.period}）", "monthly", data.unit_name, stamp, "plain").build(
             story
         ),
+        stamp,
+        seal,
+        title,
     )
 
 
@@ -846,27 +893,35 @@ def render_table_document(
 
 # -- entry point ----------------------------------------------------------------------------------
 def render_report(
-    session: Any, today: date, kind: str, path: Path, *, task_id: str | None = None, period: str | None = None
+    session: Any,
+    today: date,
+    kind: str,
+    path: Path,
+    *,
+    task_id: str | None = None,
+    period: str | None = None,
+    seal: Seal | None = None,
 ) -> tuple[Path, FontSet]:
     """Gather the data for `kind` from the ledger and render it; returns the path and the fonts used."""
     from core.errors import UsageError
-    from core.reports import data as D
 
     fonts = load_fonts()
     fonts.missing.clear()
     if kind == "summary":
-        render_summary(D.ledger_data(session, today), path, fonts)
+        render_summary(D.ledger_data(session, today), path, fonts, seal, S.recipient(session))
     elif kind == "ledger":
-        render_ledger(D.ledger_data(session, today), path, fonts)
+        render_ledger(D.ledger_data(session, today), path, fonts, seal)
+    elif kind == "public":
+        render_public(D.ledger_data(session, today), path, fonts, seal)
     elif kind == "task":
         if not task_id:
             raise UsageError("生成单个任务的报告需要指定任务。", hint="请用 --task 指定任务编号。",
                              window_hint="请先在整改台账中选中一条任务。")
-        render_task(D.task_detail(session, today, task_id), path, fonts)
+        render_task(D.task_detail(session, today, task_id), path, fonts, seal)
     elif kind == "monthly":
         if period and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", period):
             raise UsageError(f"月份“{period}”格式不对。", hint="请写成 年-月，例如 2026-04。")
-        render_monthly(D.month_data(session, today, period or today.strftime("%Y-%m")), path, fonts)
+        render_monthly(D.month_data(session, today, period or today.strftime("%Y-%m")), path, fonts, seal)
     else:
-        raise UsageError(f"没有“{kind}”这种报告。", hint="可选：summary、ledger、task、monthly。")
+        raise UsageError(f"没有“{kind}”这种报告。", hint="可选：summary、ledger、task、monthly、public。")
     return Path(path), fonts

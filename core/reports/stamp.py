@@ -104,6 +104,8 @@ class VerifyResult:
     stamp: Stamp
     current: str
     same_unit: bool
+    signed: bool = False
+    signature: str = ""
 
     @property
     def matches(self) -> bool:
@@ -111,7 +113,33 @@ class VerifyResult:
 
 
 def verify_report(session: Session, pdf: Path) -> VerifyResult:
-    stamp = read_stamp(pdf)
+    """The file must be byte for byte a report this unit printed (core.reports.proof); then its ledger
+    digest, as registered when it was printed, is compared with the ledger as it is now."""
+    from core.reports.proof import check_file, signature_status
+
     unit = session.scalar(select(Unit).limit(1))
-    same_unit = unit is not None and unit.code == stamp.unit_code
-    return VerifyResult(stamp, ledger_digest(session), same_unit)
+    try:
+        found = check_file(session, pdf)
+    except InputRefused:
+        other = _stamp_of(pdf)
+        if other is not None and unit is not None and other.unit_code != unit.code:
+            raise InputRefused(
+                f"“{pdf.name}”是单位 {other.unit_code} 的报告，不是本单位生成的，无法用本单位的台账核验。",
+                hint="请在生成这份报告的单位的整改通中核验。",
+            ) from None
+        raise
+    row = found.row
+    stamp = Stamp(unit.code if unit else "", row.date, row.kind, row.ledger_sha256)
+    signature = ""
+    if found.signed:
+        from core.exchange.keys import unit_keys
+
+        signature = signature_status(pdf.read_bytes(), {k.public_key for k in unit_keys(session)})
+    return VerifyResult(stamp, ledger_digest(session), True, found.signed, signature)
+
+
+def _stamp_of(pdf: Path) -> Stamp | None:
+    try:
+        return read_stamp(pdf)
+    except InputRefused:
+        return None

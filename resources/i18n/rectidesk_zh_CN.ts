@@ -597,6 +597,10 @@
             <translation>督办反馈</translation>
         </message>
         <message>
+            <source>printed reports</source>
+            <translation>已生成的报告</translation>
+        </message>
+        <message>
             <source>tasks</source>
             <translation>任务</translation>
         </message>
@@ -2098,6 +2102,18 @@ Add them one by one with “New task…” (Ctrl+N), or import the problem list 
             <translation>字库中没有的字以“〓”代替，请手工补写：%s</translation>
         </message>
         <message>
+            <source>Checking the fonts…</source>
+            <translation>正在检查字体…</translation>
+        </message>
+        <message>
+            <source>Checks that a PDF is exactly a report this unit printed, and whether the ledger changed since</source>
+            <translation>核对一份 PDF 是否正是本单位生成的报告原件，以及此后台账有没有变动</translation>
+        </message>
+        <message>
+            <source>Every problem with its source, measures, deadline and state, without any person's name, for publishing</source>
+            <translation>每个问题的来源、整改措施、期限和状态，不含任何人名，供公开公示</translation>
+        </message>
+        <message>
             <source>Export ledger to Excel…</source>
             <translation>导出台账 Excel…</translation>
         </message>
@@ -2134,8 +2150,28 @@ Add them one by one with “New task…” (Ctrl+N), or import the problem list 
             <translation>整改工作月报</translation>
         </message>
         <message>
+            <source>Note: this computer lacks the standard fonts %1. Reports use the nearest fonts instead; install them for official documents.</source>
+            <translation>提示：本机没有公文标准字体 %1，报告将以最接近的字体代替；正式公文请先安装这些字体。</translation>
+        </message>
+        <message>
+            <source>Original: this is the report this unit printed on %1, unchanged.</source>
+            <translation>原件：这是本单位于 %1 生成并登记的报告，文件没有被改动。</translation>
+        </message>
+        <message>
             <source>PDF report</source>
             <translation>PDF 报告</translation>
+        </message>
+        <message>
+            <source>Passphrase of the unit's signing key (the report is signed and registered):</source>
+            <translation>本单位签名密钥的密码（报告将签名并登记）：</translation>
+        </message>
+        <message>
+            <source>Public version (no names)</source>
+            <translation>公示版（不含人名）</translation>
+        </message>
+        <message>
+            <source>Public version to Excel…</source>
+            <translation>导出公示版 Excel…</translation>
         </message>
         <message>
             <source>Reading the problem list…</source>
@@ -2144,6 +2180,10 @@ Add them one by one with “New task…” (Ctrl+N), or import the problem list 
         <message>
             <source>Rectification report</source>
             <translation>整改报告</translation>
+        </message>
+        <message>
+            <source>Registered, but not signed: the unit has no signing key yet (Settings → Signing keys → Create signing key…).</source>
+            <translation>已登记，但未加数字签名：本单位还没有签名密钥（设置 → 签名密钥 → 建立签名密钥…）。</translation>
         </message>
         <message>
             <source>Report written: %s</source>
@@ -2158,8 +2198,24 @@ Add them one by one with “New task…” (Ctrl+N), or import the problem list 
             <translation>保存 PDF 报告</translation>
         </message>
         <message>
+            <source>Save the Word draft</source>
+            <translation>保存 Word 草稿</translation>
+        </message>
+        <message>
             <source>Save the ledger as Excel</source>
             <translation>把台账保存为 Excel</translation>
+        </message>
+        <message>
+            <source>Save the public version as Excel</source>
+            <translation>保存公示版 Excel</translation>
+        </message>
+        <message>
+            <source>Sign the report</source>
+            <translation>为报告签名</translation>
+        </message>
+        <message>
+            <source>Signed with the unit's key and registered.</source>
+            <translation>已用本单位密钥签名并登记。</translation>
         </message>
         <message>
             <source>Spreadsheets (*.xlsx *.xls *.ods *.csv)</source>
@@ -2168,6 +2224,52 @@ Add them one by one with “New task…” (Ctrl+N), or import the problem list 
         <message>
             <source>The city's problem list</source>
             <translation>市里下发的问题清单</translation>
+        </message>
+        <message>
+            <source>The ledger has changed since it was printed; make a new report for the current state.</source>
+            <translation>不一致：报告生成后台账已有变动，如需最新情况，请重新生成报告。</translation>
+        </message>
+        <message>
+            <source>The ledger has not changed since it was printed.</source>
+            <translation>一致：报告生成后台账没有变动。</translation>
+        </message>
+        <message>
+            <source>The printed report to verify</source>
+            <translation>选择要核验的报告</translation>
+        </message>
+        <message>
+            <source>The rectification report as an editable Word document, for the leader to edit before signing; the signed PDF stays the official copy</source>
+            <translation>整改报告的可编辑 Word 文档，供领导修改定稿；正式文本仍以签名的 PDF 为准</translation>
+        </message>
+        <message>
+            <source>Verify a printed report…</source>
+            <translation>核验报告…</translation>
+        </message>
+        <message>
+            <source>Verify a report</source>
+            <translation>核验报告</translation>
+        </message>
+        <message>
+            <source>Verifying…</source>
+            <translation>正在核验…</translation>
+        </message>
+        <message>
+            <source>Word draft</source>
+            <translation>Word 草稿</translation>
+        </message>
+        <message>
+            <source>Word draft written: %1
+It is neither signed nor registered; when the text is final, make the PDF report as the official copy.</source>
+            <translation>已生成 Word 草稿：%1
+草稿不签名、不登记；定稿后请生成 PDF 报告作为正式文本。</translation>
+        </message>
+        <message>
+            <source>Word draft…</source>
+            <translation>导出 Word 草稿…</translation>
+        </message>
+        <message>
+            <source>Writing the draft…</source>
+            <translation>正在生成草稿…</translation>
         </message>
         <message>
             <source>Writing the spreadsheet…</source>
@@ -2446,6 +2548,14 @@ Add them one by one with “New task…” (Ctrl+N), or import the problem list 
             <translation>临期提醒天数</translation>
         </message>
         <message>
+            <source>Report recipient</source>
+            <translation>主送机关</translation>
+        </message>
+        <message>
+            <source>Report recipient:</source>
+            <translation>整改报告主送机关：</translation>
+        </message>
+        <message>
             <source>Report volume size (MB)</source>
             <translation>报送包分卷大小（MB）</translation>
         </message>
@@ -2460,6 +2570,10 @@ Add them one by one with “New task…” (Ctrl+N), or import the problem list 
         <message>
             <source>Role</source>
             <translation>角色</translation>
+        </message>
+        <message>
+            <source>Save recipient</source>
+            <translation>保存主送机关</translation>
         </message>
         <message>
             <source>Save the public key for the city</source>
@@ -2544,6 +2658,10 @@ Add them one by one with “New task…” (Ctrl+N), or import the problem list 
         <message>
             <source>Whose</source>
             <translation>所属</translation>
+        </message>
+        <message>
+            <source>Written under the title of the rectification report (主送机关); empty: 市督查室</source>
+            <translation>写在整改报告标题下方（主送机关）；留空则为“市督查室”</translation>
         </message>
         <message>
             <source>Yellow light after overdue days</source>

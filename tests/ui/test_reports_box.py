@@ -109,3 +109,84 @@ def test_mapping_step_maps_a_column_gives_a_missing_one_a_value_and_remembers(
     second = dialogs[-1].preview
     assert second.columns.get("section") == "包干股室" and "包干股室" not in second.unrecognised
     assert second.defaults == {"source": "审计"}  # the value given for the missing column, offered again
+
+
+def test_a_report_is_signed_with_the_passphrase_asked_and_verifies(window: Any, qtbot: Any, messages: list[str],
+                                                                   tmp_path: Path, monkeypatch: Any) -> None:
+    from core.exchange.keys import create_unit_key
+    from ui.pages import reports_box
+
+    with window.ctx.ws.session() as s:
+        create_unit_key(s, "李志强", "window-passphrase")
+    monkeypatch.delenv("RECTIDESK_PASSPHRASE", raising=False)
+    asked: list[str] = []
+
+    def get_text(*_a: Any, **_k: Any) -> tuple[str, bool]:
+        asked.append("yes")
+        return "window-passphrase", True
+
+    monkeypatch.setattr(reports_box.QInputDialog, "getText", get_text)
+    box = window.exchange_page.reports
+    out = tmp_path / "整改报告.pdf"
+    box.make_pdf(out, "summary")
+    _wait(qtbot, box.last_job)
+    assert asked and out.read_bytes().count(b"%%EOF") == 2  # the signature is an incremental update
+    assert "已用本单位密钥签名并登记" in messages[-1]
+    box.verify_pdf(out)
+    _wait(qtbot, box.last_job)
+    assert "原件" in messages[-1] and "数字签名完好" in messages[-1]
+    changed = tmp_path / "改过.pdf"
+    changed.write_bytes(out.read_bytes() + b"% edited\n%%EOF\n")
+    box.verify_pdf(changed)
+    _wait(qtbot, box.last_job)
+    assert "不是本单位生成的报告原件" in messages[-1]
+
+
+def test_word_draft_public_excel_and_public_pdf(window: Any, qtbot: Any, messages: list[str], tmp_path: Path) -> None:
+    import openpyxl
+    from docx import Document
+
+    box = window.exchange_page.reports
+    draft = tmp_path / "草稿.docx"
+    box.make_word(draft)
+    _wait(qtbot, box.last_job)
+    assert Document(str(draft)).paragraphs[2].text == "市督查室："
+    assert "已生成 Word 草稿" in messages[-1] and "不签名" in messages[-1]
+    public = tmp_path / "公示.xlsx"
+    box.export_excel(public, public=True)
+    _wait(qtbot, box.last_job)
+    header = [c.value for c in openpyxl.load_workbook(public).worksheets[0][2]]
+    assert "责任人" not in header and "责任领导" not in header and "责任科室" in header
+    assert box.kind.findData("public") >= 0
+    out = tmp_path / "公示.pdf"
+    box.make_pdf(out, "public")
+    _wait(qtbot, box.last_job)
+    assert out.is_file()
+
+
+def test_the_box_says_which_standard_fonts_are_missing(window: Any, qtbot: Any, monkeypatch: Any) -> None:
+    from core.reports import fonts
+
+    monkeypatch.setattr(fonts, "missing_standard_faces", lambda: ["方正小标宋简体", "仿宋_GB2312"])
+    box = window.exchange_page.reports
+    box.check_fonts()
+    qtbot.waitUntil(lambda: box.font_note.isVisibleTo(box), timeout=10000)
+    assert "方正小标宋简体、仿宋_GB2312" in box.font_note.text() and "本机没有" in box.font_note.text()
+
+
+def test_recipient_is_edited_in_the_settings(window: Any, messages: list[str]) -> None:
+    from core.reports.summary import recipient
+
+    page = window.settings_page if hasattr(window, "settings_page") else None
+    if page is None:
+        from ui.pages.settings import SettingsPage
+
+        page = SettingsPage(window.ctx)
+    page.refresh()
+    assert page.recipient.text() == "市督查室"
+    page.recipient.setText("市委巡察办")
+    page.save_recipient()  # 李志强 is a reviewer: the admin's setting is refused, nothing changes
+    assert window.ctx.read(recipient) == "市督查室" and "不能修改设置" in messages[-1] or "修改设置" in messages[-1]
+    window.ctx.ws.set_user("陈晓红")
+    page.save_recipient()
+    assert window.ctx.read(recipient) == "市委巡察办"

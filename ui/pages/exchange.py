@@ -222,7 +222,8 @@ class ExchangePage(LazyPage):
 
         names = {"task": self.tr("tasks"), "node": self.tr("nodes"), "evidence": self.tr("evidence records"),
                  "response": self.tr("notice responses"), "deletion": self.tr("deletions"),
-                 "handover": self.tr("handovers"), "appeal": self.tr("appeals")}
+                 "handover": self.tr("handovers"), "appeal": self.tr("appeals"),
+                 "report_print": self.tr("printed reports")}
         parts = [f"{names.get(k, k)} {v}" for k, v in plan.counts.items() if v and k in names]
         size = human_size(plan.file_bytes)
         text = (fill(self.tr("Report no. %1 will carry: %2; %3 evidence file(s), %4. Write it to %5?"),

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPushButton,
     QScrollArea,
     QSpinBox,
@@ -56,6 +57,17 @@ class SettingsPage(LazyPage):
         unit_row.addWidget(self.edit_unit_button)
         unit_row.addStretch(1)
         unit_layout.addLayout(unit_row)
+        self.recipient = QLineEdit()
+        self.recipient.setPlaceholderText("市督查室")
+        self.recipient.setToolTip(self.tr("Written under the title of the rectification report (主送机关); "
+                                          "empty: 市督查室"))
+        save_recipient = QPushButton(self.tr("Save recipient"))
+        save_recipient.clicked.connect(self.save_recipient)
+        recipient_row = QHBoxLayout()
+        recipient_row.addWidget(QLabel(self.tr("Report recipient:")))
+        recipient_row.addWidget(self.recipient, 1)
+        recipient_row.addWidget(save_recipient)
+        unit_layout.addLayout(recipient_row)
 
         self.spins: dict[str, QSpinBox] = {}
         self.sources: dict[str, QLabel] = {}
@@ -181,6 +193,9 @@ class SettingsPage(LazyPage):
         else:
             level = labels.label("level", unit.level)
             self.unit_label.setText(fill(self.tr("%1 (code %2, %3)"), unit.name, unit.code, level))
+        get_recipient = feature_links.link("report_recipient").resolve()
+        if get_recipient is not None:
+            self.recipient.setText(self.ctx.read(get_recipient))
         values = self.ctx.read(core_settings.all_values)
         for key in SHOWN:
             value, source = values[key]
@@ -392,6 +407,15 @@ class SettingsPage(LazyPage):
     def _fmt(key_id: str) -> str:
         fmt = feature_links.link("format_key_id").resolve()
         return str(fmt(key_id)) if fmt is not None else key_id
+
+    def save_recipient(self) -> None:
+        fn = self._core_op("set_report_recipient", self.tr("Report recipient"))
+        if fn is None:
+            return
+        text, user = self.recipient.text(), self.ctx.user
+        saved = self.ctx.act(self, lambda s: fn(s, user, text))
+        if saved is not None:
+            self.recipient.setText(str(saved))
 
     def save_thresholds(self) -> None:
         values = self.ctx.read(core_settings.all_values)

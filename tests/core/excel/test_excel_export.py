@@ -93,9 +93,24 @@ def test_layout_matches_the_city_sheet_and_prints_well(demo_export) -> None:  # 
     header = [c.value for c in sheet[2]]
     assert header[: len(city_header)] == city_header == [label for _, label in CITY_COLUMNS]
     assert sheet.freeze_panes == "A3"
-    assert sheet.auto_filter.ref == "A2:S62"  # the city's 11 columns, 6 of ours, 完成日期 and 销号日期
+    assert sheet.auto_filter.ref == "A2:U62"  # the city's 11 columns, 9 of ours and 完成日期
+    assert header[-4:] == ["整改进展/完成情况", "销号日期", "责任单位", "完成日期"]
     assert sheet.print_title_rows == "$1:$2"
     assert sheet.page_setup.orientation == "landscape" and str(sheet.page_setup.paperSize) == "9"  # A4
+    # one page wide, as many pages long as the rows need (Excel, WPS and LibreOffice read the same fields)
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage is True
+    assert sheet.page_setup.fitToWidth == 1 and sheet.page_setup.fitToHeight == 0
+    assert "&P" in sheet.oddFooter.center.text
+    # a multi-line cell wraps and its row is tall enough for the second line
+    progress_col = header.index("整改进展/完成情况") + 1
+    tall = [r for r in range(3, 63) if "\n" in str(sheet.cell(row=r, column=progress_col).value or "")]
+    assert tall
+    for r in tall:
+        cell = sheet.cell(row=r, column=progress_col)
+        assert cell.alignment.wrap_text
+        assert sheet.row_dimensions[r].height >= 2 * 13.5
+    closed = [sheet.cell(row=r, column=header.index("销号日期") + 1) for r in range(3, 63)]
+    assert sum(1 for c in closed if c.is_date) == 14
     widths = {k: v.width for k, v in sheet.column_dimensions.items()}
     assert widths["D"] >= 30  # 问题描述 fits Chinese text
     assert widths["A"] < 10

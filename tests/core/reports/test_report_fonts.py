@@ -78,3 +78,37 @@ def test_rare_characters_render_and_extract_from_the_pdf(tmp_path: Path) -> None
         used = {c["fontname"].split("+")[1] for c in pdf.pages[0].chars}
     assert "堃喆赟镕昇珺玥犇龘䶮" in text and MISSING_MARK in text
     assert "DroidSansFallback" in used  # the run the Song face lacks came from the fallback face
+
+
+def test_font_family_names_are_read_from_the_files() -> None:
+    from core.reports.fonts import font_families
+
+    shipped = shipped_font_dir()
+    assert any("AR PL KaitiM GB" in names for _i, names in font_families(shipped / "gkai00mp.ttf"))
+    assert font_families(shipped / "ARPHIC-PUBLIC-LICENSE.txt") == []
+
+
+def test_a_face_named_otherwise_in_the_users_own_font_folder_is_found(tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+    """方正小标宋 is often installed "for this user only" under a downloaded file name: found by its family."""
+    from core.reports import fonts as F
+
+    user_fonts = tmp_path / "Local" / "Microsoft" / "Windows" / "Fonts"
+    user_fonts.mkdir(parents=True)
+    (user_fonts / "下载的字体(1).ttf").symlink_to(shipped_font_dir() / "gkai00mp.ttf")
+    monkeypatch.setenv("LOCALAPPDATA", str(tmp_path / "Local"))
+    monkeypatch.setattr(F, "windows_font_dir", lambda: None)
+    monkeypatch.setitem(F.FAMILIES, "title", ["AR PL KaitiM GB", *F.FAMILIES["title"]])
+    assert F.user_font_dir() == user_fonts
+    assert F.system_font_dirs() == [user_fonts]
+    fonts = F.load_fonts()
+    assert fonts.faces["title"].path.name == "下载的字体(1).ttf"
+    assert "AR PL KaitiM GB" not in F.missing_standard_faces()
+    assert "仿宋_GB2312" in F.missing_standard_faces()  # nothing there is a 仿宋
+
+
+def test_gb2312_faces_are_preferred_to_their_plain_namesakes(tmp_path: Path) -> None:
+    shipped = shipped_font_dir()
+    (tmp_path / "simfang.ttf").symlink_to(shipped / "gbsn00lp.ttf")
+    (tmp_path / "仿宋_GB2312.ttf").symlink_to(shipped / "gkai00mp.ttf")
+    fonts = load_fonts(system_dir=tmp_path)
+    assert fonts.faces["fang"].label == "仿宋_GB2312"

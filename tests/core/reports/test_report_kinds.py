@@ -29,7 +29,7 @@ def test_ledger_is_landscape_with_repeated_header_coloured_lights_and_totals(dem
     assert len(marks) == 60
     assert len(colours) == 3  # red, yellow and green marks
     assert "合计 60项" in last and "红灯16 黄灯1 绿灯43" in last.replace("：", "")
-    assert "整改期限已逾期" in "".join(_pages_text(demo_reports.ledger))
+    assert "逾期" in "".join(_pages_text(demo_reports.ledger))
 
 
 def test_task_report_lists_nodes_evidence_with_sha256(demo_reports) -> None:  # noqa: ANN001
