@@ -7,14 +7,16 @@ class UserError(Exception):
     """An error the user can fix. Its message is shown as is (Chinese for the clerk).
 
     `exit_code` follows the command-line contract: 2 wrong usage, 3 input refused (nothing changed).
+    `field` names the input that must be fixed (`title`, `owner`, `password` …), so a form can mark it.
     """
 
     exit_code = 3
 
-    def __init__(self, message: str, *, hint: str = "") -> None:
+    def __init__(self, message: str, *, hint: str = "", field: str = "") -> None:
         super().__init__(message)
         self.message = message
         self.hint = hint
+        self.field = field
 
     def __str__(self) -> str:
         return f"{self.message} {self.hint}".strip()

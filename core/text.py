@@ -50,3 +50,12 @@ def escape_controls(value: str, keep: str = "") -> str:
 def shown(value: object) -> str:
     """Outside text (a file name, a value from a package) as one visible line for a message or a log."""
     return escape_controls(str(value))
+
+
+def size_text(size: int) -> str:
+    """A file's size as a clerk reads it: 49 KB, 1.2 MB (never “0.0 MB” for a small file)."""
+    if size < 1024 * 1024:
+        return f"{max(1, round(size / 1024))} KB" if size > 0 else "0 KB"
+    if size < 1024 * 1024 * 1024:
+        return f"{size / 1024 / 1024:.1f} MB"
+    return f"{size / 1024 / 1024 / 1024:.2f} GB"
