@@ -247,28 +247,31 @@ class DeleteGuard:
 DELETE_ACTION = "删除带有市平台编号、督办通知或佐证材料的任务"
 
 
-def delete_guard(session: Session, task_id: str) -> DeleteGuard:
-    from db.models import Notice
-
-    task = get_task(session, task_id)
-    notices = len(session.scalars(select(Notice.id).where(Notice.task_id == task.id)).all())
-    evidence = len(session.scalars(select(Evidence.id).where(Evidence.task_id == task.id,
-                                                             Evidence.deleted.is_(None))).all())
-    return DeleteGuard(task.title, task.city_ref or "", notices, evidence)
-
-
-def delete_task(session: Session, actor: str, task_id: str, *, confirmed: bool = False) -> Task:
-    """Tombstones the task with its nodes and evidence. A task the city knows, or with notices or evidence,
-    needs a reviewer or administrator and an explicit confirmation (`confirmed`)."""
+def delete_guard(session: Session, task_id: str, actor: str | None = None) -> DeleteGuard:
+    """What the deletion of a task involves; with `actor`, a refusal first when that user may not delete it
+    (so a form does not ask for a confirmation that would be refused anyway)."""
     from core.team.users import require_role
+    from db.models import Notice
 
     task = get_task(session, task_id)
     if task.from_city:
         raise InputRefused(f"任务“{task.title}”是市督查平台交办的，不能在本单位删除。",
                            hint="如交办有误，请向市督查室申诉。")
-    guard = delete_guard(session, task.id)
-    if guard.guarded:
+    notices = len(session.scalars(select(Notice.id).where(Notice.task_id == task.id)).all())
+    evidence = len(session.scalars(select(Evidence.id).where(Evidence.task_id == task.id,
+                                                             Evidence.deleted.is_(None))).all())
+    guard = DeleteGuard(task.title, task.city_ref or "", notices, evidence)
+    if actor is not None and guard.guarded:
         require_role(session, actor, "reviewer", action=DELETE_ACTION)
+    return guard
+
+
+def delete_task(session: Session, actor: str, task_id: str, *, confirmed: bool = False) -> Task:
+    """Tombstones the task with its nodes and evidence. A task the city knows, or with notices or evidence,
+    needs a reviewer or administrator and an explicit confirmation (`confirmed`)."""
+    task = get_task(session, task_id)
+    guard = delete_guard(session, task.id, actor)
+    if guard.guarded:
         if not confirmed:
             raise InputRefused(f"任务“{task.title}”{'、'.join(guard.reasons())}，删除前须再次确认。",
                                hint="确认要删除时，请在命令后加 --yes。")

@@ -71,7 +71,7 @@ class GuardedDialog(QDialog):
         super().__init__(parent)
         self.fields: dict[str, QWidget] = {}
         self._clean: tuple[Any, ...] | None = None
-        self._submit: Callable[[], object] | None = None
+        self._accept_action: Callable[[], object] | None = None
         self._marked: dict[QWidget, tuple[str, str]] = {}
 
     # -- what counts as typed ----------------------------------------------------------------
@@ -84,6 +84,8 @@ class GuardedDialog(QDialog):
                 continue
             if isinstance(w, QAbstractButton) and not w.isCheckable():
                 continue
+            if isinstance(w, (QLineEdit, QPlainTextEdit, QTextEdit)) and w.isReadOnly():
+                continue  # shows, takes no input (e.g. a suggestion's details)
             if isinstance(w.parent(), (QComboBox, QAbstractSpinBox)):
                 continue
             out.append(w)
@@ -117,12 +119,12 @@ class GuardedDialog(QDialog):
 
     def on_accept(self, submit: Callable[[], object]) -> None:
         """OK runs `submit` with the dialog still open; the dialog closes only when it returns a truthy value."""
-        self._submit = submit
+        self._accept_action = submit
 
     def accept(self) -> None:
-        if self._submit is not None:
+        if self._accept_action is not None:
             self.clear_marks()
-            if not self._submit():
+            if not self._accept_action():
                 return
         super().accept()
 
