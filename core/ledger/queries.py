@@ -358,8 +358,8 @@ def notice_attachments(session: Session, store: EvidenceStore, *, notice_id: str
     if task_id is not None:
         q = q.where(Notice.task_id == task_id)
     out: list[NoticeAttachment] = []
-    for nid, shas in session.execute(q):
-        shas = [str(x) for x in (shas or [])]
+    for nid, stored in session.execute(q):
+        shas = [str(x) for x in (stored or [])]
         for i, sha in enumerate(shas, start=1):
             path = store.path_for(sha)
             present = store.has(sha)

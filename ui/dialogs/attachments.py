@@ -21,7 +21,8 @@ translate = QCoreApplication.translate
 def attachment_line(att: NoticeAttachment) -> str:
     """督办通知附件.pdf（120 KB）, or that it did not arrive."""
     if not att.present:
-        return f"{att.name}（{translate('Attachments', 'not received with the package')}）"
+        missing = translate("Attachments", "not received with the package")
+        return f"{att.name}（{missing}）"
     return f"{att.name}（{att.size_text}）"
 
 

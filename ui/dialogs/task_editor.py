@@ -198,7 +198,7 @@ class TaskEditor(GuardedDialog):
         close = buttons.addButton(QDialogButtonBox.StandardButton.Close)
         close.clicked.connect(self.reject)
         QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self, activated=self.save)
-        QShortcut(QKeySequence(QKeySequence.StandardKey.Undo), self, activated=self.undo)
+        self.undo_shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.Undo), self, activated=self.undo)
 
         self.undo_bar = QWidget()
         bar = QHBoxLayout(self.undo_bar)

@@ -66,7 +66,7 @@ def test_task_with_evidence_needs_confirmation(workspace, tmp_path: Path) -> Non
         assert s.scalar(select(Evidence.deleted)) is not None
 
 
-def test_clerk_may_not_delete_a_guarded_task(workspace, tmp_path: Path) -> None:  # noqa: ANN001
+def test_clerk_may_not_delete_a_guarded_task(workspace) -> None:  # noqa: ANN001
     _clerk(workspace)
     with workspace.session() as s:
         tid = _task(s, city_ref="ZS-XC-2026-100")
