@@ -9,7 +9,6 @@ from typing import Any
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
@@ -26,6 +25,7 @@ from core.team.users import acting_user
 from core.unit import UnitFormRefused, init_unit
 from core.workspace import Workspace
 from ui import feature_links, labels
+from ui.dialogs.guard import GuardedDialog
 from ui.dialogs.key_dialogs import (
     ask_city_key_file,
     ask_key_backup_file,
@@ -37,7 +37,7 @@ from ui.dialogs.people_dialogs import FIELD_ERROR_STYLE, keep_wide
 from ui.messages import confirm, fill, plain, show_user_error
 
 
-class FirstRunDialog(QDialog):
+class FirstRunDialog(GuardedDialog):
     def __init__(self, ws: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ws = ws

@@ -209,7 +209,9 @@ class TaskEditor(GuardedDialog):
         self.undo_button.clicked.connect(self.undo)
         bar.addWidget(self.undo_text, 1)
         bar.addWidget(self.undo_button)
-        self.undo_bar.setStyleSheet("background: #e8f0fe; border-radius: 4px;")
+        self.undo_bar.setObjectName("undoBar")
+        self.undo_bar.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.undo_bar.setStyleSheet("#undoBar { background: #e8f0fe; border-radius: 4px; }")
         self.undo_bar.hide()
 
         self.quality = plain(QLabel())
@@ -623,7 +625,8 @@ class TaskEditor(GuardedDialog):
                 top.addChild(child)
                 for i, att in enumerate(self.attachments):  # the city's files under the notice
                     if target[0] == "notice" and att.notice_id == target[1]:
-                        item = QTreeWidgetItem([f"📎 {attachment_line(att)}", "", sent])
+                        item = QTreeWidgetItem([attachment_line(att), "", sent])
+                        item.setIcon(0, self.style().standardIcon(self.style().StandardPixmap.SP_FileIcon))
                         item.setData(0, Qt.ItemDataRole.UserRole, ["attachment", str(i)])
                         item.setToolTip(0, self.tr("Double-click to open"))
                         child.addChild(item)
