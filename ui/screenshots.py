@@ -164,9 +164,9 @@ def attachment_screens(win: Any) -> None:
     if notice is None:
         return
     dialog = RespondDialog(notice, win)
+    dialog.show()  # what it opened with is the saved state; what follows is typed
     dialog.text.setPlainText("已按督办单要求拨付专项资金，并在村务公开栏公示，附拨付凭证和公示照片。")
     dialog.add_files([Path("拨付凭证.pdf"), Path("公示照片.jpg")])
-    dialog.show()
     box_shown: list[Any] = []
 
     def exec_(box: QMessageBox) -> int:  # drawn over the dialog instead of waiting for a click
