@@ -148,8 +148,8 @@ def test_refused_save_keeps_the_form_and_marks_the_field(ctx: Any, qtbot: Any, m
     assert ed.marked() == []
 
 
-def test_refused_add_user_keeps_what_was_typed(window: Any, demo_ws: Any, monkeypatch: pytest.MonkeyPatch,
-                                               messages: list[str]) -> None:
+def test_refused_add_user_keeps_what_was_typed(window: Any, demo_ws: Any,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
     from core.team.users import set_password
     from ui.dialogs.people_dialogs import AddUserDialog
 
@@ -163,17 +163,18 @@ def test_refused_add_user_keeps_what_was_typed(window: Any, demo_ws: Any, monkey
         dialog.name.setText("赵新")
         dialog.section.setText("党政办")
         dialog.password.setText("123")  # too short: core refuses
-        return press_ok(dialog)
+        dialog.try_add()  # OK
+        return int(QDialog.result(dialog))
 
     monkeypatch.setattr(AddUserDialog, "exec", fill)
     window.settings_page.add_user()
     dialog = seen[0]
-    assert "密码太短" in messages[-1]
+    assert "密码太短" in dialog.error.text()
     assert (dialog.name.text(), dialog.section.text(), dialog.password.text()) == ("赵新", "党政办", "123")
-    assert dialog.marked() == [dialog.password]
+    assert "c5221f" in dialog.password.styleSheet()  # the field to fix is marked
     assert QDialog.result(dialog) != QDialog.DialogCode.Accepted
     dialog.password.setText("初始密码2026")
-    dialog.accept()  # pressed OK again, fixed
+    dialog.try_add()  # pressed OK again, fixed
     assert QDialog.result(dialog) == QDialog.DialogCode.Accepted
 
 

@@ -197,7 +197,7 @@ class FirstRunDialog(GuardedDialog):
                 show_user_error(self, exc)
 
 
-class UnitDialog(QDialog):
+class UnitDialog(GuardedDialog):
     """An administrator corrects the unit's code or name (core: set_unit, logged); a refusal keeps what was
     typed and marks the field."""
 
