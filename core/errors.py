@@ -12,15 +12,18 @@ class UserError(Exception):
     says the same with the window's buttons and menus (设置 → 用户与责任人 → …); the command line prints
     `hint`, the window shows `window_hint`. Without one, the window shows `hint`, which then must name no
     command (tests/core/test_messages.py checks every message in core).
+
+    `field` names the input that must be fixed (`title`, `owner`, `password` …), so a form can mark it.
     """
 
     exit_code = 3
 
-    def __init__(self, message: str, *, hint: str = "", window_hint: str | None = None) -> None:
+    def __init__(self, message: str, *, hint: str = "", window_hint: str | None = None, field: str = "") -> None:
         super().__init__(message)
         self.message = message
         self.hint = hint
         self.window_hint = hint if window_hint is None else window_hint
+        self.field = field
 
     def __str__(self) -> str:
         return f"{self.message} {self.hint}".strip()

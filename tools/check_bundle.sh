@@ -14,13 +14,13 @@ QT_QPA_PLATFORM=offscreen "$dist/RectiDesk" --data-dir "$data" --smoke        # 
 test -s "$data/cache/first-page.json"
 QT_QPA_PLATFORM=offscreen "$dist/RectiDesk" --data-dir "$data" --smoke        # fast first paint
 QT_QPA_PLATFORM=offscreen "$dist/RectiDesk" --data-dir "$data" --smoke ready  # fast, then the workspace
-"$dist/rectidesk-cli" --data-dir "$data" task add --title "€ 𠀀 村务公开" --source 巡察 --category 立行立改 \
+"$dist/rectidesk-cli" --data-dir "$data" --user 李志强 task add --title "€ 𠀀 村务公开" --source 巡察 --category 立行立改 \
   --owner 李四 --deadline 2026-05-31 >/dev/null                       # characters GBK lacks
 PYTHONIOENCODING=gbk "$dist/rectidesk-cli" --data-dir "$data" ledger --json > "$data/../ledger.json"
 python3 -c "import json,sys; d=json.loads(open(sys.argv[1],'rb').read().decode('utf-8')); \
 assert len(d['tasks']) >= 50, len(d['tasks']); assert any(t['title'] == '€ 𠀀 村务公开' for t in d['tasks'])" \
   "$data/../ledger.json"
-"$dist/rectidesk-cli" --data-dir "$data" report "$data/../report.pdf"
+"$dist/rectidesk-cli" --data-dir "$data" --user 李志强 report "$data/../report.pdf"
 test -s "$data/../report.pdf"
 # the 操作指南 and the print preview's PDFium ride along (resources/guide, pypdfium2)
 test -s "$(find "$dist" -path '*resources/guide/index.html' | head -1)"

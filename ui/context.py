@@ -72,8 +72,11 @@ class AppContext(QObject):
         self._hook(ws)
         self.attached.emit()
 
-    def act(self, parent: QWidget | None, action: Callable[[Session], T]) -> T | None:
-        """One user action in one transaction; a refusal is shown and leaves the data as it was."""
+    def act(self, parent: QWidget | None, action: Callable[[Session], T], *,
+            on_refused: Callable[[UserError], None] | None = None) -> T | None:
+        """One user action in one transaction; a refusal is shown and leaves the data as it was.
+
+        `on_refused` then runs too (a dialog marks the input the refusal names: GuardedDialog.mark_error)."""
         try:
             with self.ws.session() as s:
                 result = action(s)
@@ -82,12 +85,15 @@ class AppContext(QObject):
             if mapped is None:
                 raise
             show_user_error(parent, mapped)
+            if on_refused is not None:
+                on_refused(mapped)
             return None
         self.changed.emit()
         return result
 
     def act_in_background(self, parent: QWidget | None, action: Callable[[Session, Progress], T],
-                          on_done: Callable[[T], None] | None = None, *, title: str = "") -> BackgroundJob:
+                          on_done: Callable[[T], None] | None = None, *, title: str = "",
+                          on_refused: Callable[[UserError], None] | None = None) -> BackgroundJob:
         """`act` for work that may take long (large files): one transaction off the GUI thread, with
         Cancel; a refusal is shown and leaves the data as it was; `changed` is emitted when it is done."""
         from ui.background import run_in_background
@@ -103,8 +109,12 @@ class AppContext(QObject):
             if on_done is not None:
                 on_done(result)
 
-        return run_in_background(parent, task, done, lambda exc: show_error(parent, exc, where=ws.paths.database),
-                                 title=title)
+        def failed(exc: BaseException) -> None:
+            show_error(parent, exc, where=ws.paths.database)
+            if on_refused is not None and isinstance(exc, UserError):
+                on_refused(exc)
+
+        return run_in_background(parent, task, done, failed, title=title)
 
     def read(self, fn: Callable[[Session], T]) -> T:
         with self.ws.read() as s:

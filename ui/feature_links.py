@@ -51,6 +51,7 @@ LINKS: dict[str, FeatureLink] = {link.key: link for link in (
     FeatureLink("format_key_id", "core.exchange.keys", "format_key_id"),
     FeatureLink("current_unit_key", "core.exchange.keys", "current_unit_key"),
     FeatureLink("passphrase_from_env", "core.exchange.keys", "passphrase_from_env"),
+    FeatureLink("signing_key", "core.exchange.keys", "signing_key"),
     FeatureLink("backup", "core.team.backup", "create_backup"),
     FeatureLink("restore", "core.team.backup", "restore_open_workspace"),
     FeatureLink("verify_backup", "core.team.backup", "verify_backup"),

@@ -153,6 +153,8 @@ def _tables() -> dict[str, dict[str, str]]:
             "node.confirm": translate("Labels", "Node confirmed"),
             "evidence.add": translate("Labels", "Evidence added"),
             "evidence.delete": translate("Labels", "Evidence removed"),
+            "evidence.restore": translate("Labels", "Evidence removal undone"),
+            "node.undo_done": translate("Labels", "Node done undone"),
             "node.reorder": translate("Labels", "Node moved"),
             "notice.read": translate("Labels", "Notice read"),
             "notice.respond": translate("Labels", "Notice answered"),

@@ -121,7 +121,7 @@ def daily_screens(win: Any, ws: Any) -> None:
     result.add_files([Path("回头看现场照片1.jpg"), Path("回头看现场照片2.jpg")])
     result.show()
     print(grab(result, "recheck-result.png"))
-    result.close()
+    result.done(0)  # (close() would ask 放弃修改？: the form holds typed text)
     rechecks.close()
     with ws.session() as s:  # an appeal against a notice, decided by the city
         notice = s.scalar(select(Notice).where(Notice.task_id.is_not(None)).order_by(Notice.issued).limit(1))
@@ -143,8 +143,61 @@ def daily_screens(win: Any, ws: Any) -> None:
     form.add_files([Path("上级批复文件.pdf"), Path("整改完成情况说明.docx")])
     form.show()
     print(grab(form, "appeal.png"))
-    form.close()
-    editor.close()
+    form.done(0)
+    editor.done(0)
+
+
+def attachment_screens(win: Any) -> None:
+    """The city's 督办单 on the red notice (feedback 2), and the 放弃修改？ question over a typed response."""
+    from PySide6.QtGui import QPainter
+    from PySide6.QtWidgets import QMessageBox
+
+    from ui.dialogs.respond_dialog import RespondDialog
+
+    win.show_page("notices")
+    page = win.notices_page
+    rows = [n["id"] for n in page.model.rows]
+    if "DB-2026-0047" in rows:
+        page.table.selectRow(rows.index("DB-2026-0047"))
+        print(grab(win, "notice-attachment.png"))
+    notice = page.current()
+    if notice is None:
+        return
+    dialog = RespondDialog(notice, win)
+    dialog.show()  # what it opened with is the saved state; what follows is typed
+    dialog.text.setPlainText("已按督办单要求拨付专项资金，并在村务公开栏公示，附拨付凭证和公示照片。")
+    dialog.add_files([Path("拨付凭证.pdf"), Path("公示照片.jpg")])
+    box_shown: list[Any] = []
+
+    def exec_(box: QMessageBox) -> int:  # drawn over the dialog instead of waiting for a click
+        box.show()
+        box_shown.append(grab_pixmap(box))
+        box.hide()
+        return int(QMessageBox.StandardButton.Cancel)
+
+    original = QMessageBox.exec
+    QMessageBox.exec = exec_  # type: ignore[method-assign]
+    try:
+        dialog.reject()  # as Esc: asks 放弃修改？, the clerk keeps editing
+    finally:
+        QMessageBox.exec = original  # type: ignore[method-assign]
+    shot = grab_pixmap(dialog)
+    if box_shown:
+        painter = QPainter(shot)
+        box = box_shown[0]
+        painter.drawPixmap((shot.width() - box.width()) // 2, (shot.height() - box.height()) // 2, box)
+        painter.end()
+    shot.save(str(OUT / "discard-question.png"))
+    print(OUT / "discard-question.png")
+    dialog.done(0)
+
+
+def grab_pixmap(widget: QWidget) -> Any:
+    app = QApplication.instance()
+    assert app is not None
+    for _ in range(3):
+        app.processEvents()
+    return widget.grab()
 
 
 def similar_screen(win: Any) -> None:
@@ -161,7 +214,7 @@ def similar_screen(win: Any) -> None:
         QApplication.processEvents()
         time.sleep(0.05)
     print(grab(editor, "similar-problems.png"))
-    editor.close()
+    editor.done(0)  # (close() would ask 放弃修改？: a title is typed)
 
 
 def identity_screens(win: Any, ws: Any) -> None:
@@ -320,7 +373,7 @@ def main(argv: list[str] | None = None) -> int:
         first.show()
         OUT.mkdir(parents=True, exist_ok=True)
         print(grab(first, "first-run.png"))
-        first.close()
+        first.done(0)
         fresh.close()
         ws = Workspace.open(Path(tmp) / "data", user="李志强", today=date.fromisoformat(args.today))
         try:
@@ -350,8 +403,9 @@ def main(argv: list[str] | None = None) -> int:
                             (3, "task-editor-history.png")):
                 editor.tabs.setCurrentIndex(i)
                 print(grab(editor, name))
-            editor.close()
+            editor.done(0)
             similar_screen(win)
+            attachment_screens(win)
             daily_screens(win, ws)
             identity_screens(win, ws)
             import_mapping_screen(ws, Path(tmp) / "lists")

@@ -38,12 +38,14 @@ def register(sub: Any) -> None:
     p.set_defaults(handler=with_workspace(cmd_task_edit))
     p = tsub.add_parser("delete", help="删除整改任务（报送时告知市平台）")
     p.add_argument("id")
+    p.add_argument("--yes", action="store_true",
+                   help="确认删除有市平台编号、督办通知或佐证材料的任务（须审核人或管理员）")
     p.set_defaults(handler=with_workspace(cmd_task_delete))
     p = tsub.add_parser("submit", help="申请销号（全部节点完成后）")
     p.add_argument("id")
     p.set_defaults(handler=with_workspace(cmd_task_submit))
 
-    node = sub.add_parser("node", help="节点：done / confirm")
+    node = sub.add_parser("node", help="节点：done / confirm / undo")
     nsub = node.add_subparsers(dest="node_command", metavar="ACTION", required=True)
     p = nsub.add_parser("done", help="填报节点完成")
     p.add_argument("task_id")
@@ -55,8 +57,12 @@ def register(sub: Any) -> None:
     p.add_argument("task_id")
     p.add_argument("seq", type=int)
     p.set_defaults(handler=with_workspace(cmd_node_confirm))
+    p = nsub.add_parser("undo", help="撤销节点的完成填报（报送之前）")
+    p.add_argument("task_id")
+    p.add_argument("seq", type=int)
+    p.set_defaults(handler=with_workspace(cmd_node_undo))
 
-    ev = sub.add_parser("evidence", help="佐证材料：add")
+    ev = sub.add_parser("evidence", help="佐证材料：add / remove / restore")
     esub = ev.add_subparsers(dest="evidence_command", metavar="ACTION", required=True)
     p = esub.add_parser("add", help="添加佐证材料文件")
     p.add_argument("task_id")
@@ -64,6 +70,18 @@ def register(sub: Any) -> None:
     p.add_argument("--node", type=int, help="所属节点序号")
     p.add_argument("--description", default="", help="材料说明")
     p.set_defaults(handler=with_workspace(cmd_evidence_add))
+    p = esub.add_parser("remove", help="移除佐证材料（文件仍保留在材料库）")
+    p.add_argument("evidence_id")
+    p.set_defaults(handler=with_workspace(cmd_evidence_remove))
+    p = esub.add_parser("restore", help="撤销移除佐证材料（报送之前）")
+    p.add_argument("evidence_id")
+    p.set_defaults(handler=with_workspace(cmd_evidence_restore))
+
+    p = sub.add_parser("attachments", help="市平台随督办通知发来的附件：列出或另存")
+    p.add_argument("--notice", help="督办通知编号")
+    p.add_argument("--task", help="任务编号或市平台编号")
+    p.add_argument("--save", metavar="DIR", help="把附件另存到此文件夹")
+    p.set_defaults(handler=with_workspace(cmd_attachments))
 
     p = sub.add_parser("ledger", help="列出整改台账")
     p.add_argument("--json", action="store_true", help="输出 JSON")
@@ -116,7 +134,7 @@ def cmd_task_delete(ws: Workspace, args: argparse.Namespace) -> int:
     from core.ledger.tasks import delete_task
 
     with ws.session() as s:
-        task = delete_task(s, ws.user, args.id)
+        task = delete_task(s, ws.user, args.id, confirmed=args.yes)
         say(f"已删除：{task.title}（下次报送时告知市平台）")
     return 0
 
@@ -146,6 +164,52 @@ def cmd_node_confirm(ws: Workspace, args: argparse.Namespace) -> int:
     with ws.session() as s:
         node = confirm_node(s, ws.user, args.task_id, args.seq)
         say(f"节点 {node.seq}“{node.title}”已由{ws.user}核查确认。")
+    return 0
+
+
+def cmd_node_undo(ws: Workspace, args: argparse.Namespace) -> int:
+    from core.ledger.tasks import undo_node_done
+
+    with ws.session() as s:
+        node = undo_node_done(s, ws.user, args.task_id, args.seq)
+        say(f"已撤销节点 {node.seq}“{node.title}”的完成填报。")
+    return 0
+
+
+def cmd_evidence_remove(ws: Workspace, args: argparse.Namespace) -> int:
+    from core.evidence.attach import remove_evidence
+
+    with ws.session() as s:
+        ev = remove_evidence(s, ws.user, args.evidence_id)
+        say(f"已移除佐证材料：{ev.filename}（可用 evidence restore {ev.id} 撤销）")
+    return 0
+
+
+def cmd_evidence_restore(ws: Workspace, args: argparse.Namespace) -> int:
+    from core.evidence.attach import restore_evidence
+
+    with ws.session() as s:
+        ev = restore_evidence(s, ws.user, args.evidence_id)
+        say(f"已恢复佐证材料：{ev.filename}")
+    return 0
+
+
+def cmd_attachments(ws: Workspace, args: argparse.Namespace) -> int:
+    from core.ledger.queries import copy_attachment, notice_attachments
+    from core.ledger.tasks import get_task
+
+    with ws.read() as s:
+        task_id = get_task(s, args.task).id if args.task else None
+        found = notice_attachments(s, ws.evidence, notice_id=args.notice, task_id=task_id)
+    if not found:
+        say("没有市平台发来的附件。")
+        return 0
+    for a in found:
+        state = a.size_text if a.present else "未送达"
+        line = f"{a.notice_id}\t{a.name}\t{state}\t{a.sha256}"
+        if args.save and a.present:
+            line += f"\t→ {copy_attachment(a, Path(args.save) / a.save_name())}"
+        say(line)
     return 0
 
 

@@ -12,7 +12,7 @@ from core import audit
 from core.dates import now_ts
 from core.errors import InputRefused, NotFound
 from core.evidence.store import EvidenceStore, media_type_for
-from core.ledger.tasks import get_node, get_task, refresh, touch
+from core.ledger.tasks import check_undoable, get_node, get_task, refresh, touch
 from core.text import file_name
 from db.models import Evidence
 
@@ -56,3 +56,20 @@ def remove_evidence(session: Session, actor: str, evidence_id: str) -> Evidence:
     return ev
 
 
+
+
+def restore_evidence(session: Session, actor: str, evidence_id: str) -> Evidence:
+    """撤销移除: the file removed by mistake is attached again, while no report carried the removal."""
+    ev = session.get(Evidence, evidence_id)
+    if ev is None:
+        raise NotFound(f"找不到编号为“{evidence_id}”的佐证材料。")
+    if not ev.deleted:
+        raise InputRefused(f"佐证材料“{ev.filename}”没有被移除，无需撤销。")
+    task = get_task(session, ev.task_id)
+    check_undoable(session, "evidence", ev.id, "evidence.delete", ev.change_no, f"移除佐证材料“{ev.filename}”")
+    ev.deleted = None
+    touch(session, ev)
+    if task.status == "open":
+        refresh(task)
+    audit.record(session, actor, "evidence.restore", "evidence", ev.id, obj=ev, task_id=ev.task_id)
+    return ev

@@ -39,6 +39,41 @@ def media_type_for(filename: str) -> str:
     return guessed or "application/octet-stream"
 
 
+# What a file is, from its first bytes, for files that arrive without a name (the city's attachments).
+_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"%PDF", ".pdf"), (b"\xff\xd8\xff", ".jpg"), (b"\x89PNG\r\n\x1a\n", ".png"), (b"GIF8", ".gif"),
+    (b"BM", ".bmp"), (b"II*\x00", ".tif"), (b"MM\x00*", ".tif"), (b"\xd0\xcf\x11\xe0", ".doc"),
+    (b"{\\rtf", ".rtf"), (b"Rar!", ".rar"), (b"7z\xbc\xaf", ".7z"),
+)
+_ZIP_KINDS = ((b"word/", ".docx"), (b"xl/", ".xlsx"), (b"ppt/", ".pptx"), (b"Doc_", ".ofd"), (b"OFD.xml", ".ofd"))
+
+
+def sniff_extension(path: Path) -> str:
+    """“.pdf”, “.jpg”, “.docx” … from the file's content; “” when it is not a kind we know."""
+    try:
+        with path.open("rb") as f:
+            head = f.read(8192)
+    except OSError:
+        return ""
+    for magic, ext in _MAGIC:
+        if head.startswith(magic):
+            return ext
+    if head.startswith(b"PK\x03\x04"):
+        for marker, ext in _ZIP_KINDS:
+            if marker in head:
+                return ext
+        return ".zip"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return ".webp"
+    if head[4:8] == b"ftyp":
+        return ".mp4"
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError:
+        return ""
+    return ".txt" if head else ""
+
+
 def sha256_file(path: Path) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as f:

@@ -49,7 +49,7 @@ def public_from_b64(text: str) -> Ed25519PublicKey:
 def check_passphrase(passphrase: str) -> None:
     if len(passphrase or "") < MIN_PASSPHRASE:
         raise InputRefused(f"密钥密码至少要 {MIN_PASSPHRASE} 个字符。",
-                           hint="请设置一个不容易被猜到、自己记得住的密码。")
+                           hint="请设置一个不容易被猜到、自己记得住的密码。", field="new_passphrase")
 
 
 def _encrypt(private: Ed25519PrivateKey, passphrase: str) -> str:
@@ -67,7 +67,8 @@ def decrypt(pem: str, passphrase: str) -> Ed25519PrivateKey:
                            hint="请输入建立密钥时设置的密码（区分大小写）。忘记密码时，只能用 keys restore 从备份恢复，"
                                 "或新建密钥后重新到市督查室登记。",
                            window_hint="请输入建立密钥时设置的密码（区分大小写）。忘记密码时，只能从备份恢复"
-                                       f"（{places.RESTORE}），或新建密钥后重新到市督查室登记。") from None
+                                       f"（{places.RESTORE}），或新建密钥后重新到市督查室登记。",
+                           field="passphrase") from None
     if not isinstance(key, Ed25519PrivateKey):
         raise InputRefused("密钥文件不是 Ed25519 密钥。")
     return key

@@ -25,7 +25,7 @@ def respond_to_notice(session: Session, actor: str, notice_id: str, text: str,
     """A response that travels to the city in the next report (a `response` record)."""
     notice = _notice(session, notice_id)
     if not (text or "").strip():
-        raise InputRefused("反馈内容不能为空。", hint="请写明整改情况。")
+        raise InputRefused("反馈内容不能为空。", hint="请写明整改情况。", field="text")
     ids = list(evidence_ids or [])
     for eid in ids:
         ev = session.get(Evidence, eid)
@@ -64,7 +64,7 @@ def file_appeal(session: Session, actor: str, target_type: str, target_id: str, 
     if target is None:
         raise NotFound(f"找不到编号为“{target_id}”的{word}。")
     if not (reason or "").strip():
-        raise InputRefused("申诉理由不能为空。", hint="请写明申诉的事实和理由。")
+        raise InputRefused("申诉理由不能为空。", hint="请写明申诉的事实和理由。", field="reason")
     for eid in evidence_ids or []:
         ev = session.get(Evidence, eid)
         if ev is None or ev.deleted:

@@ -31,3 +31,13 @@ def person_named(session: Session, name: str | None, section: Section | None = N
         session.add(found)
         session.flush()
     return found
+
+
+def unit_people(session: Session, also: list[str] | tuple[str, ...] = ()) -> list[str]:
+    """The names a 责任人 field offers: the unit's users first, then the other people in post, then `also`
+    (owners already in the ledger); people who left are not offered for new work."""
+    rows = session.execute(select(Person.name, Person.role).where(Person.active.is_(True))
+                           .order_by(Person.role.is_(None), Person.name)).all()
+    names = [n for n, _ in rows]
+    left = set(session.scalars(select(Person.name).where(Person.active.is_(False))))
+    return list(dict.fromkeys([*names, *(a for a in also if a and a not in left)]))

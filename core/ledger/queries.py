@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import shutil
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
+from core.errors import InputRefused, NotFound
+from core.evidence.store import EvidenceStore, sniff_extension
 from core.ledger.lights import Light, LightRule, OpenNotice, PendingDate
 from core.ledger.rows import SORT_KEYS, LedgerFilter, NodeRow, TaskRow
 from core.settings import thresholds
 from core.sqltypes import AnySelect
+from core.text import file_name, human_size
 from db.models import Deduction, Node, Notice, Person, Response, Section, Task
 
 
@@ -318,9 +324,67 @@ def notice_rows(session: Session, task_id: str | None = None) -> list[dict[str, 
                     "task_id": n.task_id, "task_ref": n.task_ref,
                     "task_title": titles.get(n.task_id or "", ""),
                     "issued": n.issued, "issuer": n.issuer, "respond_by": n.respond_by,
-                    "closure_comment": n.closure_comment,
+                    "closure_comment": n.closure_comment, "attachments": list(n.attachments or []),
                     "responses": [{"text": r.text, "responded": r.responded, "by": r.by} for r in rs]})
     return out
+
+
+@dataclass(frozen=True)
+class NoticeAttachment:
+    """A file the city attached to a notice (spec §6 `attachments`): stored by its SHA-256, without a name."""
+
+    notice_id: str
+    sha256: str
+    name: str  # 督办通知附件.pdf: the spec carries no file name, so the kind is read from the content
+    size: int  # 0 while the file has not arrived (a warning at import)
+    present: bool
+    path: Path
+
+    @property
+    def size_text(self) -> str:
+        return human_size(self.size)
+
+    def save_name(self) -> str:
+        """A name for a copy outside the program: the notice's number keeps copies of several apart."""
+        return file_name(f"{self.notice_id}_{self.name}")
+
+
+def notice_attachments(session: Session, store: EvidenceStore, *, notice_id: str | None = None,
+                       task_id: str | None = None) -> list[NoticeAttachment]:
+    """Every file the city sent with one notice, or with the notices of one task, in the city's order."""
+    q = select(Notice.id, Notice.attachments).order_by(Notice.issued, Notice.id)
+    if notice_id is not None:
+        q = q.where(Notice.id == notice_id)
+    if task_id is not None:
+        q = q.where(Notice.task_id == task_id)
+    out: list[NoticeAttachment] = []
+    for nid, stored in session.execute(q):
+        shas = [str(x) for x in (stored or [])]
+        for i, sha in enumerate(shas, start=1):
+            path = store.path_for(sha)
+            present = store.has(sha)
+            ext = sniff_extension(path) if present else ""
+            number = str(i) if len(shas) > 1 else ""
+            try:
+                size = path.stat().st_size if present else 0
+            except OSError:
+                size, present = 0, False
+            out.append(NoticeAttachment(nid, sha, f"督办通知附件{number}{ext}", size, present, path))
+    return out
+
+
+def copy_attachment(att: NoticeAttachment, target: Path) -> Path:
+    """A copy of the city's file under a readable name (to open it, or 另存为); the store keeps its own."""
+    if not att.present:
+        raise NotFound(f"督办通知 {att.notice_id} 的附件没有随反馈包送达。",
+                       hint="请向市督查室索取该附件，或等下一个反馈包。")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        shutil.copyfile(att.path, target)
+    except OSError as exc:
+        raise InputRefused(f"附件无法保存到“{target}”：{exc.strerror or exc}。",
+                           hint="请换一个文件夹，或检查U盘是否写保护、空间是否足够。") from None
+    return target
 
 
 def waiting_notice_statement() -> AnySelect:

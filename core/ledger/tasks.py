@@ -7,17 +7,19 @@ Every operation takes the session of one unit of work and the acting user, check
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core import audit, enums, places
 from core.counters import next_change_no
 from core.dates import now_ts, parse_date
-from core.errors import InputRefused, NotFound, PermissionDenied
+from core.errors import InputRefused, NotFound, PermissionDenied, UserError
 from core.ledger.people import person_named, section_named
 from core.text import clean_text
 from db.models import Evidence, Node, Person, Task
@@ -69,7 +71,17 @@ def _check_length(name: str, value: str) -> None:
     limit = TEXT_LIMITS.get(name, TEXT_LIMIT)
     if len(value) > limit:
         raise InputRefused(f"{_FIELD_WORDS.get(name, name)}太长（{len(value)} 个字，最多 {limit} 个字）。",
-                           hint="请精简文字，详细材料可作为佐证材料附上。")
+                           hint="请精简文字，详细材料可作为佐证材料附上。", field=name)
+
+
+@contextmanager
+def _field(name: str) -> Iterator[None]:
+    """A refusal raised inside names the input to fix (a form marks it)."""
+    try:
+        yield
+    except UserError as exc:
+        exc.field = exc.field or name
+        raise
 
 
 def _check(data: TaskInput, partial: bool = False) -> dict[str, Any]:
@@ -83,14 +95,17 @@ def _check(data: TaskInput, partial: bool = False) -> dict[str, Any]:
     out: dict[str, Any] = {}
     if not partial or data.title:
         if not data.title.strip():
-            raise InputRefused("整改任务的标题不能为空。", hint="请用一句话写明问题。")
+            raise InputRefused("整改任务的标题不能为空。", hint="请用一句话写明问题。", field="title")
         out["title"] = data.title.strip()
-    if not partial or data.source:
-        out["source"] = enums.parse("source", data.source)
-    if not partial or data.category:
-        out["category"] = enums.parse("category", data.category)
-    if not partial or data.deadline:
-        out["deadline"] = parse_date(data.deadline, "整改期限").isoformat()
+    with _field("source"):
+        if not partial or data.source:
+            out["source"] = enums.parse("source", data.source)
+    with _field("category"):
+        if not partial or data.category:
+            out["category"] = enums.parse("category", data.category)
+    with _field("deadline"):
+        if not partial or data.deadline:
+            out["deadline"] = parse_date(data.deadline, "整改期限").isoformat()
     for name in ("leader", "batch", "description", "measures"):
         value = getattr(data, name)
         if not partial or value:
@@ -206,11 +221,61 @@ def edit_task(session: Session, actor: str, task_id: str, data: TaskInput, *,
     return task
 
 
-def delete_task(session: Session, actor: str, task_id: str) -> Task:
+@dataclass(frozen=True)
+class DeleteGuard:
+    """What makes a task weigh more than a typo: the city knows it, or it carries notices or evidence."""
+
+    title: str
+    city_ref: str
+    notices: int
+    evidence: int
+
+    @property
+    def guarded(self) -> bool:
+        return bool(self.city_ref or self.notices or self.evidence)
+
+    def reasons(self) -> list[str]:
+        out = []
+        if self.city_ref:
+            out.append(f"有市平台编号 {self.city_ref}")
+        if self.notices:
+            out.append(f"有督办通知 {self.notices} 条")
+        if self.evidence:
+            out.append(f"有佐证材料 {self.evidence} 份")
+        return out
+
+
+DELETE_ACTION = "删除带有市平台编号、督办通知或佐证材料的任务"
+
+
+def delete_guard(session: Session, task_id: str, actor: str | None = None) -> DeleteGuard:
+    """What the deletion of a task involves; with `actor`, a refusal first when that user may not delete it
+    (so a form does not ask for a confirmation that would be refused anyway)."""
+    from core.team.users import require_role
+    from db.models import Notice
+
     task = get_task(session, task_id)
     if task.from_city:
         raise InputRefused(f"任务“{task.title}”是市督查平台交办的，不能在本单位删除。",
                            hint="如交办有误，请向市督查室申诉。")
+    notices = len(session.scalars(select(Notice.id).where(Notice.task_id == task.id)).all())
+    evidence = len(session.scalars(select(Evidence.id).where(Evidence.task_id == task.id,
+                                                             Evidence.deleted.is_(None))).all())
+    guard = DeleteGuard(task.title, task.city_ref or "", notices, evidence)
+    if actor is not None and guard.guarded:
+        require_role(session, actor, "reviewer", action=DELETE_ACTION)
+    return guard
+
+
+def delete_task(session: Session, actor: str, task_id: str, *, confirmed: bool = False) -> Task:
+    """Tombstones the task with its nodes and evidence. A task the city knows, or with notices or evidence,
+    needs a reviewer or administrator and an explicit confirmation (`confirmed`)."""
+    task = get_task(session, task_id)
+    guard = delete_guard(session, task.id, actor)
+    if guard.guarded:
+        if not confirmed:
+            raise InputRefused(f"任务“{task.title}”{'、'.join(guard.reasons())}，删除前须再次确认。",
+                               hint="确认要删除时，请在命令后加 --yes。")
     now = now_ts()
     for ev in session.scalars(select(Evidence).where(Evidence.task_id == task.id, Evidence.deleted.is_(None))):
         ev.deleted = now
@@ -224,6 +289,68 @@ def delete_task(session: Session, actor: str, task_id: str) -> Task:
     touch(session, task)
     audit.record(session, actor, "task.delete", "task", task.id, obj=task, task_id=task.id)
     return task
+
+
+# -- undo: a mistake corrected right after it was made, before any report carried it ------------
+
+def reported_in(session: Session, change_no: int) -> int | None:
+    """The report (Sequence) that already carried a change, or None while it is only on this PC."""
+    from db.models import PackageLog
+
+    return session.scalar(select(func.min(PackageLog.sequence)).where(
+        PackageLog.direction == "out", PackageLog.max_change_no >= change_no))
+
+
+def last_entry(session: Session, entity_type: str, entity_id: str) -> Any:
+    from db.models import AuditEntry
+
+    return session.scalar(select(AuditEntry).where(AuditEntry.entity_type == entity_type,
+                                                   AuditEntry.entity_id == entity_id)
+                          .order_by(AuditEntry.id.desc()).limit(1))
+
+
+def check_undoable(session: Session, entity_type: str, entity_id: str, action: str, change_no: int,
+                   what: str) -> Any:
+    """The audit entry of the action to undo, or a refusal saying why it can no longer be undone."""
+    entry = last_entry(session, entity_type, entity_id)
+    if entry is None or entry.action != action:
+        raise InputRefused(f"{what}之后又有改动，不能撤销。", hint="请直接修改到正确的内容。")
+    seq = reported_in(session, change_no)
+    if seq is not None:
+        raise InputRefused(f"{what}已随第 {seq} 号报送包报送市平台，不能撤销。",
+                           hint="请直接修改到正确的内容，下一次报送会告知市平台。")
+    return entry
+
+
+def undo_node_done(session: Session, actor: str, task_id: str, seq: int) -> Node:
+    """撤销填报完成: the node goes back to what it was before `complete_node` (audited as node.undo_done)."""
+    import json
+
+    from core.team.users import require_role
+
+    task = get_task(session, task_id)
+    node = get_node(task, seq)
+    what = f"第 {seq} 个节点的完成填报"
+    if node.status == "confirmed":
+        raise InputRefused(f"第 {seq} 个节点已经由{node.confirmed_by}核查确认，不能撤销填报。",
+                           hint="核查确认后的节点不能撤销；如确有错误，请在节点说明中写明更正情况。")
+    if node.status != "done":
+        raise InputRefused(f"第 {seq} 个节点还没有填报完成，无需撤销。")
+    entry = check_undoable(session, "node", node.id, "node.done", node.change_no, what)
+    if (node.done_by or "") != actor:
+        require_role(session, actor, "reviewer", action="撤销别人填报的节点")
+    changes = json.loads(entry.summary or "{}").get("changes", {})
+    before = audit.snapshot("node", node)
+    for name in ("status", "done", "note", "done_by", "confirmed_by", "city_result"):
+        if name in changes:
+            setattr(node, name, changes[name][0])
+    if node.status == "done":  # an entry written before the snapshot held the status: pending is safe
+        node.status, node.done, node.done_by = "pending", None, None
+    touch(session, node)
+    touch(session, task)
+    refresh(task)
+    audit.record(session, actor, "node.undo_done", "node", node.id, obj=node, before=before, task_id=task.id)
+    return node
 
 
 def add_node(session: Session, actor: str, task_id: str, title: str, due: str) -> Node:

@@ -65,9 +65,9 @@ def hand_over(session: Session, actor: str, from_name: str, to_name: str, *, tod
     if giver is None:
         raise NotFound(f"没有名为“{from_name}”的责任人。", hint="请检查交出人的姓名。")
     if not to_name:
-        raise InputRefused("请写明接手人。")
+        raise InputRefused("请写明接手人。", field="to")
     if to_name == from_name:
-        raise InputRefused("交出人和接手人是同一个人。", hint="请写明接手的同事。")
+        raise InputRefused("交出人和接手人是同一个人。", hint="请写明接手的同事。", field="to")
     taker = session.scalar(select(Person).where(Person.name == to_name))
     if taker is None:
         if not new_person:
@@ -77,7 +77,7 @@ def hand_over(session: Session, actor: str, from_name: str, to_name: str, *, tod
         taker = person_named(session, to_name, giver.section)
         assert taker is not None
     if not taker.active:
-        raise InputRefused(f"接手人“{to_name}”已离岗，不能接手任务。", hint="请选择在岗的同事。")
+        raise InputRefused(f"接手人“{to_name}”已离岗，不能接手任务。", hint="请选择在岗的同事。", field="to")
     tasks = open_tasks_of(session, giver)
     if not tasks and not mark_left:
         raise InputRefused(f"“{from_name}”名下没有未销号的任务，无需交接。")

@@ -137,7 +137,8 @@ def record(session: Session, store: EvidenceStore, actor: str, ref: str, result:
     if outcome is None:
         raise InputRefused(f"回头看结果“{result}”无法识别。", hint="请写 通过（passed）或 未通过（failed）。")
     if outcome == "failed" and not note.strip():
-        raise InputRefused("回头看未通过时必须写明原因。", hint="例如：问题出现反弹，现场再次发现乱堆放。")
+        raise InputRefused("回头看未通过时必须写明原因。", hint="例如：问题出现反弹，现场再次发现乱堆放。",
+                           field="note")
     row = _find_pending(session, ref)
     task = session.get(Task, row.task_id)
     assert task is not None

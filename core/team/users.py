@@ -223,9 +223,7 @@ def authenticate(session: Session, name: str, password: str) -> Person:
 
 def refused(field: str, message: str, hint: str = "", window_hint: str | None = None) -> InputRefused:
     """A refusal that names the form field to fix (`field`), so a dialog can mark it."""
-    exc = InputRefused(message, hint=hint, window_hint=window_hint)
-    exc.field = field  # type: ignore[attr-defined]
-    return exc
+    return InputRefused(message, hint=hint, window_hint=window_hint, field=field)
 
 
 def _check_password_text(password: str) -> str:

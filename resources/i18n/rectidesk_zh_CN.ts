@@ -164,6 +164,36 @@
         </message>
     </context>
     <context>
+        <name>AskPassphraseDialog</name>
+        <message>
+            <source>Passphrase of the unit's signing key:</source>
+            <translation>本单位签名密钥的密码：</translation>
+        </message>
+        <message>
+            <source>Sign the report</source>
+            <translation>签名报送包</translation>
+        </message>
+    </context>
+    <context>
+        <name>Attachments</name>
+        <message>
+            <source>Click a file to open it, or use “Save attachment as…”.</source>
+            <translation>点击文件名即可打开，也可用“附件另存为…”保存一份。</translation>
+        </message>
+        <message>
+            <source>Files sent by the city</source>
+            <translation>市平台发来的附件</translation>
+        </message>
+        <message>
+            <source>Save the city's attachment</source>
+            <translation>保存市平台发来的附件</translation>
+        </message>
+        <message>
+            <source>not received with the package</source>
+            <translation>未随反馈包送达</translation>
+        </message>
+    </context>
+    <context>
         <name>Background</name>
         <message>
             <source>Working…</source>
@@ -329,6 +359,29 @@
         <message>
             <source>Yellow light</source>
             <translation>黄灯</translation>
+        </message>
+    </context>
+    <context>
+        <name>DeleteTaskDialog</name>
+        <message>
+            <source>Delete</source>
+            <translation>删除</translation>
+        </message>
+        <message>
+            <source>Delete task</source>
+            <translation>删除任务</translation>
+        </message>
+        <message>
+            <source>I understand: delete this task with its nodes and evidence</source>
+            <translation>我已知晓：连同节点和佐证材料一并删除此任务</translation>
+        </message>
+        <message>
+            <source>Its nodes and evidence are deleted with it, and the deletion is reported to the city in the next export. Only a reviewer or an administrator may do this.</source>
+            <translation>任务的节点和佐证材料将一并删除，删除情况随下一次报送告知市平台。只有审核人或管理员可以删除。</translation>
+        </message>
+        <message>
+            <source>To confirm, type the city ref. %s:</source>
+            <translation>请输入市平台编号 %s 以确认：</translation>
         </message>
     </context>
     <context>
@@ -517,10 +570,6 @@
             <translation>报送与反馈记录</translation>
         </message>
         <message>
-            <source>Passphrase of the unit's signing key:</source>
-            <translation>本单位签名密钥的密码：</translation>
-        </message>
-        <message>
             <source>Received</source>
             <translation>收到</translation>
         </message>
@@ -547,10 +596,6 @@
         <message>
             <source>Sequence</source>
             <translation>序号</translation>
-        </message>
-        <message>
-            <source>Sign the report</source>
-            <translation>签名报送包</translation>
         </message>
         <message>
             <source>State</source>
@@ -621,6 +666,14 @@
         <message>
             <source>Choose evidence files</source>
             <translation>选择佐证材料</translation>
+        </message>
+        <message>
+            <source>Remove</source>
+            <translation>移除</translation>
+        </message>
+        <message>
+            <source>Take the selected file(s) off this list (Delete)</source>
+            <translation>把选中的文件从列表中移除（Delete 键）</translation>
         </message>
     </context>
     <context>
@@ -695,6 +748,25 @@
         </message>
     </context>
     <context>
+        <name>Guard</name>
+        <message>
+            <source>Discard</source>
+            <translation>放弃</translation>
+        </message>
+        <message>
+            <source>Discard changes?</source>
+            <translation>放弃修改？</translation>
+        </message>
+        <message>
+            <source>Keep editing</source>
+            <translation>继续编辑</translation>
+        </message>
+        <message>
+            <source>What you typed here has not been saved. Discard it?</source>
+            <translation>这里填写的内容还没有保存。要放弃吗？</translation>
+        </message>
+    </context>
+    <context>
         <name>Guide</name>
         <message>
             <source>Help</source>
@@ -764,6 +836,10 @@
         <message>
             <source>Key backup (*.json)</source>
             <translation>密钥备份 (*.json)</translation>
+        </message>
+        <message>
+            <source>Please type the passphrase.</source>
+            <translation>请输入密钥密码。</translation>
         </message>
         <message>
             <source>Public key (*.pub.json)</source>
@@ -953,6 +1029,10 @@
             <translation>上传佐证材料</translation>
         </message>
         <message>
+            <source>Evidence removal undone</source>
+            <translation>撤销移除佐证材料</translation>
+        </message>
+        <message>
             <source>Evidence removed</source>
             <translation>移除佐证材料</translation>
         </message>
@@ -1067,6 +1147,10 @@
         <message>
             <source>Node deleted</source>
             <translation>删除节点</translation>
+        </message>
+        <message>
+            <source>Node done undone</source>
+            <translation>撤销节点完成填报</translation>
         </message>
         <message>
             <source>Node edited</source>
@@ -1688,8 +1772,16 @@ Add them one by one with “New task…” (Ctrl+N), or import the problem list 
             <translation>完成日期</translation>
         </message>
         <message>
+            <source>Drag files here, or add them: they are attached to this node.</source>
+            <translation>可把文件拖到这里，或点“添加文件…”：文件将作为此节点的佐证材料。</translation>
+        </message>
+        <message>
             <source>Due</source>
             <translation>节点期限</translation>
+        </message>
+        <message>
+            <source>Evidence</source>
+            <translation>佐证材料</translation>
         </message>
         <message>
             <source>Node</source>
@@ -1780,6 +1872,14 @@ Add them one by one with “New task…” (Ctrl+N), or import the problem list 
         <message>
             <source>Response to notice %s</source>
             <translation>督办通知 %s 的反馈材料</translation>
+        </message>
+        <message>
+            <source>Save a copy of the file(s) the city sent with this notice</source>
+            <translation>把市平台随此通知发来的附件另存一份</translation>
+        </message>
+        <message>
+            <source>Save attachment as…</source>
+            <translation>附件另存为…</translation>
         </message>
         <message>
             <source>Send the response without files, or ask the city's supervision office.</source>
@@ -2884,6 +2984,10 @@ SHA-256：%6</translation>
             <translation>完成日期</translation>
         </message>
         <message>
+            <source>Double-click to open</source>
+            <translation>双击打开</translation>
+        </message>
+        <message>
             <source>Drag files here from the file manager, or use “Add files…”.</source>
             <translation>可以从文件管理器把文件拖到这里，或点击“添加文件…”。</translation>
         </message>
@@ -2898,6 +3002,10 @@ SHA-256：%6</translation>
         <message>
             <source>Evidence quality: %s</source>
             <translation>佐证质量提示：%s</translation>
+        </message>
+        <message>
+            <source>File sent by the city</source>
+            <translation>市平台发来的附件</translation>
         </message>
         <message>
             <source>History</source>
@@ -2944,6 +3052,10 @@ SHA-256：%6</translation>
             <translation>节点</translation>
         </message>
         <message>
+            <source>Node %1 “%2” reported done.</source>
+            <translation>节点 %1“%2”已填报完成。</translation>
+        </message>
+        <message>
             <source>Nodes</source>
             <translation>节点</translation>
         </message>
@@ -2958,6 +3070,14 @@ SHA-256：%6</translation>
         <message>
             <source>Open</source>
             <translation>打开</translation>
+        </message>
+        <message>
+            <source>Open attachment</source>
+            <translation>打开附件</translation>
+        </message>
+        <message>
+            <source>Open the file the city sent with the notice</source>
+            <translation>打开市平台随督办通知发来的文件</translation>
         </message>
         <message>
             <source>Owner *</source>
@@ -3008,6 +3128,10 @@ SHA-256：%6</translation>
             <translation>保存</translation>
         </message>
         <message>
+            <source>Save attachment as…</source>
+            <translation>附件另存为…</translation>
+        </message>
+        <message>
             <source>Save the task report</source>
             <translation>保存任务报告</translation>
         </message>
@@ -3028,6 +3152,10 @@ SHA-256：%6</translation>
             <translation>督办通知</translation>
         </message>
         <message>
+            <source>Take the last step back (Ctrl+Z)</source>
+            <translation>撤销刚才的一步（Ctrl+Z）</translation>
+        </message>
+        <message>
             <source>Task</source>
             <translation>任务</translation>
         </message>
@@ -3036,12 +3164,20 @@ SHA-256：%6</translation>
             <translation>任务报告 (PDF)…</translation>
         </message>
         <message>
+            <source>The person responsible: choose one of the unit's people, or type a new name</source>
+            <translation>责任人：从本单位人员中选择，或输入新的姓名</translation>
+        </message>
+        <message>
             <source>Time</source>
             <translation>时间</translation>
         </message>
         <message>
             <source>Two-person check: a colleague other than the one who reported it confirms that the node is really done</source>
             <translation>双人核查：由填报人以外的另一位同事确认该节点确已完成</translation>
+        </message>
+        <message>
+            <source>Undo</source>
+            <translation>撤销</translation>
         </message>
         <message>
             <source>User</source>
@@ -3058,6 +3194,10 @@ SHA-256：%6</translation>
         <message>
             <source>the task</source>
             <translation>任务本身</translation>
+        </message>
+        <message>
+            <source>“%s” was removed from this task.</source>
+            <translation>已从此任务移除“%s”。</translation>
         </message>
     </context>
     <context>

@@ -18,6 +18,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from tests.conftest import FIXTURES, ROOT
+from tests.ui.conftest import press_ok
 
 PASSPHRASE = "镇政府整改口令2026"
 OS_LOGIN = "pc-admin-x"
@@ -89,8 +90,8 @@ def test_two_people_from_first_run_to_a_verified_report(data_dir: Path, qtbot: A
 
         def answer(d: RespondDialog) -> int:
             d.text.setPlainText("已拨付专项资金并公示，附拨付凭证。")
-            d.files.append(proof)
-            return 1
+            d.add_files([proof])
+            return press_ok(d)  # the dialog sends it while open (with a file: off the GUI thread)
 
         monkeypatch.setattr(RespondDialog, "exec", answer)
         page.respond()
@@ -100,7 +101,7 @@ def test_two_people_from_first_run_to_a_verified_report(data_dir: Path, qtbot: A
         editor = task_editor.TaskEditor(win.ctx, task_id, win)
         qtbot.addWidget(editor)
         assert editor.nodes.topLevelItemCount() >= 1
-        monkeypatch.setattr(task_editor.NodeDialog, "exec", lambda _self: 1)
+        monkeypatch.setattr(task_editor.NodeDialog, "exec", press_ok)
         monkeypatch.setattr(task_editor.NodeDialog, "value", lambda _self: ("资金已拨付到位。", "2026-04-14"))
         editor.nodes.setCurrentItem(editor.nodes.topLevelItem(0))
         editor.complete_node()

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import FIXTURES, ROOT
+from tests.ui.conftest import press_ok
 
 PASSPHRASE = "镇政府整改口令2026"
 
@@ -59,7 +60,7 @@ def test_first_run_to_a_report_the_city_accepts(data_dir: Path, qtbot: Any, mess
         # 4. respond to it
         def answer(d: RespondDialog) -> int:
             d.text.setPlainText("已拨付专项资金并公示，附拨付凭证。")
-            return 1
+            return press_ok(d)
 
         monkeypatch.setattr(RespondDialog, "exec", answer)
         win.notices_page.respond()

@@ -135,3 +135,12 @@ def _add_notice(ws: Any, level: str = "red", *, task_id: str | None = None, nid:
                      issued="2026-11-16T09:00:00+08:00", issuer="市委督查室", respond_by="2026-11-30",
                      attachments=[], state="open"))
         return task.id
+
+
+def press_ok(dialog: Any) -> int:
+    """Stands in for `exec()`: the clerk presses OK once; the dialog runs its action and stays open on a
+    refusal (then 0 is returned, as exec would once the clerk gave up)."""
+    dialog.accept()
+    from PySide6.QtWidgets import QDialog
+
+    return int(QDialog.result(dialog))

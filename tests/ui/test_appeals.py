@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import select
 
 from db.models import Appeal, Deduction, Evidence, Task
+from tests.ui.conftest import press_ok
 from ui.dialogs import appeal_dialog
 from ui.dialogs.task_editor import TaskEditor
 
@@ -25,7 +26,7 @@ def _answer(monkeypatch: Any, reason: str, files: list[Path]) -> None:
     def exec_(dialog: appeal_dialog.AppealDialog) -> int:
         dialog.reason.setPlainText(reason)
         dialog.add_files(files)
-        return 1
+        return press_ok(dialog)
 
     monkeypatch.setattr(appeal_dialog.AppealDialog, "exec", exec_)
 

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QSystemTrayIcon
 from sqlalchemy import select
 
 from db.models import Recheck, Task
+from tests.ui.conftest import press_ok
 
 
 @pytest.fixture
@@ -112,7 +113,7 @@ def test_recheck_due_card_opens_the_list_and_a_failed_recheck_reopens_the_task(
         d.result.setCurrentIndex(d.result.findData("failed"))
         d.note.setPlainText("问题出现反弹，现场再次发现乱堆放。")
         d.add_files([photo])
-        return 1
+        return press_ok(d)
 
     monkeypatch.setattr(rechecks_dialog.RecheckResultDialog, "exec", answer)
     dialog.record()
@@ -136,7 +137,7 @@ def test_recheck_result_needs_a_reviewer(ctx: Any, qtbot: Any, demo_ws: Any, mon
     demo_ws.set_user("周敏")  # a clerk
     dialog = rechecks_dialog.RechecksDialog(ctx)
     qtbot.addWidget(dialog)
-    monkeypatch.setattr(rechecks_dialog.RecheckResultDialog, "exec", lambda _d: 1)
+    monkeypatch.setattr(rechecks_dialog.RecheckResultDialog, "exec", press_ok)
     assert dialog.record() is None
     assert "不能登记回头看结果" in messages[-1]
     assert dialog.tree.topLevelItemCount() == 5

@@ -11,6 +11,8 @@ from typing import Any
 import pytest
 from tests_ui_paths import FIXTURES, ROOT
 
+from tests.ui.conftest import press_ok
+
 PASSPHRASE = "测试口令-2026"
 PACKAGES = FIXTURES / "packages"
 
@@ -65,7 +67,7 @@ def test_import_preview_then_red_notice_badge_then_signed_report(win: Any, qtbot
 
     def answer(dialog: RespondDialog) -> int:
         dialog.text.setPlainText("已制定整改方案并落实，请审核。")
-        return 1
+        return press_ok(dialog)
 
     monkeypatch.setattr(RespondDialog, "exec", answer)
     win.notices_page.respond()

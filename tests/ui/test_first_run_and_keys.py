@@ -10,6 +10,7 @@ from sqlalchemy import select
 from tests_ui_paths import FIXTURES
 
 from db.models import Key, Unit
+from tests.ui.conftest import press_ok
 
 CITY_PUB = FIXTURES / "keys" / "test-city.pub.json"
 
@@ -83,7 +84,7 @@ def test_settings_key_buttons_work_through_core(window: Any, messages: list[str]
     page = window.settings_page
     window.show_page("settings")
     assert page.key_buttons["create_key"].isVisible()
-    monkeypatch.setattr(PassphraseDialog, "exec", lambda _self: 1)
+    monkeypatch.setattr(PassphraseDialog, "exec", press_ok)
     monkeypatch.setattr(PassphraseDialog, "passphrase", lambda _self: "演示单位口令2026")
     page.create_key()
     assert "签名密钥" in messages[-1]
@@ -117,7 +118,7 @@ def test_handover_moves_open_tasks_through_core(window: Any, demo_ws: Any, messa
     window.show_page("settings")
     row = next(i for i in range(page.people.topLevelItemCount()) if page.people.topLevelItem(i).text(0) == "周敏")
     page.people.setCurrentItem(page.people.topLevelItem(row))
-    monkeypatch.setattr(HandoverDialog, "exec", lambda self: (self.to.setCurrentText("何静"), 1)[1])
+    monkeypatch.setattr(HandoverDialog, "exec", lambda self: (self.to.setCurrentText("何静"), press_ok(self))[1])
     page.hand_over()
     assert open_tasks("周敏") == 0
     assert f"{before} " in messages[-1] and "何静" in messages[-1]
@@ -196,6 +197,9 @@ def test_backup_then_restore_brings_the_ledger_back(window: Any, demo_ws: Any, m
     backup = next(tmp_path.glob("*.zip"))
     ledger = window.ledger_page
     row = ledger.model.row(0)
+    from ui.dialogs.delete_task import DeleteTaskDialog
+
+    monkeypatch.setattr(DeleteTaskDialog, "exec", lambda _self: 1)  # a task with a city ref: confirmed
     ledger.delete_task(row.id, row.title)
     assert ledger.model.rowCount() == 59
     page.restore(backup)  # checked and swapped off the GUI thread

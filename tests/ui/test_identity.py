@@ -11,6 +11,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
+from tests.ui.conftest import press_ok
 from ui.dialogs import people_dialogs
 from ui.dialogs.people_dialogs import AddUserDialog, LoginDialog
 
@@ -180,7 +181,7 @@ def test_right_after_first_run_the_user_adds_a_colleague_and_sets_a_password(
         def new_password(d: PasswordDialog) -> int:
             d.first.setText("张伟的新密码2026")
             d.second.setText("张伟的新密码2026")
-            return 1
+            return press_ok(d)
 
         monkeypatch.setattr(PasswordDialog, "exec", new_password)
         page.set_my_password()
@@ -295,7 +296,7 @@ def test_an_administrator_sets_a_colleagues_password_in_the_window(window: Any, 
         assert "李志强" in d.windowTitle()
         d.first.setText("新的密码2026")
         d.second.setText("新的密码2026")
-        return 1
+        return press_ok(d)  # the dialog sets it while open: a refusal keeps what was typed
 
     monkeypatch.setattr(PasswordDialog, "exec", fill)
     page.set_selected_password()

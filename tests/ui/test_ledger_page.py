@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from PySide6.QtCore import Qt
 
 
@@ -30,14 +31,26 @@ def test_filters_combine_and_clear(window: Any, qtbot: Any) -> None:
     assert page.model.rowCount() == 60
 
 
-def test_delete_from_context_action_goes_through_core(window: Any, messages: list[str]) -> None:
+def test_delete_from_context_action_goes_through_core(window: Any, messages: list[str],
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from ui.dialogs.delete_task import DeleteTaskDialog
+
+    asked: list[str] = []
+
+    def confirm(dialog: DeleteTaskDialog) -> int:  # a task with evidence: the tick box, then 删除
+        asked.append(dialog.guard.title)
+        dialog.understood.setChecked(True)
+        dialog.delete_button.click()
+        return int(dialog.result())
+
+    monkeypatch.setattr(DeleteTaskDialog, "exec", confirm)
     page = window.ledger_page
     page.search.setText("统计数据质量问题")  # a task entered by the unit itself (no city ref)
     page.apply_filters()
     assert page.model.rowCount() == 1
     row = page.model.row(0)
     page.delete_task(row.id, row.title)
-    assert "统计数据质量问题" in messages[-1]
+    assert "统计数据质量问题" in (asked or messages)[-1]
     page.apply_filters()
     assert page.model.rowCount() == 0
 

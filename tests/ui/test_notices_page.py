@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from db.models import Evidence, Notice, Response
+from tests.ui.conftest import press_ok
 
 
 def test_notice_shown_on_screen_is_marked_read(window: Any, demo_ws: Any, add_notice: Any) -> None:
@@ -32,7 +33,7 @@ def test_response_with_evidence_goes_through_core(window: Any, demo_ws: Any, add
     def fill(dialog: RespondDialog) -> int:
         dialog.text.setPlainText("已督促施工方足额支付工资，附整改报告。")
         dialog.add_files([report])
-        return 1
+        return press_ok(dialog)
 
     monkeypatch.setattr(RespondDialog, "exec", fill)
     window.show_page("notices")
@@ -54,7 +55,7 @@ def test_empty_response_is_refused_by_core(window: Any, demo_ws: Any, add_notice
     from ui.dialogs.respond_dialog import RespondDialog
 
     add_notice(demo_ws, "yellow")
-    monkeypatch.setattr(RespondDialog, "exec", lambda _self: 1)
+    monkeypatch.setattr(RespondDialog, "exec", press_ok)
     window.show_page("notices")
     window.notices_page.respond()
     assert "反馈内容不能为空" in messages[-1]

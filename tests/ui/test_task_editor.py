@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from core.ledger.tasks import NodeInput, TaskInput, create_task, get_task
 from db.models import Evidence, Task
+from tests.ui.conftest import press_ok
 from ui.dialogs.task_editor import TaskEditor
 
 
@@ -75,7 +76,7 @@ def test_node_done_then_confirmed_by_a_second_person(ctx: Any, qtbot: Any, demo_
     task_id = _new_task(demo_ws, owner="李志强")  # the window's user is 李志强
     ed = _editor(ctx, qtbot, task_id)
     assert ed.nodes.topLevelItemCount() == 2
-    monkeypatch.setattr(task_editor.NodeDialog, "exec", lambda _self: 1)
+    monkeypatch.setattr(task_editor.NodeDialog, "exec", press_ok)
     monkeypatch.setattr(task_editor.NodeDialog, "value", lambda _self: ("已完成登记制度。", "2026-11-20"))
     ed.nodes.setCurrentItem(ed.nodes.topLevelItem(0))
     assert ed.done_button.isEnabled() and not ed.confirm_button.isEnabled()
@@ -99,7 +100,7 @@ def test_add_node(ctx: Any, qtbot: Any, demo_ws: Any, monkeypatch: Any) -> None:
 
     task_id = _new_task(demo_ws, nodes=0)
     ed = _editor(ctx, qtbot, task_id)
-    monkeypatch.setattr(task_editor.NodeDialog, "exec", lambda _self: 1)
+    monkeypatch.setattr(task_editor.NodeDialog, "exec", press_ok)
     monkeypatch.setattr(task_editor.NodeDialog, "value", lambda _self: ("制定整改方案", "2026-12-10"))
     ed.add_node()
     assert ed.nodes.topLevelItemCount() == 1

@@ -68,6 +68,7 @@ class AppealDialog(FilesDialog):
         layout.addWidget(QLabel(self.tr("Facts and reasons of the appeal:")))
         self.reason = QPlainTextEdit()
         layout.addWidget(self.reason, 2)
+        self.fields = {"reason": self.reason}
         layout.addWidget(QLabel(self.tr("Evidence (drag files here, or add them):")))
         layout.addWidget(self.files_box(), 1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
@@ -88,13 +89,13 @@ def file_appeal(parent: QWidget, ctx: AppContext, target_type: str, target_id: s
         show_info(parent, translate("Appeals", "Appeal"), feature_links.not_ready_text())
         return None
     dialog = AppealDialog(target_type, what, parent)
-    if not dialog.exec():
-        return None
-    reason, files, user, ws = dialog.reason.toPlainText(), list(dialog.files), ctx.user, ctx.ws
+    user, ws = ctx.user, ctx.ws
+    filed: list[Any] = []
 
     def act(s: Session) -> Any:
         from core.evidence.attach import attach_file
 
+        reason, files = dialog.reason.toPlainText(), list(dialog.files)
         if files and not task_id:
             raise InputRefused(translate("Appeals", "This record names no task of the ledger, so files cannot "
                                                     "be attached."),
@@ -106,4 +107,12 @@ def file_appeal(parent: QWidget, ctx: AppContext, target_type: str, target_id: s
                            description=translate("Appeals", "Appeal evidence")).id for f in files]
         return fn(s, user, target_type, target_id, reason, evidence_ids=ids)
 
-    return ctx.act(parent, act)
+    def submit() -> bool:
+        result = ctx.act(dialog, act, on_refused=dialog.mark_error)
+        if result is not None:
+            filed.append(result)
+        return result is not None
+
+    dialog.on_accept(submit)
+    dialog.exec()
+    return filed[0] if filed else None

@@ -9,7 +9,6 @@ from typing import Any
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
@@ -27,6 +26,7 @@ from core.unit import UnitFormRefused, init_unit
 from core.workspace import Workspace
 from ui import feature_links, labels
 from ui.dialogs.about import floor_note
+from ui.dialogs.guard import GuardedDialog
 from ui.dialogs.key_dialogs import (
     ask_city_key_file,
     ask_key_backup_file,
@@ -40,7 +40,7 @@ from ui.guide import add_help
 from ui.messages import confirm, fill, plain, show_user_error
 
 
-class FirstRunDialog(QDialog):
+class FirstRunDialog(GuardedDialog):
     def __init__(self, ws: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ws = ws
@@ -203,7 +203,7 @@ class FirstRunDialog(QDialog):
                 show_user_error(self, exc)
 
 
-class UnitDialog(QDialog):
+class UnitDialog(GuardedDialog):
     """An administrator corrects the unit's code or name (core: set_unit, logged); a refusal keeps what was
     typed and marks the field."""
 

@@ -3,12 +3,14 @@ file choosers for the city's public key and the key backup."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QWidget
 
 from ui.dialogs import file_dialogs
+from ui.dialogs.guard import GuardedDialog
 from ui.guide import add_help
 from ui.messages import plain
 
@@ -55,7 +57,7 @@ def ask_key_backup_file(parent: QWidget | None) -> Path | None:
                                   "rectidesk-key-backup.json", translate("KeyDialogs", "Key backup (*.json)"))
 
 
-class PassphraseDialog(QDialog):
+class PassphraseDialog(GuardedDialog):
     def __init__(self, parent: QWidget | None = None, *, ask_current: bool = False) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Key passphrase"))
@@ -73,16 +75,57 @@ class PassphraseDialog(QDialog):
         form.addRow(self.error)
         clear_when_they_agree(self.first, self.second, self.error)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self._check)
+        buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         add_help(self, buttons, "keys")
         form.addRow(buttons)
+        self.fields = {"passphrase": self.current, "new_passphrase": self.first}
 
-    def _check(self) -> None:
+    def accept(self) -> None:
         if self.first.text() != self.second.text():
             self.error.setText(passphrases_differ())
             return
-        self.accept()
+        self.error.clear()
+        super().accept()
 
     def passphrase(self) -> str:
         return self.first.text()
+
+
+class AskPassphraseDialog(QDialog):
+    """The key passphrase for signing. A wrong one is said here, in red, and asked again in place: the
+    clerk stays in the export they started. `check(passphrase)` returns the refusal's words, or ""."""
+
+    def __init__(self, check: Callable[[str], str], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._check = check
+        self.setWindowTitle(self.tr("Sign the report"))
+        form = QFormLayout(self)
+        form.addRow(QLabel(self.tr("Passphrase of the unit's signing key:")))
+        self.field = password_field()
+        form.addRow(self.field)
+        self.error = plain(QLabel())
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("QLabel { color: #c5221f; }")
+        self.error.hide()
+        form.addRow(self.error)
+        self.field.textEdited.connect(lambda _t: self.error.hide())
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+        self.setMinimumWidth(420)
+
+    def passphrase(self) -> str:
+        return self.field.text()
+
+    def accept(self) -> None:
+        problem = self._check(self.field.text()) if self.field.text() else translate(
+            "KeyDialogs", "Please type the passphrase.")
+        if problem:
+            self.error.setText(problem)
+            self.error.show()
+            self.field.selectAll()
+            self.field.setFocus()
+            return
+        super().accept()

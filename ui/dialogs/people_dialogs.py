@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from core.errors import UserError
 from ui import labels
+from ui.dialogs.guard import GuardedDialog
 from ui.dialogs.key_dialogs import password_field
 from ui.guide import add_help
 from ui.messages import fill, plain
@@ -62,7 +63,7 @@ def error_label() -> QLabel:
     return label
 
 
-class AddUserDialog(QDialog):
+class AddUserDialog(GuardedDialog):
     """添加用户. OK hands the form to `submit` (the core action); a refusal keeps everything typed, says why
     under the form and marks the field to fix. While the acting admin has no password yet, the dialog asks
     for theirs first: with a second user the window asks who is working, with passwords."""
@@ -132,7 +133,7 @@ class AddUserDialog(QDialog):
         self.adjustSize()
 
 
-class HandoverDialog(QDialog):
+class HandoverDialog(GuardedDialog):
     def __init__(self, from_name: str, people: list[str], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Hand over tasks"))
@@ -152,6 +153,7 @@ class HandoverDialog(QDialog):
         form.addRow(self.tr("Note"), self.note)
         form.addRow(self.left)
         form.addRow(_buttons(self))
+        self.fields = {"to": self.to, "note": self.note}
 
 
 class LoginDialog(QDialog):
@@ -304,7 +306,7 @@ def _first_user(ws: Workspace, parent: QWidget | None) -> bool:
             show_user_error(parent, exc)
 
 
-class PasswordDialog(QDialog):
+class PasswordDialog(GuardedDialog):
     """设置我的密码, or — `name` given — an administrator sets a colleague's."""
 
     def __init__(self, parent: QWidget | None = None, *, name: str | None = None) -> None:
@@ -315,4 +317,5 @@ class PasswordDialog(QDialog):
         keep_wide(self.first, self.second, width=260)
         form.addRow(self.tr("New password"), self.first)
         form.addRow(self.tr("Type it again"), self.second)
+        self.fields = {"password": self.first}
         form.addRow(_buttons(self))

@@ -51,6 +51,7 @@ class RecheckResultDialog(FilesDialog):
         form = QFormLayout()
         form.addRow(self.tr("Result"), self.result)
         form.addRow(self.tr("Findings"), self.note)
+        self.fields = {"note": self.note}
         form.addRow(self.tr("Evidence"), self.files_box())
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
@@ -147,15 +148,22 @@ class RechecksDialog(QDialog):
         if r is None or r.result is not None:
             return None
         dialog = RecheckResultDialog(r, self)
-        if not dialog.exec():
-            return None
-        result, note, files = dialog.result.currentData(), dialog.note.toPlainText(), list(dialog.files)
         ws, user = self.ctx.ws, self.ctx.user
-        done = self.ctx.act(self, lambda s: record(s, ws.evidence, user, r.id, result, today=ws.today, note=note,
-                                                   evidence=files))
-        if done is not None:
+        recorded: list[Any] = []
+
+        def submit() -> bool:
+            result, note, files = dialog.result.currentData(), dialog.note.toPlainText(), list(dialog.files)
+            done = self.ctx.act(dialog, lambda s: record(s, ws.evidence, user, r.id, result, today=ws.today,
+                                                         note=note, evidence=files), on_refused=dialog.mark_error)
+            if done is not None:
+                recorded.append(done)
+            return done is not None
+
+        dialog.on_accept(submit)
+        dialog.exec()
+        if recorded:
             self.refresh()
-        return done
+        return recorded[0] if recorded else None
 
     def open_task(self) -> None:
         r = self.current()

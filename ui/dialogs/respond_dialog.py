@@ -24,6 +24,7 @@ class RespondDialog(FilesDialog):
         layout.addWidget(QLabel(self.tr("How was the problem handled?")))
         self.text = QPlainTextEdit()
         layout.addWidget(self.text, 2)
+        self.fields = {"text": self.text}
         layout.addWidget(QLabel(self.tr("Evidence (drag files here, or add them):")))
         layout.addWidget(self.files_box(), 1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)

@@ -6,6 +6,7 @@ attach_file, remove_evidence) in one transaction; a refusal is shown in plain wo
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from html import escape
 from pathlib import Path
@@ -24,8 +25,8 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QCompleter,
     QDateEdit,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
@@ -46,8 +47,9 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session
 
 from core.dates import FIRST_YEAR, LAST_YEAR
-from core.evidence.attach import attach_file, remove_evidence
+from core.evidence.attach import attach_file, remove_evidence, restore_evidence
 from core.ledger import queries
+from core.ledger.people import unit_people
 from core.ledger.tasks import (
     NodeInput,
     TaskInput,
@@ -61,11 +63,14 @@ from core.ledger.tasks import (
     live_nodes,
     reorder_nodes,
     submit_task,
+    undo_node_done,
 )
 from ui import labels
 from ui.background import Progress
 from ui.context import AppContext
 from ui.dialogs import file_dialogs
+from ui.dialogs.files import FilesDialog, dropped_files
+from ui.dialogs.guard import GuardedDialog
 from ui.guide import add_help
 from ui.messages import fill, plain, tooltip
 from ui.models.ledger_model import light_icon
@@ -83,13 +88,14 @@ def _iso(edit: QDateEdit) -> str:
     return edit.date().toString("yyyy-MM-dd")
 
 
-class NodeDialog(QDialog):
-    """Asks for a node's title and due date, or a completion date and note."""
+class NodeDialog(FilesDialog):
+    """Asks for a node's title and due date, or a completion date and note (with evidence files)."""
 
     def __init__(self, title: str, parent: QWidget | None, *, done: bool = False,
                  today: date | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
+        self.setAcceptDrops(done)
         form = QFormLayout(self)
         self.text = QLineEdit() if not done else QPlainTextEdit()
         self.date = QDateEdit()
@@ -100,9 +106,16 @@ class NodeDialog(QDialog):
         if done:
             form.addRow(self.tr("Completed on"), self.date)
             form.addRow(self.tr("What was done"), self.text)
+            self.file_list.setMaximumHeight(90)
+            form.addRow(self.tr("Evidence"), self.files_box())
+            hint = QLabel(self.tr("Drag files here, or add them: they are attached to this node."))
+            hint.setStyleSheet("color: #555;")
+            form.addRow("", hint)
+            self.fields = {"note": self.text, "done": self.date}
         else:
             form.addRow(self.tr("Node"), self.text)
             form.addRow(self.tr("Due"), self.date)
+            self.fields = {"title": self.text, "due": self.date}
         ok_cancel = QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         buttons = QDialogButtonBox(ok_cancel)
         buttons.accepted.connect(self.accept)
@@ -149,12 +162,18 @@ class EvidenceList(QListWidget):
             self.editor.attach_files(paths)
 
 
-class TaskEditor(QDialog):
+class TaskEditor(GuardedDialog):
+    """Fields are saved with Save; closing with unsaved fields asks first. Nodes and evidence act at once,
+    and the last node done or evidence removal can be undone (撤销, Ctrl+Z) from the bar above the buttons."""
+
     def __init__(self, ctx: AppContext, task_id: str | None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.task_id = task_id
+        self.undo_step: tuple[str, Callable[[Session], Any]] | None = None
+        self.attachments: list[Any] = []  # the city's files with this task's notices (core.ledger.queries)
         self.setWindowTitle(self.tr("Rectification task"))
+        self.setAcceptDrops(True)  # files dropped anywhere on the editor become evidence
         resize_to_fit(self, 940, 640)
 
         self.header = QLabel()
@@ -181,6 +200,21 @@ class TaskEditor(QDialog):
         close = buttons.addButton(QDialogButtonBox.StandardButton.Close)
         close.clicked.connect(self.reject)
         QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self, activated=self.save)
+        self.undo_shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.Undo), self, activated=self.undo)
+
+        self.undo_bar = QWidget()
+        bar = QHBoxLayout(self.undo_bar)
+        bar.setContentsMargins(8, 2, 8, 2)
+        self.undo_text = plain(QLabel())
+        self.undo_button = QPushButton(self.tr("Undo"))
+        self.undo_button.setToolTip(self.tr("Take the last step back (Ctrl+Z)"))
+        self.undo_button.clicked.connect(self.undo)
+        bar.addWidget(self.undo_text, 1)
+        bar.addWidget(self.undo_button)
+        self.undo_bar.setObjectName("undoBar")
+        self.undo_bar.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.undo_bar.setStyleSheet("#undoBar { background: #e8f0fe; border-radius: 4px; }")
+        self.undo_bar.hide()
 
         self.quality = plain(QLabel())
         self.quality.setWordWrap(True)
@@ -190,7 +224,12 @@ class TaskEditor(QDialog):
         layout.addWidget(self.header)
         layout.addWidget(self.quality)
         layout.addWidget(self.tabs, 1)
+        layout.addWidget(self.undo_bar)
         layout.addWidget(buttons)
+        self.fields = {"title": self.title_edit, "source": self.source, "category": self.category,
+                       "owner": self.owner, "deadline": self.deadline, "section": self.section,
+                       "leader": self.leader, "batch": self.batch, "description": self.description,
+                       "measures": self.measures}
         self.load()
 
     # -- tabs --------------------------------------------------------------------------------
@@ -231,9 +270,16 @@ class TaskEditor(QDialog):
         self.description = QPlainTextEdit()
         self.measures = QPlainTextEdit()
         values = self.ctx.query(lambda q: {k: q.distinct_values(k) for k in ("section", "owner", "batch")})
+        values["owner"] = self.ctx.read(lambda s: unit_people(s, values["owner"]))
         for key, combo in (("section", self.section), ("owner", self.owner), ("batch", self.batch)):
             combo.addItem("")
             combo.addItems(values[key])
+            completer = QCompleter(values[key], combo)
+            completer.setFilterMode(Qt.MatchFlag.MatchContains)  # “敏” finds 周敏
+            completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+            combo.setCompleter(completer)
+        self.owner.setToolTip(self.tr("The person responsible: choose one of the unit's people, or type a "
+                                      "new name"))
         form.addRow(self.tr("Problem *"), self.title_edit)
         form.addRow(self.tr("City ref."), self.city_ref)
         row = QHBoxLayout()
@@ -325,6 +371,7 @@ class TaskEditor(QDialog):
         self.evidence_info.setWordWrap(True)
         self.evidence_info.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.evidence_node = QComboBox()
+        self.evidence_node.setProperty("guardIgnore", True)  # steers the next attachment, saves nothing
         add = QPushButton(self.tr("Add files…"))
         add.clicked.connect(self._choose_files)
         self.open_button = QPushButton(self.tr("Open"))
@@ -359,20 +406,55 @@ class TaskEditor(QDialog):
         self.city_records.setRootIsDecorated(True)
         self.city_records.setHeaderLabels([self.tr("Item"), self.tr("Date"), self.tr("Details")])
         self.city_records.header().setStretchLastSection(True)
-        self.city_records.itemSelectionChanged.connect(
-            lambda: self.appeal_button.setEnabled((self.selected_city_record() or ("",))[0]
-                                                  in ("notice", "review", "deduction")))
+        self.city_records.itemSelectionChanged.connect(self._city_selected)
+        self.city_records.itemDoubleClicked.connect(lambda *_: self.open_attachment())
         self.appeal_button = QPushButton(self.tr("Appeal…"))
         self.appeal_button.setToolTip(self.tr("Ask the city to reconsider a deduction, a return or a notice (申诉)"))
         self.appeal_button.setEnabled(False)
         self.appeal_button.clicked.connect(self.appeal)
+        self.open_attachment_button = QPushButton(self.tr("Open attachment"))
+        self.open_attachment_button.setToolTip(self.tr("Open the file the city sent with the notice"))
+        self.open_attachment_button.clicked.connect(self.open_attachment)
+        self.save_attachment_button = QPushButton(self.tr("Save attachment as…"))
+        self.save_attachment_button.clicked.connect(self.save_attachment)
+        self.open_attachment_button.setEnabled(False)
+        self.save_attachment_button.setEnabled(False)
         row = QHBoxLayout()
         row.addWidget(self.appeal_button)
+        row.addWidget(self.open_attachment_button)
+        row.addWidget(self.save_attachment_button)
         row.addStretch(1)
         layout = QVBoxLayout(w)
         layout.addWidget(self.city_records)
         layout.addLayout(row)
         return w
+
+    def _city_selected(self) -> None:
+        kind = (self.selected_city_record() or ("",))[0]
+        self.appeal_button.setEnabled(kind in ("notice", "review", "deduction"))
+        att = self.selected_attachment()
+        self.open_attachment_button.setEnabled(att is not None and att.present)
+        self.save_attachment_button.setEnabled(att is not None and att.present)
+
+    def selected_attachment(self) -> Any:
+        target = self.selected_city_record()
+        if target is None or target[0] != "attachment":
+            return None
+        return self.attachments[int(target[1])]
+
+    def open_attachment(self) -> None:
+        from ui.dialogs.attachments import open_attachment
+
+        att = self.selected_attachment()
+        if att is not None and att.present:
+            self.opened_attachment = open_attachment(self, self.ctx, att)
+
+    def save_attachment(self) -> None:
+        from ui.dialogs.attachments import save_attachment_as
+
+        att = self.selected_attachment()
+        if att is not None and att.present:
+            save_attachment_as(self, att)
 
     def selected_city_record(self) -> tuple[str, str] | None:
         items = self.city_records.selectedItems()
@@ -398,9 +480,12 @@ class TaskEditor(QDialog):
             self.tabs.setTabEnabled(i, not is_new)
         self.submit_button.setEnabled(not is_new)
         self.pdf_button.setEnabled(not is_new)
+        typed = self.is_dirty()  # fields typed and not saved yet stay as they are while nodes change
         if is_new:
             self.header.setText(self.tr("New rectification task: fill in the fields marked * and save."))
-            self.deadline.setDate(_qdate(self.ctx.ws.today.isoformat()).addMonths(1))
+            if not typed:
+                self.deadline.setDate(_qdate(self.ctx.ws.today.isoformat()).addMonths(1))
+                self.mark_clean()
             self._node_buttons()
             return
         assert self.task_id is not None
@@ -421,6 +506,7 @@ class TaskEditor(QDialog):
                 "evidence": queries.task_evidence(s, t.id),
                 "history": queries.task_history(s, t.id),
                 "notices": queries.notice_rows(s, t.id),
+                "attachments": queries.notice_attachments(s, self.ctx.ws.evidence, task_id=t.id),
                 "city": queries.task_city_records(s, t.id),
                 "appeals": queries.appeal_rows(s, t.id),
             }
@@ -430,17 +516,19 @@ class TaskEditor(QDialog):
         self.header.setText(f"<b>{escape(d['title'])}</b>　{labels.label('status', d['status'])}　"
                             f"{labels.label('light', d['light'])}：{escape(d['reason'])}")
         self.setWindowIcon(light_icon(d["light"]))
-        self.title_edit.setText(d["title"])
         self.city_ref.setText(d["city_ref"] or self.tr("(none — entered by this unit)"))
-        self.source.setCurrentIndex(max(0, self.source.findData(d["source"])))
-        self.category.setCurrentIndex(max(0, self.category.findData(d["category"])))
-        self.section.setCurrentText(d["section"])
-        self.owner.setCurrentText(d["owner"])
-        self.leader.setText(d["leader"])
-        self.batch.setCurrentText(d["batch"])
-        self.deadline.setDate(_qdate(d["deadline"]))
-        self.description.setPlainText(d["description"])
-        self.measures.setPlainText(d["measures"])
+        if not typed:
+            self.title_edit.setText(d["title"])
+            self.source.setCurrentIndex(max(0, self.source.findData(d["source"])))
+            self.category.setCurrentIndex(max(0, self.category.findData(d["category"])))
+            self.section.setCurrentText(d["section"])
+            self.owner.setCurrentText(d["owner"])
+            self.leader.setText(d["leader"])
+            self.batch.setCurrentText(d["batch"])
+            self.deadline.setDate(_qdate(d["deadline"]))
+            self.description.setPlainText(d["description"])
+            self.measures.setPlainText(d["measures"])
+            self.mark_clean()
         closed = d["status"] == "closed"
         self.save_button.setEnabled(not closed)
         self.submit_button.setEnabled(d["status"] in ("in_progress", "returned", "open"))
@@ -461,6 +549,7 @@ class TaskEditor(QDialog):
         self._node_buttons()
         self._load_evidence(d["evidence"])
         self._load_history(d["history"])
+        self.attachments = d["attachments"]
         self._load_city(d["notices"], d["city"], d["appeals"])
         QTimer.singleShot(0, self.load_quality)  # a scan of all evidence: after the editor is painted
 
@@ -525,7 +614,10 @@ class TaskEditor(QDialog):
                 (("appeal", a["id"]), f"{target_word(a['target_type'])}：{result_text(a)}", a["filed"][:10],
                  a["reason"]) for a in appeals]),
         ]
+        from ui.dialogs.attachments import attachment_line
+
         comments = {a["id"]: a for a in appeals if a["comment"]}
+        sent = self.tr("File sent by the city")
         for name, rows in groups:
             top = QTreeWidgetItem([f"{name}（{len(rows)}）", "", ""])
             for target, *texts in rows:
@@ -533,6 +625,13 @@ class TaskEditor(QDialog):
                 child.setData(0, Qt.ItemDataRole.UserRole, list(target))
                 child.setToolTip(2, tooltip(texts[2]))
                 top.addChild(child)
+                for i, att in enumerate(self.attachments):  # the city's files under the notice
+                    if target[0] == "notice" and att.notice_id == target[1]:
+                        item = QTreeWidgetItem([attachment_line(att), "", sent])
+                        item.setIcon(0, self.style().standardIcon(self.style().StandardPixmap.SP_FileIcon))
+                        item.setData(0, Qt.ItemDataRole.UserRole, ["attachment", str(i)])
+                        item.setToolTip(0, self.tr("Double-click to open"))
+                        child.addChild(item)
                 decided = comments.get(target[1]) if target[0] == "appeal" else None
                 if decided:  # the city's answer under the appeal, in full
                     answer = QTreeWidgetItem([self.tr("City's comment"), (decided["decided"] or "")[:10],
@@ -542,6 +641,7 @@ class TaskEditor(QDialog):
             self.city_records.addTopLevelItem(top)
         self.city_records.expandAll()
         self.city_records.resizeColumnToContents(0)
+        self._city_selected()
 
     # -- actions -----------------------------------------------------------------------------
     def task_input(self) -> TaskInput:
@@ -553,6 +653,7 @@ class TaskEditor(QDialog):
                          nodes=list(self.adopted_nodes))
 
     def save(self) -> bool:
+        self.clear_marks()
         data = self.task_input()
         user = self.ctx.user
         if self.task_id is None:
@@ -561,19 +662,23 @@ class TaskEditor(QDialog):
                 from core.errors import InputRefused
                 from ui.messages import show_user_error
 
-                show_user_error(self, InputRefused(self.tr("Please name the person responsible (owner).")))
+                refusal = InputRefused(self.tr("Please name the person responsible (owner)."), field="owner")
+                show_user_error(self, refusal)
+                self.mark_error(refusal)
                 return False
-            new_id = self.ctx.act(self, lambda s: create_task(s, user, data).id)
+            new_id = self.ctx.act(self, lambda s: create_task(s, user, data).id, on_refused=self.mark_error)
             if new_id is None:
                 return False
             self.task_id = new_id
         else:
             task_id = self.task_id
-            if self.ctx.act(self, lambda s: edit_task(s, user, task_id, data, owner_set=True,
-                                                      section_set=True)) is None:
+            if self.ctx.act(self, lambda s: edit_task(s, user, task_id, data, owner_set=True, section_set=True),
+                            on_refused=self.mark_error) is None:
                 return False
         self.adopted_nodes = []
         self.adopted_label.hide()
+        self.clear_marks()
+        self.mark_clean()  # saved: what core stored is loaded back
         self.load()
         return True
 
@@ -613,26 +718,56 @@ class TaskEditor(QDialog):
     def add_node(self) -> None:
         assert self.task_id is not None
         dlg = NodeDialog(self.tr("Add node"), self, today=self.ctx.ws.today)
-        if not dlg.exec():
-            return
-        title, due = dlg.value()
         task_id = self.task_id
-        if self.ctx.act(self, lambda s: add_node(s, self.ctx.user, task_id, title, due)) is not None:
+
+        def submit() -> bool:
+            title, due = dlg.value()
+            return self.ctx.act(dlg, lambda s: add_node(s, self.ctx.user, task_id, title, due),
+                                on_refused=dlg.mark_error) is not None
+
+        dlg.on_accept(submit)
+        if dlg.exec():
             self.load()
 
     def complete_node(self) -> None:
+        """填报完成, with the node's evidence in the same transaction (off the GUI thread when files come)."""
         sel = self.selected_node()
         if sel is None or self.task_id is None:
             return
         dlg = NodeDialog(self.tr("Report node %s done") % sel[0], self, done=True, today=self.ctx.ws.today)
-        if not dlg.exec():
-            return
-        note, done = dlg.value()
-        task_id, today = self.task_id, self.ctx.ws.today
-        on = date.fromisoformat(done)
-        if self.ctx.act(self, lambda s: complete_node(s, self.ctx.user, task_id, sel[0], done=on, note=note,
-                                                      today=today)) is not None:
+        self.node_dialog = dlg
+        task_id, today, seq = self.task_id, self.ctx.ws.today, sel[0]
+        store, user = self.ctx.ws.evidence, self.ctx.user
+
+        def report(s: Session, progress: Progress | None = None) -> str:
+            note, done = dlg.value()
+            files = list(dlg.files)
+            for i, p in enumerate(files):
+                if progress is not None:
+                    progress.report(i, len(files), p.name)
+                attach_file(s, store, user, task_id, p, node_seq=seq)
+            node = complete_node(s, user, task_id, seq, done=date.fromisoformat(done), note=note, today=today)
+            return node.title
+
+        def finished(title: str) -> None:
+            dlg.finish()
             self.load()
+            self.offer_undo(fill(self.tr("Node %1 “%2” reported done."), seq, title),
+                            lambda s: undo_node_done(s, user, task_id, seq))
+
+        def submit() -> bool:
+            if dlg.files:  # scans can be large: off the GUI thread, still one transaction
+                self.done_job = self.ctx.act_in_background(dlg, report, finished, title=self.tr("Adding evidence…"),
+                                                           on_refused=dlg.mark_error)
+                return False  # the dialog closes when the work is done (finished), stays on a refusal
+            title = self.ctx.act(dlg, report, on_refused=dlg.mark_error)
+            if title is None:
+                return False
+            finished(title)
+            return True
+
+        dlg.on_accept(submit)
+        dlg.exec()
 
     def confirm_node(self) -> None:
         sel = self.selected_node()
@@ -747,5 +882,45 @@ class TaskEditor(QDialog):
         question = self.tr("Remove “%s” from this task?") % ev["filename"]
         if not confirm(self, self.tr("Remove evidence"), question):
             return
-        if self.ctx.act(self, lambda s: remove_evidence(s, self.ctx.user, ev["id"])) is not None:
+        user = self.ctx.user
+        if self.ctx.act(self, lambda s: remove_evidence(s, user, ev["id"])) is not None:
             self.load()
+            self.offer_undo(self.tr("“%s” was removed from this task.") % ev["filename"],
+                            lambda s: restore_evidence(s, user, ev["id"]))
+
+    def extra_state(self) -> tuple[Any, ...]:
+        """Nodes taken over from a 相似问题 suggestion are unsaved work too."""
+        return tuple((n.title, n.due) for n in getattr(self, "adopted_nodes", []))
+
+    # -- undo --------------------------------------------------------------------------------
+    def offer_undo(self, text: str, step: Callable[[Session], Any]) -> None:
+        """The last step can be taken back (撤销) through core, which audits it and refuses once reported."""
+        self.undo_step = (text, step)
+        self.undo_text.setText(text)
+        self.undo_bar.show()
+
+    def undo(self) -> None:
+        if self.undo_step is None:
+            return
+        _text, step = self.undo_step
+        self.undo_step = None
+        self.undo_bar.hide()
+        if self.ctx.act(self, step) is not None:
+            self.load()
+
+    # -- files dropped anywhere on the editor ------------------------------------------------
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if self.task_id is not None and event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dragMoveEvent(self, event: Any) -> None:
+        if self.task_id is not None and event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = dropped_files(event)
+        if paths and self.task_id is not None:
+            event.acceptProposedAction()
+            self.tabs.setCurrentIndex(2)
+            self.attach_files(paths)
+

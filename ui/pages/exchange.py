@@ -14,9 +14,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
-    QInputDialog,
     QLabel,
-    QLineEdit,
     QPushButton,
     QSpinBox,
     QTreeWidget,
@@ -197,14 +195,28 @@ class ExchangePage(LazyPage):
         if folder:
             self.export_report(folder)
 
-    def ask_passphrase(self) -> str | None:
+    def ask_passphrase(self, *, ignore_env: bool = False) -> str | None:
+        """The passphrase, checked against the key before anything is written: a wrong one is asked again in
+        the same small dialog, and the export goes on from where it was."""
+        from ui.dialogs.key_dialogs import AskPassphraseDialog
+
         from_env = feature_links.link("passphrase_from_env").resolve()
-        if from_env is not None and from_env():
+        if not ignore_env and from_env is not None and from_env():
             return str(from_env())
-        text, ok = QInputDialog.getText(self, self.tr("Sign the report"),
-                                        self.tr("Passphrase of the unit's signing key:"),
-                                        QLineEdit.EchoMode.Password)
-        return text if ok and text else None
+        opens = feature_links.link("signing_key").resolve()
+
+        def check(passphrase: str) -> str:
+            if opens is None:
+                return ""
+            try:
+                self.ctx.read(lambda s: opens(s, passphrase))
+            except UserError as exc:
+                return exc.message
+            return ""
+
+        dialog = AskPassphraseDialog(check, self)
+        self.passphrase_dialog = dialog
+        return dialog.passphrase() if dialog.exec() else None
 
     def export_report(self, folder: Path) -> None:
         """First what the report will carry (computed in the background), then the passphrase, then writing."""
@@ -232,9 +244,9 @@ class ExchangePage(LazyPage):
             return
         self._write_report(folder)
 
-    def _write_report(self, folder: Path) -> None:
+    def _write_report(self, folder: Path, *, ignore_env: bool = False) -> None:
         exporter = feature_links.link("report_exporter").resolve()
-        passphrase = self.ask_passphrase()
+        passphrase = self.ask_passphrase(ignore_env=True) if ignore_env else self.ask_passphrase()
         if passphrase is None:
             return
         ws = self.ctx.ws
@@ -252,7 +264,13 @@ class ExchangePage(LazyPage):
                     key_id = fmt(key.key_id) if key is not None else ""
             return result, key_id
 
-        self.last_job = run_in_background(self, task, self._exported, self._failed,
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, UserError) and exc.field == "passphrase":  # e.g. a stale one in the environment
+                self._write_report(folder, ignore_env=True)
+                return
+            self._failed(exc)
+
+        self.last_job = run_in_background(self, task, self._exported, failed,
                                           title=self.tr("Writing the report…"))
 
     def _exported(self, done: tuple[Any, str]) -> None:

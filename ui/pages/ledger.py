@@ -22,10 +22,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.errors import UserError
 from core.ledger.rows import LedgerFilter
 from ui import labels
 from ui.context import AppContext
-from ui.messages import confirm, fill, plain, tooltip
+from ui.messages import confirm, fill, plain, show_user_error, tooltip
 from ui.models.ledger_model import COLUMNS, PAGE_SIZE, LedgerModel
 
 if TYPE_CHECKING:
@@ -330,12 +331,25 @@ class LedgerPage(QWidget):
         return menu
 
     def delete_task(self, task_id: str, title: str) -> None:
-        question = self.tr("Delete the task “%s”? The deletion is reported to the city in the next export.")
-        if not confirm(self, self.tr("Delete task"), question % title):
-            return
-        from core.ledger.tasks import delete_task
+        """A task with a city number, notices or evidence takes more than one click (and a reviewer: core)."""
+        from core.ledger.tasks import delete_guard, delete_task
+        from ui.dialogs.delete_task import DeleteTaskDialog
 
-        self.ctx.act(self, lambda s: delete_task(s, self.ctx.user, task_id))
+        user = self.ctx.user
+        try:  # a clerk is refused before any confirmation is asked
+            guard = self.ctx.read(lambda s: delete_guard(s, task_id, user))
+        except UserError as exc:
+            show_user_error(self, exc)
+            return
+        if guard.guarded:
+            dialog = DeleteTaskDialog(guard, self)
+            if not dialog.exec():
+                return
+        else:
+            question = self.tr("Delete the task “%s”? The deletion is reported to the city in the next export.")
+            if not confirm(self, self.tr("Delete task"), question % title):
+                return
+        self.ctx.act(self, lambda s: delete_task(s, user, task_id, confirmed=guard.guarded))
 
     # -- remembered column layout ------------------------------------------------------------
     def _header_menu(self, pos: QPoint) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QUrl, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -27,6 +27,7 @@ from core.ledger.queries import notice_rows
 from ui import feature_links, labels
 from ui.background import Progress
 from ui.context import AppContext
+from ui.dialogs.attachments import attachments_html, open_attachment, read_attachments, save_attachment_as
 from ui.messages import fill, show_info, tooltip
 from ui.models.ledger_model import LIGHT_COLORS, light_icon
 from ui.pages import LazyPage
@@ -111,6 +112,9 @@ class NoticesPage(LazyPage):
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_current())
         self.detail = QTextBrowser()
+        self.detail.setOpenLinks(False)  # attachment:<n> links open the city's file
+        self.detail.anchorClicked.connect(self._anchor)
+        self.attachments: list[Any] = []
         self.respond_button = QPushButton(self.tr("Respond…"))
         self.respond_button.setToolTip(self.tr("Write how the problem was handled; the response travels "
                                                "to the city in the next export"))
@@ -121,6 +125,9 @@ class NoticesPage(LazyPage):
         self.appeal_button.clicked.connect(self.appeal)
         self.task_button = QPushButton(self.tr("Open the task"))
         self.task_button.clicked.connect(self._open_task)
+        self.save_attachment_button = QPushButton(self.tr("Save attachment as…"))
+        self.save_attachment_button.setToolTip(self.tr("Save a copy of the file(s) the city sent with this notice"))
+        self.save_attachment_button.clicked.connect(self.save_attachments)
 
         top = QHBoxLayout()
         top.addWidget(self.show_filter)
@@ -133,6 +140,7 @@ class NoticesPage(LazyPage):
         buttons.addWidget(self.respond_button)
         buttons.addWidget(self.appeal_button)
         buttons.addWidget(self.task_button)
+        buttons.addWidget(self.save_attachment_button)
         buttons.addStretch(1)
         rl.addLayout(buttons)
         split = QSplitter(Qt.Orientation.Vertical)
@@ -169,6 +177,8 @@ class NoticesPage(LazyPage):
         self.respond_button.setEnabled(n is not None and n["state"] != "closed")
         self.appeal_button.setEnabled(n is not None)
         self.task_button.setEnabled(n is not None and bool(n["task_id"]))
+        self.attachments = read_attachments(self.ctx, notice_id=n["id"]) if n is not None else []
+        self.save_attachment_button.setEnabled(any(a.present for a in self.attachments))
         if n is None:
             empty = self.tr("No supervision notices. Notices arrive with the city’s feedback packages "
                             "(Data exchange → Import feedback).")
@@ -179,7 +189,7 @@ class NoticesPage(LazyPage):
         parts = [f"<h3>{level}：{_esc(n['title'])}</h3>",
                  f"<p>{issued_by} {_esc(n['issuer'])}，{_esc(n['issued'][:10])}；"
                  f"{respond_by} <b>{_esc(n['respond_by'])}</b>；{state}</p>",
-                 f"<p>{_esc(n['text'])}</p>"]
+                 f"<p>{_esc(n['text'])}</p>", attachments_html(self.attachments)]
         if n["task_id"]:
             task = self.tr("Task")
             parts.append(f"<p>{task}：{_esc(n['task_ref'])} {_esc(n['task_title'])}</p>")
@@ -196,6 +206,22 @@ class NoticesPage(LazyPage):
         self.detail.setHtml("".join(parts))
         if self.isVisible() and n["state"] == "unread":
             self.mark_read(n)  # seen on screen: the unit has read it
+
+    def _anchor(self, url: QUrl) -> None:
+        if url.scheme() == "attachment":
+            self.open_attachment(int(url.path() or 0))
+
+    def open_attachment(self, index: int = 0) -> Any:
+        """Opens the city's file with the system's viewer (a copy under its readable name)."""
+        if 0 <= index < len(self.attachments) and self.attachments[index].present:
+            self.opened_attachment = open_attachment(self, self.ctx, self.attachments[index])
+            return self.opened_attachment
+        return None
+
+    def save_attachments(self) -> None:
+        for att in self.attachments:
+            if att.present:
+                save_attachment_as(self, att)
 
     def _open_task(self) -> None:
         n = self.current()
@@ -216,14 +242,12 @@ class NoticesPage(LazyPage):
         from ui.dialogs.respond_dialog import RespondDialog
 
         dialog = RespondDialog(n, self)
-        if not dialog.exec():
-            return
-        text, files, task_id, user = dialog.text.toPlainText(), dialog.files, n["task_id"], self.ctx.user
-        ws = self.ctx.ws
-
+        self.respond_dialog = dialog
+        task_id, user, ws = n["task_id"], self.ctx.user, self.ctx.ws
         description = self.tr("Response to notice %s") % n["id"]
 
         def respond(s: Session, progress: Progress | None = None) -> Any:
+            text, files = dialog.text.toPlainText(), list(dialog.files)
             if files and not task_id:
                 raise InputRefused(self.tr("This notice names no task of the ledger, so files cannot be attached."),
                                    hint=self.tr("Send the response without files, or ask the city's supervision "
@@ -235,10 +259,17 @@ class NoticesPage(LazyPage):
                 ids.append(attach_file(s, ws.evidence, user, task_id, f, description=description).id)
             return fn(s, user, n["id"], text, evidence_ids=ids)
 
-        if files:  # scans can be large: off the GUI thread, still one transaction
-            self.respond_job = self.ctx.act_in_background(self, respond, title=self.tr("Sending the response…"))
-        else:
-            self.ctx.act(self, respond)
+        def submit() -> bool:
+            # The dialog stays open while it works: a refusal keeps the text and the files.
+            if dialog.files:  # scans can be large: off the GUI thread, still one transaction
+                self.respond_job = self.ctx.act_in_background(dialog, respond, lambda _r: dialog.finish(),
+                                                              title=self.tr("Sending the response…"),
+                                                              on_refused=dialog.mark_error)
+                return False
+            return self.ctx.act(dialog, respond, on_refused=dialog.mark_error) is not None
+
+        dialog.on_accept(submit)
+        dialog.exec()
 
     def appeal(self) -> None:
         from ui.dialogs.appeal_dialog import file_appeal

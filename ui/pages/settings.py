@@ -291,13 +291,16 @@ class SettingsPage(LazyPage):
             return
         me = self.ctx.user
         dialog = PasswordDialog(self, name=None if name == me else name)
-        if not dialog.exec():
-            return
-        if dialog.first.text() != dialog.second.text():
-            show_info(self, dialog.windowTitle(), passphrases_differ())
-            return
-        password = dialog.first.text()
-        if self.ctx.act(self, lambda s: fn(s, me, name, password)) is not None:
+
+        def submit() -> bool:  # a refusal keeps what was typed and marks the field
+            if dialog.first.text() != dialog.second.text():
+                show_info(dialog, dialog.windowTitle(), passphrases_differ())
+                return False
+            password = dialog.first.text()
+            return self.ctx.act(dialog, lambda s: fn(s, me, name, password), on_refused=dialog.mark_error) is not None
+
+        dialog.on_accept(submit)
+        if dialog.exec():
             done = self.tr("Your password was changed.") if name == me else \
                 fill(self.tr("The password of %1 was set."), name)
             show_info(self, dialog.windowTitle(), done)
@@ -314,14 +317,21 @@ class SettingsPage(LazyPage):
             return
         names = [self.people.topLevelItem(i).text(0) for i in range(self.people.topLevelItemCount())]
         dialog = HandoverDialog(item.text(0), names, self)
-        if not dialog.exec():
-            return
-        giver, to = item.text(0), dialog.to.currentText()
-        note, left = dialog.note.toPlainText(), dialog.left.isChecked()
-        today = self.ctx.ws.today
-        result = self.ctx.act(self, lambda s: fn(s, self.ctx.user, giver, to, today=today, note=note,
-                                                 mark_left=left))
-        if result is not None:
+        giver, today = item.text(0), self.ctx.ws.today
+        done: list[Any] = []
+
+        def submit() -> bool:
+            to, note, left = dialog.to.currentText(), dialog.note.toPlainText(), dialog.left.isChecked()
+            result = self.ctx.act(dialog, lambda s: fn(s, self.ctx.user, giver, to, today=today, note=note,
+                                                       mark_left=left), on_refused=dialog.mark_error)
+            if result is not None:
+                done.append((result, to))
+            return result is not None
+
+        dialog.on_accept(submit)
+        dialog.exec()
+        if done:
+            result, to = done[0]
             show_info(self, self.tr("Hand over tasks"), fill(self.tr("%1 task(s) handed over from %2 to %3."),
                                                              str(len(result.items)), giver, to))
 
@@ -338,10 +348,17 @@ class SettingsPage(LazyPage):
         if fn is None:
             return
         dialog = PassphraseDialog(self)
-        if not dialog.exec():
-            return
-        passphrase = dialog.passphrase()
-        key = self.ctx.act(self, lambda s: fn(s, self.ctx.user, passphrase))
+        made: list[Any] = []
+
+        def submit() -> bool:
+            passphrase = dialog.passphrase()
+            made.append(self.ctx.act(dialog, lambda s: fn(s, self.ctx.user, passphrase),
+                                     on_refused=dialog.mark_error))
+            return made[-1] is not None
+
+        dialog.on_accept(submit)
+        dialog.exec()
+        key = made[-1] if made else None
         if key is not None:
             show_info(self, self.tr("Create signing key"),
                       self.tr("The unit's signing key %s was created. Back it up now (Back up key…) and "
@@ -374,10 +391,16 @@ class SettingsPage(LazyPage):
         if fn is None:
             return
         dialog = PassphraseDialog(self, ask_current=True)
-        if not dialog.exec():
-            return
-        old, new = dialog.current.text(), dialog.passphrase()
-        key = self.ctx.act(self, lambda s: fn(s, self.ctx.user, old, new))
+        made: list[Any] = []
+
+        def submit() -> bool:
+            old, new = dialog.current.text(), dialog.passphrase()
+            made.append(self.ctx.act(dialog, lambda s: fn(s, self.ctx.user, old, new), on_refused=dialog.mark_error))
+            return made[-1] is not None
+
+        dialog.on_accept(submit)
+        dialog.exec()
+        key = made[-1] if made else None
         if key is not None:
             show_info(self, self.tr("Change key and passphrase"),
                       self.tr("New key %s made. The next report announces it to the city; the report after "
