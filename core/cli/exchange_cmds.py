@@ -187,10 +187,14 @@ def cmd_export(ws: Workspace, args: argparse.Namespace) -> int:
 
     if args.volume_mb is not None and args.volume_mb < 1:
         raise UsageError("--volume-mb 至少为 1。")
-    from core.sections.common import refuse_city_export
+    from core.sections.common import is_section_desk
 
     with ws.read() as s:
-        refuse_city_export(s)
+        at_desk = is_section_desk(s)
+    if at_desk:  # a section desk never reports to the city: its export is the section report
+        from core.cli.section_cmds import export_at_desk
+
+        return export_at_desk(ws, Path(args.out_dir), passphrase())
     secret = passphrase()
     result = ReportExporter(ws).export(Path(args.out_dir), passphrase=secret, full=args.full,
                                        volume_mb=args.volume_mb)
@@ -217,6 +221,12 @@ def cmd_import(ws: Workspace, args: argparse.Namespace) -> int:
         from core.cli.section_cmds import import_at_desk
 
         return import_at_desk(ws, args.files)
+    from core.sections.report import package_type_of
+
+    if any(package_type_of(Path(f)) == "section-report" for f in args.files):
+        from core.cli.section_cmds import import_section_reports
+
+        return import_section_reports(ws, args.files)
 
     outcomes = FeedbackImporter(ws).import_files([Path(f) for f in args.files])
     refused = []

@@ -109,15 +109,46 @@ def cmd_keys_trust_unit(ws: Workspace, args: argparse.Namespace) -> int:
     return 0
 
 
+def export_at_desk(ws: Workspace, out_dir: Path, secret: str) -> int:
+    from core.sections.report import export_report
+
+    result = export_report(ws, out_dir, secret)
+    say(str(result.path.resolve()))
+    if result.public_key_file is not None:
+        say(str(result.public_key_file.resolve()))
+        say("首次报送：已同时写出本科室公钥文件，请一并交本单位，并电话核对密钥编号。")
+    say(f"已写出第 {result.sequence} 号科室报送包（交本单位）：完成节点 {result.nodes} 个，"
+        f"佐证材料 {result.evidence} 份，已复核无误。")
+    return 0
+
+
+def import_section_reports(ws: Workspace, files: list[str]) -> int:
+    """`import` at the unit of files among which are section reports; city feedback goes its usual way."""
+    from core.sections.report import import_report, package_type_of
+
+    return _each(files, lambda p: import_report(ws, p) if package_type_of(p) == "section-report"
+                 else _feedback_one(ws, p))
+
+
+def _feedback_one(ws: Workspace, path: Path) -> Any:
+    from core.exchange.importer import FeedbackImporter
+
+    return FeedbackImporter(ws).import_file(path)
+
+
 def import_at_desk(ws: Workspace, files: list[str]) -> int:
     """`import` on a section desk: each 科室任务包 its own transaction; refused ones change nothing."""
     from core.sections.desk import import_tasks
 
+    return _each(files, lambda p: import_tasks(ws, p))
+
+
+def _each(files: list[str], one: Any) -> int:
     refused = []
     for f in files:
         path = Path(f)
         try:
-            result = import_tasks(ws, path)
+            result = one(path)
         except UserError as exc:
             refused.append(path.name)
             sys.stderr.write(f"{path.name}：被拒收，没有做任何改动。原因：{exc}\n")
