@@ -114,10 +114,23 @@ def test_send_then_the_section_desk_sees_exactly_its_tasks(desks) -> None:  # no
     assert not pub.exists()  # later packages do not repeat it
 
 
-def test_section_desk_refuses_to_export_to_the_city(desks, tmp_path) -> None:  # noqa: ANN001
-    code, _, err = desks["cli"]("export", str(tmp_path), data=desks["desk"])
-    assert code == 3 and "科室端" in err and "报送单位" in err
-    assert list(tmp_path.glob("*.zgb")) == []
+def test_section_desk_never_exports_to_the_city(desks, tmp_path) -> None:  # noqa: ANN001
+    code, out, err = desks["cli"]("export", str(tmp_path), data=desks["desk"])
+    assert code == 0, err
+    assert "交本单位" in out
+    assert [p.name for p in tmp_path.glob("*.zgb")] == ["442000-017_CZS_section-report_000001.zgb"]
+    from core.errors import InputRefused
+    from core.exchange.exporter import ReportExporter
+
+    city = tmp_path / "city"
+    city.mkdir()
+    ws = _open(desks["desk"])
+    try:
+        with pytest.raises(InputRefused, match="不向市督查平台报送"):
+            ReportExporter(ws).export(city, passphrase=PASS)
+    finally:
+        ws.close()
+    assert list(city.iterdir()) == []
 
 
 def test_section_desk_cannot_register_sections(desks) -> None:  # noqa: ANN001
