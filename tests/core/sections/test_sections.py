@@ -234,3 +234,81 @@ def test_unit_key_file_of_another_unit_refused_at_the_desk(desks, tmp_path) -> N
     code, _, err = desks["cli"]("keys", "trust-unit", str(other), data=desks["desk"])
     assert code == 3 and "不是本单位" in err
     shutil.rmtree(desks["stick"])
+
+
+# -- the section report at the unit: refusals change nothing ------------------------------------------
+
+def _reported(d, tmp_path: Path, times: int = 1) -> list[Path]:  # noqa: ANN001
+    """The desk takes its tasks, marks a node done and reports `times` times."""
+    cli = d["cli"]
+    pkg = _send(d)
+    _trusted(d)
+    assert cli("import", str(pkg), data=d["desk"])[0] == 0
+    assert cli("--today", "2026-04-15", "node", "done", d["ids"][0], "1", data=d["desk"])[0] == 0
+    out_paths = []
+    for i in range(times):
+        back = tmp_path / f"back{i}"
+        back.mkdir()
+        code, out, err = cli("export", str(back), data=d["desk"])
+        assert code == 0, err
+        out_paths.append(next(back.glob("*_section-report_*.zgb")))
+    return out_paths
+
+
+def _unit_refuses(d, pkg: Path, words: str) -> None:  # noqa: ANN001
+    ws = _open(d["unit"])
+    try:
+        before = dump(ws)
+    finally:
+        ws.close()
+    code, _, err = d["cli"]("import", str(pkg), data=d["unit"])
+    assert code == 3 and "被拒收" in err and words in err, err
+    ws = _open(d["unit"])
+    try:
+        assert dump(ws) == before
+    finally:
+        ws.close()
+
+
+def test_unit_refuses_a_tampered_section_report(desks, tmp_path) -> None:  # noqa: ANN001
+    (report,) = _reported(desks, tmp_path)
+    bad = tmp_path / "tampered.zgb"
+    with zipfile.ZipFile(report) as zin, zipfile.ZipFile(bad, "w") as zout:
+        for item in zin.infolist():
+            data = zin.read(item)
+            if item.filename.endswith("records.jsonl"):
+                data = data.replace(b'"done"', b'"confirmed"', 1)
+            zout.writestr(item, data)
+    _unit_refuses(desks, bad, "改动")
+
+
+def test_unit_refuses_a_report_from_an_unknown_section_key(desks, tmp_path) -> None:  # noqa: ANN001
+    (report,) = _reported(desks, tmp_path)
+    other = tmp_path / "desk-b"
+    assert desks["cli"]("init", *UNIT, "--section", "CZS", "--section-name", "财政所", "--admin", "钱七",
+                        data=other)[0] == 0
+    assert desks["cli"]("keys", "export-public", str(tmp_path / "b.pub.json"), data=other)[0] == 0
+    assert desks["cli"]("section", "trust", "CZS", str(tmp_path / "b.pub.json"), data=desks["unit"])[0] == 0
+    _unit_refuses(desks, report, "不信任的密钥")  # the section's key was replaced: the old desk is a stranger
+
+
+def test_unit_warns_a_gap_and_refuses_a_replay(desks, tmp_path) -> None:  # noqa: ANN001
+    first, second = _reported(desks, tmp_path, times=2)
+    code, out, err = desks["cli"]("import", str(second), data=desks["unit"])
+    assert code == 0, err
+    assert "缺少第 1 号" in out
+    # a different package claiming Sequence 2 (the desk's counter wound back, as by a restored backup)
+    from db.models import Counter
+
+    ws = _open(desks["desk"])
+    try:
+        with ws.session() as s:
+            s.get(Counter, "secout:CZS").value = 1  # type: ignore[union-attr]
+    finally:
+        ws.close()
+    back = tmp_path / "again"
+    back.mkdir()
+    assert desks["cli"]("export", str(back), data=desks["desk"])[0] == 0
+    _unit_refuses(desks, next(back.glob("*.zgb")), "重放")
+    code, out, err = desks["cli"]("import", str(first), data=desks["unit"])
+    assert code == 0, err  # the late one is still taken
