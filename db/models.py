@@ -58,6 +58,7 @@ class Section(Base):
     __tablename__ = "sections"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(100), unique=True)
+    code: Mapped[str | None] = mapped_column(String(16), unique=True)  # set when it runs a section desk
 
 
 class Person(Base):
@@ -344,6 +345,7 @@ class PackageLog(Base):
     max_change_no: Mapped[int] = mapped_column(Integer, default=0)  # out: the change counter it covers
     warnings: Mapped[list[str]] = mapped_column(JSON, default=list)
     summary: Mapped[dict] = mapped_column(JSON, default=dict)
+    section_code: Mapped[str | None] = mapped_column(String(16))  # section packages: whose sequence it is
 
     __table_args__ = (Index("ix_package_log_dir_seq", "direction", "sequence"),)
 

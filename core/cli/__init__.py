@@ -58,10 +58,18 @@ def build_parser(with_commands: bool = True) -> argparse.ArgumentParser:
     if not with_commands:
         p.set_defaults(command=None)
         return p
-    from core.cli import exchange_cmds, ledger_cmds, measures_cmds, report_cmds, setup_cmds, team_cmds
+    from core.cli import (
+        exchange_cmds,
+        ledger_cmds,
+        measures_cmds,
+        report_cmds,
+        section_cmds,
+        setup_cmds,
+        team_cmds,
+    )
 
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for module in (setup_cmds, ledger_cmds, exchange_cmds, report_cmds, team_cmds, measures_cmds):
+    for module in (setup_cmds, ledger_cmds, exchange_cmds, report_cmds, team_cmds, measures_cmds, section_cmds):
         module.register(sub)
     return p
 

@@ -34,6 +34,11 @@ def register(sub: Any) -> None:
     k = ks.add_parser("trust-city", help="导入市督查平台的公钥文件")
     k.add_argument("file")
     k.set_defaults(handler=with_workspace(cmd_keys_trust))
+    k = ks.add_parser("trust-unit", help="科室端：导入本单位的公钥文件")
+    k.add_argument("file")
+    from core.cli.section_cmds import cmd_keys_trust_unit
+
+    k.set_defaults(handler=with_workspace(cmd_keys_trust_unit))
     k = ks.add_parser("backup", help="备份加密的签名密钥")
     k.add_argument("out")
     k.set_defaults(handler=with_workspace(cmd_keys_backup))
@@ -127,8 +132,16 @@ def cmd_keys_create(ws: Workspace, args: argparse.Namespace) -> int:  # noqa: AR
 
 
 def cmd_keys_export(ws: Workspace, args: argparse.Namespace) -> int:
+    from core.sections.common import is_section_desk
+
     with ws.read() as s:
-        key = keys_mod.export_public(s, Path(args.out))
+        if is_section_desk(s):  # the section desk's file names the section it speaks for
+            from core.sections.desk import desk_public_file
+
+            keys_mod.write_json_atomic(Path(args.out), desk_public_file(s))
+            key = keys_mod.require_unit_key(s)
+        else:
+            key = keys_mod.export_public(s, Path(args.out))
     say(f"已写出公钥文件：{Path(args.out).resolve()}")
     say(f"密钥编号：{keys_mod.format_key_id(key.key_id)}（请与市督查室电话核对）")
     return 0
@@ -174,6 +187,14 @@ def cmd_export(ws: Workspace, args: argparse.Namespace) -> int:
 
     if args.volume_mb is not None and args.volume_mb < 1:
         raise UsageError("--volume-mb 至少为 1。")
+    from core.sections.common import is_section_desk
+
+    with ws.read() as s:
+        at_desk = is_section_desk(s)
+    if at_desk:  # a section desk never reports to the city: its export is the section report
+        from core.cli.section_cmds import export_at_desk
+
+        return export_at_desk(ws, Path(args.out_dir), passphrase())
     secret = passphrase()
     result = ReportExporter(ws).export(Path(args.out_dir), passphrase=secret, full=args.full,
                                        volume_mb=args.volume_mb)
@@ -192,6 +213,20 @@ def cmd_export(ws: Workspace, args: argparse.Namespace) -> int:
 
 def cmd_import(ws: Workspace, args: argparse.Namespace) -> int:
     from core.exchange.importer import FeedbackImporter
+    from core.sections.common import is_section_desk
+
+    with ws.read() as s:
+        at_desk = is_section_desk(s)
+    if at_desk:
+        from core.cli.section_cmds import import_at_desk
+
+        return import_at_desk(ws, args.files)
+    from core.sections.report import package_type_of
+
+    if any(package_type_of(Path(f)) == "section-report" for f in args.files):
+        from core.cli.section_cmds import import_section_reports
+
+        return import_section_reports(ws, args.files)
 
     outcomes = FeedbackImporter(ws).import_files([Path(f) for f in args.files])
     refused = []

@@ -15,6 +15,9 @@ def register(sub: Any) -> None:
     p.add_argument("--unit-name", required=True, help="单位全称")
     p.add_argument("--level", default="township", help="township（乡镇/街道）| department（部门）| other")
     p.add_argument("--admin", default="", help="第一个用户（管理员）的姓名（必填）")
+    from core.cli.section_cmds import add_init_arguments
+
+    add_init_arguments(p)
     p.set_defaults(handler=with_workspace(cmd_init))
 
     p = sub.add_parser("unit", help="本单位：show 查看 / set 修改代码或名称（管理员）")
@@ -40,6 +43,12 @@ def cmd_init(ws: Workspace, args: argparse.Namespace) -> int:
     if not (args.admin or "").strip():
         raise UsageError("请用 --admin 姓名 给出第一个用户（管理员）。",
                          hint="整改通总是以本单位的某位用户的名义记录操作；以后可用 user add 添加其他用户。")
+    if args.section or args.section_name:
+        from core.cli.section_cmds import init_section_desk
+
+        if not (args.section and args.section_name):
+            raise UsageError("建立科室端需要同时给出 --section 科室代码 和 --section-name 科室名称。")
+        return init_section_desk(ws, args)
     with ws.session() as s:
         unit = init_unit(s, args.unit_code, args.unit_name, args.level, args.admin)
         say(f"已建立台账：{unit.name}（{unit.code}），数据文件夹 {ws.paths.root}")

@@ -50,7 +50,8 @@ BAGIT_TXT = b"BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n"
 REQUIRED_INFO = ("Source-Organization", "Bagging-Date", "Payload-Oxum", "External-Identifier", "Bag-Count",
                  "Exchange-Format", "Package-Type", "Unit-Code", "Sequence", "Previous-Package-Digest",
                  "Created", "Generator")
-PACKAGE_TYPES = {"unit-report": "单位报送包", "city-feedback": "市平台反馈包"}
+PACKAGE_TYPES = {"unit-report": "单位报送包", "city-feedback": "市平台反馈包",
+                 "section-tasks": "科室任务包", "section-report": "科室报送包"}
 # fullmatch everywhere, [0-9] rather than \d: a full-width "２" is a digit to Python, not to the format.
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 _MANIFEST_LINE = re.compile(r"([0-9A-Fa-f]+)[ \t]+(\S.*)")

@@ -102,6 +102,9 @@ class ReportExporter:
         try:
             with self.ws.session() as s:
                 unit = self.ws.require_unit(s)
+                from core.sections.common import refuse_city_export
+
+                refuse_city_export(s)  # a section desk reports to its unit, never to the city
                 key, private = signing_key(s, passphrase)
                 seq = counters.bump(s, REPORT_SEQ)
                 records, files = self._collect(s, seq, full)

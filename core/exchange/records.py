@@ -93,7 +93,13 @@ CITY_FEEDBACK: dict[str, Schema] = {
     "key": (("id", "alg", "public_key", "key_id", "valid_from_sequence"), (), {"alg": {"Ed25519"}}),
 }
 
-SCHEMAS = {"unit-report": UNIT_REPORT, "city-feedback": CITY_FEEDBACK}
+# The unit <-> section profile (docs/section-exchange.md): the same records, fewer of them.
+SECTION_TASKS: dict[str, Schema] = {k: UNIT_REPORT[k] for k in ("unit", "task", "node", "deletion", "key")} | {
+    "notice": CITY_FEEDBACK["notice"]}
+SECTION_REPORT: dict[str, Schema] = {k: UNIT_REPORT[k] for k in ("node", "evidence", "response", "receipt", "key")}
+
+SCHEMAS = {"unit-report": UNIT_REPORT, "city-feedback": CITY_FEEDBACK,
+           "section-tasks": SECTION_TASKS, "section-report": SECTION_REPORT}
 
 _KIND_WORDS = {
     "str": "文字", "id": "非空文字", "date": "日期（年-月-日）", "ts": "带时区的时间（RFC 3339）",

@@ -1,0 +1,162 @@
+"""内部督办 commands: the unit's sections registry and `section send`; the section desk's trust-unit and import."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from core.cli.common import say, with_workspace
+from core.errors import UserError
+from core.exchange.keys import format_key_id
+from core.workspace import Workspace
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("section", help="内部督办：登记科室、导入科室公钥、向科室发送任务")
+    ss = p.add_subparsers(dest="section_command", metavar="ACTION", required=True)
+    q = ss.add_parser("add", help="登记一个运行科室端的科室（给它一个代码）")
+    q.add_argument("code", help="科室代码，例如 CZS")
+    q.add_argument("--name", required=True, help="科室名称，与责任科室一致，例如 财政所")
+    q.set_defaults(handler=with_workspace(cmd_section_add))
+    q = ss.add_parser("list", help="列出各科室、未销号任务数与科室公钥")
+    q.set_defaults(handler=with_workspace(cmd_section_list))
+    q = ss.add_parser("trust", help="导入科室端的公钥文件（.pub.json）")
+    q.add_argument("code")
+    q.add_argument("file")
+    q.set_defaults(handler=with_workspace(cmd_section_trust))
+    q = ss.add_parser("send", help="为一个科室写出签名的科室任务包")
+    q.add_argument("code")
+    q.add_argument("out_dir")
+    q.set_defaults(handler=with_workspace(cmd_section_send))
+
+
+def add_init_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--section", help="本机是科室端：本科室的代码（由单位登记时给出）")
+    p.add_argument("--section-name", help="本机是科室端：本科室的名称，例如 财政所")
+
+
+def cmd_section_add(ws: Workspace, args: argparse.Namespace) -> int:
+    from core.sections.registry import add_section
+
+    with ws.session() as s:
+        sec = add_section(s, ws.user, args.code, args.name)
+        say(f"已登记科室：{sec.name}（代码 {sec.code}）")
+    return 0
+
+
+def cmd_section_list(ws: Workspace, args: argparse.Namespace) -> int:  # noqa: ARG001
+    from core.sections.registry import list_sections
+
+    with ws.read() as s:
+        rows = list_sections(s)
+    if not rows:
+        say("还没有科室。请用 section add 代码 --name 名称 登记。")
+    for r in rows:
+        key = f"公钥 {format_key_id(r.key_id)}" if r.key_id else "未导入公钥"
+        code = r.code or "（未登记代码）"
+        say(f"{code}\t{r.name}\t未销号任务 {r.open_tasks} 条\t{key}\t已发送到第 {r.last_sent} 号")
+    return 0
+
+
+def cmd_section_trust(ws: Workspace, args: argparse.Namespace) -> int:
+    from core.sections.registry import trust_section
+
+    with ws.session() as s:
+        key = trust_section(s, ws.user, args.code, Path(args.file))
+        say(f"已登记科室“{key.name}”的公钥，密钥编号：{format_key_id(key.key_id)}（请与该科室电话核对）")
+    return 0
+
+
+def cmd_section_send(ws: Workspace, args: argparse.Namespace) -> int:
+    from core.cli.exchange_cmds import passphrase
+    from core.sections.registry import send_tasks
+
+    result = send_tasks(ws, args.code, Path(args.out_dir), passphrase())
+    say(str(result.path.resolve()))
+    if result.public_key_file is not None:
+        say(str(result.public_key_file.resolve()))
+        say("首次发送：已同时写出本单位公钥文件，请一并交给该科室，并电话核对密钥编号。")
+    say(f"已写出第 {result.sequence} 号科室任务包：任务 {result.tasks} 条，节点 {result.nodes} 个，已复核无误。")
+    return 0
+
+
+def init_section_desk(ws: Workspace, args: argparse.Namespace) -> int:
+    """`init --section CODE --section-name NAME`: this data folder becomes a section desk."""
+    from core.cli.common import login
+    from core.cli.exchange_cmds import create_key_at_init
+    from core.sections.desk import init_section_desk as init_desk
+
+    with ws.session() as s:
+        me = init_desk(s, args.unit_code, args.unit_name, args.section, args.section_name or "", args.admin)
+        say(f"已建立科室端：{me.unit_name} {me.section_name}（科室代码 {me.section_code}），"
+            f"数据文件夹 {ws.paths.root}")
+    ws.set_user(None)
+    login(ws)
+    create_key_at_init(ws)
+    say("下一步：用 keys trust-unit 导入单位的公钥文件，并电话核对密钥编号；"
+        "用 keys export-public 导出本科室公钥交单位。")
+    return 0
+
+
+def cmd_keys_trust_unit(ws: Workspace, args: argparse.Namespace) -> int:
+    from core.sections.desk import trust_unit
+
+    with ws.session() as s:
+        key = trust_unit(s, ws.user, Path(args.file))
+        say(f"已登记本单位（{key.name}）的公钥，密钥编号：{format_key_id(key.key_id)}（请与单位电话核对）")
+    return 0
+
+
+def export_at_desk(ws: Workspace, out_dir: Path, secret: str) -> int:
+    from core.sections.report import export_report
+
+    result = export_report(ws, out_dir, secret)
+    say(str(result.path.resolve()))
+    if result.public_key_file is not None:
+        say(str(result.public_key_file.resolve()))
+        say("首次报送：已同时写出本科室公钥文件，请一并交本单位，并电话核对密钥编号。")
+    say(f"已写出第 {result.sequence} 号科室报送包（交本单位）：完成节点 {result.nodes} 个，"
+        f"佐证材料 {result.evidence} 份，已复核无误。")
+    return 0
+
+
+def import_section_reports(ws: Workspace, files: list[str]) -> int:
+    """`import` at the unit of files among which are section reports; city feedback goes its usual way."""
+    from core.sections.report import import_report, package_type_of
+
+    return _each(files, lambda p: import_report(ws, p) if package_type_of(p) == "section-report"
+                 else _feedback_one(ws, p))
+
+
+def _feedback_one(ws: Workspace, path: Path) -> Any:
+    from core.exchange.importer import FeedbackImporter
+
+    return FeedbackImporter(ws).import_file(path)
+
+
+def import_at_desk(ws: Workspace, files: list[str]) -> int:
+    """`import` on a section desk: each 科室任务包 its own transaction; refused ones change nothing."""
+    from core.sections.desk import import_tasks
+
+    return _each(files, lambda p: import_tasks(ws, p))
+
+
+def _each(files: list[str], one: Any) -> int:
+    refused = []
+    for f in files:
+        path = Path(f)
+        try:
+            result = one(path)
+        except UserError as exc:
+            refused.append(path.name)
+            sys.stderr.write(f"{path.name}：被拒收，没有做任何改动。原因：{exc}\n")
+            continue
+        say(result.headline())
+        for w in result.warnings:
+            say(f"  注意：{w}")
+    if refused:
+        sys.stderr.write(f"共 {len(refused)} 个数据包被拒收：{'、'.join(refused)}\n")
+        return 3
+    return 0

@@ -1,0 +1,102 @@
+"""What both ends of the section exchange share: codes, key lookup, the Sequence rules per section."""
+
+from __future__ import annotations
+
+import re
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.errors import InputRefused, PackageRejected
+from core.exchange import bag
+from core.exchange.keys import format_key_id, public_from_b64
+from db.models import Key, PackageLog, Setting
+
+SECTION_CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,15}$")
+TASKS = "section-tasks"
+REPORT = "section-report"
+SECTION_OWNER = "section"  # at the unit: a section desk's key
+PARENT_OWNER = "parent"  # at a section desk: the unit's key
+ROLE_KEY = "desk_role"
+SECTION_CODE_KEY = "desk_section_code"
+SECTION_NAME_KEY = "desk_section_name"
+
+
+def check_code(code: str) -> str:
+    code = (code or "").strip()
+    if not SECTION_CODE_RE.match(code):
+        raise InputRefused(f"科室代码“{code}”格式不对。",
+                           hint="科室代码由字母、数字和短横线组成，最多 16 个字符，例如 CZS 或 03。")
+    return code
+
+
+def out_counter(code: str) -> str:
+    """The Counter holding the last Sequence sent to (or by) section `code`."""
+    return f"secout:{code}"
+
+
+def file_name(unit_code: str, section_code: str, package_type: str, sequence: int) -> str:
+    return f"{unit_code}_{section_code}_{package_type}_{sequence:06d}.zgb"
+
+
+def key_resolver(session: Session, owner: str, code: str | None, who: str) -> bag.KeyResolver:
+    """The trusted keys of `owner` (and of that section `code`), or the reason a package cannot be trusted."""
+
+    def key_for(key_id: str, _sequence: int) -> Ed25519PublicKey:
+        q = select(Key).where(Key.owner == owner)
+        if code is not None:
+            q = q.where(Key.code == code)
+        trusted = list(session.scalars(q))
+        if not trusted:
+            raise PackageRejected(f"还没有登记{who}的公钥，无法确认数据包来源。", reason_code="no_trust_anchor",
+                                  hint=f"请先导入{who}提供的公钥文件，并电话核对密钥编号。")
+        key = next((k for k in trusted if k.key_id == key_id), None)
+        if key is None:
+            raise PackageRejected(f"数据包由一把不信任的密钥（{format_key_id(key_id)}）签名，无法确认来自{who}。",
+                                  reason_code="unknown_key", hint="请勿使用这个数据包，并电话向对方核实。")
+        return public_from_b64(key.public_key)
+
+    return key_for
+
+
+def accepted_in(session: Session, package_type: str, code: str) -> dict[int, PackageLog]:
+    rows = session.scalars(select(PackageLog).where(
+        PackageLog.direction == "in", PackageLog.package_type == package_type, PackageLog.section_code == code,
+        PackageLog.status == "accepted"))
+    return {r.sequence: r for r in rows}
+
+
+def sequence_check(pkg: bag.Package, accepted: dict[int, PackageLog], what: str) -> tuple[bool, list[str]]:
+    """(already imported, warnings) under spec §4 for one (section, direction); a replay is refused."""
+    same = accepted.get(pkg.sequence)
+    if same is not None:
+        if same.package_id == pkg.package_id and same.digest == pkg.digest:
+            return True, []
+        raise PackageRejected(f"第 {pkg.sequence} 号{what}已经导入过，这是另一个同号的包（重放或伪造）。",
+                              reason_code="replay", hint="请勿使用这个数据包，并电话向对方核实。")
+    warnings = []
+    highest = max(accepted, default=0)
+    if pkg.sequence > highest + 1:
+        missing = [n for n in range(1, pkg.sequence) if n not in accepted]
+        warnings.append(f"缺少第 {'、'.join(map(str, missing))} 号{what}，请向对方索取。")
+    before = accepted.get(pkg.sequence - 1)
+    if (before is not None and pkg.previous_digest != before.digest) or (
+            pkg.previous_digest == "none" and pkg.sequence > 1):
+        warnings.append(f"第 {pkg.sequence} 号{what}记载的上一包与收到的第 {pkg.sequence - 1} 号不一致，请向对方核实。")
+    return False, warnings
+
+
+def get_setting(session: Session, key: str) -> str | None:
+    row = session.get(Setting, key)
+    return row.value if row is not None else None
+
+
+def is_section_desk(session: Session) -> bool:
+    return get_setting(session, ROLE_KEY) == "section"
+
+
+def refuse_city_export(session: Session) -> None:
+    if is_section_desk(session):
+        raise InputRefused("本机是科室端，不向市督查平台报送。",
+                           hint="科室端的进展请用“报送单位”交本单位，由单位汇总后报送市平台。")
