@@ -71,6 +71,12 @@ def open_regular(path: str | os.PathLike[str], limit: int | None, *, what: str =
         raise
 
 
+def require_regular(path: str | os.PathLike[str], limit: int | None, *, what: str = "文件") -> None:
+    """Refuse, with the reason, anything but a regular file of at most `limit` bytes, for readers that open the
+    file themselves (zipfile, the spreadsheet readers): a named pipe never reaches them."""
+    open_regular(path, limit, what=what).close()
+
+
 def read_regular(path: str | os.PathLike[str], limit: int, *, what: str = "文件") -> bytes:
     """The whole content of a regular file of at most `limit` bytes (never more is read)."""
     with open_regular(path, limit, what=what) as fh:

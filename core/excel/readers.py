@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from core.errors import InputRefused
+from core.files import require_regular
 
 # Sizes, read from the ZIP directory before anything is parsed: openpyxl loads the shared string table and the
 # styles whole, so a few hundred KB that inflate to gigabytes ("spreadsheet bomb") are refused here.
@@ -79,8 +80,9 @@ class Book:
 # -- opening ------------------------------------------------------------------------------------------------
 def open_book(path: Path) -> Book:
     path = Path(path)
-    if not path.is_file():  # a named pipe or a device is not a file either: never opened
-        raise InputRefused(f"找不到文件“{path}”。", hint="请检查文件路径。")
+    # A named pipe or a device is refused with its reason before any reader opens it (what is inside is
+    # bounded below, part by part).
+    require_regular(path, None, what="文件")
     with open(path, "rb") as fh:
         head = fh.read(8)
     if head.startswith(b"\xd0\xcf\x11\xe0"):

@@ -25,6 +25,9 @@ from sqlalchemy import select
 
 from core.dates import now_ts
 from core.errors import InputRefused
+from core.files import read_regular
+
+MAX_REPORT_BYTES = 512 * 2**20  # a 1,000-task report with its annex is a few MB
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -224,10 +227,10 @@ def check_file(session: Session, path: Path) -> FileCheck:
     """The registered report `path` is, byte for byte; a plain refusal (InputRefused) for anything else."""
     from db.models import ReportPrint
 
-    if not path.is_file():
+    if not path.exists():
         raise InputRefused(f"找不到文件“{path}”。", hint="请检查文件路径。")
     try:
-        data = path.read_bytes()
+        data = read_regular(path, MAX_REPORT_BYTES, what="报告文件")  # never a pipe, never unbounded
     except OSError as exc:
         raise InputRefused(f"无法读取“{path.name}”：{exc.strerror or exc}。", hint="请检查文件是否被占用。") from None
     if not data.startswith(b"%PDF-"):

@@ -47,6 +47,7 @@ from core import APP_VERSION, faults, settings
 from core.dates import now_ts
 from core.errors import DatabaseDamaged, InputRefused, MachineError, UserError
 from core.evidence.store import CHUNK
+from core.files import require_regular
 from core.paths import DataFolderLock, DataPaths
 from core.workspace import Workspace
 from db.engine import backup_file, known_revision
@@ -447,8 +448,9 @@ def extract_verified(path: Path, staging: Path, *, report: Report = _no_report) 
     """Unpack `path` into `staging`, checking everything; refuse (BackupRefused) at the first fault.
 
     Evidence entries marked "store" are taken from the evidence store beside the backup file."""
-    if not path.is_file():
+    if not path.exists():
         raise BackupRefused(f"找不到备份文件“{path}”。", hint="请检查文件路径。")
+    require_regular(path, None, what="备份文件")  # a folder, a pipe or a device is refused with its reason
     store = path.parent / STORE_DIR
     try:
         with zipfile.ZipFile(path) as zf:

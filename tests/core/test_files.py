@@ -49,6 +49,9 @@ calls = {
     "trust_city": lambda: keys.trust_city(ws.session().__enter__(), "张三", pipe),
     "key_backup": lambda: keys.restore_keys(ws.session().__enter__(), "张三", pipe, "correct horse"),
     "evidence": lambda: attach_file(ws.session().__enter__(), ws.evidence, "张三", tid, pipe),
+    "excel": lambda: __import__("core.excel.importer", fromlist=["x"]).read_problem_list(pipe),
+    "backup": lambda: __import__("core.team.backup", fromlist=["x"]).extract_verified(pipe, data / "staging"),
+    "report": lambda: __import__("core.reports.proof", fromlist=["x"]).check_file(ws.read(), pipe),
 }
 for name, call in calls.items():
     try:
@@ -68,7 +71,7 @@ def test_a_named_pipe_is_refused_at_once_wherever_a_path_comes_from_the_user(tmp
                        capture_output=True, text=True, timeout=120, check=False)
     assert r.returncode == 0, r.stderr
     out = json.loads(r.stdout.strip().splitlines()[-1])
-    assert set(out) == {"package", "trust_city", "key_backup", "evidence"}
+    assert set(out) == {"package", "trust_city", "key_backup", "evidence", "excel", "backup", "report"}
     for name, message in out.items():
         assert "不是普通文件" in message or "不是一个文件" in message, (name, message)
 
