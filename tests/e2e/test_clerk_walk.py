@@ -78,13 +78,23 @@ def test_two_people_from_first_run_to_a_verified_report(data_dir: Path, qtbot: A
             win.exchange_page.import_feedback([FIXTURES / "packages" / f"442000-017_city-feedback_00000{n}.zgb"])
             qtbot.waitUntil(lambda n=n: any(f"已导入第 {n} 号反馈包" in m for m in messages), timeout=30000)
 
-        # 4. the red notice: its attachment (if this version lists it), then the response with a file
+        # 4. the red notice: the city's attachment, then the response with a file
         win.show_page("notices")
         page = win.notices_page
         assert [page.model.rows[i]["level"] for i in range(page.model.rowCount())] == ["red"]
         notice = page.model.rows[0]
         task_id = notice["task_id"]
         assert task_id
+        # the city's 督办单 on the red notice: named with its size, and opened from the notice's link
+        from PySide6.QtCore import QUrl
+        from PySide6.QtGui import QDesktopServices
+
+        opened: list[str] = []
+        monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toLocalFile()) or True)
+        page.table.selectRow(0)
+        assert "督办通知附件.txt（1 KB）" in page.detail.toPlainText()
+        page._anchor(QUrl("attachment:0"))
+        assert opened and Path(opened[0]).read_text("utf-8").startswith("督办单")
         proof = tmp_path / "拨付凭证.png"
         proof.write_bytes(b"\x89PNG\r\n\x1a\n" + b"proof" * 50)
 
