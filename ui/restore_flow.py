@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, Signal
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from ui.background import BackgroundJob, Progress, run_in_background
 from ui.context import AppContext
@@ -191,7 +191,9 @@ def restore_damaged(exc: Any, data_dir: Path, user: str, ask_file: Callable[[Pat
 
 
 def _ask_backup_file(start: Path) -> Path | None:
-    path, _ = QFileDialog.getOpenFileName(
-        None, translate("Restore", "Restore from a backup"), str(start), translate("Restore", "Backup (*.zip)")
-    )
-    return Path(path) if path else None
+    from ui.dialogs import file_dialogs
+
+    if not file_dialogs.has_folder("backup-restore"):
+        file_dialogs.remember("backup-restore", start / "backup.zip")  # the backups folder the first time
+    return file_dialogs.open_file(None, "backup-restore", translate("Restore", "Restore from a backup"),
+                                  translate("Restore", "Backup (*.zip)"))

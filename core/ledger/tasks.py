@@ -275,7 +275,8 @@ def delete_task(session: Session, actor: str, task_id: str, *, confirmed: bool =
     if guard.guarded:
         if not confirmed:
             raise InputRefused(f"任务“{task.title}”{'、'.join(guard.reasons())}，删除前须再次确认。",
-                               hint="确认要删除时，请在命令后加 --yes。")
+                               hint="确认要删除时，请在命令后加 --yes。",
+                               window_hint="确认要删除时，请在删除确认框中勾选并输入任务编号。")
     now = now_ts()
     for ev in session.scalars(select(Evidence).where(Evidence.task_id == task.id, Evidence.deleted.is_(None))):
         ev.deleted = now

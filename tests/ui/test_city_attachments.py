@@ -69,7 +69,7 @@ def test_task_shows_the_attachment_under_its_notice(imported_ws: Any, qtbot: Any
 
     from db.models import Notice
     from ui.context import AppContext
-    from ui.dialogs import attachments
+    from ui.dialogs import attachments, file_dialogs
     from ui.dialogs.task_editor import TaskEditor
 
     with imported_ws.read() as s:
@@ -86,7 +86,7 @@ def test_task_shows_the_attachment_under_its_notice(imported_ws: Any, qtbot: Any
     ed.open_attachment_button.click()
     assert opened and opened[-1].read_text("utf-8").startswith("督办单")
     target = tmp_path / "保存" / "督办单.txt"
-    monkeypatch.setattr(attachments.QFileDialog, "getSaveFileName", lambda *_a, **_k: (str(target), ""))
+    monkeypatch.setattr(file_dialogs.QFileDialog, "getSaveFileName", lambda *_a, **_k: (str(target), ""))
     ed.save_attachment_button.click()
     assert target.read_text("utf-8").startswith("督办单")
 

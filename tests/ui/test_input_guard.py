@@ -232,7 +232,7 @@ def test_response_files_dropped_and_one_removed(qtbot: Any, tmp_path: Path) -> N
     dialog.show()
     _drop(dialog, right, wrong)
     assert dialog.files == [right, wrong]
-    assert "KB" in dialog.file_list.item(0).text()
+    assert dialog.file_list.item(0).text().endswith(" B）")  # its size, as 49 KB or 10 B
     assert not dialog.remove_button.isEnabled()
     dialog.file_list.item(1).setSelected(True)
     assert dialog.remove_button.isEnabled()

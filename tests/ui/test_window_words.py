@@ -60,7 +60,7 @@ def test_a_mismatch_message_goes_once_the_passphrases_agree(qtbot: Any) -> None:
     qtbot.addWidget(dialog)
     dialog.first.setText("abc12345")
     dialog.second.setText("abc1234")
-    dialog._check()
+    dialog.accept()
     assert "不一致" in dialog.error.text()
     dialog.second.setText("abc12345")
     assert dialog.error.text() == ""

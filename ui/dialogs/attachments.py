@@ -6,9 +6,9 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QStandardPaths, QUrl
+from PySide6.QtCore import QCoreApplication, QUrl
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QFileDialog, QWidget
+from PySide6.QtWidgets import QWidget
 
 from core.errors import UserError
 from core.ledger.queries import NoticeAttachment, copy_attachment
@@ -53,9 +53,12 @@ def open_attachment(parent: QWidget | None, ctx: AppContext, att: NoticeAttachme
 
 
 def save_attachment_as(parent: QWidget | None, att: NoticeAttachment, folder: str = "") -> Path | None:
-    start = folder or QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-    path, _ = QFileDialog.getSaveFileName(parent, translate("Attachments", "Save the city's attachment"),
-                                          str(Path(start) / att.save_name()))
+    from ui.dialogs import file_dialogs
+
+    if folder:
+        file_dialogs.remember("attachments", Path(folder) / att.save_name())
+    path = file_dialogs.save_file(parent, "attachments", translate("Attachments", "Save the city's attachment"),
+                                  att.save_name())
     if not path:
         return None
     try:

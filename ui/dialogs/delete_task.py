@@ -38,6 +38,9 @@ class DeleteTaskDialog(QDialog):
         self.delete_button.clicked.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setDefault(True)
+        from ui.guide import add_help
+
+        add_help(self, self.buttons, "task")
         layout.addWidget(self.buttons)
         self.understood.toggled.connect(self._update)
         self.number.textChanged.connect(self._update)

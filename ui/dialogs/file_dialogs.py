@@ -24,6 +24,11 @@ def start_folder(purpose: str) -> Path:
     return documents()
 
 
+def has_folder(purpose: str) -> bool:
+    last = QSettings().value(f"folders/{purpose}")
+    return isinstance(last, str) and bool(last) and Path(last).is_dir()
+
+
 def remember(purpose: str, chosen: Path) -> None:
     folder = chosen if chosen.is_dir() else chosen.parent
     QSettings().setValue(f"folders/{purpose}", str(folder))

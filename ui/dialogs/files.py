@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QHBoxLayout, QListWidget, QListWidgetItem, QPushBu
 from core.text import human_size
 from ui.dialogs import file_dialogs
 from ui.dialogs.guard import GuardedDialog
+from ui.messages import tooltip
 
 translate = QCoreApplication.translate
 
@@ -65,7 +66,7 @@ class FilesDialog(GuardedDialog):
                 except OSError:
                     size = ""
                 item = QListWidgetItem(f"{p.name}{size}")
-                item.setToolTip(str(p))
+                item.setToolTip(tooltip(str(p)))
                 item.setData(Qt.ItemDataRole.UserRole, str(p))
                 self.file_list.addItem(item)
 

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.errors import UserError
+from ui.messages import tooltip
 
 translate = QCoreApplication.translate
 INPUTS = (QLineEdit, QPlainTextEdit, QTextEdit, QComboBox, QAbstractSpinBox, QAbstractButton)
@@ -146,7 +147,7 @@ class GuardedDialog(QDialog):
             self._marked[widget] = (widget.styleSheet(), widget.toolTip())
             self._connect_unmark(widget)
         widget.setStyleSheet(INVALID_STYLE)
-        widget.setToolTip(exc.message)
+        widget.setToolTip(tooltip(exc.for_window()))
         widget.setProperty("invalid", True)
         widget.setFocus(Qt.FocusReason.OtherFocusReason)
         if isinstance(widget, QLineEdit):
@@ -167,7 +168,7 @@ class GuardedDialog(QDialog):
         if widget in self._marked and widget.property("invalid"):
             style, tip = self._marked[widget]
             widget.setStyleSheet(style)
-            widget.setToolTip(tip)
+            widget.setProperty("toolTip", tip)  # its own tooltip back, as it was set (through tooltip())
             widget.setProperty("invalid", False)
 
     def clear_marks(self) -> None:

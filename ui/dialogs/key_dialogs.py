@@ -113,6 +113,7 @@ class AskPassphraseDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
+        add_help(self, buttons, "export")
         form.addRow(buttons)
         self.setMinimumWidth(420)
 
