@@ -69,7 +69,7 @@ def test_task_shows_the_attachment_under_its_notice(imported_ws: Any, qtbot: Any
 
     from db.models import Notice
     from ui.context import AppContext
-    from ui.dialogs import attachments, file_dialogs
+    from ui.dialogs import file_dialogs
     from ui.dialogs.task_editor import TaskEditor
 
     with imported_ws.read() as s:
