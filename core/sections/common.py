@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
+import uuid
+from pathlib import Path
+from typing import Any
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.errors import InputRefused, PackageRejected
+from core.errors import InputRefused, PackageRejected, UserError
 from core.exchange import bag
 from core.exchange.keys import format_key_id, public_from_b64
 from db.models import Key, PackageLog, Setting
@@ -100,3 +103,41 @@ def refuse_city_export(session: Session) -> None:
     if is_section_desk(session):
         raise InputRefused("本机是科室端，不向市督查平台报送。",
                            hint="科室端的进展请用“报送单位”交本单位，由单位汇总后报送市平台。")
+
+
+def write_checked(session: Session, *, out_dir: Path, package_type: str, unit_code: str, section_code: str,
+                  source: str, seq: int, previous: str, records: list[dict[str, Any]],
+                  files: list[bag.SourceFile], signer: Ed25519PrivateKey, key_id: str, summary: dict[str, Any],
+                  what: str, retry: str) -> tuple[Path, Path]:
+    """Write one section package (unpublished), read it back as its reader would, and log it as sent.
+
+    Returns (the written temporary file, its final name); the caller publishes it once its own
+    transaction holds. A package that does not read back is removed and refused (`what` names it, `retry` says
+    what to do)."""
+    from core import GENERATOR
+    from core.dates import now_ts
+    from core.exchange.keys import unit_key_for
+    from core.exchange.records import dump_line
+
+    created = now_ts()
+    pid = str(uuid.uuid4())
+    info = {"Source-Organization": source, "Bagging-Date": created[:10], "External-Identifier": pid,
+            "Bag-Count": "1 of 1", "Exchange-Format": bag.FORMAT, "Package-Type": package_type,
+            "Unit-Code": unit_code, "Section-Code": section_code, "Sequence": str(seq),
+            "Previous-Package-Digest": previous, "Created": created, "Generator": GENERATOR}
+    target = out_dir / file_name(unit_code, section_code, package_type, seq)
+    wp = bag.write_package(target, info=info, records=[b"".join(dump_line(r) for r in records)], files=files,
+                           signer=signer, key_id=key_id, publish=False)
+    try:
+        bag.read_package(wp.path, expected_type=package_type, expected_unit=unit_code,
+                         key_for=lambda kid, sq: unit_key_for(session, kid, sq))
+    except PackageRejected as exc:
+        bag.remove_quietly(wp.path)
+        raise UserError(f"写出的{what}复核未通过（{exc.message}），已删除。",
+                        hint=f"可能是U盘有坏块或被拔出，请换一个U盘{retry}。") from None
+    session.add(PackageLog(package_id=pid, direction="out", package_type=package_type, unit_code=unit_code,
+                           section_code=section_code, sequence=seq, group_id=pid, part_no=1, part_count=1,
+                           digest=wp.digest, group_digest=wp.digest, previous_digest=previous, key_id=key_id,
+                           created=created, logged=now_ts(), file_name=target.name, size=wp.size, status="sent",
+                           summary=summary))
+    return wp.path, target

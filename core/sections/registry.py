@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from core import GENERATOR, audit, counters
+from core import audit, counters
 from core import settings as settings_mod
 from core.dates import now_ts
-from core.errors import InputRefused, NotFound, PackageRejected, UserError
+from core.errors import InputRefused, NotFound
 from core.exchange import bag
 from core.exchange.exporter import _node_record, _task_record
-from core.exchange.keys import public_file, read_public_file, signing_key, unit_key_for, write_json_atomic
-from core.exchange.records import dump_line
+from core.exchange.keys import public_file, read_public_file, signing_key, write_json_atomic
 from core.ledger.lights import LightRule
-from core.sections.common import SECTION_OWNER, TASKS, check_code, file_name, is_section_desk, out_counter
+from core.sections.common import SECTION_OWNER, TASKS, check_code, is_section_desk, out_counter, write_checked
 from core.text import clean_text
 from core.workspace import Workspace
 from db.models import Key, Node, PackageLog, Section, Task
@@ -141,27 +139,10 @@ def send_tasks(ws: Workspace, code: str, out_dir: Path, passphrase: str) -> Send
             first = s.scalar(select(PackageLog.package_id).where(
                 PackageLog.direction == "out", PackageLog.package_type == TASKS,
                 PackageLog.section_code == section.code).limit(1)) is None
-            created = now_ts()
-            pid = str(uuid.uuid4())
-            info = {"Source-Organization": unit.name, "Bagging-Date": created[:10], "External-Identifier": pid,
-                    "Bag-Count": "1 of 1", "Exchange-Format": bag.FORMAT, "Package-Type": TASKS,
-                    "Unit-Code": unit.code, "Section-Code": section.code or "", "Sequence": str(seq),
-                    "Previous-Package-Digest": previous, "Created": created, "Generator": GENERATOR}
-            target = out_dir / file_name(unit.code, section.code or "", TASKS, seq)
-            wp = bag.write_package(target, info=info, records=[b"".join(dump_line(r) for r in records)], files=[],
-                                   signer=private, key_id=key.key_id, publish=False)
-            tmp = wp.path
-            try:
-                bag.read_package(tmp, expected_type=TASKS, expected_unit=unit.code,
-                                 key_for=lambda kid, sq: unit_key_for(s, kid, sq))
-            except PackageRejected as exc:
-                raise UserError(f"写出的科室任务包复核未通过（{exc.message}），已删除。",
-                                hint="可能是U盘有坏块或被拔出，请换一个U盘重新发送。") from None
-            s.add(PackageLog(package_id=pid, direction="out", package_type=TASKS, unit_code=unit.code,
-                             section_code=section.code, sequence=seq, group_id=pid, part_no=1, part_count=1,
-                             digest=wp.digest, group_digest=wp.digest, previous_digest=previous, key_id=key.key_id,
-                             created=created, logged=now_ts(), file_name=target.name, size=wp.size, status="sent",
-                             summary={"tasks": len(tasks), "nodes": nodes}))
+            tmp, target = write_checked(
+                s, out_dir=out_dir, package_type=TASKS, unit_code=unit.code, section_code=section.code or "",
+                source=unit.name, seq=seq, previous=previous, records=records, files=[], signer=private,
+                key_id=key.key_id, summary={"tasks": len(tasks), "nodes": nodes}, what="科室任务包", retry="重新发送")
             audit.record(s, ws.user, "section.send", "section", section.code or "",
                          after={"sequence": seq, "tasks": len(tasks), "nodes": nodes})
             public = public_file(key)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,24 +9,23 @@ from typing import Any
 
 from sqlalchemy import select
 
-from core import GENERATOR, audit, counters
+from core import audit, counters
 from core.dates import now_ts
-from core.errors import InputRefused, PackageRejected, UserError
+from core.errors import InputRefused, PackageRejected
 from core.exchange import bag
 from core.exchange.exporter import _evidence_record, _node_record
-from core.exchange.keys import signing_key, unit_key_for, write_json_atomic
-from core.exchange.records import dump_line
+from core.exchange.keys import signing_key, write_json_atomic
 from core.ledger.tasks import refresh, touch
 from core.sections.common import (
     REPORT,
     SECTION_OWNER,
     TASKS,
     accepted_in,
-    file_name,
     is_section_desk,
     key_resolver,
     out_counter,
     sequence_check,
+    write_checked,
 )
 from core.workspace import Workspace
 from db.models import Evidence, Key, Node, PackageLog, Section, Task
@@ -89,28 +87,11 @@ def export_report(ws: Workspace, out_dir: Path, passphrase: str) -> ReportResult
                                                      PackageLog.sequence == seq - 1))
             previous = prev.digest if prev else "none"
             first = prev is None and seq == 1
-            created = now_ts()
-            pid = str(uuid.uuid4())
-            info = {"Source-Organization": f"{me.unit_name} {me.section_name}", "Bagging-Date": created[:10],
-                    "External-Identifier": pid, "Bag-Count": "1 of 1", "Exchange-Format": bag.FORMAT,
-                    "Package-Type": REPORT, "Unit-Code": me.unit_code, "Section-Code": me.section_code,
-                    "Sequence": str(seq), "Previous-Package-Digest": previous, "Created": created,
-                    "Generator": GENERATOR}
-            target = out_dir / file_name(me.unit_code, me.section_code, REPORT, seq)
-            wp = bag.write_package(target, info=info, records=[b"".join(dump_line(r) for r in records)],
-                                   files=list(files.values()), signer=private, key_id=key.key_id, publish=False)
-            tmp = wp.path
-            try:
-                bag.read_package(tmp, expected_type=REPORT, expected_unit=me.unit_code,
-                                 key_for=lambda kid, sq: unit_key_for(s, kid, sq))
-            except PackageRejected as exc:
-                raise UserError(f"写出的科室报送包复核未通过（{exc.message}），已删除。",
-                                hint="可能是U盘有坏块或被拔出，请换一个U盘重新导出。") from None
-            s.add(PackageLog(package_id=pid, direction="out", package_type=REPORT, unit_code=me.unit_code,
-                             section_code=me.section_code, sequence=seq, group_id=pid, digest=wp.digest,
-                             group_digest=wp.digest, previous_digest=previous, key_id=key.key_id, created=created,
-                             logged=now_ts(), file_name=target.name, size=wp.size, status="sent",
-                             summary={"nodes": len(nodes), "evidence": len(evs)}))
+            tmp, target = write_checked(
+                s, out_dir=out_dir, package_type=REPORT, unit_code=me.unit_code, section_code=me.section_code,
+                source=f"{me.unit_name} {me.section_name}", seq=seq, previous=previous, records=records,
+                files=list(files.values()), signer=private, key_id=key.key_id,
+                summary={"nodes": len(nodes), "evidence": len(evs)}, what="科室报送包", retry="重新导出")
             audit.record(s, ws.user, "section.report", "section", me.section_code, after={"sequence": seq})
             public = desk_public_file(s)
         bag.publish_package(tmp, target)
