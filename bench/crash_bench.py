@@ -82,7 +82,8 @@ def main() -> int:
     if args.only:
         ops = {k: v for k, v in ops.items() if k.startswith(args.only)}
     if "restore" in ops:
-        diverged_backup(base, scratch / "restore-side", scratch / "restore-from.zip", task_id, env=env)
+        diverged_backup(base, scratch / "restore-side", scratch / "restore-from.zip", task_id, env=env,
+                        user="张三")
     per_op = max(1, args.trials // len(ops))
     rows, total, broken, skipped = [], 0, 0, []
     t0 = time.perf_counter()

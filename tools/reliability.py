@@ -214,23 +214,25 @@ def check_backup(data: Path, backup: Path) -> str | None:
 
 
 def diverged_backup(base: Path, side: Path, out: Path, task_id: str, env: dict[str, str] | None = None,
-                    size_mb: int = 8) -> Path:
+                    size_mb: int = 8, user: str | None = None) -> Path:
     """For the restore kill test: a backup of `base` gone its own way (a new task and a `size_mb` scan), while
     `base` gains a task and a photo of its own; restoring the backup into a copy of `base` then brings new
-    evidence in, leaves base's own photo unnamed, and swaps the database — every step a kill can hit."""
+    evidence in, leaves base's own photo unnamed, and swaps the database — every step a kill can hit.
+    `user` names who acts when the ledger has several users."""
+    acting = ["--user", user] if user else []
     shutil.rmtree(side, ignore_errors=True)
     shutil.copytree(base, side)
     scan = out.parent / "restore-scan.pdf"
     scan.write_bytes(os.urandom(size_mb * 1024 * 1024))
     for data, title, file in ((side, "备份中才有的任务", scan), (base, "备份之后新增的任务", None)):
-        r = run_cli(data, ["task", "add", "--title", title, "--source", "审计", "--category", "立行立改",
+        r = run_cli(data, [*acting, "task", "add", "--title", title, "--source", "审计", "--category", "立行立改",
                            "--owner", "王五", "--deadline", "2026-07-31"], env=env)
         if r.returncode != 0:
             raise RuntimeError(r.stderr)
         photo = file or out.parent / "base-photo.jpg"
         if file is None:
             photo.write_bytes(os.urandom(4096))
-        r = run_cli(data, ["evidence", "add", r.stdout.strip() or task_id, str(photo)], env=env)
+        r = run_cli(data, [*acting, "evidence", "add", r.stdout.strip() or task_id, str(photo)], env=env)
         if r.returncode != 0:
             raise RuntimeError(r.stderr)
     out.unlink(missing_ok=True)

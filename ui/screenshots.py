@@ -1,6 +1,6 @@
 """Renders each screen at 1366×768 on the demo ledger into docs/screenshots/ (for the README and review).
 
-    QT_QPA_PLATFORM=offscreen uv run python -m ui.screenshots [--today 2026-11-23] [--lang en]
+    QT_QPA_PLATFORM=offscreen uv run python -m ui.screenshots [--today YYYY-MM-DD (default: today)] [--lang en]
 """
 
 from __future__ import annotations
@@ -350,7 +350,7 @@ def grab(widget: QWidget, name: str) -> Path:
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(allow_abbrev=False)
-    p.add_argument("--today", default="2026-11-23")
+    p.add_argument("--today", default=date.today().isoformat())
     p.add_argument("--lang", default="zh_CN")
     args = p.parse_args(argv)
     from core.demo import build_demo

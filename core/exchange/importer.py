@@ -121,7 +121,6 @@ class FeedbackImporter:
         self.ws = ws
         self.progress = progress
         self.cancel = cancel
-        self._sound = False
 
     # -- public API -------------------------------------------------------------------------
     def import_files(self, paths: list[Path]) -> list[ImportOutcome]:
@@ -206,11 +205,7 @@ class FeedbackImporter:
                 finally:
                     s.rollback()
                     s.close()
-            if not self._sound:  # never write an import into a damaged database (once per batch)
-                from core.dbcheck import require_sound
-
-                require_sound(self.ws.paths.database)
-                self._sound = True
+            self.ws.ensure_sound()  # never write an import into a damaged database (checked once per opening)
             with self.ws.session() as s:
                 result, applier = self._apply_package(s, pkg, path, created_files, dry_run=False)
         except BaseException:

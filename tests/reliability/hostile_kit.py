@@ -338,6 +338,8 @@ def named_pipe(path: Path) -> Path:
     import os
 
     os.mkfifo(path)
+    return path
+
 
 def _header_row() -> bytes:
     return ('<row r="1">' + "".join(_inline(f"{chr(65 + j)}1", h) for j, h in enumerate(HEADER)) + "</row>").encode()

@@ -523,3 +523,21 @@ def test_an_assigned_task_has_the_rows_create_task_would_make(unit_ws, city_key,
     assert [e[1] for e in imported[2]] == ["task.create", "node.create", "node.create", "node.create"]
     assert imported == made
     assert verify_workspace(unit_ws).audit.ok  # the bulk entries continue the same hash chain
+
+
+def test_a_day_of_imports_checks_the_database_once_not_per_package(unit_ws, monkeypatch) -> None:  # noqa: ANN001
+    """SQLite's check reads every page (seconds at 100,000 tasks): once while the folder is open, quick, not a
+    full integrity_check before each package (bench/longuse_bench.py grew 16 → 40 ms per package with it)."""
+    import core.dbcheck
+
+    calls: list[bool] = []
+    real = core.dbcheck.problems
+
+    def counting(db, *, quick: bool = False, limit: int = 20):  # noqa: ANN001, ANN202
+        calls.append(quick)
+        return real(db, quick=quick, limit=limit)
+
+    monkeypatch.setattr(core.dbcheck, "problems", counting)
+    for path in (FB1, FB2):
+        assert FeedbackImporter(unit_ws).import_file(path).status == "accepted"
+    assert calls == [True]
