@@ -52,6 +52,8 @@ class StarterLibrary:
     version: str
     synonyms: tuple[tuple[str, ...], ...]
     entries: tuple[LibraryEntry, ...] = field(default=())
+    # Phrases that say only that something is wrong, not what ("不到位", "未按规定"): not matched on.
+    generic: tuple[str, ...] = field(default=())
 
 
 def library_path() -> Path:
@@ -82,6 +84,9 @@ def parse_library(data: Any) -> StarterLibrary:
         if not (isinstance(group, list) and len(group) >= 2 and all(isinstance(w, str) and w for w in group)):
             raise ValueError(f"a synonym group needs two words or more: {group!r}")
         synonyms.append(tuple(group))
+    generic = data.get("generic", [])
+    if not (isinstance(generic, list) and all(isinstance(w, str) and len(w) >= 2 for w in generic)):
+        raise ValueError("generic must be a list of phrases of two characters or more")
     entries, seen = [], set()
     for raw in data.get("entries", []):
         eid = raw.get("id") if isinstance(raw, dict) else None
@@ -96,7 +101,7 @@ def parse_library(data: Any) -> StarterLibrary:
             raise ValueError(f"{eid}: keywords must be a list of words")
         entries.append(LibraryEntry(eid, raw["family"], raw["title"], raw["description"], raw["measures"],
                                     _nodes(raw.get("nodes", []), eid), tuple(keywords)))
-    return StarterLibrary(data["version"], tuple(synonyms), tuple(entries))
+    return StarterLibrary(data["version"], tuple(synonyms), tuple(entries), tuple(generic))
 
 
 @lru_cache(maxsize=1)

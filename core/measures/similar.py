@@ -33,6 +33,8 @@ from core.measures.library import LibraryEntry, PlanNode, own_entries, starter_l
 
 INDEX_FORMAT = "2"
 MAX_QUERY_TOKENS = 32
+SYNONYM = "zzsyn"  # the token of a synonym group: a whole word of the field, where a pair may be a fragment
+SYNONYM_WEIGHT = 1.5
 COMMON_SHARE = 0.15  # a pair found in more than this share of the documents says little: not queried
 CANDIDATES = 60
 CLOSED_BOOST = 1.3  # closed (销号, accepted by the city) tasks first among the similar ones
@@ -69,26 +71,32 @@ class Suggestion:
 # -- reading a problem ----------------------------------------------------------------------
 @dataclass(frozen=True)
 class Reader:
-    """Turns text into match tokens with the field's synonym groups."""
+    """Turns text into match tokens with the field's synonym groups; generic phrases are not matched on."""
 
     groups: tuple[tuple[str, ...], ...]
     pattern: re.Pattern[str] | None = field(default=None, compare=False)
     group_of: dict[str, int] = field(default_factory=dict, compare=False)
+    generic: tuple[str, ...] = ()
+    generic_pattern: re.Pattern[str] | None = field(default=None, compare=False)
 
     @classmethod
-    def with_groups(cls, groups: Sequence[Sequence[str]]) -> Reader:
+    def with_groups(cls, groups: Sequence[Sequence[str]], generic: Sequence[str] = ()) -> Reader:
         group_of: dict[str, int] = {}
         for i, words in enumerate(groups):
             for w in words:
                 group_of.setdefault(normalise(w), i)
         words_by_length = sorted(group_of, key=len, reverse=True)
         pattern = re.compile("|".join(map(re.escape, words_by_length))) if words_by_length else None
-        return cls(tuple(tuple(g) for g in groups), pattern, group_of)
+        phrases = sorted({normalise(w) for w in generic}, key=len, reverse=True)
+        generic_pattern = re.compile("|".join(map(re.escape, phrases))) if phrases else None
+        return cls(tuple(tuple(g) for g in groups), pattern, group_of, tuple(phrases), generic_pattern)
 
     def tokens(self, text: str) -> list[str]:
         t = normalise(text)
         out: list[str] = []
-        for run in _RUNS.findall(t):
+        # Synonyms are found in the whole text; the pairs skip the generic phrases ("答复不到位" is about 答复).
+        plain = self.generic_pattern.sub(" ", t) if self.generic_pattern is not None else t
+        for run in _RUNS.findall(plain):
             if run[0].isascii():
                 out.append(run)
             elif len(run) == 1:
@@ -101,7 +109,7 @@ class Reader:
                 g = self.group_of[m.group(0)]
                 if g not in seen:
                     seen.add(g)
-                    out.append(f"zzsyn{g}")
+                    out.append(f"{SYNONYM}{g}")
         return out
 
 
@@ -111,7 +119,8 @@ def normalise(text: str) -> str:
 
 @lru_cache(maxsize=1)
 def default_reader() -> Reader:
-    return Reader.with_groups(starter_library().synonyms)
+    lib = starter_library()
+    return Reader.with_groups(lib.synonyms, lib.generic)
 
 
 # -- the index ------------------------------------------------------------------------------
@@ -222,8 +231,10 @@ class SimilarIndex:
             lists = lists[:MAX_QUERY_TOKENS]
             scores: dict[int, float] = {}
             get = scores.get
-            for _, rows in lists:
+            for term, rows in lists:
                 idf = math.log(1 + (total - len(rows) + 0.5) / (len(rows) + 0.5))
+                if term.startswith(SYNONYM):
+                    idf *= SYNONYM_WEIGHT
                 for r in rows:
                     scores[r] = get(r, 0.0) + idf
             best = heapq.nlargest(limit * 5, scores.items(), key=lambda kv: kv[1])
@@ -306,7 +317,7 @@ def _unpack(blob: bytes) -> array[int]:
 
 
 def _library_signature(entries: list[LibraryEntry], reader: Reader) -> str:
-    h = hashlib.sha256(json.dumps(reader.groups, ensure_ascii=False).encode())
+    h = hashlib.sha256(json.dumps([reader.groups, reader.generic], ensure_ascii=False).encode())
     for e in entries:
         h.update(json.dumps([e.id, e.text], ensure_ascii=False).encode())
     return h.hexdigest()
@@ -343,11 +354,7 @@ def suggest(session: Session, index: SimilarIndex, title: str, description: str 
             out.append(Suggestion("library", e.title, e.measures, list(e.nodes), score, entry_id=e.id,
                                   family=e.family, took_days=max((n.days for n in e.nodes), default=None),
                                   own=e.own))
-    out.sort(key=lambda s: -s.score)
-    if out:
-        floor = out[0].score * 0.25  # far weaker matches are noise, not suggestions
-        out = [s for s in out if s.score >= floor]
-    out = out[:limit]
+    out = _balanced(out, limit)
     ledger = [s for s in out if s.task_id]
     if ledger:  # each past task's node plan, as days after the task was created
         starts = {s.task_id: _day(tasks[s.task_id].created) for s in ledger if s.task_id}
@@ -360,6 +367,24 @@ def suggest(session: Session, index: SimilarIndex, title: str, description: str 
     for s in out:
         s.score = round(s.score, 3)
     return out
+
+
+def _balanced(found: list[Suggestion], limit: int) -> list[Suggestion]:
+    """Best first, the ledger's own past tasks and the library each judged against their own best (far weaker
+    matches are noise), and at least half the places kept for the ledger when it has matches: the library's
+    short texts score higher than a unit's wordy titles and would otherwise push its own history out."""
+    by_source: dict[str, list[Suggestion]] = {"ledger": [], "library": []}
+    for s in sorted(found, key=lambda s: -s.score):
+        by_source[s.source].append(s)
+    for name, items in by_source.items():
+        if items:
+            floor = items[0].score * 0.25
+            by_source[name] = [s for s in items if s.score >= floor]
+    ledger, library = by_source["ledger"], by_source["library"]
+    quota = min(len(ledger), max(1, (limit + 1) // 2))
+    chosen = ledger[:quota] + library[:limit - quota]
+    chosen += ledger[quota:quota + limit - len(chosen)]
+    return sorted(chosen, key=lambda s: -s.score)
 
 
 def _day(value: str | None) -> date | None:

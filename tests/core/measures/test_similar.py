@@ -165,3 +165,19 @@ def test_the_units_own_library_on_the_command_line(past, cli) -> None:  # noqa: 
     assert cli("measures", "remove", eid)[0] == 0
     code, out, _ = cli("measures", "list", "--json")
     assert eid not in out and json.loads(out)["version"]
+
+
+def test_generic_phrases_of_a_finding_do_not_decide_its_family() -> None:
+    """"…整改不到位" and "答复不到位" share only the words that say something is wrong: no match on them."""
+    reader = default_reader()
+    a, b = set(reader.tokens("乱占耕地问题整改不到位")), set(reader.tokens("12345热线诉求答复不到位"))
+    assert not a & b
+    assert set(reader.tokens("宴请未按规定审批")) & set(reader.tokens("公务接待无公函"))  # 宴请 ~ 接待
+
+
+def test_the_ledgers_own_history_is_not_pushed_out_by_the_library(past) -> None:  # noqa: ANN001
+    """The library's short texts score high; the unit's own past tasks still take at least half the places."""
+    with past.session() as s:
+        found = suggest(s, _index(past), "国有资产没有盘点", limit=4)
+    ledger = [x for x in found if x.source == "ledger"]
+    assert len(ledger) >= 2 and FAMILY_OF[ledger[0].task_id] == "固定资产"
