@@ -205,7 +205,7 @@ class FeedbackImporter:
                 finally:
                     s.rollback()
                     s.close()
-            self.ws.ensure_sound()  # never write an import into a damaged database (checked once per opening)
+            self.ws.ensure_sound()  # never write an import into a damaged database (full check, once per opening)
             with self.ws.session() as s:
                 result, applier = self._apply_package(s, pkg, path, created_files, dry_run=False)
         except BaseException:
