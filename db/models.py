@@ -206,6 +206,10 @@ class Notice(Base):
     content_seq: Mapped[int] = mapped_column(Integer, default=0)
     state_seq: Mapped[int] = mapped_column(Integer, default=0)
     state_line: Mapped[int] = mapped_column(Integer, default=0)
+    # None: the city's; "unit": the unit's own 督办 to a section (never goes to the city); "parent": at a section
+    # desk, a notice that came in a 科室任务包
+    origin: Mapped[str | None] = mapped_column(String(8))
+    section_code: Mapped[str | None] = mapped_column(String(16))  # the unit's own 督办: the section it went to
 
     __table_args__ = (Index("ix_notices_task_state", "task_id", "state"),)
 
@@ -221,6 +225,7 @@ class Response(Base):
     by: Mapped[str] = mapped_column(String(100))
     evidence_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
     change_no: Mapped[int] = mapped_column(Integer, default=0)
+    section_code: Mapped[str | None] = mapped_column(String(16))  # at the unit: answered by that section's desk
 
 
 class Review(Base):
@@ -350,6 +355,20 @@ class PackageLog(Base):
     __table_args__ = (Index("ix_package_log_dir_seq", "direction", "sequence"),)
 
 
+class SectionSent(Base):
+    """At the unit: what the last 科室任务包 carrying each task, node or notice said of it, per section.
+
+    `fingerprint` is the SHA-256 of the record as sent (or "taken" once a deletion was sent); an object goes
+    again when its record changed or the package that last carried it was not (yet) received by the section."""
+
+    __tablename__ = "section_sent"
+    section_code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(8), primary_key=True)  # task | node | notice
+    object_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    sequence: Mapped[int] = mapped_column(Integer)
+
+
 class KeptRecord(Base):
     """A feedback record naming an object the unit does not have (yet): kept, applied when it appears."""
 
@@ -451,6 +470,7 @@ __all__ = [
     "Key",
     "PackageLog",
     "KeptRecord",
+    "SectionSent",
     "ObjectVersion",
     "AuditEntry",
     "Counter",

@@ -3,4 +3,4 @@
 tests/db holds it equal to the head of the migration scripts.
 """
 
-HEAD_REVISION = "0005_sections"
+HEAD_REVISION = "0006_deskcore"

@@ -667,6 +667,20 @@ def publish_package(tmp: Path, target: Path) -> None:
         raise write_failure(exc, target) from None
 
 
+def publish_all(written: list[tuple[Path, Path]]) -> list[Path]:
+    """Publish the parts of one package in order; if one fails, the ones already named are removed again."""
+    done: list[Path] = []
+    try:
+        for tmp, target in written:
+            publish_package(tmp, target)
+            done.append(target)
+    except BaseException:
+        for p in done:
+            remove_quietly(p)
+        raise
+    return done
+
+
 def _copy_into(zf: zipfile.ZipFile, src: SourceFile, name: str, created: str,
                progress: Callable[[int], None] | None, cancel: Callable[[], bool] | None) -> str:
     h = hashlib.sha256()

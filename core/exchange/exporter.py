@@ -117,7 +117,8 @@ class ReportExporter:
                 if limit_mb < 1:
                     raise InputRefused("分卷大小至少为 1 MB。")
                 registered = s.scalar(select(PackageLog.package_id).where(
-                    PackageLog.direction == "out", PackageLog.status == "acknowledged").limit(1)) is not None
+                    PackageLog.direction == "out", PackageLog.package_type == "unit-report",
+                    PackageLog.status == "acknowledged").limit(1)) is not None
                 result = self._write(s, unit.code, unit.name, seq, key.key_id, private, records, files,
                                      limit_mb * 1_000_000, out_dir, written, full)
                 public = public_file(key)
@@ -159,6 +160,7 @@ class ReportExporter:
         so that its Sequence is reused and nothing of it exists anywhere."""
         with self.ws.session() as s:
             for row in s.scalars(select(PackageLog).where(PackageLog.direction == "out",
+                                                          PackageLog.package_type == "unit-report",
                                                           PackageLog.sequence == seq)):
                 s.delete(row)
             counter = s.get(Counter, REPORT_SEQ)
@@ -179,9 +181,7 @@ class ReportExporter:
 
     # -- what goes in -----------------------------------------------------------------------
     def _watermark(self, s: Session) -> int:
-        row = s.scalar(select(PackageLog).where(PackageLog.direction == "out", PackageLog.status == "acknowledged")
-                       .order_by(PackageLog.sequence.desc()).limit(1))
-        return row.max_change_no if row else 0
+        return watermark(s, "unit-report")
 
     def _collect(self, s: Session, seq: int, full: bool) -> tuple[list[dict[str, Any]], list[bag.SourceFile]]:
         unit = self.ws.require_unit(s)
@@ -190,7 +190,8 @@ class ReportExporter:
         records: list[dict[str, Any]] = [{"type": "unit", "id": unit.code, "name": unit.name, "level": unit.level}]
         deletions: list[dict[str, Any]] = []
         notices: dict[str, list[OpenNotice]] = {}
-        for n in s.scalars(select(Notice).where(Notice.state == "open", Notice.task_id.is_not(None))):
+        for n in s.scalars(select(Notice).where(Notice.state == "open", Notice.task_id.is_not(None),
+                                                Notice.origin.is_(None))):  # the unit's own 督办 stays home
             notices.setdefault(str(n.task_id), []).append(OpenNotice(n.id, n.level, n.title))
         tasks = list(s.scalars(select(Task).where(Task.change_no > mark).order_by(Task.change_no)))
         for t in tasks:
@@ -204,24 +205,10 @@ class ReportExporter:
                 deletions.append(_deletion("node", node.id))
                 continue
             records.append(_node_record(node))
-        acked = set(s.scalars(select(FileAck.sha256)))
-        files: dict[str, bag.SourceFile] = {}
-        evq = select(Evidence).where((Evidence.change_no > mark) | Evidence.deleted.is_(None)).order_by(
-            Evidence.change_no)
-        for ev in s.scalars(evq):
-            if ev.deleted:
-                if ev.change_no > mark:
-                    deletions.append(_deletion("evidence", ev.id))
-                continue
-            if ev.change_no <= mark and ev.sha256 in acked:
-                continue
-            included = ev.sha256 not in acked
-            records.append(_evidence_record(ev, included))
-            if included and ev.sha256 not in files:
-                files[ev.sha256] = bag.SourceFile(ev.sha256, ev.size, self.ws.evidence.path_for(ev.sha256))
-        for r in s.scalars(select(Response).where(Response.change_no > mark).order_by(Response.change_no)):
-            records.append(_clean({"type": "response", "id": r.id, "notice_id": r.notice_id, "text": r.text,
-                                   "responded": r.responded, "by": r.by, "evidence_ids": r.evidence_ids or None}))
+        ev_records, files, ev_deletions = evidence_delta(s, self.ws, mark)
+        records.extend(ev_records)
+        deletions.extend(ev_deletions)
+        records.extend(response_delta(s, mark))
         for a in s.scalars(select(Appeal).where(Appeal.change_no > mark).order_by(Appeal.change_no)):
             records.append(_clean({"type": "appeal", "id": a.id, "target_type": a.target_type,
                                    "target_id": a.target_id, "reason": a.reason, "filed": a.filed, "by": a.by,
@@ -232,7 +219,8 @@ class ReportExporter:
         records.extend(report_prints(s, mark))
         records.extend(deletions)
         accepted = sorted(set(s.scalars(select(PackageLog.sequence).where(
-            PackageLog.direction == "in", PackageLog.status == "accepted"))))
+            PackageLog.direction == "in", PackageLog.status == "accepted",
+            PackageLog.package_type == "city-feedback"))))
         seen = set(accepted)
         missing: list[int] = []  # spec §5: at most 1,000, the highest (walking down, never every number)
         below = max(accepted, default=0) - 1
@@ -242,7 +230,7 @@ class ReportExporter:
             below -= 1
         missing.reverse()
         records.append({"type": "receipt", "id": f"receipt-{seq}", "accepted": accepted, "missing": missing})
-        return records, list(files.values())
+        return records, files
 
     # -- writing ------------------------------------------------------------------------------
     def _write(self, s: Session, code: str, name: str, seq: int, key_id: str, private: Any,
@@ -259,6 +247,7 @@ class ReportExporter:
         count = len(parts)
         group = str(uuid.uuid4())
         prev_row = s.scalar(select(PackageLog).where(PackageLog.direction == "out", PackageLog.sequence == seq - 1,
+                                                      PackageLog.package_type == "unit-report",
                                                       PackageLog.part_no == 1))
         previous = (prev_row.group_digest or prev_row.digest) if prev_row else "none"
         created = now_ts()
@@ -317,6 +306,51 @@ class ReportExporter:
                             hint="可能是U盘有坏块或被拔出，请换一个U盘重新导出。") from None
         except OSError as exc:
             raise bag.write_failure(exc, path) from None
+
+
+def watermark(s: Session, package_type: str) -> int:
+    """The change counter covered by the newest report of this type the other side acknowledged (0: none)."""
+    row = s.scalar(select(PackageLog).where(PackageLog.direction == "out", PackageLog.status == "acknowledged",
+                                            PackageLog.package_type == package_type)
+                   .order_by(PackageLog.sequence.desc()).limit(1))
+    return row.max_change_no if row else 0
+
+
+def evidence_delta(s: Session, ws: Workspace, mark: int, task_ids: set[str] | None = None) -> tuple[
+        list[dict[str, Any]], list[bag.SourceFile], list[dict[str, Any]]]:
+    """Evidence changed since `mark`, and any whose file the other side has not acknowledged (with its file):
+    (records, files, deletions); `task_ids` limits it to those tasks."""
+    acked = set(s.scalars(select(FileAck.sha256)))
+    records: list[dict[str, Any]] = []
+    deletions: list[dict[str, Any]] = []
+    files: dict[str, bag.SourceFile] = {}
+    evq = select(Evidence).where((Evidence.change_no > mark) | Evidence.deleted.is_(None)).order_by(
+        Evidence.change_no)
+    for ev in s.scalars(evq):
+        if task_ids is not None and ev.task_id not in task_ids:
+            continue
+        if ev.deleted:
+            if ev.change_no > mark:
+                deletions.append(_deletion("evidence", ev.id))
+            continue
+        if ev.change_no <= mark and ev.sha256 in acked:
+            continue
+        included = ev.sha256 not in acked
+        records.append(_evidence_record(ev, included))
+        if included and ev.sha256 not in files:
+            files[ev.sha256] = bag.SourceFile(ev.sha256, ev.size, ws.evidence.path_for(ev.sha256))
+    return records, list(files.values()), deletions
+
+
+def response_delta(s: Session, mark: int, *, city: bool = True) -> list[dict[str, Any]]:
+    """`response` records changed since `mark`; to the city only those to the city's notices."""
+    q = select(Response).where(Response.change_no > mark).order_by(Response.change_no)
+    if city:
+        own = select(Notice.id).where(Notice.origin.is_not(None))
+        q = q.where(~Response.notice_id.in_(own))
+    return [_clean({"type": "response", "id": r.id, "notice_id": r.notice_id, "text": r.text,
+                    "responded": r.responded, "by": r.by, "evidence_ids": r.evidence_ids or None})
+            for r in s.scalars(q)]
 
 
 def report_prints(s: Session, mark: int) -> list[dict[str, Any]]:

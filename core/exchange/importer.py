@@ -212,9 +212,8 @@ class FeedbackImporter:
             for f in created_files:
                 bag.remove_quietly(f)
             raise
-        if result.status == "accepted" and pkg.multi_part:
-            for f in self.ws.paths.incoming.glob(f"{pkg.group_id}_*.zgb"):
-                bag.remove_quietly(f)
+        if result.status == "accepted":
+            remove_kept_parts(self.ws, pkg)
         log.info("feedback package %s: %s seq %s", path, result.status, result.sequence)
         return result, applier
 
@@ -229,35 +228,18 @@ class FeedbackImporter:
             raise PackageRejected(f"数据包编号 {pkg.package_id} 已被另一个内容不同的数据包使用，疑似重放或伪造。",
                                   reason_code="replay", hint="请勿使用这个数据包，并向市督查室核实。")
         accepted = dict(s.execute(select(PackageLog.sequence, PackageLog.group_digest).where(
-            PackageLog.direction == "in", PackageLog.status == "accepted", PackageLog.part_no == 1)).all())
+            PackageLog.direction == "in", PackageLog.status == "accepted", PackageLog.part_no == 1,
+            PackageLog.package_type == "city-feedback")).all())
         if pkg.sequence in accepted:
             raise PackageRejected(
                 f"第 {pkg.sequence} 号反馈包已经导入过，这是另一个声称同一序号的数据包（重放或伪造）。",
                 reason_code="replay", hint="请勿使用这个数据包，并向市督查室核实。")
-        parts = [pkg]
-        if pkg.multi_part:
-            waiting = list(s.scalars(select(PackageLog).where(
-                PackageLog.direction == "in", PackageLog.status == "waiting", PackageLog.group_id == pkg.group_id)))
-            for w in waiting:
-                if w.part_no == pkg.part_no:
-                    raise PackageRejected(f"第 {pkg.sequence} 号反馈包的第 {pkg.part_no} 卷已经收到过另一份。",
-                                          reason_code="replay", hint="请勿使用这个数据包，并向市督查室核实。")
-                if (w.sequence, w.part_count, w.previous_digest) != (pkg.sequence, pkg.part_count,
-                                                                     pkg.previous_digest):
-                    raise PackageRejected("这一卷与同组已收到的分卷不一致（序号或分卷数不同）。",
-                                          reason_code="part_mismatch", hint="请向市督查室索取完整的一组分卷。")
-            keep = self.ws.paths.incoming / f"{pkg.group_id}_{pkg.part_no:02d}_{pkg.package_id}.zgb"
-            if not dry_run:
-                _copy_atomic(path, keep)
-                created_files.append(keep)
-            s.add(_log_row(pkg, "waiting", keep.name))
-            if len(waiting) + 1 < pkg.part_count:
-                result.status = "waiting"
-                s.flush()
-                return result, None
-            for w in waiting:
-                parts.append(self._reverify(s, self.ws.paths.incoming / w.file_name))
-            parts.sort(key=lambda p: p.part_no)
+        gathered = gather_parts(s, self.ws, pkg, path, created_files, dry_run,
+                                lambda p: self._reverify(s, p), "市督查室")
+        if gathered is None:
+            result.status = "waiting"
+            return result, None
+        parts = gathered
         head = parts[0]
         group_digest = head.digest
         result.warnings += _sequence_warnings(pkg.sequence, pkg.previous_digest, accepted)
@@ -278,17 +260,7 @@ class FeedbackImporter:
                 applier.apply(record, pkg.sequence, line)
             applier.retry_kept()
             applier.finish()
-        if pkg.multi_part:
-            for r in s.scalars(select(PackageLog).where(PackageLog.group_id == pkg.group_id,
-                                                         PackageLog.direction == "in")):
-                r.status, r.group_digest = "accepted", group_digest
-                if r.part_no == 1:
-                    r.warnings, r.summary = list(result.warnings), dict(result.summary)
-        else:
-            row = _log_row(pkg, "accepted", path.name)
-            row.group_digest = group_digest
-            row.warnings, row.summary = list(result.warnings), dict(result.summary)
-            s.add(row)
+        accept_parts(s, pkg, path, group_digest, result.warnings, result.summary)
         after: dict[str, Any] = {"sequence": pkg.sequence, "summary": result.summary}
         if applier.attachments_present:  # which notice attachments this ledger holds: `verify` checks them
             after["attachments"] = sorted(applier.attachments_present)
@@ -304,6 +276,62 @@ class FeedbackImporter:
         except PackageRejected as exc:
             raise PackageRejected(f"先前收下的分卷“{path.name}”已损坏：{exc.message}", reason_code="part_damaged",
                                   hint="请重新导入该分卷。") from None
+
+
+def gather_parts(s: Session, ws: Workspace, pkg: bag.Package, path: Path, created_files: list[Path],
+                 dry_run: bool, reverify: Callable[[Path], bag.Package], sender: str,
+                 section_code: str | None = None) -> list[bag.Package] | None:
+    """Spec §6 for any reader: a part of a group is kept in `incoming/` (and logged as waiting) until all
+    have arrived; then every part, in order (the waiting ones verified again). None while parts are missing."""
+    if not pkg.multi_part:
+        return [pkg]
+    waiting = list(s.scalars(select(PackageLog).where(
+        PackageLog.direction == "in", PackageLog.status == "waiting", PackageLog.group_id == pkg.group_id)))
+    for w in waiting:
+        if w.part_no == pkg.part_no:
+            raise PackageRejected(f"第 {pkg.sequence} 号数据包的第 {pkg.part_no} 卷已经收到过另一份。",
+                                  reason_code="replay", hint=f"请勿使用这个数据包，并向{sender}核实。")
+        if (w.sequence, w.part_count, w.previous_digest, w.package_type) != (
+                pkg.sequence, pkg.part_count, pkg.previous_digest, pkg.package_type):
+            raise PackageRejected("这一卷与同组已收到的分卷不一致（序号或分卷数不同）。",
+                                  reason_code="part_mismatch", hint=f"请向{sender}索取完整的一组分卷。")
+    keep = ws.paths.incoming / f"{pkg.group_id}_{pkg.part_no:02d}_{pkg.package_id}.zgb"
+    if not dry_run:
+        _copy_atomic(path, keep)
+        created_files.append(keep)
+    row = _log_row(pkg, "waiting", keep.name)
+    row.section_code = section_code
+    s.add(row)
+    if len(waiting) + 1 < pkg.part_count:
+        s.flush()
+        return None
+    parts = [pkg] + [reverify(ws.paths.incoming / w.file_name) for w in waiting]
+    parts.sort(key=lambda p: p.part_no)
+    return parts
+
+
+def accept_parts(s: Session, pkg: bag.Package, path: Path, group_digest: str, warnings: list[str],
+                 summary: dict[str, Any], section_code: str | None = None) -> None:
+    """Log a package (or every part of its group) as accepted, its warnings and summary on part 1."""
+    if pkg.multi_part:
+        for r in s.scalars(select(PackageLog).where(PackageLog.group_id == pkg.group_id,
+                                                     PackageLog.direction == "in")):
+            r.status, r.group_digest = "accepted", group_digest
+            if r.part_no == 1:
+                r.warnings, r.summary = list(warnings), dict(summary)
+    else:
+        row = _log_row(pkg, "accepted", path.name)
+        row.group_digest = group_digest
+        row.section_code = section_code
+        row.warnings, row.summary = list(warnings), dict(summary)
+        s.add(row)
+
+
+def remove_kept_parts(ws: Workspace, pkg: bag.Package) -> None:
+    """After a group was applied, its parts kept in `incoming/` are no longer needed."""
+    if pkg.multi_part:
+        for f in ws.paths.incoming.glob(f"{pkg.group_id}_*.zgb"):
+            bag.remove_quietly(f)
 
 
 def _unexpected() -> UserError:
@@ -994,6 +1022,7 @@ class _Applier:
             self.count("older_skipped")
             return True
         rows = list(self.s.scalars(select(PackageLog).where(PackageLog.direction == "out",
+                                                             PackageLog.package_type == "unit-report",
                                                              PackageLog.sequence == n)))
         self.mark(key, seq, line)
         if not rows:

@@ -204,6 +204,7 @@ def trust_city(session: Session, actor: str, path: Path) -> Key:
             raise InputRefused("这是本单位自己的公钥，不是市督查平台的。")
         return existing
     highest = session.scalar(select(PackageLog.sequence).where(PackageLog.direction == "in",
+                                                                PackageLog.package_type == "city-feedback",
                                                                 PackageLog.status == "accepted")
                              .order_by(PackageLog.sequence.desc()).limit(1)) or 0
     for old in city_keys(session):
@@ -229,6 +230,7 @@ def city_key_for(session: Session, key_id: str, sequence: int) -> Ed25519PublicK
     key = session.get(Key, key_id)
     if key is None or key.owner != "city":
         accepted = set(session.scalars(select(PackageLog.sequence).where(PackageLog.direction == "in",
+                                                                          PackageLog.package_type == "city-feedback",
                                                                           PackageLog.status == "accepted")))
         missing = [n for n in range(1, sequence) if n not in accepted]
         if missing:

@@ -94,8 +94,9 @@ CITY_FEEDBACK: dict[str, Schema] = {
 }
 
 # The unit <-> section profile (docs/section-exchange.md): the same records, fewer of them.
-SECTION_TASKS: dict[str, Schema] = {k: UNIT_REPORT[k] for k in ("unit", "task", "node", "deletion", "key")} | {
-    "notice": CITY_FEEDBACK["notice"]}
+SECTION_TASKS: dict[str, Schema] = {k: UNIT_REPORT[k] for k in ("unit", "task", "node", "deletion", "receipt",
+                                                                 "key")} | {
+    k: CITY_FEEDBACK[k] for k in ("notice", "notice_closure")}
 SECTION_REPORT: dict[str, Schema] = {k: UNIT_REPORT[k] for k in ("node", "evidence", "response", "receipt", "key")}
 
 SCHEMAS = {"unit-report": UNIT_REPORT, "city-feedback": CITY_FEEDBACK,

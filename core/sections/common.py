@@ -39,8 +39,9 @@ def out_counter(code: str) -> str:
     return f"secout:{code}"
 
 
-def file_name(unit_code: str, section_code: str, package_type: str, sequence: int) -> str:
-    return f"{unit_code}_{section_code}_{package_type}_{sequence:06d}.zgb"
+def file_name(unit_code: str, section_code: str, package_type: str, sequence: int, part: int = 1,
+              count: int = 1) -> str:
+    return bag.package_file_name(f"{unit_code}_{section_code}", package_type, sequence, part, count)
 
 
 def key_resolver(session: Session, owner: str, code: str | None, who: str) -> bag.KeyResolver:
@@ -64,10 +65,23 @@ def key_resolver(session: Session, owner: str, code: str | None, who: str) -> ba
 
 
 def accepted_in(session: Session, package_type: str, code: str) -> dict[int, PackageLog]:
+    """The accepted packages of one (section, direction) by Sequence (part 1 of a group: its digest is the group's)."""
     rows = session.scalars(select(PackageLog).where(
         PackageLog.direction == "in", PackageLog.package_type == package_type, PackageLog.section_code == code,
-        PackageLog.status == "accepted"))
+        PackageLog.status == "accepted", PackageLog.part_no == 1))
     return {r.sequence: r for r in rows}
+
+
+def already_logged(session: Session, pkg: bag.Package) -> bool:
+    """This very package (or part) was taken before: accepted, or waiting for its group. Another package under
+    the same id is refused."""
+    row = session.get(PackageLog, pkg.package_id)
+    if row is None:
+        return False
+    if row.direction == "in" and row.digest == pkg.digest:
+        return True
+    raise PackageRejected(f"数据包编号 {pkg.package_id} 已被另一个内容不同的数据包使用，疑似重放或伪造。",
+                          reason_code="replay", hint="请勿使用这个数据包，并电话向对方核实。")
 
 
 def sequence_check(pkg: bag.Package, accepted: dict[int, PackageLog], what: str) -> tuple[bool, list[str]]:
@@ -108,36 +122,58 @@ def refuse_city_export(session: Session) -> None:
 def write_checked(session: Session, *, out_dir: Path, package_type: str, unit_code: str, section_code: str,
                   source: str, seq: int, previous: str, records: list[dict[str, Any]],
                   files: list[bag.SourceFile], signer: Ed25519PrivateKey, key_id: str, summary: dict[str, Any],
-                  what: str, retry: str) -> tuple[Path, Path]:
-    """Write one section package (unpublished), read it back as its reader would, and log it as sent.
+                  what: str, retry: str, limit: int = 20_000_000, max_change_no: int = 0) -> list[tuple[Path, Path]]:
+    """Write one section package (unpublished), in parts when it exceeds `limit` bytes (spec §6, planned by
+    `bag.plan_parts` as for the city), read each part back as its reader would, and log it as sent.
 
-    Returns (the written temporary file, its final name); the caller publishes it once its own
-    transaction holds. A package that does not read back is removed and refused (`what` names it, `retry` says
+    Returns (written temporary file, final name) per part; the caller publishes them (`bag.publish_all`) once its
+    own transaction holds. A part that does not read back is removed and refused (`what` names it, `retry` says
     what to do)."""
     from core import GENERATOR
     from core.dates import now_ts
+    from core.exchange.exporter import MAX_PART_ENTRIES
     from core.exchange.keys import unit_key_for
     from core.exchange.records import dump_line
 
     created = now_ts()
-    pid = str(uuid.uuid4())
-    info = {"Source-Organization": source, "Bagging-Date": created[:10], "External-Identifier": pid,
-            "Bag-Count": "1 of 1", "Exchange-Format": bag.FORMAT, "Package-Type": package_type,
-            "Unit-Code": unit_code, "Section-Code": section_code, "Sequence": str(seq),
-            "Previous-Package-Digest": previous, "Created": created, "Generator": GENERATOR}
-    target = out_dir / file_name(unit_code, section_code, package_type, seq)
-    wp = bag.write_package(target, info=info, records=[b"".join(dump_line(r) for r in records)], files=files,
-                           signer=signer, key_id=key_id, publish=False)
+    lines = [dump_line(r) for r in records]
+    body = b"".join(lines)
+    head = lines[0] if records and records[0]["type"] == "unit" else b""  # later parts: the unit line only (§6)
+    parts = bag.plan_parts(len(body), files, limit, MAX_PART_ENTRIES)
+    count = len(parts)
+    group = str(uuid.uuid4())
+    written: list[tuple[Path, Path]] = []
+    logged: list[PackageLog] = []
     try:
-        bag.read_package(wp.path, expected_type=package_type, expected_unit=unit_code,
-                         key_for=lambda kid, sq: unit_key_for(session, kid, sq))
-    except PackageRejected as exc:
-        bag.remove_quietly(wp.path)
-        raise UserError(f"写出的{what}复核未通过（{exc.message}），已删除。",
-                        hint=f"可能是U盘有坏块或被拔出，请换一个U盘{retry}。") from None
-    session.add(PackageLog(package_id=pid, direction="out", package_type=package_type, unit_code=unit_code,
-                           section_code=section_code, sequence=seq, group_id=pid, part_no=1, part_count=1,
-                           digest=wp.digest, group_digest=wp.digest, previous_digest=previous, key_id=key_id,
-                           created=created, logged=now_ts(), file_name=target.name, size=wp.size, status="sent",
-                           summary=summary))
-    return wp.path, target
+        for no, part_files in enumerate(parts, start=1):
+            pid = str(uuid.uuid4())
+            info = {"Source-Organization": source, "Bagging-Date": created[:10], "External-Identifier": pid}
+            if count > 1:
+                info["Bag-Group-Identifier"] = group
+            info.update({"Bag-Count": f"{no} of {count}", "Exchange-Format": bag.FORMAT,
+                         "Package-Type": package_type, "Unit-Code": unit_code, "Section-Code": section_code,
+                         "Sequence": str(seq), "Previous-Package-Digest": previous, "Created": created,
+                         "Generator": GENERATOR})
+            target = out_dir / file_name(unit_code, section_code, package_type, seq, no, count)
+            wp = bag.write_package(target, info=info, records=[body if no == 1 else head], files=part_files,
+                                   signer=signer, key_id=key_id, publish=False)
+            written.append((wp.path, target))
+            try:
+                bag.read_package(wp.path, expected_type=package_type, expected_unit=unit_code,
+                                 key_for=lambda kid, sq: unit_key_for(session, kid, sq))
+            except PackageRejected as exc:
+                raise UserError(f"写出的{what}复核未通过（{exc.message}），已删除。",
+                                hint=f"可能是U盘有坏块或被拔出，请换一个U盘{retry}。") from None
+            logged.append(PackageLog(
+                package_id=pid, direction="out", package_type=package_type, unit_code=unit_code,
+                section_code=section_code, sequence=seq, group_id=group if count > 1 else pid, part_no=no,
+                part_count=count, digest=wp.digest, group_digest=logged[0].digest if logged else wp.digest,
+                previous_digest=previous, key_id=key_id, created=created, logged=now_ts(), file_name=target.name,
+                size=wp.size, status="sent", max_change_no=max_change_no,
+                summary={**summary, "files": wp.files} if no == 1 else {"files": wp.files}))
+    except BaseException:
+        for tmp, _target in written:
+            bag.remove_quietly(tmp)
+        raise
+    session.add_all(logged)
+    return written

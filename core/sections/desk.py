@@ -13,16 +13,19 @@ from core import audit
 from core.dates import now_ts
 from core.errors import InputRefused, PackageRejected
 from core.exchange import bag
+from core.exchange.importer import accept_parts, gather_parts, remove_kept_parts
 from core.exchange.keys import public_file, read_public_file, require_unit_key
 from core.ledger.people import person_named
-from core.ledger.tasks import TaskInput, create_task, refresh
+from core.ledger.tasks import TaskInput, create_task, refresh, touch
 from core.sections.common import (
     PARENT_OWNER,
+    REPORT,
     ROLE_KEY,
     SECTION_CODE_KEY,
     SECTION_NAME_KEY,
     TASKS,
     accepted_in,
+    already_logged,
     check_code,
     get_setting,
     is_section_desk,
@@ -32,7 +35,7 @@ from core.sections.common import (
 from core.text import clean_text
 from core.unit import init_unit
 from core.workspace import Workspace
-from db.models import Key, Node, PackageLog, Section, Setting, Task, Unit
+from db.models import FileAck, Key, Node, Notice, ObjectVersion, PackageLog, Section, Setting, Task, Unit
 
 
 @dataclass
@@ -102,85 +105,274 @@ def trust_unit(s: Session, actor: str, path: Path) -> Key:
 class TasksImport:
     sequence: int
     already: bool = False
+    waiting: tuple[int, int] | None = None  # (part, of) while the other parts of a group are missing
     created: int = 0
     updated: int = 0
     removed: int = 0
+    notices: int = 0
     warnings: list[str] = field(default_factory=list)
 
     def headline(self) -> str:
         if self.already:
             return f"第 {self.sequence} 号科室任务包已经导入过，没有变化。"
+        if self.waiting:
+            return (f"第 {self.sequence} 号科室任务包的第 {self.waiting[0]}/{self.waiting[1]} 卷已收下，"
+                    "等其余分卷到齐后一并导入。")
         return (f"已导入第 {self.sequence} 号科室任务包：新任务 {self.created} 条，更新 {self.updated} 条，"
-                f"收回 {self.removed} 条。")
+                f"收回 {self.removed} 条，督办通知 {self.notices} 份。")
+
+
+def _reject(message: str, code: str = "not_handed") -> PackageRejected:
+    return PackageRejected(message, reason_code=code,
+                           hint="整个数据包没有导入。请电话向单位核实，并索取一份新的数据包。")
 
 
 def import_tasks(ws: Workspace, path: Path) -> TasksImport:
     """Verify a 科室任务包 completely, then apply it in one transaction (nothing changes when refused)."""
-    with ws.session() as s:
-        me = desk_identity(s)
-        pkg = bag.read_package(path, expected_type=TASKS, expected_unit=me.unit_code,
-                               key_for=key_resolver(s, PARENT_OWNER, None, "本单位"))
-        got = pkg.info.get("Section-Code", "")
-        if got != me.section_code:
-            raise PackageRejected(
-                f"这个科室任务包是发给科室“{got or '（未标明）'}”的，不是本科室（{me.section_code}）。",
-                reason_code="wrong_section", hint="请确认拿到的是发给本科室的数据包。")
-        first = pkg.records[0][1] if pkg.records else None
-        if first is None or first["type"] != "unit" or first["id"] != me.unit_code:
-            raise PackageRejected("records.jsonl 第 1 行应为本单位（unit）记录。", reason_code="bad_record",
-                                  hint="请向单位索取一份新的数据包。")
-        already, warnings = sequence_check(pkg, accepted_in(s, TASKS, me.section_code), "科室任务包")
-        result = TasksImport(pkg.sequence, already=already, warnings=warnings)
-        if already:
-            return result
-        section = s.scalar(select(Section).where(Section.code == me.section_code))
-        nodes_by_task: dict[str, list[dict[str, Any]]] = {}
-        for _line, r in pkg.records:
-            if r["type"] == "node":
-                nodes_by_task.setdefault(r["task_id"], []).append(r)
-        for _line, r in pkg.records:
-            if r["type"] == "task":
-                _apply_task(s, ws.user, r, nodes_by_task.get(r["id"], []), section, result)
-            elif r["type"] == "deletion" and r["target_type"] == "task":
-                t = s.get(Task, r["target_id"])
-                if t is not None and t.deleted is None:
-                    t.deleted = now_ts()
-                    result.removed += 1
-        row = PackageLog(package_id=pkg.package_id, direction="in", package_type=TASKS, unit_code=pkg.unit_code,
-                         section_code=me.section_code, sequence=pkg.sequence, group_id=pkg.group_id, part_no=1,
-                         part_count=1, digest=pkg.digest, previous_digest=pkg.previous_digest, key_id=pkg.key_id,
-                         created=pkg.created, logged=now_ts(), file_name=Path(path).name, size=pkg.size,
-                         status="accepted", warnings=warnings,
-                         summary={"created": result.created, "updated": result.updated})
-        s.add(row)
-        audit.record(s, ws.user, "package.import", "package", pkg.package_id,
-                     after={"type": TASKS, "sequence": pkg.sequence})
+    path = Path(path)
+    created_files: list[Path] = []
+    try:
+        with ws.session() as s:
+            me = desk_identity(s)
+            resolver = key_resolver(s, PARENT_OWNER, None, "本单位")
+            pkg = bag.read_package(path, expected_type=TASKS, expected_unit=me.unit_code, key_for=resolver)
+            got = pkg.info.get("Section-Code", "")
+            if got != me.section_code:
+                raise PackageRejected(
+                    f"这个科室任务包是发给科室“{got or '（未标明）'}”的，不是本科室（{me.section_code}）。",
+                    reason_code="wrong_section", hint="请确认拿到的是发给本科室的数据包。")
+            first = pkg.records[0][1] if pkg.records else None
+            if first is None or first["type"] != "unit" or first["id"] != me.unit_code:
+                raise PackageRejected("records.jsonl 第 1 行应为本单位（unit）记录。", reason_code="bad_record",
+                                      hint="请向单位索取一份新的数据包。")
+            if already_logged(s, pkg):
+                return TasksImport(pkg.sequence, already=True)
+            already, warnings = sequence_check(pkg, accepted_in(s, TASKS, me.section_code), "科室任务包")
+            result = TasksImport(pkg.sequence, already=already, warnings=warnings)
+            if already:
+                return result
+
+            def reverify(p: Path) -> bag.Package:
+                return bag.read_package(p, expected_type=TASKS, expected_unit=me.unit_code, key_for=resolver)
+
+            parts = gather_parts(s, ws, pkg, path, created_files, False, reverify, "本单位", me.section_code)
+            if parts is None:
+                result.waiting = (pkg.part_no, pkg.part_count)
+                return result
+            applier = _DeskApplier(s, ws, me, pkg.sequence, {sha: p for p in parts for sha in p.files}, result,
+                                   created_files)
+            applier.check(parts[0].records)
+            for line, typ in parts[0].unknown:
+                result.warnings.append(f"第 {line} 行是本程序不认识的记录类型“{typ}”，已跳过。")
+            for line, r in parts[0].records:
+                applier.apply(line, r)
+            accept_parts(s, pkg, path, parts[0].digest, result.warnings,
+                         {"created": result.created, "updated": result.updated, "removed": result.removed,
+                          "notices": result.notices}, me.section_code)
+            audit.record(s, ws.user, "package.import", "package", pkg.package_id,
+                         after={"type": TASKS, "sequence": pkg.sequence})
+    except BaseException:
+        for f in created_files:
+            bag.remove_quietly(f)
+        raise
+    remove_kept_parts(ws, pkg)
     return result
 
 
-def _apply_task(s: Session, actor: str, r: dict[str, Any], nodes: list[dict[str, Any]], section: Section | None,
-                result: TasksImport) -> None:
-    task = s.get(Task, r["id"])
-    if task is None:
-        data = TaskInput(title=r["title"], source=r["source"], category=r["category"], owner=r.get("owner") or "",
-                         deadline=r["deadline"], section=section.name if section else "", leader=r.get("leader", ""),
-                         batch=r.get("batch", ""), description=r.get("description", ""))
-        task = create_task(s, actor, data, city_ref=r.get("city_ref"), from_city=True, task_id=r["id"])
-        result.created += 1
-    else:
+_RANK = {"pending": 0, "done": 1, "confirmed": 2}
+
+
+class _DeskApplier:
+    """The records of one 科室任务包, checked all first, then applied newer-wins (spec §4) per object."""
+
+    def __init__(self, s: Session, ws: Workspace, me: DeskIdentity, seq: int, files: dict[str, bag.Package],
+                 result: TasksImport, created_files: list[Path]) -> None:
+        self.s, self.ws, self.me, self.seq = s, ws, me, seq
+        self.files, self.result, self.created_files = files, result, created_files
+        self.section = s.scalar(select(Section).where(Section.code == me.section_code))
+
+    def _held(self, task_id: str) -> bool:
+        t = self.s.get(Task, task_id)
+        return t is not None and t.deleted is None
+
+    def check(self, records: list[tuple[int, dict[str, Any]]]) -> None:
+        """Every refusal before the first change: a record about a task this package does not give and this
+        desk does not hold refuses the whole package."""
+        tasks = {r["id"] for _l, r in records if r["type"] == "task"}
+        nodes: dict[str, str] = {r["id"]: r["task_id"] for _l, r in records if r["type"] == "node"}
+        notices = {r["id"] for _l, r in records if r["type"] == "notice"}
+        for line, r in records:
+            kind = r["type"]
+            if kind == "task" and r.get("city_ref"):
+                other = self.s.scalar(select(Task).where(Task.city_ref == r["city_ref"], Task.id != r["id"]))
+                if other is not None:
+                    raise _reject(f"数据包第 {line} 行的任务与本机另一条任务的市平台编号相同。", "bad_record")
+            elif kind == "node":
+                node = self.s.get(Node, r["id"])
+                if node is not None and node.task_id != r["task_id"]:
+                    raise _reject(f"数据包第 {line} 行的节点属于另一条任务。", "bad_record")
+                if r["task_id"] not in tasks and not self._held(r["task_id"]):
+                    raise _reject(f"数据包第 {line} 行的节点所属任务没有交给本科室。")
+            elif kind == "notice":
+                if r["task_ref"] not in tasks and not self._held(r["task_ref"]):
+                    raise _reject(f"数据包第 {line} 行的督办通知针对一条没有交给本科室的任务。")
+                ref = r.get("node_ref")
+                if ref:
+                    node = self.s.get(Node, ref)
+                    owner = nodes.get(ref) or (node.task_id if node is not None else None)
+                    if owner != r["task_ref"]:
+                        raise _reject(f"数据包第 {line} 行的督办通知指向不属于该任务的节点。", "bad_record")
+            elif kind == "notice_closure":
+                n = self.s.get(Notice, r["notice_id"])
+                if r["notice_id"] not in notices and n is None:
+                    raise _reject(f"数据包第 {line} 行办结的督办通知本科室没有收到过。")
+            elif kind == "deletion" and r["target_type"] == "evidence":
+                raise _reject(f"数据包第 {line} 行要删除佐证材料：科室任务包不删除科室的佐证材料。", "bad_record")
+            elif kind == "key":
+                raise _reject(f"数据包第 {line} 行的密钥更换记录本版本还不能导入。", "not_supported")
+
+    def newer(self, key: str, line: int) -> bool:
+        v = self.s.get(ObjectVersion, key)
+        if v is not None and (v.sequence, v.line) >= (self.seq, line):
+            return False
+        if v is None:
+            self.s.add(ObjectVersion(object_key=key, sequence=self.seq, line=line))
+        else:
+            v.sequence, v.line = self.seq, line
+        return True
+
+    def apply(self, line: int, r: dict[str, Any]) -> None:
+        kind = r["type"]
+        if kind == "task":
+            if self.newer(f"sec:task:{r['id']}", line):
+                self._task(r)
+        elif kind == "node":
+            if self.newer(f"sec:node:{r['id']}", line):
+                self._node(r)
+        elif kind == "notice":
+            if self.newer(f"sec:notice:{r['id']}:content", line):
+                self._notice(r)
+            if self.newer(f"sec:notice:{r['id']}:state", line):  # a notice sent again is open again (spec §4)
+                n = self.s.get(Notice, r["id"])
+                if n is not None:
+                    n.state, n.closed, n.closure_comment = "open", None, ""
+        elif kind == "notice_closure":
+            if self.newer(f"sec:notice:{r['notice_id']}:state", line):
+                n = self.s.get(Notice, r["notice_id"])
+                if n is not None:
+                    n.state, n.closed, n.closure_comment = "closed", r["closed"], r.get("comment") or ""
+        elif kind == "deletion":
+            if self.newer(f"sec:{r['target_type']}:{r['target_id']}", line):
+                self._deletion(r)
+        elif kind == "receipt":
+            self._receipt(r)
+
+    def _task(self, r: dict[str, Any]) -> None:
+        s = self.s
+        task = s.get(Task, r["id"])
+        if task is None:
+            data = TaskInput(title=r["title"], source=r["source"], category=r["category"],
+                             owner=r.get("owner") or "", deadline=r["deadline"],
+                             section=self.section.name if self.section else "", leader=r.get("leader", ""),
+                             batch=r.get("batch", ""), description=r.get("description", ""))
+            create_task(s, self.ws.user, data, city_ref=r.get("city_ref"), from_city=True, task_id=r["id"])
+            self.result.created += 1
+            return
+        before = audit.snapshot("task", task)
+        if task.deleted is not None:  # handed back to this section after it was taken back
+            task.deleted = None
+            self.result.created += 1
+        else:
+            self.result.updated += 1
         task.title, task.deadline = r["title"], r["deadline"]
+        task.source, task.category = r["source"], r["category"]
         task.description = r.get("description", task.description)
+        task.leader, task.batch = r.get("leader", task.leader), r.get("batch", task.batch)
         if r.get("owner"):
             task.owner = person_named(s, r["owner"], task.section)
-        result.updated += 1
-    for n in nodes:
-        node = s.get(Node, n["id"])
+        touch(s, task)
+        refresh(task)
+        audit.record(s, self.ws.user, "task.update.unit", "task", task.id, obj=task, before=before, task_id=task.id)
+
+    def _node(self, r: dict[str, Any]) -> None:
+        s = self.s
+        task = s.get(Task, r["task_id"])
+        assert task is not None  # checked, or created by an earlier line
+        node = s.get(Node, r["id"])
         if node is None:
-            node = Node(id=n["id"], seq=n["seq"], title=n["title"], due=n["due"], status=n["status"],
-                        updated=n["updated"], rev=n["rev"], from_city=True, change_no=task.change_no,
-                        done=n.get("done"), done_by=n.get("done_by"))
+            node = Node(id=r["id"], seq=r["seq"], title=r["title"], due=r["due"], status=r["status"],
+                        updated=r["updated"], rev=r["rev"], from_city=True, change_no=task.change_no,
+                        done=r.get("done"), done_by=r.get("done_by"), confirmed_by=r.get("confirmed_by"))
             task.nodes.append(node)
-        elif node.status == "pending":  # what the section did is not undone by the unit's older view
-            node.title, node.due = n["title"], n["due"]
-    s.flush()
-    refresh(task)
+        else:
+            node.deleted = None
+            if node.status == "pending":  # what the section did is not undone by the unit's older view
+                node.title, node.due = r["title"], r["due"]
+            if _RANK[r["status"]] > _RANK[node.status]:  # the unit's reviewer confirmed it, or the unit did it
+                node.status = r["status"]
+                node.done, node.done_by = node.done or r.get("done"), node.done_by or r.get("done_by")
+                node.confirmed_by = r.get("confirmed_by")
+        s.flush()
+        refresh(task)
+
+    def _notice(self, r: dict[str, Any]) -> None:
+        n = self.s.get(Notice, r["id"])
+        if n is None:
+            n = Notice(id=r["id"], read_at=None, content_seq=0, state_seq=0, state_line=0, state="open",
+                       closure_comment="", origin=PARENT_OWNER)
+            self.s.add(n)
+        n.level, n.task_ref, n.node_ref = r["level"], r["task_ref"], r.get("node_ref")
+        n.task_id, n.node_id = r["task_ref"], r.get("node_ref")
+        n.title, n.text, n.issued, n.issuer, n.respond_by = r["title"], r["text"], r["issued"], r["issuer"], \
+            r["respond_by"]
+        n.attachments = list(r.get("attachments") or [])
+        n.content_seq = self.seq
+        for sha in n.attachments:
+            pkg = self.files.get(sha)
+            if pkg is None:
+                if not self.ws.evidence.has(sha):
+                    self.result.warnings.append(f"督办通知“{n.title}”的附件 {sha[:12]}… 没有随包送达。")
+                continue
+            if not self.ws.evidence.has(sha):
+                stored = self.ws.evidence.add_stream(bag.file_reader(pkg, sha), expected_sha256=sha)
+                if not stored.existed:
+                    self.created_files.append(self.ws.evidence.path_for(sha))
+        self.result.notices += 1
+
+    def _deletion(self, r: dict[str, Any]) -> None:
+        s = self.s
+        if r["target_type"] == "task":
+            task = s.get(Task, r["target_id"])
+            if task is None or task.deleted is not None:
+                if task is None:
+                    self.result.warnings.append(f"单位收回的任务 {r['target_id']} 本科室没有收到过，无需处理。")
+                return
+            before = audit.snapshot("task", task)
+            task.deleted = now_ts()  # 已收回: kept, as every deleted task, but off this desk's ledger
+            touch(s, task)
+            audit.record(s, self.ws.user, "task.withdrawn", "task", task.id, obj=task, before=before, task_id=task.id)
+            self.result.removed += 1
+            return
+        node = s.get(Node, r["target_id"])
+        if node is None or node.deleted is not None:
+            return
+        if node.status != "pending":
+            self.result.warnings.append(f"单位删除了任务“{node.task.title}”的第 {node.seq} 个节点，但本科室已填报完成，"
+                                        "予以保留。")
+            return
+        node.deleted = now_ts()
+        touch(s, node)
+        refresh(node.task)
+        audit.record(s, self.ws.user, "node.delete", "node", node.id, obj=node, task_id=node.task_id)
+
+    def _receipt(self, r: dict[str, Any]) -> None:
+        """The unit has these 科室报送包: they, and the evidence files they carried, are not sent again."""
+        acked = set(self.s.scalars(select(FileAck.sha256)))
+        for row in self.s.scalars(select(PackageLog).where(
+                PackageLog.direction == "out", PackageLog.package_type == REPORT,
+                PackageLog.sequence.in_(r["accepted"]), PackageLog.status == "sent")):
+            row.status = "acknowledged"
+            for sha in (row.summary or {}).get("files", []):
+                if sha not in acked:
+                    acked.add(sha)
+                    self.s.add(FileAck(sha256=sha, report_seq=row.sequence))
