@@ -194,7 +194,7 @@ def cmd_export(ws: Workspace, args: argparse.Namespace) -> int:
     if at_desk:  # a section desk never reports to the city: its export is the section report
         from core.cli.section_cmds import export_at_desk
 
-        return export_at_desk(ws, Path(args.out_dir), passphrase())
+        return export_at_desk(ws, Path(args.out_dir), passphrase(), args.volume_mb)
     secret = passphrase()
     result = ReportExporter(ws).export(Path(args.out_dir), passphrase=secret, full=args.full,
                                        volume_mb=args.volume_mb)
@@ -292,10 +292,17 @@ def cmd_packages(ws: Workspace, args: argparse.Namespace) -> int:
 
 def cmd_respond(ws: Workspace, args: argparse.Namespace) -> int:
     from core.exchange.notices import respond_to_notice
+    from core.sections.common import is_section_desk
+    from db.models import Notice
 
     with ws.session() as s:
-        respond_to_notice(s, ws.user, args.notice_id, args.text, args.evidence)
-    say(f"已记录对督办通知 {args.notice_id} 的反馈，将随下一次报送上报市平台。")
+        resp = respond_to_notice(s, ws.user, args.notice_id, args.text, args.evidence)
+        at_desk = is_section_desk(s)
+        notice = s.get(Notice, resp.notice_id)
+        own = notice is not None and notice.origin == "unit"
+    where = ("将随下一次报送交本单位" if at_desk else "这是本单位的内部督办，不上报市平台" if own
+             else "将随下一次报送上报市平台")
+    say(f"已记录对督办通知 {args.notice_id} 的反馈，{where}。")
     return 0
 
 

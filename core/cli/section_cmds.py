@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from core.cli.common import say, with_workspace
-from core.errors import UserError
+from core.errors import UsageError, UserError
 from core.exchange.keys import format_key_id
 from core.workspace import Workspace
 
@@ -29,7 +29,17 @@ def register(sub: Any) -> None:
     q = ss.add_parser("send", help="为一个科室写出签名的科室任务包")
     q.add_argument("code")
     q.add_argument("out_dir")
+    q.add_argument("--volume-mb", type=int, help="分卷大小（MB），超过则分卷；默认按参数设置")
     q.set_defaults(handler=with_workspace(cmd_section_send))
+    q = ss.add_parser("notify", help="向科室发内部督办通知（随下一次科室任务包送达）")
+    q.add_argument("code")
+    q.add_argument("--task", action="append", required=True, help="任务编号（可多次，须是交给该科室的任务）")
+    q.add_argument("--text", required=True, help="督办内容")
+    q.add_argument("--due", help="反馈期限（年-月-日），默认 7 天后")
+    q.set_defaults(handler=with_workspace(cmd_section_notify))
+    p = sub.add_parser("notices", help="列出督办通知（编号、状态与反馈）")
+    p.add_argument("--task", help="只列出这条任务的通知")
+    p.set_defaults(handler=with_workspace(cmd_notices))
 
 
 def add_init_arguments(p: argparse.ArgumentParser) -> None:
@@ -73,12 +83,47 @@ def cmd_section_send(ws: Workspace, args: argparse.Namespace) -> int:
     from core.cli.exchange_cmds import passphrase
     from core.sections.registry import send_tasks
 
-    result = send_tasks(ws, args.code, Path(args.out_dir), passphrase())
-    say(str(result.path.resolve()))
+    if args.volume_mb is not None and args.volume_mb < 1:
+        raise UsageError("--volume-mb 至少为 1。")
+    result = send_tasks(ws, args.code, Path(args.out_dir), passphrase(), volume_mb=args.volume_mb)
+    for p in result.paths:
+        say(str(p.resolve()))
     if result.public_key_file is not None:
         say(str(result.public_key_file.resolve()))
         say("首次发送：已同时写出本单位公钥文件，请一并交给该科室，并电话核对密钥编号。")
-    say(f"已写出第 {result.sequence} 号科室任务包：任务 {result.tasks} 条，节点 {result.nodes} 个，已复核无误。")
+    parts = f"，共 {len(result.paths)} 卷" if len(result.paths) > 1 else ""
+    say(f"已写出第 {result.sequence} 号科室任务包{parts}：任务 {result.tasks} 条，节点 {result.nodes} 个，"
+        f"督办通知 {result.notices} 份，收回任务 {result.removed} 条（只含该科室尚未收到的变化），已复核无误。")
+    return 0
+
+
+def cmd_section_notify(ws: Workspace, args: argparse.Namespace) -> int:
+    from core.sections.registry import send_unit_notice
+
+    with ws.session() as s:
+        notices = send_unit_notice(s, ws.user, args.code, args.task, args.text, args.due)
+        for n in notices:
+            say(n.id)
+        say(f"已记录对科室 {args.code} 的内部督办通知 {len(notices)} 份（反馈期限 {notices[0].respond_by}），"
+            "将随下一次科室任务包（section send）送达。")
+    return 0
+
+
+def cmd_notices(ws: Workspace, args: argparse.Namespace) -> int:
+    from core.ledger.queries import notice_rows
+
+    words = {"unread": "未读", "read": "已读", "responded": "已反馈", "closed": "已办结"}
+    with ws.read() as s:
+        rows = notice_rows(s, args.task)
+    if not rows:
+        say("没有督办通知。")
+    for r in rows:
+        level = "红色" if r["level"] == "red" else "黄色"
+        say(f"{r['id']}\t{level}\t{words[r['state']]}\t{r['title']}\t{r['task_title']}\t"
+            f"反馈期限 {r['respond_by']}\t{r['issuer']}")
+        for x in r["responses"]:
+            who = f"{x['by']}（{x['section']}）" if x.get("section") else x["by"]
+            say(f"    反馈 {x['responded'][:10]} {who}：{x['text']}")
     return 0
 
 
@@ -109,16 +154,18 @@ def cmd_keys_trust_unit(ws: Workspace, args: argparse.Namespace) -> int:
     return 0
 
 
-def export_at_desk(ws: Workspace, out_dir: Path, secret: str) -> int:
+def export_at_desk(ws: Workspace, out_dir: Path, secret: str, volume_mb: int | None = None) -> int:
     from core.sections.report import export_report
 
-    result = export_report(ws, out_dir, secret)
-    say(str(result.path.resolve()))
+    result = export_report(ws, out_dir, secret, volume_mb=volume_mb)
+    for p in result.paths:
+        say(str(p.resolve()))
     if result.public_key_file is not None:
         say(str(result.public_key_file.resolve()))
         say("首次报送：已同时写出本科室公钥文件，请一并交本单位，并电话核对密钥编号。")
-    say(f"已写出第 {result.sequence} 号科室报送包（交本单位）：完成节点 {result.nodes} 个，"
-        f"佐证材料 {result.evidence} 份，已复核无误。")
+    parts = f"，共 {len(result.paths)} 卷" if len(result.paths) > 1 else ""
+    say(f"已写出第 {result.sequence} 号科室报送包（交本单位）{parts}：完成节点 {result.nodes} 个，"
+        f"佐证材料 {result.evidence} 份，督办反馈 {result.responses} 条（只含单位尚未收到的），已复核无误。")
     return 0
 
 

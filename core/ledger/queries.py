@@ -314,6 +314,8 @@ def notice_rows(session: Session, task_id: str | None = None) -> list[dict[str, 
         q_resp = select(Response).where(Response.notice_id.in_(chunk)).order_by(Response.responded)
         for r in session.scalars(q_resp):
             responses[r.notice_id].append(r)
+    sections = {c: name for c, name in session.execute(select(Section.code, Section.name).where(
+        Section.code.is_not(None)))}
     titles = dict(session.execute(select(Task.id, Task.title).where(
         Task.id.in_([n.task_id for n in notices if n.task_id]))).all()) if notices else {}
     out = []
@@ -325,7 +327,9 @@ def notice_rows(session: Session, task_id: str | None = None) -> list[dict[str, 
                     "task_title": titles.get(n.task_id or "", ""),
                     "issued": n.issued, "issuer": n.issuer, "respond_by": n.respond_by,
                     "closure_comment": n.closure_comment, "attachments": list(n.attachments or []),
-                    "responses": [{"text": r.text, "responded": r.responded, "by": r.by} for r in rs]})
+                    "origin": n.origin, "section_code": n.section_code,
+                    "responses": [{"text": r.text, "responded": r.responded, "by": r.by,
+                                   "section": sections.get(r.section_code or "", "")} for r in rs]})
     return out
 
 
