@@ -218,8 +218,8 @@ def section_items(s: Session, ws: Workspace, section: Section) -> list[_Item]:
     if ids:
         q = select(Notice).where(Notice.task_id.in_(ids), Notice.origin.is_(None) | (
             (Notice.origin == UNIT_ORIGIN) & (Notice.section_code == section.code))).order_by(Notice.issued, Notice.id)
-        for n in s.scalars(q):
-            items.append(_Item("notice", n.id, str(n.task_id), _notice_records(n, node_ids)))
+        for notice in s.scalars(q):
+            items.append(_Item("notice", notice.id, str(notice.task_id), _notice_records(notice, node_ids)))
     for item in items:
         item.fingerprint = _fingerprint(item.records)
     return items
