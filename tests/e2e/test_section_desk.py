@@ -56,10 +56,19 @@ def test_city_unit_section_and_back(cli, tmp_path, monkeypatch) -> None:  # noqa
     assert cli("--user", "张三", "section", "trust", "CZS", str(stick / "CZS.pub.json"), data=unit)[0] == 0
     code, out, err = cli("--user", "张三", "section", "send", "CZS", str(stick), data=unit)
     assert code == 0, err
-    package = Path(out.splitlines()[0])
     assert cli("keys", "trust-unit", str(stick / "442000-017.pub.json"), data=desk)[0] == 0
+    code, _, err = cli("--user", "张三", "section", "notify", "CZS", "--task", tasks[1], "--text", "请加快拨付进度。",
+                       data=unit)
+    assert code == 0, err  # the unit's own 督办, beside the city's notice on tasks[0]
+    code, out, err = cli("--user", "张三", "section", "send", "CZS", str(stick), data=unit)
+    assert code == 0, err
+    package = Path(out.splitlines()[0])
     code, out, err = cli("import", str(package), data=desk)
-    assert code == 0 and "新任务 2 条" in out, out + err
+    assert code == 0 and "新任务 2 条" in out and "督办通知 2 份" in out, out + err
+    code, out, _ = cli("notices", data=desk)
+    assert "DB-2026-0031" in out and "内部督办" in out
+    code, _, err = cli("--user", "李四", "respond", "DB-2026-0031", "资金已拨付，凭证附后。", data=desk)
+    assert code == 0, err
     # the section does its node, with evidence, and reports
     photo = tmp_path / "拨付凭证.pdf"
     photo.write_bytes(b"%PDF-1.4 voucher\n")
@@ -75,7 +84,7 @@ def test_city_unit_section_and_back(cli, tmp_path, monkeypatch) -> None:  # noqa
     assert (back / "442000-017_CZS.pub.json").exists()
     # the unit takes the report in: done, awaiting its own 双人核查
     code, out, err = cli("--user", "张三", "import", str(report), data=unit)
-    assert code == 0 and "节点完成 1 个" in out and "佐证材料 1 份" in out, out + err
+    assert code == 0 and "节点完成 1 个" in out and "佐证材料 1 份" in out and "督办反馈 1 条" in out, out + err
     code, out, err = cli("--user", "张三", "import", str(report), data=unit)
     assert code == 0 and "已经导入过" in out
     assert cli("--user", "张三", "user", "passwd", "张三", data=unit)[0] == 0
@@ -95,6 +104,9 @@ def test_city_unit_section_and_back(cli, tmp_path, monkeypatch) -> None:  # noqa
     nodes = [r for _l, r in pkg.records if r["type"] == "node" and r["task_id"] == tasks[0] and r["seq"] == 1]
     assert nodes and nodes[0]["done_by"] == "李四" and nodes[0]["confirmed_by"] == "陈审核"
     assert any(r["type"] == "evidence" and r["added_by"] == "李四" for _l, r in pkg.records)
+    # the section's answer to the city's notice reaches the city; the unit's own 督办 does not
+    responses = [r for _l, r in pkg.records if r["type"] == "response"]
+    assert [(r["notice_id"], r["by"]) for r in responses] == [("DB-2026-0031", "李四")]
 
 
 def test_report_touching_another_sections_task_refused_whole(cli, tmp_path, monkeypatch) -> None:  # noqa: ANN001
