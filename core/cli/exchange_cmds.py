@@ -175,10 +175,17 @@ def cmd_keys_restore(ws: Workspace, args: argparse.Namespace) -> int:
 def cmd_keys_rotate(ws: Workspace, args: argparse.Namespace) -> int:  # noqa: ARG001
     old = passphrase("当前密钥密码：")
     new = keys_mod.passphrase_from_env() or passphrase("新密钥密码：", confirm=True)
+    from core.sections.common import is_section_desk
+
     with ws.session() as s:
-        key = keys_mod.rotate_unit_key(s, ws.user, old, new)
-    say(f"已生成新签名密钥，编号 {keys_mod.format_key_id(key.key_id)}。")
-    say("下一次导出的报送包会通知市平台，此后的报送包用新密钥签名。请用 keys backup 重新备份密钥。")
+        key_id = keys_mod.rotate_unit_key(s, ws.user, old, new).key_id
+        at_desk = is_section_desk(s)
+    say(f"已生成新签名密钥，编号 {keys_mod.format_key_id(key_id)}。")
+    if at_desk:
+        say("下一次报送单位的科室报送包会通知本单位，此后的报送包用新密钥签名。请用 keys backup 重新备份密钥。")
+        return 0
+    say("下一次导出的报送包会通知市平台（向科室发送的任务包也会通知各科室），此后的报送包用新密钥签名。"
+        "请用 keys backup 重新备份密钥。")
     return 0
 
 

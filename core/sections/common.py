@@ -47,7 +47,7 @@ def file_name(unit_code: str, section_code: str, package_type: str, sequence: in
 def key_resolver(session: Session, owner: str, code: str | None, who: str) -> bag.KeyResolver:
     """The trusted keys of `owner` (and of that section `code`), or the reason a package cannot be trusted."""
 
-    def key_for(key_id: str, _sequence: int) -> Ed25519PublicKey:
+    def key_for(key_id: str, sequence: int) -> Ed25519PublicKey:
         q = select(Key).where(Key.owner == owner)
         if code is not None:
             q = q.where(Key.code == code)
@@ -59,9 +59,45 @@ def key_resolver(session: Session, owner: str, code: str | None, who: str) -> ba
         if key is None:
             raise PackageRejected(f"数据包由一把不信任的密钥（{format_key_id(key_id)}）签名，无法确认来自{who}。",
                                   reason_code="unknown_key", hint="请勿使用这个数据包，并电话向对方核实。")
+        if sequence < key.valid_from_sequence or (key.valid_to_sequence is not None
+                                                  and sequence >= key.valid_to_sequence):
+            raise PackageRejected(f"第 {sequence} 号数据包所用的密钥（{format_key_id(key_id)}）对这个序号无效"
+                                  "（密钥已经更换）。", reason_code="key_not_valid",
+                                  hint="请勿使用这个数据包，并电话向对方核实。")
         return public_from_b64(key.public_key)
 
     return key_for
+
+
+def take_key_record(session: Session, record: dict[str, Any], owner: str, code: str, name: str,
+                    line: int) -> Key | None:
+    """Check a `key` record (rotation, spec §3) naming a key of `owner`/`code`: the new key, to add once the
+    package is applied, or None if it is trusted already. A key id trusted for anything else refuses the package."""
+    existing = session.get(Key, record["key_id"])
+    if existing is not None:
+        if existing.owner != owner or existing.code != code:
+            raise PackageRejected(f"数据包第 {line} 行宣布的新密钥已登记为别的用途。", reason_code="bad_key_record",
+                                  hint="整个数据包没有导入。请电话向对方核实。")
+        return None
+    return Key(key_id=record["key_id"], owner=owner, public_key=record["public_key"],
+               valid_from_sequence=record["valid_from_sequence"], name=name, code=code, added=_now())
+
+
+def close_older_keys(session: Session, owner: str, code: str, signer_id: str, sequence: int) -> None:
+    """A package signed by a rotated-in key was accepted: the keys it replaced sign nothing from this Sequence on."""
+    signer = session.get(Key, signer_id)
+    if signer is None:
+        return
+    for k in session.scalars(select(Key).where(Key.owner == owner, Key.code == code, Key.key_id != signer_id,
+                                                Key.valid_to_sequence.is_(None))):
+        if k.valid_from_sequence < signer.valid_from_sequence:
+            k.valid_to_sequence = max(sequence, k.valid_from_sequence + 1)
+
+
+def _now() -> str:
+    from core.dates import now_ts
+
+    return now_ts()
 
 
 def accepted_in(session: Session, package_type: str, code: str) -> dict[int, PackageLog]:

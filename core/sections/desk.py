@@ -14,7 +14,7 @@ from core.dates import now_ts
 from core.errors import InputRefused, PackageRejected
 from core.exchange import bag
 from core.exchange.importer import accept_parts, gather_parts, remove_kept_parts
-from core.exchange.keys import public_file, read_public_file, require_unit_key
+from core.exchange.keys import format_key_id, public_file, read_public_file, require_unit_key
 from core.ledger.people import person_named
 from core.ledger.tasks import TaskInput, create_task, refresh, touch
 from core.sections.common import (
@@ -27,10 +27,12 @@ from core.sections.common import (
     accepted_in,
     already_logged,
     check_code,
+    close_older_keys,
     get_setting,
     is_section_desk,
     key_resolver,
     sequence_check,
+    take_key_record,
 )
 from core.text import clean_text
 from core.unit import init_unit
@@ -166,6 +168,7 @@ def import_tasks(ws: Workspace, path: Path) -> TasksImport:
                 result.warnings.append(f"第 {line} 行是本程序不认识的记录类型“{typ}”，已跳过。")
             for line, r in parts[0].records:
                 applier.apply(line, r)
+            close_older_keys(s, PARENT_OWNER, me.unit_code, pkg.key_id, pkg.sequence)
             accept_parts(s, pkg, path, parts[0].digest, result.warnings,
                          {"created": result.created, "updated": result.updated, "removed": result.removed,
                           "notices": result.notices}, me.section_code)
@@ -190,6 +193,7 @@ class _DeskApplier:
         self.s, self.ws, self.me, self.seq = s, ws, me, seq
         self.files, self.result, self.created_files = files, result, created_files
         self.section = s.scalar(select(Section).where(Section.code == me.section_code))
+        self.new_keys: list[Key] = []
 
     def _held(self, task_id: str) -> bool:
         t = self.s.get(Task, task_id)
@@ -229,7 +233,9 @@ class _DeskApplier:
             elif kind == "deletion" and r["target_type"] == "evidence":
                 raise _reject(f"数据包第 {line} 行要删除佐证材料：科室任务包不删除科室的佐证材料。", "bad_record")
             elif kind == "key":
-                raise _reject(f"数据包第 {line} 行的密钥更换记录本版本还不能导入。", "not_supported")
+                key = take_key_record(self.s, r, PARENT_OWNER, self.me.unit_code, self.me.unit_name, line)
+                if key is not None:
+                    self.new_keys.append(key)
 
     def newer(self, key: str, line: int) -> bool:
         v = self.s.get(ObjectVersion, key)
@@ -266,6 +272,15 @@ class _DeskApplier:
                 self._deletion(r)
         elif kind == "receipt":
             self._receipt(r)
+        elif kind == "key" and self.newer(f"sec:key:{r['key_id']}", line):
+            key = next((k for k in self.new_keys if k.key_id == r["key_id"]), None)
+            if key is not None:
+                self.s.add(key)
+                self.s.flush()
+                audit.record(self.s, self.ws.user, "key.rotate.parent", "key", key.key_id,
+                             after={"owner": PARENT_OWNER, "valid_from": key.valid_from_sequence})
+                self.result.warnings.append(f"单位更换了签名密钥（新密钥 {format_key_id(key.key_id)}，"
+                                            f"自第 {key.valid_from_sequence} 号科室任务包起使用）。")
 
     def _task(self, r: dict[str, Any]) -> None:
         s = self.s

@@ -18,7 +18,7 @@ from core.dates import now_ts, parse_date
 from core.errors import InputRefused, NotFound
 from core.exchange import bag
 from core.exchange.exporter import _clean, _deletion, _node_record, _task_record
-from core.exchange.keys import public_file, read_public_file, signing_key, write_json_atomic
+from core.exchange.keys import pending_unit_key, public_file, read_public_file, signing_key, write_json_atomic
 from core.exchange.records import dump_line
 from core.ledger.lights import LightRule
 from core.sections.common import (
@@ -268,6 +268,8 @@ def send_tasks(ws: Workspace, code: str, out_dir: Path, passphrase: str, *,
             for (kind, oid), row in sorted(sent.items()):
                 if (kind, oid) in current:
                     continue
+                if kind == "key":
+                    continue
                 if kind == "notice" or (kind == "node" and node_task.get(oid) not in live_tasks):
                     s.delete(row)  # gone with its task (whose deletion says so), or no longer the section's
                     continue
@@ -276,6 +278,18 @@ def send_tasks(ws: Workspace, code: str, out_dir: Path, passphrase: str, *,
                 groups["deletion"].append(_deletion(kind, oid))
                 counts["deletion"] += kind == "task"
                 row.fingerprint, row.sequence = TAKEN, seq
+            pending = pending_unit_key(s)  # `keys rotate`: each section is told the next key until it has it
+            if pending is not None:
+                row = sent.get(("key", pending.key_id))
+                if row is None or row.sequence not in received:
+                    groups["deletion"].append({"type": "key", "id": f"key-{pending.key_id}", "alg": "Ed25519",
+                                               "public_key": pending.public_key, "key_id": pending.key_id,
+                                               "valid_from_sequence": seq + 1})
+                    if row is None:
+                        s.add(SectionSent(section_code=sc, kind="key", object_id=pending.key_id,
+                                          fingerprint=pending.key_id, sequence=seq))
+                    else:
+                        row.sequence = seq
             reports = sorted(accepted_in(s, REPORT, sc))
             records: list[dict[str, Any]] = [{"type": "unit", "id": unit.code, "name": unit.name,
                                               "level": unit.level}]
@@ -288,9 +302,10 @@ def send_tasks(ws: Workspace, code: str, out_dir: Path, passphrase: str, *,
                                                      PackageLog.section_code == sc, PackageLog.sequence == seq - 1,
                                                      PackageLog.part_no == 1))
             previous = (prev.group_digest or prev.digest) if prev else "none"
-            first = s.scalar(select(PackageLog.package_id).where(
+            last_key = s.scalar(select(PackageLog.key_id).where(
                 PackageLog.direction == "out", PackageLog.package_type == TASKS,
-                PackageLog.section_code == sc).limit(1)) is None
+                PackageLog.section_code == sc).order_by(PackageLog.sequence.desc()).limit(1))
+            first = last_key != key.key_id  # the first package, or one signed by a key never announced to it
             summary = {"tasks": counts["task"], "nodes": counts["node"], "notices": counts["notice"],
                        "removed": counts["deletion"]}
             written = write_checked(

@@ -15,7 +15,7 @@ from core.errors import InputRefused, PackageRejected
 from core.exchange import bag
 from core.exchange.exporter import _node_record, evidence_delta, response_delta, watermark
 from core.exchange.importer import accept_parts, gather_parts, remove_kept_parts
-from core.exchange.keys import signing_key, write_json_atomic
+from core.exchange.keys import format_key_id, pending_unit_key, signing_key, write_json_atomic
 from core.ledger.tasks import refresh, touch
 from core.sections.common import (
     REPORT,
@@ -23,10 +23,12 @@ from core.sections.common import (
     TASKS,
     accepted_in,
     already_logged,
+    close_older_keys,
     is_section_desk,
     key_resolver,
     out_counter,
     sequence_check,
+    take_key_record,
     write_checked,
 )
 from core.workspace import Workspace
@@ -87,6 +89,11 @@ def export_report(ws: Workspace, out_dir: Path, passphrase: str, *, volume_mb: i
             responses = [r for r in response_delta(s, mark, city=False)
                          if s.scalar(answerable.where(Notice.id == r["notice_id"])) is not None]
             records.extend(responses)
+            pending = pending_unit_key(s)  # `keys rotate` at the desk: announced here, used from the next report
+            if pending is not None:
+                records.append({"type": "key", "id": f"key-{pending.key_id}", "alg": "Ed25519",
+                                "public_key": pending.public_key, "key_id": pending.key_id,
+                                "valid_from_sequence": seq + 1})
             accepted = sorted(accepted_in(s, TASKS, me.section_code))
             records.append({"type": "receipt", "id": f"receipt-{seq}", "accepted": accepted,
                             "missing": [n for n in range(1, max(accepted, default=0)) if n not in accepted][-1000:]})
@@ -101,6 +108,9 @@ def export_report(ws: Workspace, out_dir: Path, passphrase: str, *, volume_mb: i
                 files=files, signer=private, key_id=key.key_id, summary=summary, what="科室报送包",
                 retry="重新导出", limit=(volume_mb or settings_mod.get_int(s, "volume_limit_mb")) * 1_000_000,
                 max_change_no=counters.peek(s, "change"))
+            if pending is not None:
+                key.valid_to_sequence = seq + 1
+                pending.valid_from_sequence, pending.announced_in = seq + 1, seq
             audit.record(s, ws.user, "section.report", "section", me.section_code, after={"sequence": seq, **summary})
             public = desk_public_file(s)
         paths = bag.publish_all(written)
@@ -179,6 +189,7 @@ def import_report(ws: Workspace, path: Path) -> ReportImport:
                     raise _refuse(f"第 {p.part_no} 卷带有记录：按交换格式只有第 1 卷带记录。", "bad_record")
             plan = _check(s, ws, section, parts[0].records, files)
             _apply(s, ws, section, plan, files, result, created_files)
+            close_older_keys(s, SECTION_OWNER, section.code or "", pkg.key_id, pkg.sequence)
             accept_parts(s, pkg, path, parts[0].digest, result.warnings,
                          {"nodes": result.nodes, "evidence": result.evidence, "responses": result.responses},
                          section.code)
@@ -245,7 +256,7 @@ def _check(s: Any, ws: Workspace, section: Section, records: list[tuple[int, dic
         elif r["type"] == "receipt":
             plan.append(("receipt", r, None))
         elif r["type"] == "key":
-            raise _refuse(f"数据包第 {line} 行的密钥更换记录本版本还不能导入。", "not_supported")
+            plan.append(("key", r, take_key_record(s, r, SECTION_OWNER, section.code or "", section.name, line)))
     return plan
 
 
@@ -290,6 +301,13 @@ def _apply(s: Any, ws: Workspace, section: Section, plan: list[tuple[str, dict[s
                          after={"notice_id": resp.notice_id, "section": section.code, "by": resp.by},
                          task_id=notice.task_id if notice else None)
             result.responses += 1
+        elif kind == "key" and obj is not None:
+            s.add(obj)
+            s.flush()
+            audit.record(s, ws.user, "key.rotate.section", "key", obj.key_id,
+                         after={"owner": SECTION_OWNER, "section": section.code, "valid_from": obj.valid_from_sequence})
+            result.warnings.append(f"{section.name}更换了签名密钥（新密钥 {format_key_id(obj.key_id)}，"
+                                   f"自第 {obj.valid_from_sequence} 号科室报送包起使用）。")
         elif kind == "receipt":
             # the section holds these 科室任务包: what they carried is not sent again unless it changes
             for row in s.scalars(select(PackageLog).where(

@@ -281,7 +281,8 @@ def test_a_large_section_report_goes_in_parts_and_applies_when_all_are_in(desks,
 
 # -- hostile packages: refused whole, nothing changed (or warned) -------------------------------------------
 
-def _forge(d, where: str, ptype: str, seq: int, records: list[dict[str, Any]], section: str = "CZS") -> Path:  # noqa: ANN001
+def _forge(d, where: str, ptype: str, seq: int, records: list[dict[str, Any]], section: str = "CZS",  # noqa: ANN001
+           signer: tuple[Any, str] | None = None) -> Path:
     """A package signed by the key of data folder `where` (a trusted sender), with the records given."""
     from core.dates import now_ts
     from core.exchange import bag
@@ -295,6 +296,8 @@ def _forge(d, where: str, ptype: str, seq: int, records: list[dict[str, Any]], s
             key_id = key.key_id
     finally:
         ws.close()
+    if signer is not None:
+        private, key_id = signer
     created = now_ts()
     pid = str(uuid.uuid4())
     info = {"Source-Organization": "某某", "Bagging-Date": created[:10], "External-Identifier": pid,
@@ -404,3 +407,73 @@ def test_unit_refuses_hostile_section_reports(desks, tmp_path) -> None:  # noqa:
     _unit_refuses(d, _forge(d, "desk", "section-report", 1, [receipt]), "accepted")
     _unit_refuses(d, _forge(d, "desk", "section-report", 1, [], section="DZB"), "另一个科室的密钥")
     _unit_refuses(d, _forge(d, "unit", "section-report", 1, []), "不信任的密钥")  # the unit's own key
+
+
+# -- key rotation of a desk (spec §3): announced in a package signed by the old key ------------------------------
+
+def _forge_with_old_key(d, where: str, ptype: str, seq: int, records: list[dict[str, Any]]) -> Path:  # noqa: ANN001
+    """A package signed by the data folder's first key, after it was replaced."""
+    from core.exchange.keys import decrypt
+    from db.models import Key
+
+    ws = _open(d[where])
+    try:
+        with ws.read() as s:
+            old = s.scalar(select(Key).where(Key.owner == "unit", Key.valid_to_sequence.is_not(None)))
+            assert old is not None
+            private, key_id = decrypt(old.private_pem or "", PASS), old.key_id
+    finally:
+        ws.close()
+    return _forge(d, where, ptype, seq, records, signer=(private, key_id))
+
+
+def test_a_section_desks_new_key_reaches_the_unit_and_the_old_one_signs_no_more(desks, tmp_path) -> None:  # noqa: ANN001
+    from db.models import Key
+
+    d, cli = desks, desks["cli"]
+    _started(d)
+    code, out, err = cli("keys", "rotate", data=d["desk"])
+    assert code == 0 and "通知本单位" in out, err
+    (one,) = _report(d, tmp_path)
+    assert [r["valid_from_sequence"] for r in _records(one) if r["type"] == "key"] == [2]
+    assert "更换了签名密钥" in _import(d, one, "unit")
+    assert cli("--today", "2026-04-15", "node", "done", d["ids"][0], "1", data=d["desk"])[0] == 0
+    (two,) = _report(d, tmp_path)  # signed by the new key
+    assert "节点完成 1 个" in _import(d, two, "unit")
+    keys = sorted((k.valid_from_sequence, k.valid_to_sequence) for k in _rows(d["unit"], Key, Key.owner == "section"))
+    assert keys == [(1, 2), (2, None)]
+    _unit_refuses(d, _forge_with_old_key(d, "desk", "section-report", 3, []), "密钥已经更换")
+
+
+def test_the_units_new_key_reaches_its_sections_before_it_signs_for_them(desks, tmp_path) -> None:  # noqa: ANN001
+    from db.models import Key
+
+    d, cli = desks, desks["cli"]
+    _started(d)
+    assert cli("keys", "rotate", data=d["unit"])[0] == 0
+    announcing = _send(d)
+    assert [r["valid_from_sequence"] for r in _records(announcing) if r["type"] == "key"] == [3]
+    assert "单位更换了签名密钥" in _import(d, announcing)
+    city = tmp_path / "city"
+    city.mkdir()
+    code, _, err = cli("export", str(city), data=d["unit"])  # the city report switches the unit to its new key
+    assert code == 0, err
+    signed_new = _send(d)
+    assert not [r for r in _records(signed_new) if r["type"] == "key"]
+    _import(d, signed_new)
+    keys = sorted((k.valid_from_sequence, k.valid_to_sequence) for k in _rows(d["desk"], Key, Key.owner == "parent"))
+    assert keys == [(1, 3), (3, None)]
+    _desk_refuses(d, _forge_with_old_key(d, "unit", "section-tasks", 4, [UNIT_LINE]), "密钥已经更换")
+
+
+def test_a_key_record_naming_a_key_trusted_for_something_else_refuses_the_package(desks) -> None:  # noqa: ANN001
+    from db.models import Key
+
+    d = desks
+    _started(d)
+    (own,) = _rows(d["desk"], Key, Key.owner == "unit")  # the desk's own key, announced as the unit's next
+    record = {"type": "key", "id": "k", "alg": "Ed25519", "public_key": own.public_key, "key_id": own.key_id,
+              "valid_from_sequence": 5}
+    _desk_refuses(d, _forge(d, "unit", "section-tasks", 2, [UNIT_LINE, record]), "别的用途")
+    record["valid_from_sequence"] = 2
+    _desk_refuses(d, _forge(d, "unit", "section-tasks", 2, [UNIT_LINE, record]), "生效序号")
