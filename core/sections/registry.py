@@ -102,8 +102,17 @@ def trust_section(s: Session, actor: str, code: str, path: Path) -> Key:
         if existing.owner != SECTION_OWNER or existing.code != section.code:
             raise InputRefused("这把密钥已经登记为别的用途，不能作为科室的公钥。")
         return existing
+    replaced = False
     for old in s.scalars(select(Key).where(Key.owner == SECTION_OWNER, Key.code == section.code)):
         s.delete(old)  # one trusted key per section; the newest replaces it
+        replaced = True
+    if replaced:  # a new desk (a new PC, a reinstall): it holds nothing yet, the next package carries everything
+        for row in s.scalars(select(SectionSent).where(SectionSent.section_code == section.code)):
+            s.delete(row)
+        for row in s.scalars(select(PackageLog).where(PackageLog.direction == "out", PackageLog.package_type == TASKS,
+                                                      PackageLog.section_code == section.code,
+                                                      PackageLog.status == "acknowledged")):
+            row.status = "sent"
     key = Key(key_id=data["key_id"], owner=SECTION_OWNER, public_key=data["public_key"], valid_from_sequence=1,
               name=section.name, code=section.code, added=now_ts())
     s.add(key)

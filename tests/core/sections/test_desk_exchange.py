@@ -477,3 +477,17 @@ def test_a_key_record_naming_a_key_trusted_for_something_else_refuses_the_packag
     _desk_refuses(d, _forge(d, "unit", "section-tasks", 2, [UNIT_LINE, record]), "别的用途")
     record["valid_from_sequence"] = 2
     _desk_refuses(d, _forge(d, "unit", "section-tasks", 2, [UNIT_LINE, record]), "生效序号")
+
+
+def test_a_new_desk_key_for_the_section_makes_the_next_package_carry_everything(desks, tmp_path) -> None:  # noqa: ANN001
+    d, cli = desks, desks["cli"]
+    _started(d)
+    (report,) = _report(d, tmp_path)
+    _import(d, report, "unit")
+    assert [r["type"] for r in _records(_send(d))] == ["unit", "receipt"]
+    other = tmp_path / "new-pc"
+    assert cli("init", "--unit-code", UNIT_CODE, "--unit-name", "中山市某某镇人民政府", "--section", "CZS",
+               "--section-name", "财政所", "--admin", "李四", data=other)[0] == 0
+    assert cli("keys", "export-public", str(tmp_path / "new.pub.json"), data=other)[0] == 0
+    assert cli("section", "trust", "CZS", str(tmp_path / "new.pub.json"), data=d["unit"])[0] == 0
+    assert sum(r["type"] == "task" for r in _records(_send(d))) == 2
