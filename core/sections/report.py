@@ -187,6 +187,8 @@ def import_report(ws: Workspace, path: Path) -> ReportImport:
             for p in parts[1:]:
                 if p.records:
                     raise _refuse(f"第 {p.part_no} 卷带有记录：按交换格式只有第 1 卷带记录。", "bad_record")
+            for line, typ in parts[0].unknown:
+                result.warnings.append(f"第 {line} 行是本程序不认识的记录类型“{typ}”，已跳过。")
             plan = _check(s, ws, section, parts[0].records, files)
             _apply(s, ws, section, plan, files, result, created_files)
             close_older_keys(s, SECTION_OWNER, section.code or "", pkg.key_id, pkg.sequence)

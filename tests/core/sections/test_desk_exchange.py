@@ -491,3 +491,38 @@ def test_a_new_desk_key_for_the_section_makes_the_next_package_carry_everything(
     assert cli("keys", "export-public", str(tmp_path / "new.pub.json"), data=other)[0] == 0
     assert cli("section", "trust", "CZS", str(tmp_path / "new.pub.json"), data=d["unit"])[0] == 0
     assert sum(r["type"] == "task" for r in _records(_send(d))) == 2
+
+
+def test_the_citys_notice_attachments_go_down_in_parts(desks, tmp_path) -> None:  # noqa: ANN001
+    from db.models import Notice
+
+    d = desks
+    _city_notice(d["unit"], d["ids"][0])
+    shas = []
+    ws = _open(d["unit"])  # the files and the notice naming them in one go (an unnamed file is swept as orphaned)
+    try:
+        for i in range(3):
+            f = tmp_path / f"督办单{i}.pdf"
+            f.write_bytes(b"%PDF-1.4\n" + os.urandom(600_000))
+            shas.append(ws.evidence.add_file(f).sha256)
+        with ws.session() as s:
+            s.get(Notice, "ZS-DB-2026-001").attachments = shas  # type: ignore[union-attr]
+    finally:
+        ws.close()
+    code, out, err = d["cli"]("section", "send", "CZS", str(d["stick"]), "--volume-mb", "1", data=d["unit"])
+    assert code == 0 and "共 " in out, err
+    parts = sorted(d["stick"].glob("*_section-tasks_000001_part*.zgb"))
+    assert len(parts) >= 2
+    _trusted(d)
+    for p in parts[1:]:
+        assert "已收下" in _import(d, p)
+    assert _rows(d["desk"], Notice) == []
+    assert "督办通知 1 份" in _import(d, parts[0])
+    ws = _open(d["desk"])
+    try:
+        assert all(ws.evidence.has(sha) for sha in shas)
+        assert list(ws.paths.incoming.glob("*.zgb")) == []
+    finally:
+        ws.close()
+    (notice,) = _rows(d["desk"], Notice)
+    assert notice.attachments == shas
