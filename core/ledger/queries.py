@@ -215,7 +215,7 @@ class LedgerQuery:
             select(Notice.level, func.count()).where(Notice.state == "open").group_by(Notice.level)).all())
         unanswered = self.session.scalar(
             select(func.count()).select_from(Notice).where(
-                Notice.state == "open", ~Notice.id.in_(select(Response.notice_id)))) or 0
+                Notice.state == "open", ~Notice.id.in_(select(Response.notice_id)), awaits_us())) or 0
         pre = self.session.scalar(select(func.coalesce(func.sum(Deduction.points), 0)).where(
             Deduction.kind == "pre", Deduction.reversed_by.is_(None))) or 0
         final = self.session.scalar(select(func.coalesce(func.sum(Deduction.points), 0)).where(
@@ -394,7 +394,13 @@ def copy_attachment(att: NoticeAttachment, target: Path) -> Path:
 def waiting_notice_statement() -> AnySelect:
     """Open notices without a response yet (unread or read in `notice_rows`): the navigation badge."""
     answered = select(Response.notice_id)
-    return select(func.count()).select_from(Notice).where(Notice.state != "closed", ~Notice.id.in_(answered))
+    return select(func.count()).select_from(Notice).where(Notice.state != "closed", ~Notice.id.in_(answered),
+                                                          awaits_us())
+
+
+def awaits_us() -> Any:
+    """Notices this desk is to answer: not the unit's own 督办 to a section (the section answers those)."""
+    return func.coalesce(Notice.origin, "") != "unit"
 
 
 def waiting_notice_count(session: Session) -> int:

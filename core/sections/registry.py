@@ -259,7 +259,7 @@ def send_tasks(ws: Workspace, code: str, out_dir: Path, passphrase: str, *,
             items = section_items(s, ws, section)
             current = {(i.kind, i.id) for i in items}
             live_tasks = {i.id for i in items if i.kind == "task"}
-            groups: dict[str, list[dict[str, Any]]] = {"task": [], "node": [], "notice": [], "deletion": []}
+            groups: dict[str, list[dict[str, Any]]] = {"task": [], "node": [], "notice": [], "tail": []}
             counts = {"task": 0, "node": 0, "notice": 0, "deletion": 0}
             for item in items:
                 row = sent.get((item.kind, item.id))
@@ -284,14 +284,14 @@ def send_tasks(ws: Workspace, code: str, out_dir: Path, passphrase: str, *,
                     continue
                 if row.fingerprint == TAKEN and row.sequence in received:
                     continue
-                groups["deletion"].append(_deletion(kind, oid))
+                groups["tail"].append(_deletion(kind, oid))
                 counts["deletion"] += kind == "task"
                 row.fingerprint, row.sequence = TAKEN, seq
             pending = pending_unit_key(s)  # `keys rotate`: each section is told the next key until it has it
             if pending is not None:
                 row = sent.get(("key", pending.key_id))
                 if row is None or row.sequence not in received:
-                    groups["deletion"].append({"type": "key", "id": f"key-{pending.key_id}", "alg": "Ed25519",
+                    groups["tail"].append({"type": "key", "id": f"key-{pending.key_id}", "alg": "Ed25519",
                                                "public_key": pending.public_key, "key_id": pending.key_id,
                                                "valid_from_sequence": seq + 1})
                     if row is None:
@@ -302,7 +302,7 @@ def send_tasks(ws: Workspace, code: str, out_dir: Path, passphrase: str, *,
             reports = sorted(accepted_in(s, REPORT, sc))
             records: list[dict[str, Any]] = [{"type": "unit", "id": unit.code, "name": unit.name,
                                               "level": unit.level}]
-            for kind in ("task", "node", "notice", "deletion"):
+            for kind in ("task", "node", "notice", "tail"):  # tail: deletions, then the key record
                 records.extend(groups[kind])
             records.append({"type": "receipt", "id": f"receipt-{seq}", "accepted": reports,
                             "missing": [n for n in range(1, max(reports, default=0)) if n not in reports][-1000:]})

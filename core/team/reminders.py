@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core import settings
+from core.ledger.queries import awaits_us
 from core.sqltypes import AnySelect
 from core.team.rechecks import list_rechecks
 from db.models import Node, Notice, Person, Response, Task
@@ -106,7 +107,8 @@ def collect(session: Session, today: date, *, owner: str | None = None, limit: i
     answered = select(Response.notice_id)
     nq = (select(Notice, Task.city_ref, Task.title, Person.name).outerjoin(Task, Task.id == Notice.task_id)
           .outerjoin(Person, Person.id == Task.owner_id)
-          .where(Notice.state == "open", ~Notice.id.in_(answered)).order_by(Notice.respond_by, Notice.id))
+          .where(Notice.state == "open", ~Notice.id.in_(answered), awaits_us())
+          .order_by(Notice.respond_by, Notice.id))
     if owner:
         nq = nq.where(Person.name == owner)
     for notice, ref, title, who in session.execute(listed(nq, "notice_awaiting")):

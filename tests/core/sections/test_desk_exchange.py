@@ -89,6 +89,10 @@ def test_the_units_own_notice_travels_and_the_sections_answer_comes_back(desks, 
     assert code == 0, err
     nid = out.splitlines()[0]
     assert "内部督办通知 1 份" in out and "2099-01-31" in out
+    import json
+
+    code, out, _ = cli("dashboard", "--json", data=d["unit"])
+    assert json.loads(out)["notices_awaiting_response"] == 0  # the section answers it, not the unit
     code, _, err = cli("section", "notify", "CZS", "--task", d["ids"][2], "--text", "x", data=d["unit"])
     assert code == 3 and "不是交给“财政所”" in err  # 党政办's task
     assert "督办通知 1 份" in _import(d, _send(d))
