@@ -407,6 +407,9 @@ def test_unit_refuses_hostile_section_reports(desks, tmp_path) -> None:  # noqa:
     node = {"type": "node", "id": str(uuid.uuid4()), "task_id": d["ids"][0], "seq": 2_000_000, "title": "x",
             "due": "2026-05-01", "status": "done", "rev": 1, "updated": "2026-04-10T09:00:00+08:00"}
     _unit_refuses(d, _forge(d, "desk", "section-report", 1, [node]), "seq")
+    for bad, words in (({"responded": "2026-04-15 09:00"}, "responded"), ({"text": "a\x00b"}, "控制字符"),
+                       ({"evidence_ids": "e1"}, "evidence_ids")):
+        _unit_refuses(d, _forge(d, "desk", "section-report", 1, [{**resp, **bad}]), words)
     receipt = {"type": "receipt", "id": "r", "accepted": [0], "missing": []}
     _unit_refuses(d, _forge(d, "desk", "section-report", 1, [receipt]), "accepted")
     _unit_refuses(d, _forge(d, "desk", "section-report", 1, [], section="DZB"), "另一个科室的密钥")
