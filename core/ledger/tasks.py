@@ -299,8 +299,7 @@ def reported_in(session: Session, change_no: int) -> int | None:
     from db.models import PackageLog
 
     return session.scalar(select(func.min(PackageLog.sequence)).where(
-        PackageLog.direction == "out", PackageLog.package_type == "unit-report",
-        PackageLog.max_change_no >= change_no))
+        PackageLog.direction == "out", PackageLog.max_change_no >= change_no))
 
 
 def last_entry(session: Session, entity_type: str, entity_id: str) -> Any:
