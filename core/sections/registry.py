@@ -107,8 +107,8 @@ def trust_section(s: Session, actor: str, code: str, path: Path) -> Key:
         s.delete(old)  # one trusted key per section; the newest replaces it
         replaced = True
     if replaced:  # a new desk (a new PC, a reinstall): it holds nothing yet, the next package carries everything
-        for row in s.scalars(select(SectionSent).where(SectionSent.section_code == section.code)):
-            s.delete(row)
+        for sent in s.scalars(select(SectionSent).where(SectionSent.section_code == section.code)):
+            s.delete(sent)
         for row in s.scalars(select(PackageLog).where(PackageLog.direction == "out", PackageLog.package_type == TASKS,
                                                       PackageLog.section_code == section.code,
                                                       PackageLog.status == "acknowledged")):
