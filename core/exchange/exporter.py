@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core import GENERATOR, audit, counters
+from core import GENERATOR, audit, counters, places
 from core import settings as settings_mod
 from core.dates import now_ts
 from core.errors import InputRefused, PackageRejected, UserError
@@ -104,6 +104,7 @@ class ReportExporter:
         try:
             with self.ws.session() as s:
                 unit = self.ws.require_unit(s)
+                refuse_bad_unit(unit.code, unit.name)
                 from core.sections.common import refuse_city_export
 
                 refuse_city_export(s)  # a section desk reports to its unit, never to the city
@@ -333,6 +334,18 @@ _FIELD_WORDS = {"title": "标题", "description": "问题描述", "owner": "责�
                 "done_by": "填报人", "confirmed_by": "核查人", "added_by": "上传人", "media_type": "文件类型",
                 "id": "编号"}
 _EVIDENCE_WORDS = {"description": "说明"}
+
+
+def refuse_bad_unit(code: str, name: str) -> None:
+    """The unit's code and name travel in every package (bag-info.txt, the `unit` record): the same rules as
+    at input, for a unit stored before them (a name of several lines, or too long for §2's 8 KiB line)."""
+    from core.unit import unit_problems
+
+    problems = unit_problems(code, name)
+    if problems:
+        raise InputRefused(f"本单位的{'；'.join(problems.values())}，写不进数据包，无法导出。",
+                           hint="请用 unit set --name（或 --code）更正后再导出。",
+                           window_hint=f"请在“{places.EDIT_UNIT}”更正后再导出。")
 
 
 def check_records(records: list[dict[str, Any]], lines: list[bytes], seq: int) -> None:
