@@ -238,7 +238,7 @@ def test_the_receipt_lists_at_most_the_highest_accepted_sequences(unit_ws, tmp_p
     from city_desk import verify_report as city_verify
     from exchkit import FB1, FB2, import_ok
 
-    import core.exchange.exporter as exporter
+    from core.exchange import exporter
 
     import_ok(unit_ws, FB1, FB2)
     monkeypatch.setattr(exporter, "MAX_ACCEPTED", 1)
