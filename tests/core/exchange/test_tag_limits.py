@@ -247,3 +247,25 @@ def test_the_receipt_lists_at_most_the_highest_accepted_sequences(unit_ws, tmp_p
     (path,) = ReportExporter(unit_ws).export(out, passphrase=PASS).paths
     receipt = [r for _l, r in city_verify(path, unit_pub(unit_ws, tmp_path)).records if r["type"] == "receipt"]
     assert receipt[0]["accepted"] == [2]
+
+
+def test_a_pasted_note_and_response_travel_in_the_next_report(unit_ws, tmp_path: Path) -> None:  # noqa: ANN001
+    from datetime import date
+
+    from exchkit import FB1, import_ok
+
+    from core.exchange.notices import respond_to_notice
+    from core.ledger.tasks import NodeInput, complete_node
+    from db.models import Notice
+
+    import_ok(unit_ws, FB1)
+    with unit_ws.session() as s:
+        t = create_task(s, "张三", TaskInput(title="村务公开", source="巡察", category="立行立改", owner="李四",
+                                            deadline="2026-03-31", nodes=[NodeInput("公开", "2026-03-01")]))
+        node = complete_node(s, "张三", t.id, 1, done=date(2026, 3, 1), note="已公开\r\n见照片\x85")
+        assert node.note == "已公开\n见照片"
+        notice = s.query(Notice).first()
+        assert respond_to_notice(s, "张三", notice.id, "已整改\r\n完毕").text == "已整改\n完毕"
+    out = tmp_path / "out"
+    out.mkdir()
+    assert ReportExporter(unit_ws).export(out, passphrase=PASS).paths
