@@ -95,7 +95,7 @@ def hand_over(session: Session, actor: str, from_name: str, to_name: str, *, tod
         refresh(task)
         row = Handover(id=str(uuid.uuid4()), task_id=task.id, from_person=from_name, to_person=to_name,
                        date=day,
-                       note=note.strip(), by=actor, change_no=next_change_no(session))
+                       note=result.note, by=actor, change_no=next_change_no(session))
         session.add(row)
         audit.record(session, actor, "task.handover", "task", task.id, obj=task, before=before,
                      task_id=task.id)

@@ -266,6 +266,10 @@ def test_a_pasted_note_and_response_travel_in_the_next_report(unit_ws, tmp_path:
         assert node.note == "已公开\n见照片"
         notice = s.query(Notice).first()
         assert respond_to_notice(s, "张三", notice.id, "已整改\r\n完毕").text == "已整改\n完毕"
+        photo = tmp_path / "照片.jpg"
+        photo.write_bytes(b"jpeg")
+        ev = attach_file(s, unit_ws.evidence, "张三", t.id, photo, description="现场\r照片")
+        assert ev.description == "现场\n照片"
     out = tmp_path / "out"
     out.mkdir()
     assert ReportExporter(unit_ws).export(out, passphrase=PASS).paths
