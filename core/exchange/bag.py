@@ -765,8 +765,8 @@ def plan_parts(record_bytes: int, files: list[SourceFile], limit: int,
     manifests = [base]
     open_parts = [0]  # parts that can still take a manifest line, in order (first fit)
     for f in sorted(files, key=lambda x: -x.size):
-        need = f.size + overhead + 2 * len(f.sha256)
         line = manifest_line_size(payload_name(f.sha256))
+        need = f.size + overhead + 2 * len(f.sha256) + line  # its manifest line counts in the volume too
         for i in open_parts:
             if sizes[i] + need <= limit and manifests[i] + line <= max_manifest:
                 break

@@ -273,3 +273,26 @@ def test_a_pasted_note_and_response_travel_in_the_next_report(unit_ws, tmp_path:
     out = tmp_path / "out"
     out.mkdir()
     assert ReportExporter(unit_ws).export(out, passphrase=PASS).paths
+
+
+def test_each_part_of_many_files_stays_within_the_volume_limit(unit_ws, tmp_path: Path) -> None:  # noqa: ANN001
+    """Close to the limit both ways (about 400 files and 1 MB a part): the manifest counts in the volume too."""
+    import os
+
+    src = tmp_path / "src"
+    src.mkdir()
+    with unit_ws.session() as s:
+        t = create_task(s, "张三", TaskInput(title="材料很多", source="巡察", category="立行立改", owner="李四",
+                                            deadline="2026-03-31", nodes=[]))
+        for i in range(900):
+            f = src / f"{i:04d}.jpg"
+            f.write_bytes(os.urandom(2_100))
+            attach_file(s, unit_ws.evidence, "张三", t.id, f)
+    out = tmp_path / "out"
+    out.mkdir()
+    res = ReportExporter(unit_ws).export(out, passphrase=PASS, volume_mb=1)
+    assert len(res.paths) >= 2 and not res.warnings
+    for p in res.paths:
+        assert p.stat().st_size <= 1_000_000, (p.name, p.stat().st_size)
+    pub = unit_pub(unit_ws, tmp_path)
+    assert sum(len(verify_report(p, pub).files) for p in res.paths) == 900
