@@ -4,9 +4,9 @@ Prints, each with its ratio to a baseline measured in the same run:
 - reading the 10,000-row list (read_problem_list, preview only) with the reader the import picks
   (python-calamine, merges included) vs. openpyxl's read-only mode iterating every cell (the floor the old
   importer stood on), and vs. the importer forced onto its streamed openpyxl reader (merges by byte scan);
-- import-excel of the 10,000 rows into a fresh ledger, read + check + insert (target <= 4 s), against the same
-  openpyxl read-only floor;
 - the same list saved as .xls (xlrd) and as GBK .csv, read (preview).
+The whole import-excel of the 10,000 rows into a fresh ledger is measured once, by reports_bench.py (whose
+export figure needs that ledger), against openpyxl's read plus a bare SQLite insert of the same rows.
 Usage: uv run python bench/excel_bench.py [--rows 10000]
 """
 
@@ -14,22 +14,11 @@ from __future__ import annotations
 
 import argparse
 import csv
-import shutil
 import sys
-import time
 from pathlib import Path
 
 from _common import WORK, report, row
-from reports_bench import TODAY, write_problem_list
-
-from core.unit import init_unit
-from core.workspace import Workspace
-
-
-def timed(fn):  # noqa: ANN001, ANN201
-    t0 = time.perf_counter()
-    result = fn()
-    return time.perf_counter() - t0, result
+from reports_bench import timed, write_problem_list
 
 
 def best(fn, repeat: int = 3):  # noqa: ANN001, ANN201
@@ -85,7 +74,7 @@ def main() -> int:
     args = ap.parse_args()
     WORK.mkdir(parents=True, exist_ok=True)
     from core.excel import readers
-    from core.excel.importer import import_problem_list, read_problem_list
+    from core.excel.importer import read_problem_list
 
     xlsx = WORK / f"problem-list-{args.rows}.xlsx"
     write_problem_list(xlsx, args.rows)
@@ -103,25 +92,6 @@ def main() -> int:
         readers.CALAMINE_SHEET_BYTES = saved
     assert len(streamed.importable) == args.rows
     rows.append(row(f"read {args.rows} rows (openpyxl streamed)", stream_time, 8, floor, unit="s"))
-
-    target = WORK / "excel-import"
-    shutil.rmtree(target, ignore_errors=True)
-    ws = Workspace.open(target, user="bench", today=TODAY)
-    try:
-        with ws.session() as s:
-            init_unit(s, "442000-017", "中山市某某镇人民政府", "township", admin="bench")
-
-        def do_import() -> int:
-            with ws.read() as s:
-                pv = read_problem_list(xlsx, session=s)
-            with ws.session() as s:
-                return len(import_problem_list(s, "bench", pv))
-
-        import_time, imported = timed(do_import)
-        assert imported == args.rows, imported
-        rows.append(row(f"import-excel, {args.rows} rows", import_time, 4, floor, unit="s"))
-    finally:
-        ws.close()
 
     xls = as_xls(xlsx, WORK / f"problem-list-{args.rows}.xls")
     xls_time, pv = best(lambda: read_problem_list(xls))

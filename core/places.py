@@ -7,6 +7,7 @@ instead (`UserError.window_hint`); the places are written here once, in the wind
 from __future__ import annotations
 
 SETTINGS = "设置"
+EDIT_UNIT = "设置 → 本单位 → 更正代码或名称…"
 USERS = "设置 → 用户与责任人"
 ADD_USER = "设置 → 用户与责任人 → 添加用户…"
 SET_MY_PASSWORD = "设置 → 用户与责任人 → 设置我的密码…"

@@ -4,13 +4,30 @@ from __future__ import annotations
 
 import re
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_BREAKS = re.compile(r"\r\n?|[\x0b\x0c]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def clean_text(value: str) -> str:
-    """Without control characters (Word's \\v and \\f line breaks become new lines) or undecodable bytes."""
-    return _CONTROL.sub("", decodable(value).replace("\x0b", "\n").replace("\x0c", "\n"))
+    """Without control characters or undecodable bytes: Windows' CR LF, a lone CR and Word's \\v and \\f
+    line breaks become new lines; C0 and C1 controls but tab and line feed go (what the exchange format's
+    free text allows, spec §5)."""
+    return _CONTROL.sub("", _BREAKS.sub("\n", decodable(value)))
+
+
+LONG_TEXT = 100_000  # a note, a response, a reason: ample, and one record line stays far below 1 MiB (§5)
+
+
+def long_text(value: str, what: str, *, field: str = "", limit: int = LONG_TEXT) -> str:
+    """Free text a person wrote (a note, a response to a notice, an appeal's reason), cleaned and bounded."""
+    from core.errors import InputRefused
+
+    text = clean_text(value or "").strip()
+    if len(text) > limit:
+        raise InputRefused(f"{what}太长（{len(text)} 个字，最多 {limit} 个字）。",
+                           hint="请精简文字，详细材料可作为佐证材料附上。", field=field)
+    return text
 
 
 def decodable(value: str) -> str:

@@ -16,6 +16,7 @@ from db.models import PackageLog, Person, Unit
 
 # The city's format: the six-digit area code, a dash, the unit's three-digit number (442000-017).
 UNIT_CODE_RE = re.compile(r"^[0-9]{6}-[0-9]{3}$")
+MAX_NAME = 100  # the longest official unit names have about 40 characters
 CODE_HINT = "单位代码由市督查室分配，格式是六位数字、短横线、三位数字，例如 442000-017。"
 
 
@@ -41,8 +42,13 @@ def unit_problems(code: str, name: str, admin: str | None = None) -> dict[str, s
         problems["code"] = "请填写单位代码"
     elif not UNIT_CODE_RE.match(code):
         problems["code"] = f"单位代码“{code}”格式不对"
-    if not clean_text(name or "").strip():
+    name = clean_text(name or "").strip()
+    if not name:
         problems["name"] = "单位名称不能为空"
+    elif "\n" in name or "\r" in name:
+        problems["name"] = "单位名称应写在一行内"  # it travels as one bag-info.txt line (spec §2)
+    elif len(name) > MAX_NAME:
+        problems["name"] = f"单位名称太长（{len(name)} 个字，最多 {MAX_NAME} 个字）"
     if admin is not None and not person_name(admin):
         problems["admin"] = "请填写第一个用户（管理员）的姓名"
     return problems

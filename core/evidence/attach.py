@@ -13,7 +13,7 @@ from core.dates import now_ts
 from core.errors import InputRefused, NotFound
 from core.evidence.store import EvidenceStore, media_type_for
 from core.ledger.tasks import check_undoable, get_node, get_task, refresh, touch
-from core.text import file_name
+from core.text import file_name, long_text
 from db.models import Evidence
 
 
@@ -34,10 +34,11 @@ def attach_file(session: Session, store: EvidenceStore, actor: str, task_id: str
         # A failed scan, or a cloud-drive placeholder not yet downloaded: worthless to the city.
         raise InputRefused(f"文件“{source.name}”是空的（0 字节），不能作为佐证材料。",
                            hint="请确认扫描或下载已经完成，打开看一下内容后再添加。")
+    description = long_text(description, "佐证材料说明", field="description")  # checked before the file is stored
     stored = store.add_file(source)
     ev = Evidence(id=str(uuid.uuid4()), task_id=task.id, node_id=node.id if node else None, sha256=stored.sha256,
                   filename=file_name(source.name), size=stored.size, media_type=media_type_for(source.name),
-                  description=description.strip(), added=now_ts(), added_by=actor, file_date=file_date)
+                  description=description, added=now_ts(), added_by=actor, file_date=file_date)
     session.add(ev)
     touch(session, ev)
     if task.status == "open":

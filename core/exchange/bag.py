@@ -30,7 +30,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from core import faults, places
-from core.errors import Cancelled, PackageRejected, UserError
+from core.errors import Cancelled, InputRefused, PackageRejected, UserError
 from core.exchange import records as rec
 from core.exchange.safezip import CHUNK, MAX_ENTRIES, SafeZip, ZipEntry
 from core.text import shown
@@ -151,13 +151,14 @@ def file_reader(pkg: Package, sha: str) -> _StreamReader:
     return _StreamReader(pkg.open_file(sha))
 
 
-def tag_text(data: bytes, what: str, max_bytes: int = MAX_TAG_FILE) -> list[str]:
+def tag_text(data: bytes, what: str) -> list[str]:
     """A tag file's lines, after §2's limits: size, UTF-8 without a byte-order mark, lines of at most 8 KiB.
 
     Linear in the size; the limits are checked before anything is parsed.
     """
-    if len(data) > max_bytes:
-        raise reject("too_large", f"数据包中的 {what} 过大（{len(data)} 字节，最多允许 {max_bytes} 字节）。", _RESEND)
+    if len(data) > MAX_TAG_FILE:
+        raise reject("too_large", f"数据包中的 {what} 过大（{len(data)} 字节；交换格式规定每个标签文件最多 "
+                     f"{MAX_TAG_FILE} 字节，即 64 KiB）。", _RESEND)
     if data.startswith(b"\xef\xbb\xbf"):
         raise reject("bagit_malformed", f"{what} 以字节顺序标记（BOM）开头，这不符合 BagIt 格式。", _RESEND)
     try:
@@ -204,11 +205,11 @@ def _path_key(path: str) -> str:
     return unicodedata.normalize("NFC", path).casefold()
 
 
-def parse_manifest(text: bytes, what: str, alg: str = "sha256", max_bytes: int = MAX_TAG_FILE) -> dict[str, str]:
+def parse_manifest(text: bytes, what: str, alg: str = "sha256") -> dict[str, str]:
     out: dict[str, str] = {}
     keys: set[str] = set()
     width = _HEX_LEN[alg]
-    for line in tag_text(text, what, max_bytes):
+    for line in tag_text(text, what):
         if not line.strip():
             continue
         m = _MANIFEST_LINE.fullmatch(line)
@@ -271,7 +272,11 @@ class _Reader:
 
     def read(self) -> Package:
         files = self._layout()
-        # Bounded reads only (§2: every tag file at most 64 KiB), then the signature before any deeper work.
+        # §2: every tag file (the manifests and signature.json included) is at most 64 KiB. Their declared
+        # sizes are checked first, from the ZIP directory, before one byte is inflated or the key looked up.
+        for name, e in files.items():
+            if not name.startswith("data/"):
+                self._check_tag_size(e)
         tag = {name: self._read_tag(files[name]) for name in
                ("bagit.txt", "bag-info.txt", "tagmanifest-sha256.txt", "signature.json")}
         self._check_bagit(tag["bagit.txt"])
@@ -279,14 +284,11 @@ class _Reader:
         head = self._check_header(info)
         key_id = self._check_signature(tag["signature.json"], tag["tagmanifest-sha256.txt"], head["sequence"])
         payload = {name: e for name, e in files.items() if name.startswith("data/")}
-        # A payload manifest has one line per payload file: bounded by the names actually there (a hash of up
-        # to 128 hex digits, some whitespace, the name with every byte percent-encoded at worst, a line end).
-        manifest_limit = 1024 + sum(128 + 8 + 3 * len(name.encode("utf-8")) + 2 for name in payload)
-        tag["manifest-sha256.txt"] = self._read_tag(files["manifest-sha256.txt"], manifest_limit)
-        extra_manifests = self._check_tagmanifest(files, tag, manifest_limit)
+        tag["manifest-sha256.txt"] = self._read_tag(files["manifest-sha256.txt"])
+        extra_manifests = self._check_tagmanifest(files, tag)
         head.update(self._check_info(info))
         digest = hashlib.sha256(tag["tagmanifest-sha256.txt"]).hexdigest()
-        manifest = parse_manifest(tag["manifest-sha256.txt"], "manifest-sha256.txt", max_bytes=manifest_limit)
+        manifest = parse_manifest(tag["manifest-sha256.txt"], "manifest-sha256.txt")
         manifests = {"sha256": manifest, **extra_manifests}
         for alg, listed in manifests.items():
             what = f"manifest-{alg}.txt"
@@ -386,11 +388,15 @@ class _Reader:
                          "无法确认数据包来自谁，请勿使用，并向发送方索取签名的数据包。")
         return files
 
-    def _read_tag(self, e: ZipEntry, limit: int = MAX_TAG_FILE) -> bytes:
+    @staticmethod
+    def _check_tag_size(e: ZipEntry) -> None:
+        if e.usize > MAX_TAG_FILE:
+            raise reject("too_large", f"数据包中的“{shown(e.name)}”过大（{e.usize} 字节；交换格式规定每个标签文件"
+                         f"最多 {MAX_TAG_FILE} 字节，即 64 KiB）。", _RESEND)
+
+    def _read_tag(self, e: ZipEntry) -> bytes:
         """A tag file, refused from its declared size before a byte is inflated (and never read past it)."""
-        if e.usize > limit:
-            raise reject("too_large", f"数据包中的“{shown(e.name)}”过大（{e.usize} 字节，最多允许 {limit} 字节）。",
-                         _RESEND)
+        self._check_tag_size(e)
         data = self.z.read(e)
         self._tick(len(data))
         return data
@@ -443,8 +449,7 @@ class _Reader:
             raise reject("bagit_malformed", "bag-info.txt 中的日期格式不对。", _RESEND)
         return {"id": pid, "previous": prev, "part": part, "oxum": (int(om.group(1)), int(om.group(2)))}
 
-    def _check_tagmanifest(self, files: dict[str, ZipEntry], tag: dict[str, bytes],
-                           manifest_limit: int) -> dict[str, dict[str, str]]:
+    def _check_tagmanifest(self, files: dict[str, ZipEntry], tag: dict[str, bytes]) -> dict[str, dict[str, str]]:
         """The signed tag manifest covers every tag file; other manifests RFC 8493 allows must hold too.
 
         Returns the extra payload manifests (manifest-md5.txt …) by algorithm, parsed.
@@ -468,7 +473,7 @@ class _Reader:
             m = _MANIFEST_NAME.fullmatch(name)
             is_payload_manifest = m is not None and not m.group(1)
             if name not in tag:
-                tag[name] = self._read_tag(e, manifest_limit if is_payload_manifest else MAX_TAG_FILE)
+                tag[name] = self._read_tag(e)
             data = tag[name]
             if hashlib.sha256(data).hexdigest() != listed[name]:
                 raise reject("tagmanifest_mismatch", f"数据包中的“{shown(name)}”在签名后被改动过（校验值不符）。",
@@ -481,7 +486,7 @@ class _Reader:
                 raise reject("bagit_malformed", f"数据包中的清单 {shown(name)} 使用了不支持的校验算法。", _RESEND)
             if is_payload_manifest:
                 if alg != "sha256":
-                    extra[alg] = parse_manifest(data, name, alg, manifest_limit)
+                    extra[alg] = parse_manifest(data, name, alg)
             else:
                 tag_manifests[name] = parse_manifest(data, name, alg)
         for name, entries in tag_manifests.items():
@@ -582,49 +587,94 @@ def fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
+RECORDS_NAME = "data/records.jsonl"
+# What a bag-info.txt value is called where a person can change it (the writer's refusals name it).
+INFO_WORDS = {"Source-Organization": "单位名称", "Unit-Code": "单位代码", "Section-Code": "科室代码"}
+
+
+class TagLimitExceeded(InputRefused):
+    """A package would break a §2 tag-file limit: refused before anything is written."""
+
+    def __init__(self, message: str, *, hint: str, label: str = "") -> None:
+        super().__init__(message, hint=hint)
+        self.label = label
+
+
+def payload_name(sha256: str) -> str:
+    return f"data/files/{sha256}"
+
+
+def manifest_line_size(path: str) -> int:
+    """Bytes of one manifest line as `write_package` writes it: 64 hex digits, two spaces, the path, LF."""
+    return 64 + 2 + len(path.encode("utf-8")) + 1
+
+
+def check_info(info: dict[str, str]) -> bytes:
+    """bag-info.txt as written, after §2's limits (each value one line, lines ≤ 8 KiB, the file ≤ 64 KiB)."""
+    for label, value in info.items():
+        word = INFO_WORDS.get(label, label)
+        if _LINE_END.search(value) or _LINE_END.search(label):
+            raise TagLimitExceeded(f"{word}中有换行，写不进数据包（交换格式要求 bag-info.txt 每项一行）。",
+                                   hint=f"请把{word}改为一行后再导出。", label=label)
+        size = len(f"{label}: {value}".encode())
+        if size > MAX_TAG_LINE:
+            raise TagLimitExceeded(f"{word}太长（写进数据包有 {size} 字节，交换格式规定 bag-info.txt 每行最多 "
+                                   f"{MAX_TAG_LINE} 字节）。", hint=f"请缩短{word}后再导出。", label=label)
+    data = info_lines(info)
+    _check_tag_file("bag-info.txt", data)
+    return data
+
+
+def _check_tag_file(name: str, data: bytes) -> None:
+    if len(data) > MAX_TAG_FILE:
+        raise TagLimitExceeded(f"数据包的 {name} 会有 {len(data)} 字节，超过交换格式规定的每个标签文件 64 KiB"
+                               f"（{MAX_TAG_FILE} 字节），没有导出。", hint="请把材料分成几个较小的数据包导出。",
+                               label=name)
+
+
 def write_package(target: Path, *, info: dict[str, str], records: Iterable[bytes], files: list[SourceFile],
                   signer: Ed25519PrivateKey, key_id: str, progress: Callable[[int], None] | None = None,
                   cancel: Callable[[], bool] | None = None, publish: bool = True) -> WrittenPackage:
     """Write one signed bag as `target` (temp name, fsync, rename). `info` lacks Payload-Oxum.
 
     `info` must hold External-Identifier; Payload-Oxum is computed here and inserted after Bagging-Date.
+    Every tag file is built and held to §2's limits before the first byte is written: a package the spec
+    forbids is never written (`TagLimitExceeded`; `plan_parts` keeps each part's manifest within them).
     With `publish=False` the bag stays under its hidden temporary name (returned as `path`), for the caller
     to verify and record before `publish_package` gives it its real name.
     """
     pid = info["External-Identifier"]
     created = info["Created"]
+    body = b"".join(records)
+    # The manifest is known before a file is copied: each file is named by its hash (checked as it is copied).
+    manifest = [(hashlib.sha256(body).hexdigest(), RECORDS_NAME)]
+    manifest += [(src.sha256, payload_name(src.sha256)) for src in files]
+    octets = len(body) + sum(src.size for src in files)
+    ordered: dict[str, str] = {}
+    for k, v in info.items():
+        ordered[k] = v
+        if k == "Bagging-Date":
+            ordered["Payload-Oxum"] = f"{octets}.{len(manifest)}"
+    if "Payload-Oxum" not in ordered:
+        ordered["Payload-Oxum"] = f"{octets}.{len(manifest)}"
+    tags = {
+        "bagit.txt": BAGIT_TXT,
+        "bag-info.txt": check_info(ordered),
+        "manifest-sha256.txt": "".join(f"{h}  {p}\n" for h, p in sorted(manifest, key=lambda x: x[1]))
+        .encode("utf-8"),
+    }
+    _check_tag_file("manifest-sha256.txt", tags["manifest-sha256.txt"])
     tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.tmp")
-    manifest: list[tuple[str, str]] = []
-    octets = 0
     try:
         with open(tmp, "wb") as fh:
             with zipfile.ZipFile(fh, "w", allowZip64=True) as zf:
-                body = b"".join(records)
-                zf.writestr(_zinfo(f"{pid}/data/records.jsonl", created, _text_method(body), len(body)), body)
-                manifest.append((hashlib.sha256(body).hexdigest(), "data/records.jsonl"))
-                octets += len(body)
+                zf.writestr(_zinfo(f"{pid}/{RECORDS_NAME}", created, _text_method(body), len(body)), body)
                 for src in files:
-                    digest = _copy_into(zf, src, f"{pid}/data/files/{src.sha256}", created, progress, cancel)
+                    digest = _copy_into(zf, src, f"{pid}/{payload_name(src.sha256)}", created, progress, cancel)
                     if digest != src.sha256:
                         raise UserError(f"佐证材料文件 {src.sha256[:12]}… 的内容已改变，无法导出。",
                                         hint="请运行 verify 检查佐证材料，必要时从备份恢复。",
                                         window_hint=EVIDENCE_DAMAGED_WINDOW)
-                    manifest.append((digest, f"data/files/{src.sha256}"))
-                    octets += src.size
-                full = dict(info)
-                ordered: dict[str, str] = {}
-                for k, v in full.items():
-                    ordered[k] = v
-                    if k == "Bagging-Date":
-                        ordered["Payload-Oxum"] = f"{octets}.{len(manifest)}"
-                if "Payload-Oxum" not in ordered:
-                    ordered["Payload-Oxum"] = f"{octets}.{len(manifest)}"
-                tags = {
-                    "bagit.txt": BAGIT_TXT,
-                    "bag-info.txt": info_lines(ordered),
-                    "manifest-sha256.txt": "".join(f"{h}  {p}\n" for h, p in sorted(manifest, key=lambda x: x[1]))
-                    .encode("utf-8"),
-                }
                 for name, data in tags.items():
                     zf.writestr(_zinfo(f"{pid}/{name}", created, zipfile.ZIP_DEFLATED, len(data)), data)
                 tagmanifest = "".join(f"{hashlib.sha256(d).hexdigest()}  {n}\n" for n, d in tags.items()).encode()
@@ -714,21 +764,37 @@ def remove_quietly(path: Path) -> None:
 
 
 def plan_parts(record_bytes: int, files: list[SourceFile], limit: int,
-               max_entries: int = MAX_ENTRIES - 10) -> list[list[SourceFile]]:
-    """Spread attached files over parts (spec §6): part 1 holds the records; a file too big travels alone."""
+               max_entries: int = MAX_ENTRIES - 10, *, max_manifest: int = MAX_TAG_FILE) -> list[list[SourceFile]]:
+    """Spread attached files over parts (spec §6): part 1 holds the records; a file too big travels alone.
+
+    A part is bounded by the volume `limit` (bytes), by `max_entries` files, and by its manifest-sha256.txt:
+    one line per payload file (records.jsonl included) must stay within `max_manifest` bytes (§2: 64 KiB per
+    tag file, about 460 attached files a part).
+    """
     overhead = 200
+    base = manifest_line_size(RECORDS_NAME)
+    smallest = manifest_line_size(payload_name("0" * 64))
     parts: list[list[SourceFile]] = [[]]
     sizes = [record_bytes + 4096]
+    manifests = [base]
+    open_parts = [0]  # parts that can still take a manifest line, in order (first fit)
     for f in sorted(files, key=lambda x: -x.size):
-        need = f.size + overhead + 2 * len(f.sha256)
-        for i, used in enumerate(sizes):
-            if used + need <= limit and len(parts[i]) < max_entries:
-                parts[i].append(f)
-                sizes[i] += need
+        line = manifest_line_size(payload_name(f.sha256))
+        need = f.size + overhead + 2 * len(f.sha256) + line  # its manifest line counts in the volume too
+        for i in open_parts:
+            if sizes[i] + need <= limit and manifests[i] + line <= max_manifest:
                 break
         else:
-            parts.append([f])
-            sizes.append(4096 + need)
+            parts.append([])
+            sizes.append(4096)
+            manifests.append(base)
+            i = len(parts) - 1
+            open_parts.append(i)
+        parts[i].append(f)
+        sizes[i] += need
+        manifests[i] += line
+        if len(parts[i]) >= max_entries or manifests[i] + smallest > max_manifest:
+            open_parts.remove(i)
     return parts
 
 

@@ -17,11 +17,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core import GENERATOR, audit, counters
+from core import GENERATOR, audit, counters, places
 from core import settings as settings_mod
 from core.dates import now_ts
 from core.errors import InputRefused, PackageRejected, UserError
 from core.exchange import bag
+from core.exchange import records as rec
 from core.exchange.importer import REPORT_SEQ
 from core.exchange.keys import (
     PENDING,
@@ -33,7 +34,7 @@ from core.exchange.keys import (
 )
 from core.exchange.records import LIST_LIMITS, MAX_LINE, dump_line
 from core.ledger.lights import LightRule, OpenNotice, PendingDate
-from core.text import human_size
+from core.text import human_size, shown
 from core.workspace import Workspace
 from db.models import (
     Appeal,
@@ -51,6 +52,7 @@ from db.models import (
 )
 
 MAX_MISSING = LIST_LIMITS["missing"]
+MAX_ACCEPTED = LIST_LIMITS["accepted"]
 
 MAX_PART_ENTRIES = 99_990
 
@@ -102,11 +104,15 @@ class ReportExporter:
         try:
             with self.ws.session() as s:
                 unit = self.ws.require_unit(s)
+                refuse_bad_unit(unit.code, unit.name)
                 from core.sections.common import refuse_city_export
 
                 refuse_city_export(s)  # a section desk reports to its unit, never to the city
                 key, private = signing_key(s, passphrase)
                 seq = counters.bump(s, REPORT_SEQ)
+                if seq > bag.MAX_SEQUENCE:  # spec §2: a Sequence is at most 1,000,000
+                    raise InputRefused(f"本单位的报送包序号已到交换格式的上限（{bag.MAX_SEQUENCE:,}），无法再导出。",
+                                       hint="请联系市督查室。")
                 records, files = self._collect(s, seq, full)
                 pending = pending_unit_key(s)
                 if pending is not None:
@@ -229,6 +235,8 @@ class ReportExporter:
                 missing.append(below)
             below -= 1
         missing.reverse()
+        # spec §5: at most 100,000 accepted Sequences; like `missing`, the receipt lists the highest.
+        accepted = accepted[-MAX_ACCEPTED:]
         records.append({"type": "receipt", "id": f"receipt-{seq}", "accepted": accepted, "missing": missing})
         return records, files
 
@@ -237,10 +245,7 @@ class ReportExporter:
                records: list[dict[str, Any]], files: list[bag.SourceFile], limit: int, out_dir: Path,
                written: list[Path], full: bool) -> ExportResult:
         lines = [dump_line(r) for r in records]
-        for r, line in zip(records, lines, strict=True):
-            if len(line) > MAX_LINE:  # spec §5: a reader refuses a longer line
-                raise UserError(f"“{r['type']}”记录 {r['id']} 的内容过长（超过 1 MiB），无法导出。",
-                                hint="请缩短该任务的问题描述或整改措施后再导出。")
+        check_records(records, lines, seq)
         body = b"".join(lines)
         unit_line = dump_line(records[0])
         parts = bag.plan_parts(len(body), files, limit, MAX_PART_ENTRIES)
@@ -351,6 +356,63 @@ def response_delta(s: Session, mark: int, *, city: bool = True) -> list[dict[str
     return [_clean({"type": "response", "id": r.id, "notice_id": r.notice_id, "text": r.text,
                     "responded": r.responded, "by": r.by, "evidence_ids": r.evidence_ids or None})
             for r in s.scalars(q)]
+
+
+# What a clerk calls the records and fields a report carries (for a refusal before writing).
+_RECORD_WORDS = {"unit": "本单位", "task": "任务", "node": "节点", "evidence": "佐证材料", "response": "督办回复",
+                 "appeal": "申诉", "handover": "任务交接", "report_print": "整改报告打印记录"}
+_RECORD_NAME = {"task": "title", "node": "title", "evidence": "filename", "unit": "name"}
+_FIELD_WORDS = {"title": "标题", "description": "问题描述", "owner": "责任人", "section": "责任科室",
+                "leader": "分管领导", "batch": "批次", "note": "备注", "filename": "文件名", "name": "名称",
+                "text": "回复内容", "reason": "理由", "from": "交出人", "to": "接手人", "by": "填写人",
+                "done_by": "填报人", "confirmed_by": "核查人", "added_by": "上传人", "media_type": "文件类型",
+                "id": "编号"}
+_EVIDENCE_WORDS = {"description": "说明"}
+
+
+def refuse_bad_unit(code: str, name: str) -> None:
+    """The unit's code and name travel in every package (bag-info.txt, the `unit` record): the same rules as
+    at input, for a unit stored before them (a name of several lines, or too long for §2's 8 KiB line)."""
+    from core.unit import unit_problems
+
+    problems = unit_problems(code, name)
+    if problems:
+        raise InputRefused(f"本单位的{'；'.join(problems.values())}，写不进数据包，无法导出。",
+                           hint="请用 unit set --name（或 --code）更正后再导出。",
+                           window_hint=f"请在“{places.EDIT_UNIT}”更正后再导出。")
+
+
+def check_records(records: list[dict[str, Any]], lines: list[bytes], seq: int) -> None:
+    """Spec §5 exactly as the city's reader applies it, before a byte is written.
+
+    A value the reader would refuse (a line over 1 MiB, a control character pasted into a text, a number out
+    of range) is refused here with the record and the field to change: an invalid package is never written.
+    """
+    try:
+        for _ in rec.parse_lines(lines, "unit-report", seq):
+            pass
+    except rec.RecordError as exc:
+        r = records[exc.line - 1]
+        kind = _RECORD_WORDS.get(r["type"], f"“{r['type']}”记录")
+        label = r.get(_RECORD_NAME.get(r["type"], ""))
+        what = f"{kind}“{shown(str(label)[:30])}”" if isinstance(label, str) and label else kind
+        name = exc.field_name
+        word = (_EVIDENCE_WORDS.get(name) if r["type"] == "evidence" else None) or _FIELD_WORDS.get(name, name)
+        value = r.get(name)
+        if len(lines[exc.line - 1]) > MAX_LINE:
+            raise InputRefused(f"{what}的内容过长（超过交换格式规定的每条记录 1 MiB），无法导出。",
+                               hint="请精简其中的长文字（问题描述、备注等），详细材料可作为佐证材料附上，然后再导出。",
+                               ) from None
+        if isinstance(value, str) and rec.range_problem(name, rec.field_kind(name), value) == "含有控制字符":
+            raise InputRefused(f"{what}的{word}中有看不见的控制字符（例如回车符），交换格式不允许，无法导出。",
+                               hint=f"请修改该{kind}，重新输入{word}（从别处复制粘贴的文字常带有这种字符），"
+                                    "然后再导出。") from None
+        if isinstance(value, str) and len(value) > rec.MAX_ID and rec.field_kind(name) == "id":
+            raise InputRefused(f"{what}的{word}太长（{len(value)} 个字符，交换格式最多 {rec.MAX_ID} 个），无法导出。",
+                               hint=f"请缩短{kind}的{word}后再导出。") from None
+        detail = exc.message.split("：", 1)[-1].rstrip("。")
+        raise InputRefused(f"{what}的{word}不符合交换格式（{detail}），无法导出。",
+                           hint=f"请修改该{kind}的{word}后再导出；如不清楚怎样改，请联系市督查室。") from None
 
 
 def report_prints(s: Session, mark: int) -> list[dict[str, Any]]:

@@ -664,6 +664,13 @@ class _Applier:
         ov = self._versions.get(key)
         return ov is None or (seq, line) > ov
 
+    def older(self, key: str, seq: int, line: int) -> bool:
+        """A newer record already set `key` (newer wins, §4): this one is skipped, and counted."""
+        if self.newer(key, seq, line):
+            return False
+        self.count("older_skipped")
+        return True
+
     def mark(self, key: str, seq: int, line: int) -> None:
         self._versions[key] = (seq, line)
         self._dirty_versions.add(key)
@@ -730,8 +737,7 @@ class _Applier:
             task = None  # the id names a unit task, not the city's reference
         if task is None:
             task = self.deleted_by_ref.get(r["id"])
-        if not self.newer(key, seq, line):
-            self.count("older_skipped")
+        if self.older(key, seq, line):
             return True
         nodes = sorted(r.get("nodes") or [], key=lambda n: n["seq"])
         if task is None:
@@ -910,8 +916,7 @@ class _Applier:
         if notice is None:
             return False
         key = f"notice:{notice.id}:state"
-        if not self.newer(key, seq, line):
-            self.count("older_skipped")
+        if self.older(key, seq, line):
             return True
         notice.state, notice.closed, notice.closure_comment = "closed", r["closed"], r.get("comment") or ""
         notice.state_seq, notice.state_line = seq, line
@@ -941,8 +946,7 @@ class _Applier:
         row.node_id = node.id if node else None
         row.result, row.reviewed, row.reviewer = r["result"], r["reviewed"], r["reviewer"]
         row.comment, row.package_seq, row.line = r.get("comment") or "", seq, line
-        if not self.newer(key, seq, line):
-            self.count("older_skipped")
+        if self.older(key, seq, line):
             return True
         comment = r.get("comment") or ""
         if node is None:
@@ -1005,8 +1009,7 @@ class _Applier:
         if appeal is None:
             return False
         key = f"appeal:{appeal.id}"
-        if not self.newer(key, seq, line):
-            self.count("older_skipped")
+        if self.older(key, seq, line):
             return True
         appeal.result, appeal.decided, appeal.comment = r["result"], r["decided"], r.get("comment") or ""
         appeal.result_seq = seq
@@ -1018,8 +1021,7 @@ class _Applier:
     def _ack(self, r: dict[str, Any], seq: int, line: int) -> bool:
         n = r["unit_sequence"]
         key = f"ack:{n}"
-        if not self.newer(key, seq, line):
-            self.count("older_skipped")
+        if self.older(key, seq, line):
             return True
         rows = list(self.s.scalars(select(PackageLog).where(PackageLog.direction == "out",
                                                              PackageLog.package_type == "unit-report",

@@ -10,6 +10,7 @@ from core import audit
 from core.counters import next_change_no
 from core.dates import now_ts
 from core.errors import InputRefused, NotFound
+from core.text import long_text
 from db.models import Appeal, Deduction, Evidence, Notice, Response, Review
 
 
@@ -24,14 +25,15 @@ def respond_to_notice(session: Session, actor: str, notice_id: str, text: str,
                       evidence_ids: list[str] | None = None) -> Response:
     """A response that travels to the city in the next report (a `response` record)."""
     notice = _notice(session, notice_id)
-    if not (text or "").strip():
+    text = long_text(text, "反馈内容", field="text")
+    if not text:
         raise InputRefused("反馈内容不能为空。", hint="请写明整改情况。", field="text")
     ids = list(evidence_ids or [])
     for eid in ids:
         ev = session.get(Evidence, eid)
         if ev is None or ev.deleted:
             raise NotFound(f"找不到编号为“{eid}”的佐证材料。")
-    resp = Response(id=str(uuid.uuid4()), notice_id=notice.id, text=text.strip(), responded=now_ts(), by=actor,
+    resp = Response(id=str(uuid.uuid4()), notice_id=notice.id, text=text, responded=now_ts(), by=actor,
                     evidence_ids=ids, change_no=next_change_no(session))
     session.add(resp)
     if notice.read_at is None:
@@ -63,14 +65,15 @@ def file_appeal(session: Session, actor: str, target_type: str, target_id: str, 
     target = session.get(model, target_id)
     if target is None:
         raise NotFound(f"找不到编号为“{target_id}”的{word}。")
-    if not (reason or "").strip():
+    reason = long_text(reason, "申诉理由", field="reason")
+    if not reason:
         raise InputRefused("申诉理由不能为空。", hint="请写明申诉的事实和理由。", field="reason")
     for eid in evidence_ids or []:
         ev = session.get(Evidence, eid)
         if ev is None or ev.deleted:
             raise NotFound(f"找不到编号为“{eid}”的佐证材料。")
     appeal = Appeal(id=str(uuid.uuid4()), target_type=target_type, target_id=target_id,
-                    task_id=getattr(target, "task_id", None), reason=reason.strip(), filed=now_ts(), by=actor,
+                    task_id=getattr(target, "task_id", None), reason=reason, filed=now_ts(), by=actor,
                     evidence_ids=list(evidence_ids or []), comment="", result_seq=0,
                     change_no=next_change_no(session))
     session.add(appeal)

@@ -199,16 +199,25 @@ def decode_public_key(text: Any) -> bytes | None:
 
 
 class RecordError(PackageRejected):
-    def __init__(self, line: int, detail: str, code: str = "bad_record") -> None:
+    def __init__(self, line: int, detail: str, code: str = "bad_record", field_name: str = "") -> None:
         super().__init__(f"records.jsonl 第 {line} 行有误：{detail}。", reason_code=code,
                          hint="数据包内容不符合交换格式，请向发送方索取一份正确的数据包。")
         self.line = line
+        self.field_name = field_name  # the field whose value broke §5, when one did
 
 
 ID_LIKE = {"reverses"}  # an id not named *_id / *_ref
 
 
 def _check_field(line: int, rtype: str, name: str, value: Any, enums: dict[str, set[str]]) -> None:
+    try:
+        _check_value(line, rtype, name, value, enums)
+    except RecordError as exc:
+        exc.field_name = exc.field_name or name
+        raise
+
+
+def _check_value(line: int, rtype: str, name: str, value: Any, enums: dict[str, set[str]]) -> None:
     if name in enums:
         if not isinstance(value, str) or value not in enums[name]:
             allowed = "、".join(sorted(enums[name]))

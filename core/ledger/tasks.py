@@ -21,7 +21,7 @@ from core.counters import next_change_no
 from core.dates import now_ts, parse_date
 from core.errors import InputRefused, NotFound, PermissionDenied, UserError
 from core.ledger.people import person_named, section_named
-from core.text import clean_text
+from core.text import clean_text, long_text
 from db.models import Evidence, Node, Person, Task
 
 
@@ -416,7 +416,7 @@ def complete_node(session: Session, actor: str, task_id: str, seq: int, *, done:
     before = audit.snapshot("node", node)
     node.status = "done"
     node.done = done.isoformat()
-    node.note = note.strip() or node.note
+    node.note = long_text(note, "完成情况说明", field="note") or node.note
     node.done_by = actor
     node.confirmed_by = None
     node.city_result = None

@@ -283,129 +283,67 @@ def _signature(fonts: FontSet, unit_name: str, date_text: str) -> list[Flowable]
     ]
 
 
-LEDGER_HEADERS = (
-    "序号",
-    "编号",
-    "问题",
-    "来源",
-    "类别",
-    "责任科室",
-    "责任人",
-    "整改期限",
-    "下一节点",
-    "状态",
-    "预警灯及原因",
-)
+# Every ledger-like table opens with the same six columns (their cells: `_row_cells`).
+_FIRST_COLUMNS = ("序号", "编号", "问题", "来源", "类别", "责任科室")
+LEDGER_HEADERS = (*_FIRST_COLUMNS, "责任人", "整改期限", "下一节点", "状态", "预警灯及原因")
 LEDGER_WIDTHS_MM = (11, 30, 58, 16, 18, 20, 14, 21, 21, 17, 58)
 # The ledger PDF (整改台账) also carries what a city's 台账 template has: 整改措施 and 完成情况.
-FULL_HEADERS = (
-    "序号",
-    "编号",
-    "问题",
-    "来源",
-    "类别",
-    "责任科室",
-    "责任人",
-    "整改期限",
-    "整改措施",
-    "状态",
-    "整改进展/完成情况",
-    "预警灯及原因",
-)
+FULL_HEADERS = (*_FIRST_COLUMNS, "责任人", "整改期限", "整改措施", "状态", "整改进展/完成情况", "预警灯及原因")
 FULL_WIDTHS_MM = (10, 28, 42, 13, 14, 17, 13, 22, 46, 15, 40, 38)
 # The 公示 version: no person's name, no notes, no light reasons (internal); the 责任科室 stays.
-PUBLIC_HEADERS = (
-    "序号",
-    "编号",
-    "问题",
-    "来源",
-    "类别",
-    "责任科室",
-    "整改措施",
-    "整改期限",
-    "整改状态",
-    "整改进展/完成情况",
-)
+PUBLIC_HEADERS = (*_FIRST_COLUMNS, "整改措施", "整改期限", "整改状态", "整改进展/完成情况")
 PUBLIC_WIDTHS_MM = (10, 30, 58, 15, 16, 20, 58, 23, 17, 48)
 
 
-def ledger_table(data: LedgerData, fonts: FontSet, width: float | None = None, *, full: bool = False) -> Flowable:
-    width = width or (L.LAND_W - 2 * L.LAND_MARGIN)
-    base = FULL_WIDTHS_MM if full else LEDGER_WIDTHS_MM
-    scale = width / (sum(base) * mm)
-    widths = [w * mm * scale for w in base]
-    size = 8.5 if full else 9
+def _scaled(widths_mm: Sequence[float], width: float) -> list[float]:
+    """Column widths in points: the proportions of `widths_mm`, scaled to fill `width`."""
+    scale = width / (sum(widths_mm) * mm)
+    return [w * mm * scale for w in widths_mm]
+
+
+def _row_cells(data: LedgerData, i: int, r: Any) -> dict[str, Any]:
+    """One ledger row's cells by column header: every ledger-like table takes its columns from here."""
+    status = enums.label("status", r.status)
+    return {
+        "序号": str(i), "编号": r.city_ref or "", "问题": r.title, "来源": enums.label("source", r.source),
+        "类别": enums.label("category", r.category), "责任科室": r.section, "责任人": r.owner,
+        "整改期限": r.deadline, "下一节点": r.next_due or "", "整改措施": data.measures(r.id), "状态": status,
+        "整改状态": status, "整改进展/完成情况": D.progress_text(r.status, data.closed_on(r.id), r.nodes),
+    }
+
+
+def _rows_table(data: LedgerData, fonts: FontSet, headers: Sequence[str], widths_mm: Sequence[float],
+                width: float | None, size: float, total: list[str], last: str = "") -> Flowable:
+    """A row per task with the columns `headers` names, and a 合计 row: `total`'s third cell spans the columns
+    up to the last one, which holds `last` (or is spanned too when there is none)."""
+    widths = _scaled(widths_mm, width or (L.LAND_W - 2 * L.LAND_MARGIN))
     make = L.CellMaker(fonts, widths, "song", size)
     rows = []
     for i, r in enumerate(data.rows, start=1):
-        light = make.rich(L.light_markup(fonts, r.light, _light(r.light), tidy(r.light_reason)))
-        if full:
-            rows.append(
-                [
-                    str(i),
-                    r.city_ref or "",
-                    r.title,
-                    enums.label("source", r.source),
-                    enums.label("category", r.category),
-                    r.section,
-                    r.owner,
-                    r.deadline,
-                    data.measures(r.id),
-                    enums.label("status", r.status),
-                    D.progress_text(r.status, data.closed_on(r.id), r.nodes),
-                    light,
-                ]
-            )
-            continue
-        rows.append(
-            [
-                str(i),
-                r.city_ref or "",
-                r.title,
-                enums.label("source", r.source),
-                enums.label("category", r.category),
-                r.section,
-                r.owner,
-                r.deadline,
-                r.next_due or "",
-                enums.label("status", r.status),
-                light,
-            ]
-        )
+        cells = _row_cells(data, i, r)
+        if "预警灯及原因" in headers:
+            cells["预警灯及原因"] = make.rich(L.light_markup(fonts, r.light, _light(r.light), tidy(r.light_reason)))
+        rows.append([cells[h] for h in headers])
+    total = total + [""] * (len(headers) - len(total) - bool(last)) + ([last] if last else [])
+    table = L.data_table(fonts, headers, rows, widths, size=size, total_row=total)
+    table.setStyle(TableStyle([("SPAN", (2, -1), (-2 if last else -1, -1)), ("ALIGN", (0, 0), (0, -1), "CENTER")]))
+    return table
+
+
+def ledger_table(data: LedgerData, fonts: FontSet, width: float | None = None, *, full: bool = False) -> Flowable:
     f = data.figures
     lights = f["by_light"]
     total = ["合计", f"{f['total']}项", f"已销号{f['closed']}项，完成率{percent(f['completion_rate'])}"]
-    total += [""] * (len(base) - 4) + [f"红灯{lights['red']} 黄灯{lights['yellow']} 绿灯{lights['green']}"]
-    table = L.data_table(fonts, FULL_HEADERS if full else LEDGER_HEADERS, rows, widths, size=size, total_row=total)
-    table.setStyle(TableStyle([("SPAN", (2, -1), (len(base) - 2, -1)), ("ALIGN", (0, 0), (0, -1), "CENTER")]))
-    return table
+    last = f"红灯{lights['red']} 黄灯{lights['yellow']} 绿灯{lights['green']}"
+    if full:
+        return _rows_table(data, fonts, FULL_HEADERS, FULL_WIDTHS_MM, width, 8.5, total, last)
+    return _rows_table(data, fonts, LEDGER_HEADERS, LEDGER_WIDTHS_MM, width, 9, total, last)
 
 
 def public_table(data: LedgerData, fonts: FontSet, width: float | None = None) -> Flowable:
-    width = width or (L.LAND_W - 2 * L.LAND_MARGIN)
-    scale = width / (sum(PUBLIC_WIDTHS_MM) * mm)
-    widths = [w * mm * scale for w in PUBLIC_WIDTHS_MM]
-    rows = [
-        [
-            str(i),
-            r.city_ref or "",
-            r.title,
-            enums.label("source", r.source),
-            enums.label("category", r.category),
-            r.section,
-            data.measures(r.id),
-            r.deadline,
-            enums.label("status", r.status),
-            D.progress_text(r.status, data.closed_on(r.id), r.nodes),
-        ]
-        for i, r in enumerate(data.rows, start=1)
-    ]
     f = data.figures
     total = ["合计", f"{f['total']}项", f"已整改完成并销号{f['closed']}项，完成率{percent(f['completion_rate'])}"]
-    total += [""] * (len(PUBLIC_WIDTHS_MM) - 3)
-    table = L.data_table(fonts, PUBLIC_HEADERS, rows, widths, size=9, total_row=total)
-    table.setStyle(TableStyle([("SPAN", (2, -1), (-1, -1)), ("ALIGN", (0, 0), (0, -1), "CENTER")]))
-    return table
+    return _rows_table(data, fonts, PUBLIC_HEADERS, PUBLIC_WIDTHS_MM, width, 9, total)
 
 
 def _write(
@@ -421,32 +359,34 @@ def _write(
     return write_atomic(path, go)
 
 
-def render_public(data: LedgerData, path: Path, fonts: FontSet | None = None, seal: Seal | None = None) -> Path:
-    """整改落实情况公示: every problem with its source, measures, deadline and state, for publishing —
-    no person's name (责任人, 责任领导, users), no evidence hashes, notes or history."""
+def _landscape_table(data: LedgerData, path: Path, fonts: FontSet | None, seal: Seal | None, *, kind: str,
+                     title: str, subtitle: str, table: Callable[[FontSet], Flowable], author: str) -> Path:
+    """A landscape list of the ledger (公示, 台账): title, one line of figures, the table, the stamp."""
     fonts = fonts or load_fonts()
-    stamp = _stamp(data.unit_code, data.today, "public", data.digest)
-    title = f"{data.unit_name}整改落实情况公示"
+    stamp = _stamp(data.unit_code, data.today, kind, data.digest)
     story: list[Flowable] = [
         para(fonts, title, "title", 20, align=1, leading=30),
-        para(
-            fonts,
-            f"截至{cn_date(data.today)}，共{data.figures['total']}个问题，已整改完成并销号{data.figures['closed']}个",
-            "song",
-            10.5,
-            align=1,
-            leading=16,
-            space_after=6,
-        ),
-        public_table(data, fonts),
+        para(fonts, subtitle, "song", 10.5, align=1, leading=16, space_after=6),
+        table(fonts),
         StampBlock(fonts, stamp),
     ]
     return _write(
         path,
-        lambda tmp: _doc(tmp, fonts, title, "public", "", stamp, "landscape").build(story),
+        lambda tmp: _doc(tmp, fonts, title, kind, author, stamp, "landscape").build(story),
         stamp,
         seal,
         title,
+    )
+
+
+def render_public(data: LedgerData, path: Path, fonts: FontSet | None = None, seal: Seal | None = None) -> Path:
+    """整改落实情况公示: every problem with its source, measures, deadline and state, for publishing —
+    no person's name (责任人, 责任领导, users), no evidence hashes, notes or history."""
+    f = data.figures
+    return _landscape_table(
+        data, path, fonts, seal, kind="public", title=f"{data.unit_name}整改落实情况公示",
+        subtitle=f"截至{cn_date(data.today)}，共{f['total']}个问题，已整改完成并销号{f['closed']}个",
+        table=lambda fs: public_table(data, fs), author="",
     )
 
 
@@ -473,29 +413,11 @@ def render_summary(
 
 # -- 台账 (ledger) -----------------------------------------------------------------------------
 def render_ledger(data: LedgerData, path: Path, fonts: FontSet | None = None, seal: Seal | None = None) -> Path:
-    fonts = fonts or load_fonts()
-    stamp = _stamp(data.unit_code, data.today, "ledger", data.digest)
-    title = f"{data.unit_name}整改台账"
-    story: list[Flowable] = [
-        para(fonts, title, "title", 20, align=1, leading=30),
-        para(
-            fonts,
-            f"截至{cn_date(data.today)}　共{data.figures['total']}项　预警灯按{cn_date(data.today)}计算",
-            "song",
-            10.5,
-            align=1,
-            leading=16,
-            space_after=6,
-        ),
-        ledger_table(data, fonts, full=True),
-        StampBlock(fonts, stamp),
-    ]
-    return _write(
-        path,
-        lambda tmp: _doc(tmp, fonts, title, "ledger", data.unit_name, stamp, "landscape").build(story),
-        stamp,
-        seal,
-        title,
+    day = cn_date(data.today)
+    return _landscape_table(
+        data, path, fonts, seal, kind="ledger", title=f"{data.unit_name}整改台账",
+        subtitle=f"截至{day}　共{data.figures['total']}项　预警灯按{day}计算",
+        table=lambda fs: ledger_table(data, fs, full=True), author=data.unit_name,
     )
 
 
@@ -687,8 +609,7 @@ def _table_or_none(
 ) -> Flowable:
     if not rows:
         return para(fonts, "无。", "song", 11, leading=18)
-    scale = width / (sum(widths_mm) * mm)
-    return L.data_table(fonts, headers, rows, [w * mm * scale for w in widths_mm], size=size)
+    return L.data_table(fonts, headers, rows, _scaled(widths_mm, width), size=size)
 
 
 # -- 月报 (monthly) ------------------------------------------------------------------------------

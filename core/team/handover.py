@@ -20,6 +20,7 @@ from core.errors import InputRefused, NotFound
 from core.ledger.people import person_named
 from core.ledger.tasks import refresh, touch
 from core.team.users import require_role
+from core.text import long_text
 from db.models import Handover, Person, Task
 
 
@@ -86,7 +87,7 @@ def hand_over(session: Session, actor: str, from_name: str, to_name: str, *, tod
         raise InputRefused(f"“{from_name}”是本单位最后一位管理员，不能登记为离岗。",
                            hint="请先把另一位用户设为管理员。")
     day = today.isoformat()
-    result = HandoverResult(from_name, to_name, day, note.strip(), actor, mark_left)
+    result = HandoverResult(from_name, to_name, day, long_text(note, "交接说明", field="note"), actor, mark_left)
     for task in tasks:
         before = audit.snapshot("task", task)
         task.owner = taker
@@ -94,7 +95,7 @@ def hand_over(session: Session, actor: str, from_name: str, to_name: str, *, tod
         refresh(task)
         row = Handover(id=str(uuid.uuid4()), task_id=task.id, from_person=from_name, to_person=to_name,
                        date=day,
-                       note=note.strip(), by=actor, change_no=next_change_no(session))
+                       note=result.note, by=actor, change_no=next_change_no(session))
         session.add(row)
         audit.record(session, actor, "task.handover", "task", task.id, obj=task, before=before,
                      task_id=task.id)

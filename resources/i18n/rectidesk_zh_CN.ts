@@ -2310,10 +2310,6 @@ Add them one by one with “New task…” (Ctrl+N), or import the problem list 
             <translation>保存公示版 Excel</translation>
         </message>
         <message>
-            <source>Sign the report</source>
-            <translation>为报告签名</translation>
-        </message>
-        <message>
             <source>Signed with the unit's key and registered.</source>
             <translation>已用本单位密钥签名并登记。</translation>
         </message>

@@ -113,24 +113,33 @@ def test_mapping_step_maps_a_column_gives_a_missing_one_a_value_and_remembers(
 
 def test_a_report_is_signed_with_the_passphrase_asked_and_verifies(window: Any, qtbot: Any, messages: list[str],
                                                                    tmp_path: Path, monkeypatch: Any) -> None:
+    from PySide6.QtWidgets import QDialog
+
     from core.exchange.keys import create_unit_key
-    from ui.pages import reports_box
+    from ui.dialogs.key_dialogs import AskPassphraseDialog
 
     with window.ctx.ws.session() as s:
         create_unit_key(s, "李志强", "window-passphrase")
     monkeypatch.delenv("RECTIDESK_PASSPHRASE", raising=False)
     asked: list[str] = []
 
-    def get_text(*_a: Any, **_k: Any) -> tuple[str, bool]:
-        asked.append("yes")
-        return "window-passphrase", True
+    def type_twice(dialog: AskPassphraseDialog) -> int:
+        """The export's own prompt: a wrong passphrase is said in place and asked again."""
+        dialog.field.setText("不对的口令")
+        dialog.accept()
+        asked.append(dialog.error.text())
+        assert QDialog.result(dialog) != QDialog.DialogCode.Accepted
+        dialog.field.setText("window-passphrase")
+        dialog.accept()
+        return int(QDialog.result(dialog))
 
-    monkeypatch.setattr(reports_box.QInputDialog, "getText", get_text)
+    monkeypatch.setattr(AskPassphraseDialog, "exec", type_twice)
     box = window.exchange_page.reports
     out = tmp_path / "整改报告.pdf"
     box.make_pdf(out, "summary")
     _wait(qtbot, box.last_job)
-    assert asked and out.read_bytes().count(b"%%EOF") == 2  # the signature is an incremental update
+    assert asked and "密钥密码不对" in asked[0]
+    assert out.read_bytes().count(b"%%EOF") == 2  # the signature is an incremental update
     assert "已用本单位密钥签名并登记" in messages[-1]
     box.verify_pdf(out)
     _wait(qtbot, box.last_job)

@@ -9,6 +9,8 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QWidget
 
+from core.errors import UserError
+from ui.context import AppContext
 from ui.dialogs import file_dialogs
 from ui.dialogs.guard import GuardedDialog
 from ui.guide import add_help
@@ -96,12 +98,15 @@ class AskPassphraseDialog(QDialog):
     """The key passphrase for signing. A wrong one is said here, in red, and asked again in place: the
     clerk stays in the export they started. `check(passphrase)` returns the refusal's words, or ""."""
 
-    def __init__(self, check: Callable[[str], str], parent: QWidget | None = None) -> None:
+    def __init__(self, check: Callable[[str], str], parent: QWidget | None = None, *, prompt: str = "",
+                 help_section: str = "export") -> None:
         super().__init__(parent)
         self._check = check
         self.setWindowTitle(self.tr("Sign the report"))
         form = QFormLayout(self)
-        form.addRow(QLabel(self.tr("Passphrase of the unit's signing key:")))
+        label = QLabel(prompt or self.tr("Passphrase of the unit's signing key:"))
+        label.setWordWrap(True)
+        form.addRow(label)
         self.field = password_field()
         form.addRow(self.field)
         self.error = plain(QLabel())
@@ -113,7 +118,7 @@ class AskPassphraseDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
-        add_help(self, buttons, "export")
+        add_help(self, buttons, help_section)
         form.addRow(buttons)
         self.setMinimumWidth(420)
 
@@ -130,3 +135,30 @@ class AskPassphraseDialog(QDialog):
             self.field.setFocus()
             return
         super().accept()
+
+
+def ask_signing_passphrase(parent: QWidget, ctx: AppContext, *, ignore_env: bool = False, prompt: str = "",
+                           help_section: str = "export") -> str | None:
+    """The key passphrase to sign with (a report to the city, a printed PDF report), or None when cancelled.
+
+    RECTIDESK_PASSPHRASE, when set (and not `ignore_env`), answers at once; otherwise it is asked in
+    `AskPassphraseDialog` and checked against the key before anything is written: a wrong one is asked again
+    in the same small dialog, and the work goes on from where it was."""
+    from ui import feature_links
+
+    from_env = feature_links.link("passphrase_from_env").resolve()
+    if not ignore_env and from_env is not None and from_env():
+        return str(from_env())
+    opens = feature_links.link("signing_key").resolve()
+
+    def check(passphrase: str) -> str:
+        if opens is None:
+            return ""
+        try:
+            ctx.read(lambda s: opens(s, passphrase))
+        except UserError as exc:
+            return exc.message
+        return ""
+
+    dialog = AskPassphraseDialog(check, parent, prompt=prompt, help_section=help_section)
+    return dialog.passphrase() if dialog.exec() else None

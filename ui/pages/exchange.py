@@ -196,27 +196,10 @@ class ExchangePage(LazyPage):
             self.export_report(folder)
 
     def ask_passphrase(self, *, ignore_env: bool = False) -> str | None:
-        """The passphrase, checked against the key before anything is written: a wrong one is asked again in
-        the same small dialog, and the export goes on from where it was."""
-        from ui.dialogs.key_dialogs import AskPassphraseDialog
+        """The passphrase, checked against the key before anything is written (asked again in place)."""
+        from ui.dialogs.key_dialogs import ask_signing_passphrase
 
-        from_env = feature_links.link("passphrase_from_env").resolve()
-        if not ignore_env and from_env is not None and from_env():
-            return str(from_env())
-        opens = feature_links.link("signing_key").resolve()
-
-        def check(passphrase: str) -> str:
-            if opens is None:
-                return ""
-            try:
-                self.ctx.read(lambda s: opens(s, passphrase))
-            except UserError as exc:
-                return exc.message
-            return ""
-
-        dialog = AskPassphraseDialog(check, self)
-        self.passphrase_dialog = dialog
-        return dialog.passphrase() if dialog.exec() else None
+        return ask_signing_passphrase(self, self.ctx, ignore_env=ignore_env)
 
     def export_report(self, folder: Path) -> None:
         """First what the report will carry (computed in the background), then the passphrase, then writing."""

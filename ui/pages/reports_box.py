@@ -13,9 +13,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QGroupBox,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
-    QLineEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -29,16 +27,12 @@ from ui.dialogs.saved_file import offer_saved_file
 from ui.messages import fill, show_error, show_info
 
 
-def ask_passphrase(parent: QWidget) -> str | None:
-    """The key passphrase to sign with: from RECTIDESK_PASSPHRASE, else asked (None: the user cancelled)."""
-    from_env = feature_links.link("passphrase_from_env").resolve()
-    if from_env is not None and from_env():
-        return str(from_env())
-    text, ok = QInputDialog.getText(parent, QCoreApplication.translate("ReportsBox", "Sign the report"),
-                                    QCoreApplication.translate("ReportsBox", "Passphrase of the unit's signing key "
-                                                               "(the report is signed and registered):"),
-                                    QLineEdit.EchoMode.Password)
-    return text if ok and text else None
+def ask_passphrase(parent: QWidget, ctx: AppContext) -> str | None:
+    """The key passphrase to sign a PDF report with: the same prompt as for the report to the city."""
+    from ui.dialogs.key_dialogs import ask_signing_passphrase
+
+    return ask_signing_passphrase(parent, ctx, help_section="print", prompt=QCoreApplication.translate(
+        "ReportsBox", "Passphrase of the unit's signing key (the report is signed and registered):"))
 
 
 def write_pdf_report(parent: QWidget, ctx: AppContext, path: Path, kind: str,
@@ -52,7 +46,7 @@ def write_pdf_report(parent: QWidget, ctx: AppContext, path: Path, kind: str,
         return None
     secret = None
     if ctx.read(lambda s: has_key(s) is not None):
-        secret = ask_passphrase(parent)
+        secret = ask_passphrase(parent, ctx)
         if secret is None:
             return None
     ws = ctx.ws
