@@ -382,14 +382,15 @@ def refuse_bad_unit(code: str, name: str) -> None:
                            window_hint=f"请在“{places.EDIT_UNIT}”更正后再导出。")
 
 
-def check_records(records: list[dict[str, Any]], lines: list[bytes], seq: int) -> None:
-    """Spec §5 exactly as the city's reader applies it, before a byte is written.
+def check_records(records: list[dict[str, Any]], lines: list[bytes], seq: int,
+                  package_type: str = "unit-report") -> None:
+    """Spec §5 exactly as the reader applies it, before a byte is written (`lines`: `records` dumped).
 
     A value the reader would refuse (a line over 1 MiB, a control character pasted into a text, a number out
     of range) is refused here with the record and the field to change: an invalid package is never written.
     """
     try:
-        for _ in rec.parse_lines(lines, "unit-report", seq):
+        for _ in rec.parse_lines(lines, package_type, seq):
             pass
     except rec.RecordError as exc:
         r = records[exc.line - 1]
@@ -399,7 +400,7 @@ def check_records(records: list[dict[str, Any]], lines: list[bytes], seq: int) -
         name = exc.field_name
         word = (_EVIDENCE_WORDS.get(name) if r["type"] == "evidence" else None) or _FIELD_WORDS.get(name, name)
         value = r.get(name)
-        if len(lines[exc.line - 1]) > MAX_LINE:
+        if len(lines[exc.line - 1].rstrip(b"\n")) > MAX_LINE:
             raise InputRefused(f"{what}的内容过长（超过交换格式规定的每条记录 1 MiB），无法导出。",
                                hint="请精简其中的长文字（问题描述、备注等），详细材料可作为佐证材料附上，然后再导出。",
                                ) from None
