@@ -44,6 +44,11 @@ def register(sub: Any) -> None:
     p.add_argument("--map", action="append", default=[], metavar="表头=字段",
                    help="把表头为此文字的列当作某字段读取，如 --map 牵头股室=责任科室；字段写“不导入”则不读该列。"
                         "会记住，下次同样表头的清单自动使用（可重复）")
+    p.add_argument("--suggest", action="store_true",
+                   help="列出每个可导入行的相似问题（以往任务和措施库，前 3 条；每行约需几毫秒，万行的清单约半分钟）")
+    p.add_argument("--adopt", action="append", default=[], metavar="行号[:序号]",
+                   help="把这一行的相似问题（默认第 1 条，可写 行号:2 取第 2 条）的整改措施和节点复制到导入的任务中"
+                        "（节点期限从今天起算；可重复）")
     p.add_argument("--json", action="store_true", help="输出 JSON")
     p.set_defaults(handler=with_workspace(cmd_import_excel))
 
@@ -174,6 +179,32 @@ def _field_pairs(items: list[str], what: str, allow_skip: bool = False) -> dict[
     return out
 
 
+def _row_suggestions(ws: Workspace, session: Any, preview: Any, args: argparse.Namespace) -> dict[Any, Any]:
+    """Each importable row's similar problems ((row, title, description) -> best first); `--adopt` copies one."""
+    from core.excel.importer import row_plan, row_problems, set_row_plan
+    from core.measures.similar import SimilarIndex, suggest_many
+
+    problems = row_problems(preview)
+    wanted: dict[int, int] = {}
+    for item in args.adopt:
+        row, _, n = item.partition(":")
+        if not row.strip().isdigit() or (n and not n.strip().isdigit()) or (n and int(n) < 1):
+            raise UsageError(f"--adopt“{item}”应写成 行号 或 行号:序号，如 --adopt 5 或 --adopt 5:2。")
+        wanted[int(row)] = int(n or 1)
+    if not args.suggest:
+        problems = [p for p in problems if p[0] in wanted]
+    found = suggest_many(session, SimilarIndex(ws.paths.similar_index), [(t, d) for _, t, d in problems],
+                         limit=max([3, *wanted.values()]))
+    by_row = dict(zip(problems, found, strict=True))
+    rows = {p[0]: f for p, f in by_row.items()}
+    for row, n in wanted.items():
+        if row in rows and len(rows[row]) < n:
+            raise UsageError(f"第 {row} 行只有 {len(rows[row])} 条相似问题，没有第 {n} 条。",
+                             hint="先用 --suggest 看看每一行的相似问题。")
+        set_row_plan(preview, row, row_plan(rows[row][n - 1], ws.today) if row in rows else None)
+    return {p: f[:3] for p, f in by_row.items()} if args.suggest else {}
+
+
 def cmd_import_excel(ws: Workspace, args: argparse.Namespace) -> int:
     from core.excel.columns import LABELS
     from core.excel.importer import header_signature, import_problem_list, read_problem_list
@@ -187,6 +218,7 @@ def cmd_import_excel(ws: Workspace, args: argparse.Namespace) -> int:
         ws.require_unit(s)
         preview = read_problem_list(path, session=s, sheet=args.sheet, mapping=mapping, memory=memory,
                                     defaults=defaults or None)
+        similar = _row_suggestions(ws, s, preview, args) if args.suggest or args.adopt else {}
     if mapping or defaults:
         memory.remember(header_signature(preview.headers), mapping, defaults or None)
     if not args.dry_run and preview.importable:
@@ -198,6 +230,11 @@ def cmd_import_excel(ws: Workspace, args: argparse.Namespace) -> int:
         out = preview.as_json()
         out["imported"] = len(result) if result is not None else 0
         out["dry_run"] = bool(args.dry_run)
+        if args.suggest:
+            out["suggestions"] = [{"row": row, "title": title, "suggestions": [x.as_json() for x in found]}
+                                  for (row, title, _), found in similar.items()]
+        if args.adopt:
+            out["adopted"] = [{"row": r.row, "from": r.plan.taken_from} for r in preview.rows if r.plan]
         print_json(out)
         return 0
     say(f"“{path.name}”：工作表“{preview.sheet}”，表头在第 {preview.header_row} 行，共 {preview.row_count} 行问题。")
@@ -220,6 +257,11 @@ def cmd_import_excel(ws: Workspace, args: argparse.Namespace) -> int:
     if closed:
         rows = "、".join(str(r.row) for r in closed[:20]) + ("等" if len(closed) > 20 else "")
         say(f"  其中 {len(closed)} 条导入后即为“已销号”（第 {rows} 行）。")
+    for (row, _, _), found in similar.items() if args.suggest else ():
+        say(f"  第 {row} 行 相似问题：" + ("；".join(f"{i}. {x.title}" for i, x in enumerate(found, 1)) or "无"))
+    for r in preview.rows:
+        if r.plan:
+            say(f"  第 {r.row} 行采用“{r.plan.taken_from}”的整改措施和 {len(r.plan.nodes)} 个节点。")
     if args.dry_run:
         say(f"预览：可导入 {len(preview.importable)} 条，有问题 {preview.bad_count} 行（未导入，--dry-run）。")
     else:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from types import SimpleNamespace
@@ -88,6 +88,15 @@ class RowState:
     nodes: list[tuple[str, str]] = field(default_factory=list)  # (pending|done|confirmed, done date)
 
 
+@dataclass(frozen=True)
+class RowPlan:
+    """Measures and nodes the clerk copied into one row from a similar problem (相似问题) before importing."""
+
+    measures: str
+    nodes: tuple[NodeInput, ...] = ()
+    taken_from: str = ""  # the suggestion's title, as the preview shows it
+
+
 @dataclass
 class ParsedRow:
     row: int
@@ -97,10 +106,21 @@ class ParsedRow:
     errors: list[RowError] = field(default_factory=list)
     duplicate: str = ""  # why it is already in the ledger (then it is skipped, not an error)
     state: RowState | None = None
+    plan: RowPlan | None = None
 
     @property
     def ok(self) -> bool:
         return self.data is not None and not self.errors and not self.duplicate
+
+    def task_input(self) -> TaskInput | None:
+        """What is imported: the row as read, with the copied plan's measures after the row's own and its nodes
+        after the row's own nodes."""
+        if self.data is None or self.plan is None:
+            return self.data
+        from core.measures.similar import merge_measures
+
+        return replace(self.data, measures=merge_measures(self.data.measures, self.plan.measures),
+                       nodes=[*self.data.nodes, *self.plan.nodes])
 
     def identity(self) -> tuple[str, ...]:
         if self.city_ref:
@@ -545,8 +565,33 @@ def import_problem_list(session: Session, actor: str, preview: Preview) -> list[
     _mark_duplicates(preview, *_ledger_identities(session))
     rows = preview.importable
     if len(rows) < BULK_FROM and not any(r.state for r in rows):
-        return [create_task(session, actor, pr.data, city_ref=pr.city_ref).id for pr in rows if pr.data]
+        return [create_task(session, actor, d, city_ref=pr.city_ref).id for pr in rows if (d := pr.task_input())]
     return _create_in_bulk(session, actor, rows)
+
+
+def row_plan(suggestion: Any, start: date) -> RowPlan:
+    """A similar problem's measures and node plan (its nodes due as many days after `start` as in the past
+    task or the library's plan), for one row of the list."""
+    from core.measures.similar import plan_from
+
+    return RowPlan(suggestion.measures, tuple(NodeInput(t, due.isoformat()) for t, due in plan_from(suggestion, start)),
+                   suggestion.title)
+
+
+def row_problems(preview: Preview) -> list[tuple[int, str, str]]:
+    """(row, title, description) of every row that is imported: what its similar problems are looked up by."""
+    return [(r.row, r.data.title, r.values.get("description", "")) for r in preview.importable if r.data]
+
+
+def set_row_plan(preview: Preview, row: int, plan: RowPlan | None) -> ParsedRow:
+    """Copy a similar problem's measures and nodes into the row (spreadsheet row number) for the import, or take
+    them out again (None). Only a row that is imported can carry one."""
+    pr = next((r for r in preview.rows if r.row == row), None)
+    if pr is None or not pr.ok:
+        raise InputRefused(f"第 {row} 行不会导入，不能给它复制整改措施和节点。",
+                           hint="只有可以导入的行才能采用相似问题的措施；请先改正这一行。")
+    pr.plan = plan
+    return pr
 
 
 BULK_FROM = 50
@@ -558,14 +603,14 @@ def _create_in_bulk(session: Session, actor: str, rows: list[ParsedRow]) -> list
     The rows were checked by _parse already (enumerations and dates normalised)."""
     sections = {sec.name: sec for sec in session.scalars(select(Section))}
     people = {p.name: p for p in session.scalars(select(Person))}
-    for pr in rows:
-        name = pr.data.section.strip() if pr.data else ""
+    inputs = [pr.task_input() for pr in rows]
+    for d in inputs:
+        name = d.section.strip() if d else ""
         if name and name not in sections:
             sections[name] = Section(name=name)
             session.add(sections[name])
     session.flush()
-    for pr in rows:
-        d = pr.data
+    for d in inputs:
         if d and d.owner.strip() and d.owner.strip() not in people:
             sec = sections.get(d.section.strip())
             people[d.owner.strip()] = Person(name=d.owner.strip(), section_id=sec.id if sec else None, active=True)
@@ -581,8 +626,7 @@ def _create_in_bulk(session: Session, actor: str, rows: list[ParsedRow]) -> list
     def log(action: str, etype: str, obj: SimpleNamespace, task_id: str) -> None:
         entries.append(audit.pending_entry(actor, action, etype, obj.id, obj=obj, task_id=task_id, at=now))
 
-    for k, pr in enumerate(rows):
-        d = pr.data
+    for k, (pr, d) in enumerate(zip(rows, inputs, strict=True)):
         assert d is not None
         sec = sections.get(d.section.strip())
         owner = people.get(d.owner.strip())

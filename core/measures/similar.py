@@ -19,7 +19,8 @@ import re
 import sqlite3
 import unicodedata
 from array import array
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -211,45 +212,54 @@ class SimilarIndex:
             con.close()
 
     # -- asking it ------------------------------------------------------------------------------
-    def candidates(self, text: str, limit: int = CANDIDATES) -> list[tuple[str, str, float]]:
-        """(kind, ref, score — higher is closer) of the best documents."""
+    def candidates(self, text: str, limit: int = CANDIDATES,
+                   con: sqlite3.Connection | None = None) -> list[tuple[str, str, float]]:
+        """(kind, ref, score — higher is closer) of the best documents. `con`: one connection kept open over
+        many questions (`connection()`), as the import preview asks for each of its rows."""
         wanted = list(dict.fromkeys(self.reader.tokens(text)))
         if not wanted:
             return []
+        if con is None:
+            with self.connection() as own:
+                return self.candidates(text, limit, own)
+        total = int(self._state(con, "docs") or 0)
+        avg = float(self._state(con, "avg_length") or 1) or 1.0
+        if not total:
+            return []
+        marks = ",".join("?" * len(wanted))
+        lists = [(t, _unpack(b)) for t, b in
+                 con.execute(f"SELECT term, postings FROM terms WHERE term IN ({marks})", wanted).fetchall()]
+        if total >= 50:  # with few documents every pair is "common": keep them all
+            lists = [x for x in lists if len(x[1]) <= COMMON_SHARE * total] or lists
+        lists.sort(key=lambda x: len(x[1]))
+        lists = lists[:MAX_QUERY_TOKENS]
+        scores: dict[int, float] = {}
+        get = scores.get
+        for term, rows in lists:
+            idf = math.log(1 + (total - len(rows) + 0.5) / (len(rows) + 0.5))
+            if term.startswith(SYNONYM):
+                idf *= SYNONYM_WEIGHT
+            for r in rows:
+                scores[r] = get(r, 0.0) + idf
+        best = heapq.nlargest(limit * 5, scores.items(), key=lambda kv: kv[1])
+        if not best:
+            return []
+        marks = ",".join("?" * len(best))
+        meta = {r: (k, ref, n) for r, k, ref, n in con.execute(
+            f"SELECT rowid, kind, ref, length FROM docs WHERE rowid IN ({marks})", [r for r, _ in best])}
+        out = []
+        for r, raw in best:
+            if r in meta:
+                kind, ref, n = meta[r]
+                out.append((kind, ref[2:], raw * (K1 + 1) / (1 + K1 * (1 - B + B * n / avg))))
+        out.sort(key=lambda x: -x[2])
+        return out[:limit]
+
+    @contextmanager
+    def connection(self) -> Iterator[sqlite3.Connection]:
         con = self._connect()
         try:
-            total = int(self._state(con, "docs") or 0)
-            avg = float(self._state(con, "avg_length") or 1) or 1.0
-            if not total:
-                return []
-            marks = ",".join("?" * len(wanted))
-            lists = [(t, _unpack(b)) for t, b in
-                     con.execute(f"SELECT term, postings FROM terms WHERE term IN ({marks})", wanted).fetchall()]
-            if total >= 50:  # with few documents every pair is "common": keep them all
-                lists = [x for x in lists if len(x[1]) <= COMMON_SHARE * total] or lists
-            lists.sort(key=lambda x: len(x[1]))
-            lists = lists[:MAX_QUERY_TOKENS]
-            scores: dict[int, float] = {}
-            get = scores.get
-            for term, rows in lists:
-                idf = math.log(1 + (total - len(rows) + 0.5) / (len(rows) + 0.5))
-                if term.startswith(SYNONYM):
-                    idf *= SYNONYM_WEIGHT
-                for r in rows:
-                    scores[r] = get(r, 0.0) + idf
-            best = heapq.nlargest(limit * 5, scores.items(), key=lambda kv: kv[1])
-            if not best:
-                return []
-            marks = ",".join("?" * len(best))
-            meta = {r: (k, ref, n) for r, k, ref, n in con.execute(
-                f"SELECT rowid, kind, ref, length FROM docs WHERE rowid IN ({marks})", [r for r, _ in best])}
-            out = []
-            for r, raw in best:
-                if r in meta:
-                    kind, ref, n = meta[r]
-                    out.append((kind, ref[2:], raw * (K1 + 1) / (1 + K1 * (1 - B + B * n / avg))))
-            out.sort(key=lambda x: -x[2])
-            return out[:limit]
+            yield con
         finally:
             con.close()
 
@@ -327,17 +337,38 @@ def _library_signature(entries: list[LibraryEntry], reader: Reader) -> str:
 def suggest(session: Session, index: SimilarIndex, title: str, description: str = "", *, limit: int = 5,
             exclude_task: str | None = None, sync: bool = True) -> list[Suggestion]:
     """The most similar past tasks of this ledger and library entries, best first."""
-    from db.models import Node, Task
-
     if sync:
         index.sync(session)
-    found = index.candidates(f"{title}\n{description}")
+    return _suggest(session, index, None, _libraries(session), f"{title}\n{description}", limit, exclude_task)
+
+
+def suggest_many(session: Session, index: SimilarIndex, problems: Sequence[tuple[str, str]], *, limit: int = 5,
+                 sync: bool = True) -> list[list[Suggestion]]:
+    """`suggest` for each (title, description), with one connection to the index and one read of the libraries
+    (what the import preview asks for its rows, a chunk at a time)."""
+    if sync:
+        index.sync(session)
+    library = _libraries(session)
+    with index.connection() as con:
+        return [_suggest(session, index, con, library, f"{title}\n{description}", limit, None)
+                for title, description in problems]
+
+
+def _libraries(session: Session) -> dict[str, LibraryEntry]:
+    return {e.id: e for e in list(starter_library().entries) + own_entries(session)}
+
+
+def _suggest(session: Session, index: SimilarIndex, con: sqlite3.Connection | None,
+             library: dict[str, LibraryEntry], text: str, limit: int,
+             exclude_task: str | None) -> list[Suggestion]:
+    from db.models import Node, Task
+
+    found = index.candidates(text, con=con)
     if not found:
         return []
     task_ids = [ref for kind, ref, _ in found if kind == "task" and ref != exclude_task]
     # By primary key only: with `deleted IS NULL` in the query SQLite walks the (all-null) deleted index instead.
     tasks = {t.id: t for t in session.scalars(select(Task).where(Task.id.in_(task_ids))) if t.deleted is None}
-    library = {e.id: e for e in list(starter_library().entries) + own_entries(session)}
     out: list[Suggestion] = []
     for kind, ref, score in found:
         if kind == "task":
@@ -397,6 +428,14 @@ def _day(value: str | None) -> date | None:
 def _took(created: str, closed_on: str | None) -> int | None:
     a, b = _day(created), _day(closed_on)
     return (b - a).days if a and b and b >= a else None
+
+
+def merge_measures(have: str, measures: str) -> str:
+    """A suggestion's measures after those already written (once: taking the same one twice adds nothing)."""
+    have, measures = (have or "").strip(), (measures or "").strip()
+    if not measures or measures in have:
+        return have
+    return f"{have}\n{measures}" if have else measures
 
 
 def plan_from(suggestion: Suggestion, start: date) -> list[tuple[str, date]]:

@@ -315,8 +315,9 @@ class TaskEditor(GuardedDialog):
     def adopt_plan(self, measures: str, plan: list[tuple[str, Any]]) -> None:
         """A suggestion taken: its measures into 整改措施 (after what is there), its nodes added at the next save."""
         if measures:
-            have = self.measures.toPlainText().strip()
-            self.measures.setPlainText(f"{have}\n{measures}" if have and measures not in have else have or measures)
+            from core.measures.similar import merge_measures
+
+            self.measures.setPlainText(merge_measures(self.measures.toPlainText(), measures))
         self.adopted_nodes = [NodeInput(title, due.isoformat()) for title, due in plan]
         if self.adopted_nodes:
             names = "、".join(n.title for n in self.adopted_nodes)
