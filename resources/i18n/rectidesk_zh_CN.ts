@@ -387,6 +387,10 @@
     <context>
         <name>ExcelImportDialog</name>
         <message>
+            <source>%1 rows get the measures and nodes of a similar problem: rows %2</source>
+            <translation>%1 行采用了相似问题的整改措施和节点：第 %2 行</translation>
+        </message>
+        <message>
             <source>%1 tasks arrive already closed (销号): rows %2</source>
             <translation>其中 %1 条导入后即为“已销号”：第 %2 行</translation>
         </message>
@@ -403,8 +407,16 @@
             <translation>检查后导入</translation>
         </message>
         <message>
+            <source>Choose a row: its similar problems appear here.</source>
+            <translation>选择一行，这里列出与它相似的问题。</translation>
+        </message>
+        <message>
             <source>Column in the file</source>
             <translation>表中的列</translation>
+        </message>
+        <message>
+            <source>Columns</source>
+            <translation>列</translation>
         </message>
         <message>
             <source>Columns not recognised (not imported): %1. Choose above how to read them.</source>
@@ -413,6 +425,14 @@
         <message>
             <source>Columns the list lacks: one value for all rows</source>
             <translation>表中没有的列：所有行统一填写</translation>
+        </message>
+        <message>
+            <source>Copies the measures and the node plan into the task this row becomes (nodes due from today on)</source>
+            <translation>把整改措施和节点计划复制到这一行导入后的任务中（节点期限从今天起算）</translation>
+        </message>
+        <message>
+            <source>Do not copy into this row</source>
+            <translation>这一行不采用</translation>
         </message>
         <message>
             <source>First row</source>
@@ -435,6 +455,14 @@
             <translation>导入问题清单</translation>
         </message>
         <message>
+            <source>Looking up similar problems…</source>
+            <translation>正在查找相似问题…</translation>
+        </message>
+        <message>
+            <source>Measures and nodes copied into %1 rows.</source>
+            <translation>已有 %1 行采用了相似问题的措施和节点。</translation>
+        </message>
+        <message>
             <source>Read as</source>
             <translation>读作</translation>
         </message>
@@ -451,8 +479,20 @@
             <translation>第 %1 行【%2】%3</translation>
         </message>
         <message>
+            <source>Row %1 is imported with the measures and %2 nodes of “%3”.</source>
+            <translation>第 %1 行导入时带上“%3”的整改措施和 %2 个节点。</translation>
+        </message>
+        <message>
             <source>Row %1: %2, skipped.</source>
             <translation>第 %1 行：%2，跳过。</translation>
+        </message>
+        <message>
+            <source>Rows and similar problems</source>
+            <translation>各行与相似问题</translation>
+        </message>
+        <message>
+            <source>Rows and similar problems (%1)</source>
+            <translation>各行与相似问题（%1 行）</translation>
         </message>
         <message>
             <source>Sheet “%1”, header in row %2.</source>
@@ -469,6 +509,10 @@
         <message>
             <source>The list has every column.</source>
             <translation>表中各列齐全。</translation>
+        </message>
+        <message>
+            <source>This row is not imported: nothing to copy into it.</source>
+            <translation>这一行不会导入，无需复制措施。</translation>
         </message>
         <message>
             <source>“%1” for every row: %2</source>
@@ -1942,6 +1986,45 @@ Add them one by one with “New task…” (Ctrl+N), or import the problem list 
         <message>
             <source>Type it again</source>
             <translation>再输入一次</translation>
+        </message>
+    </context>
+    <context>
+        <name>PreviewRows</name>
+        <message>
+            <source>(none)</source>
+            <translation>（无）</translation>
+        </message>
+        <message>
+            <source>Copied from</source>
+            <translation>采用自</translation>
+        </message>
+        <message>
+            <source>Imported</source>
+            <translation>导入</translation>
+        </message>
+        <message>
+            <source>No: </source>
+            <translation>否：</translation>
+        </message>
+        <message>
+            <source>No: already in the ledger</source>
+            <translation>否：已在台账中</translation>
+        </message>
+        <message>
+            <source>Problem</source>
+            <translation>问题描述</translation>
+        </message>
+        <message>
+            <source>Row</source>
+            <translation>行</translation>
+        </message>
+        <message>
+            <source>Similar</source>
+            <translation>相似问题</translation>
+        </message>
+        <message>
+            <source>Yes</source>
+            <translation>是</translation>
         </message>
     </context>
     <context>

@@ -2,6 +2,10 @@
 column-mapping step, remembered for the next list with the same headers), one value for a column the list
 lacks, every refused row and the tasks that arrive already 销号 — then Import.
 
+The Rows tab lists every row with its closest 相似问题 (looked up in the background, the rows on screen
+first); choosing a row shows the similar past tasks and library entries beside it (the task editor's
+SimilarPanel), and one click copies a suggestion's measures and nodes into that row's task.
+
 Everything shown comes from the file: plain text only, never markup.
 """
 
@@ -11,7 +15,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDialog,
@@ -23,15 +29,18 @@ from PySide6.QtWidgets import (
     QLabel,
     QPlainTextEdit,
     QPushButton,
+    QSplitter,
+    QTableView,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from core import enums
 from core.excel.columns import LABELS, MAPPABLE
-from core.excel.importer import MAX_ROW_ERRORS
+from core.excel.importer import MAX_ROW_ERRORS, RowPlan, row_plan, row_problems, set_row_plan
 from ui.background import Progress, run_in_background
 from ui.guide import add_help
 from ui.messages import fill, plain, show_error
@@ -44,12 +53,81 @@ SHOWN_ERRORS = 300
 Reader = Callable[[Any, dict[str, str] | None, dict[str, str] | None], Any]  # (sheet, mapping, defaults) -> Preview
 
 
+Index = QModelIndex | QPersistentModelIndex
+
+
+class PreviewRows(QAbstractTableModel):
+    """The list's rows as read: row number, problem, whether it is imported, its closest similar problem and the
+    plan copied into it."""
+
+    ROW, PROBLEM, STATE, SIMILAR, COPIED = range(5)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.rows: list[Any] = []
+        self.best: Any = lambda _row: None  # row number -> its suggestions (None while looked up)
+        self.asked = False  # whether similar problems are looked up at all
+
+    def set_rows(self, rows: list[Any]) -> None:
+        self.beginResetModel()
+        self.rows = rows
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802 - Qt override
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802 - Qt override
+        return 0 if parent.isValid() else 5
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802 - Qt override
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
+            return None
+        return (self.tr("Row"), self.tr("Problem"), self.tr("Imported"), self.tr("Similar"),
+                self.tr("Copied from"))[section]
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return None
+        r = self.rows[index.row()]
+        col = index.column()
+        if col == self.ROW:
+            return str(r.row)
+        if col == self.PROBLEM:
+            return r.values.get("title", "")
+        if col == self.STATE:
+            if r.errors:
+                return self.tr("No: ") + "；".join(e.reason for e in r.errors[:3])
+            return self.tr("No: already in the ledger") if r.duplicate else self.tr("Yes")
+        if col == self.SIMILAR:
+            if not r.ok or not self.asked:
+                return ""
+            found = self.best(r.row)
+            if found is None:
+                return "…"
+            if not found:
+                return self.tr("(none)")
+            from ui.dialogs.similar_panel import SimilarPanel
+
+            return SimilarPanel.label(found[0])
+        return r.plan.taken_from if r.plan else ""
+
+    def changed(self, keys: list[Any]) -> None:
+        """Suggestions or plans of these rows (row numbers) changed."""
+        wanted = set(keys)
+        for i, r in enumerate(self.rows):
+            if r.row in wanted:
+                self.dataChanged.emit(self.index(i, self.SIMILAR), self.index(i, self.COPIED))
+
+
 class ExcelImportDialog(QDialog):
-    def __init__(self, path: Path, preview: Any, reader: Reader, parent: QWidget | None = None) -> None:
+    def __init__(self, path: Path, preview: Any, reader: Reader, parent: QWidget | None = None,
+                 ctx: Any = None) -> None:
         super().__init__(parent)
         self.path = Path(path)
         self.preview = preview
         self.reader = reader
+        self.ctx = ctx  # with it, each row's similar problems are looked up and can be copied
         self.mapping: dict[str, str] | None = None  # set once the clerk changed how a column is read
         self.dirty = False  # changed since the last reading: Import reads again first
         self.last_job: Any = None
@@ -90,7 +168,12 @@ class ExcelImportDialog(QDialog):
         right.addWidget(self.check_button)
         right.addStretch(1)
         middle.addLayout(right, 2)
-        layout.addLayout(middle, 3)
+        self.tabs = QTabWidget()
+        columns_page = QWidget()
+        columns_page.setLayout(middle)
+        self.tabs.addTab(columns_page, self.tr("Columns"))
+        self.tabs.addTab(self._rows_page(), self.tr("Rows and similar problems"))
+        layout.addWidget(self.tabs, 3)
 
         self.summary = QPlainTextEdit()
         self.summary.setReadOnly(True)
@@ -103,6 +186,151 @@ class ExcelImportDialog(QDialog):
         add_help(self, buttons, "excel")
         layout.addWidget(buttons)
         self.show_preview(preview)
+        # the mapping step first when a column is not understood; else the rows with their similar problems
+        self.tabs.setCurrentIndex(0 if preview.unrecognised or preview.missing else 1)
+
+    # -- rows and their similar problems ----------------------------------------------------------------
+    def _rows_page(self) -> QWidget:
+        page = QSplitter()
+        left = QWidget()
+        box = QVBoxLayout(left)
+        box.setContentsMargins(0, 0, 0, 0)
+        self.rows_model = PreviewRows(self)
+        self.rows_view = QTableView()
+        self.rows_view.setModel(self.rows_model)
+        self.rows_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.rows_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.rows_view.verticalHeader().setVisible(False)
+        self.rows_view.setWordWrap(False)
+        header = self.rows_view.horizontalHeader()
+        header.setSectionResizeMode(PreviewRows.PROBLEM, QHeaderView.ResizeMode.Stretch)
+        header.resizeSection(PreviewRows.ROW, 48)
+        header.resizeSection(PreviewRows.STATE, 90)
+        header.resizeSection(PreviewRows.SIMILAR, 190)
+        header.resizeSection(PreviewRows.COPIED, 120)
+        self.rows_view.selectionModel().currentRowChanged.connect(lambda cur, _prev: self._row_chosen(cur.row()))
+        self.rows_view.verticalScrollBar().valueChanged.connect(lambda _v: self._prefer_visible())
+        box.addWidget(self.rows_view)
+        self.plan_label = plain(QLabel())
+        self.plan_label.setWordWrap(True)
+        box.addWidget(self.plan_label)
+        page.addWidget(left)
+        self.similar: Any = None
+        self.suggester: Any = None
+        if self.ctx is not None:
+            from ui.dialogs.similar_panel import BatchSuggestions, SimilarPanel
+
+            self.suggester = BatchSuggestions(self.ctx, self)
+            self.suggester.arrived.connect(self._suggestions_arrived)
+            self.rows_model.best = self.suggester.get
+            self.rows_model.asked = True
+            self.similar = SimilarPanel(self.ctx)
+            self.similar.use_button.setToolTip(self.tr("Copies the measures and the node plan into the task this "
+                                                       "row becomes (nodes due from today on)"))
+            self.similar.adopted.connect(lambda _m, _p: self.copy_suggestion())
+            side = QWidget()
+            side_box = QVBoxLayout(side)
+            side_box.setContentsMargins(0, 0, 0, 0)
+            side_box.addWidget(self.similar, 1)
+            self.uncopy_button = QPushButton(self.tr("Do not copy into this row"))
+            self.uncopy_button.setEnabled(False)
+            self.uncopy_button.clicked.connect(self.remove_copy)
+            side_box.addWidget(self.uncopy_button)
+            page.addWidget(side)
+            page.setStretchFactor(0, 3)
+            page.setStretchFactor(1, 2)
+        self.plans: dict[int, tuple[str, RowPlan]] = {}  # row -> (its problem, the plan copied into it)
+        return page
+
+    def _current_row(self) -> Any:
+        i = self.rows_view.currentIndex().row()
+        return self.rows_model.rows[i] if 0 <= i < len(self.rows_model.rows) else None
+
+    def _visible_rows(self) -> list[int]:
+        view = self.rows_view
+        first = view.rowAt(0)
+        if first < 0:
+            return []
+        last = view.rowAt(view.viewport().height() - 1)
+        last = len(self.rows_model.rows) - 1 if last < 0 else last
+        return [self.rows_model.rows[i].row for i in range(first, last + 1)]
+
+    def _prefer_visible(self) -> None:
+        if self.suggester is not None:
+            current = self._current_row()
+            self.suggester.prefer(([current.row] if current is not None else []) + self._visible_rows())
+
+    def _row_chosen(self, _index: int) -> None:
+        self._show_row_suggestions()
+        self._prefer_visible()
+
+    def _show_row_suggestions(self) -> None:
+        if self.similar is None:
+            return
+        r = self._current_row()
+        self.uncopy_button.setEnabled(r is not None and r.plan is not None)
+        if r is None:
+            self.similar.show_waiting(self.tr("Choose a row: its similar problems appear here."))
+        elif not r.ok:
+            self.similar.show_waiting(self.tr("This row is not imported: nothing to copy into it."))
+        elif (found := self.suggester.get(r.row)) is None:
+            self.similar.show_waiting(self.tr("Looking up similar problems…"))
+        else:
+            self.similar.show_suggestions(found)
+
+    def _suggestions_arrived(self, keys: list[Any]) -> None:
+        self.rows_model.changed(keys)
+        current = self._current_row()
+        if current is not None and current.row in keys:
+            self._show_row_suggestions()
+
+    def copy_suggestion(self) -> None:
+        """The chosen suggestion's measures and nodes go with the chosen row's task."""
+        r = self._current_row()
+        chosen = self.similar.current() if self.similar is not None else None
+        if r is None or chosen is None or not r.ok:
+            return
+        plan = row_plan(chosen, self.ctx.ws.today)
+        set_row_plan(self.preview, r.row, plan)
+        self.plans[r.row] = (r.data.title, plan)
+        self._plans_changed([r.row])
+
+    def remove_copy(self) -> None:
+        r = self._current_row()
+        if r is None or r.row not in self.plans:
+            return
+        del self.plans[r.row]
+        set_row_plan(self.preview, r.row, None)
+        self._plans_changed([r.row])
+
+    def _plans_changed(self, rows: list[int]) -> None:
+        self.rows_model.changed(rows)
+        r = self._current_row()
+        if self.similar is not None:
+            self.uncopy_button.setEnabled(r is not None and r.plan is not None)
+        if r is not None and r.plan is not None:
+            self.plan_label.setText(fill(self.tr("Row %1 is imported with the measures and %2 nodes of “%3”."),
+                                         str(r.row), str(len(r.plan.nodes)), r.plan.taken_from))
+        else:
+            self.plan_label.setText(fill(self.tr("Measures and nodes copied into %1 rows."), str(len(self.plans)))
+                                    if self.plans else "")
+        self.summary.setPlainText(self.summary_text(self.preview))
+
+    def _fill_rows(self, preview: Any) -> None:
+        """The rows of a new reading; a plan copied before stays with its row if the row reads the same."""
+        kept = self.plans
+        self.plans = {}
+        for r in preview.importable:
+            old = kept.get(r.row)
+            if old is not None and r.data is not None and old[0] == r.data.title:
+                set_row_plan(preview, r.row, old[1])
+                self.plans[r.row] = old
+        self.rows_model.set_rows(list(preview.rows))
+        if self.suggester is not None:
+            self.suggester.start(row_problems(preview))
+            self._prefer_visible()
+        self._show_row_suggestions()
+        self._plans_changed([])
 
     # -- showing a preview ----------------------------------------------------------------------------
     def show_preview(self, preview: Any) -> None:
@@ -116,6 +344,8 @@ class ExcelImportDialog(QDialog):
         self._fill_columns(preview)
         self._fill_defaults(preview)
         self.summary.setPlainText(self.summary_text(preview))
+        self._fill_rows(preview)
+        self.tabs.setTabText(1, fill(self.tr("Rows and similar problems (%1)"), str(len(preview.rows))))
         n = len(preview.importable)
         self.import_button.setText(fill(self.tr("Import %1 rows"), str(n)))
         self.import_button.setEnabled(n > 0)
@@ -198,6 +428,11 @@ class ExcelImportDialog(QDialog):
         if closed:
             lines.append(fill(self.tr("%1 tasks arrive already closed (销号): rows %2"), str(len(closed)),
                               "、".join(str(r.row) for r in closed[:30]) + ("…" if len(closed) > 30 else "")))
+        planned = [r.row for r in preview.importable if r.plan is not None]
+        if planned:
+            shown = "、".join(map(str, planned[:30])) + ("…" if len(planned) > 30 else "")
+            lines.append(fill(self.tr("%1 rows get the measures and nodes of a similar problem: rows %2"),
+                              str(len(planned)), shown))
         lines += list(preview.notes)
         errors = preview.errors
         lines += [fill(self.tr("Row %1 [%2]: %3"), str(e.row), e.column, e.reason) for e in errors[:SHOWN_ERRORS]]

@@ -4,10 +4,11 @@ one click copies them into the task being edited."""
 from __future__ import annotations
 
 import html
+import logging
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 from PySide6.QtWidgets import (
     QGroupBox,
     QLabel,
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
 from ui.context import AppContext
 from ui.messages import fill, plain
 
+log = logging.getLogger(__name__)
 DEBOUNCE_MS = 300
 MIN_CHARS = 4
 
@@ -88,14 +90,16 @@ class SimilarPanel(QGroupBox):
         generation, found = result
         if generation != self._generation:
             return  # the clerk typed on: a newer answer is coming
+        self.show_suggestions(found)
+
+    def show_suggestions(self, found: list[Any]) -> None:
+        """Show suggestions found elsewhere (the import preview looks them up for all its rows at once)."""
+        self._timer.stop()
+        self._generation += 1  # an answer still on its way is for another text
         self.suggestions = found
         self.list.clear()
         for s in found:
-            if s.source == "ledger":
-                kind = self.tr("Closed task") if s.status == "closed" else self.tr("Past task")
-            else:
-                kind = self.tr("Unit library") if s.own else self.tr("Measures library")
-            item = QListWidgetItem(fill("[%1] %2", kind, s.title))
+            item = QListWidgetItem(self.label(s))
             item.setToolTip("<p>" + html.escape(s.title) + "</p>")  # always rich text, so always escaped
             self.list.addItem(item)
         self.hint.setText(self.tr("No similar problem found.") if not found else
@@ -105,6 +109,32 @@ class SimilarPanel(QGroupBox):
         if found:
             self.list.setCurrentRow(0)
         self.updated.emit()
+
+    @classmethod
+    def label(cls, s: Any) -> str:
+        """A suggestion as the list shows it: where it comes from, then its title."""
+        if s.source == "ledger":
+            kind = (QCoreApplication.translate("SimilarPanel", "Closed task") if s.status == "closed"
+                    else QCoreApplication.translate("SimilarPanel", "Past task"))
+        else:
+            kind = (QCoreApplication.translate("SimilarPanel", "Unit library") if s.own
+                    else QCoreApplication.translate("SimilarPanel", "Measures library"))
+        return fill("[%1] %2", kind, s.title)
+
+    def show_waiting(self, text: str) -> None:
+        """Nothing to choose from yet (the suggestions are being looked up, or there are none to ask for)."""
+        self._timer.stop()
+        self._generation += 1
+        self.suggestions = []
+        self.list.clear()
+        self.detail.clear()
+        self.hint.setText(text)
+        self.use_button.setEnabled(False)
+
+    def current(self) -> Any:
+        """The suggestion chosen in the list, or None."""
+        row = self.list.currentRow()
+        return self.suggestions[row] if 0 <= row < len(self.suggestions) else None
 
     def _show(self, row: int) -> None:
         if not 0 <= row < len(self.suggestions):
@@ -139,4 +169,89 @@ class SimilarPanel(QGroupBox):
         hint = super().sizeHint()
         hint.setWidth(max(hint.width(), 300))
         return hint
+
+
+class BatchSuggestions(QObject):
+    """Suggestions for many problems at once (the rows of an Excel import preview): looked up off the GUI thread
+    a chunk at a time (`run_quietly`), the rows the clerk looks at first (`prefer`), so a list of 10,000 rows
+    never holds the window. Answers are kept by text: checking the list again asks only for new wording."""
+
+    arrived = Signal(list)  # the keys whose suggestions just arrived
+    CHUNK = 50
+
+    def __init__(self, ctx: AppContext, parent: QObject | None = None, *, limit: int = 8) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.limit = limit
+        self.by_text: dict[tuple[str, str], list[Any]] = {}
+        self.texts: dict[Any, tuple[str, str]] = {}
+        self.waiting: dict[Any, None] = {}  # keys not answered yet, in the list's order
+        self.preferred: list[Any] = []
+        self.running = False
+        self.synced = False
+        self.chunks: list[int] = []  # the size of each chunk asked (for tests)
+        self._generation = 0
+
+    def start(self, problems: list[tuple[Any, str, str]]) -> None:
+        """A new list: (key, title, description) for each problem; what was answered before is kept."""
+        self._generation += 1
+        self.texts = {key: (title, description) for key, title, description in problems}
+        self.waiting = {k: None for k, text in self.texts.items() if text not in self.by_text}
+        self.preferred = []
+        self.running = False
+        self._next()
+
+    def get(self, key: Any) -> list[Any] | None:
+        text = self.texts.get(key)
+        return None if text is None else self.by_text.get(text)
+
+    @property
+    def pending(self) -> int:
+        return len(self.waiting)
+
+    def prefer(self, keys: list[Any]) -> None:
+        """Ask for these next (the rows on screen, the row chosen)."""
+        self.preferred = [k for k in keys if k in self.waiting]
+        self._next()
+
+    def _next(self) -> None:
+        if self.running or not self.waiting or not self.ctx.ready:
+            return
+        chunk = list(dict.fromkeys(k for k in self.preferred if k in self.waiting))[:self.CHUNK]
+        for k in self.waiting:
+            if len(chunk) >= self.CHUNK:
+                break
+            if k not in chunk:
+                chunk.append(k)
+        texts = list(dict.fromkeys(self.texts[k] for k in chunk))
+        self.running = True
+        self.chunks.append(len(texts))
+        generation, ws, limit, sync = self._generation, self.ctx.ws, self.limit, not self.synced
+        from core.measures.similar import SimilarIndex, suggest_many
+
+        def work() -> tuple[int, list[tuple[str, str]], list[list[Any]]]:
+            try:
+                with ws.read() as s:
+                    return generation, texts, suggest_many(s, SimilarIndex(ws.paths.similar_index), texts,
+                                                           limit=limit, sync=sync)
+            except Exception:  # suggestions are a help, never a hold-up: these rows simply get none
+                log.exception("similar problems of %d rows", len(texts))
+                return generation, texts, [[] for _ in texts]
+
+        from ui.background import run_quietly
+
+        run_quietly(work, self._answered)
+
+    def _answered(self, result: tuple[int, list[tuple[str, str]], list[list[Any]]]) -> None:
+        generation, texts, found = result
+        self.synced = True
+        self.by_text.update(zip(texts, found, strict=True))
+        if generation != self._generation:
+            return  # a newer list: start() asked already
+        self.running = False
+        done = [k for k in self.waiting if self.texts[k] in self.by_text]
+        for k in done:
+            del self.waiting[k]
+        self.arrived.emit(done)
+        self._next()
 

@@ -273,7 +273,7 @@ class ReportsBox(QGroupBox):
         def checked(preview: Any) -> None:
             from ui.dialogs.excel_import import ExcelImportDialog
 
-            dialog = ExcelImportDialog(path, preview, reader, self)
+            dialog = ExcelImportDialog(path, preview, reader, self, ctx=self.ctx)
             self.import_dialog = dialog
             accepted = dialog.exec()
             self.last_summary = dialog.summary.toPlainText()
