@@ -17,7 +17,7 @@ SECTIONS = ("first-day", "import", "respond", "task", "two-person", "export", "p
             "rechecks", "keys", "excel")
 # docs/screenshots/<name> → resources/guide/img/<name>, scaled to this width (the guide shows them smaller).
 IMAGES = ("first-run.png", "import-preview.png", "exchange.png", "notices.png", "task-editor-nodes.png",
-          "print-preview.png", "settings.png")
+          "print-preview.png", "settings.png", "import-similar.png")
 IMAGE_WIDTH = 900
 
 

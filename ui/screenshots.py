@@ -316,6 +316,47 @@ def import_mapping_screen(ws: Any, folder: Path) -> None:
     dialog.close()
 
 
+def import_similar_screen(win: Any, folder: Path) -> None:
+    """The import preview's rows, each with its closest 相似问题; a row chosen, a past task's plan copied into it."""
+    import time
+
+    import openpyxl
+
+    from core.excel.importer import read_problem_list
+    from ui.dialogs.excel_import import ExcelImportDialog
+
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "市审计局反馈问题清单.xlsx"
+    wb = openpyxl.Workbook()
+    sheet = wb.active
+    sheet.append(["序号", "问题描述", "问题来源", "整改类别", "责任单位", "责任人", "整改时限"])
+    for i, title in enumerate(["村里账目没有张榜公布", "小车节假日没有封存停放", "灭火器过期没有更换",
+                               "局长办公室面积超过标准", "扶持资金改变用途", "国有资产没有盘点",
+                               "群众投诉长时间无人答复", "网站系统安全漏洞未修复", "接待超标准吃喝"], 1):
+        sheet.append([i, title, "审计", "分阶段整改", "党政办", "王五", "2026-12-31"])
+    wb.save(path)
+    ws = win.ctx.ws
+
+    def reader(sheet_name: Any, mapping: Any, defaults: Any) -> Any:
+        with ws.read() as s:
+            return read_problem_list(path, session=s, sheet=sheet_name, mapping=mapping, defaults=defaults)
+
+    dialog = ExcelImportDialog(path, reader(None, None, None), reader, win, ctx=win.ctx)
+    dialog.resize(1100, 680)
+    dialog.show()
+    until = time.monotonic() + 60
+    while dialog.suggester.pending and time.monotonic() < until:
+        QApplication.processEvents()
+        time.sleep(0.05)
+    dialog.rows_view.selectRow(1)
+    panel = dialog.similar
+    k = next((n for n, x in enumerate(panel.suggestions) if x.source == "ledger"), 0)
+    panel.list.setCurrentRow(k)
+    panel.adopt()
+    print(grab(dialog, "import-similar.png"))
+    dialog.done(0)
+
+
 def guide_screens(win: Any, ws: Any, tmp: Path) -> None:
     """The print preview of a report and the 操作指南 (its pictures refreshed from this run's screenshots)."""
     from core.reports.pdf import render_report
@@ -409,6 +450,7 @@ def main(argv: list[str] | None = None) -> int:
             daily_screens(win, ws)
             identity_screens(win, ws)
             import_mapping_screen(ws, Path(tmp) / "lists")
+            import_similar_screen(win, Path(tmp) / "lists")
             guide_screens(win, ws, Path(tmp))
             win.close()
         finally:

@@ -114,13 +114,15 @@ class ParsedRow:
 
     def task_input(self) -> TaskInput | None:
         """What is imported: the row as read, with the copied plan's measures after the row's own and its nodes
-        after the row's own nodes."""
+        after the row's own nodes (none due after the row's 整改时限: such a node is due on it)."""
         if self.data is None or self.plan is None:
             return self.data
         from core.measures.similar import merge_measures
 
+        last = self.data.deadline
+        copied = [NodeInput(n.title, min(n.due, last)) if last else n for n in self.plan.nodes]
         return replace(self.data, measures=merge_measures(self.data.measures, self.plan.measures),
-                       nodes=[*self.data.nodes, *self.plan.nodes])
+                       nodes=[*self.data.nodes, *copied])
 
     def identity(self) -> tuple[str, ...]:
         if self.city_ref:

@@ -85,12 +85,18 @@ def test_copying_a_suggestion_gives_that_rows_task_its_measures_and_nodes(past, 
         # the past task's plan, due as many days from today (2026-04-15) as it was after that task was created
         assert [(n.title, n.due) for n in nodes] == [("公务用车清查", "2026-04-25"), ("公务用车建制度", "2026-06-14")]
         other = get_task(s, by_title["第0个别的问题"].id)
+        assert task.deadline == "2026-09-30"
         assert other.measures == "先行自查" and live_nodes(other) == []
 
 
 def test_a_plan_can_be_taken_back_and_only_an_imported_row_takes_one(past, tmp_path: Path) -> None:  # noqa: ANN001
     preview = read_problem_list(_list(tmp_path / "清单.xlsx", ["小车节假日没有封存停放", ""]))
     best = _similar(past, preview)[2][0]
+    from datetime import date
+
+    late = row_plan(best, date(2026, 9, 1))  # its second node would fall after the row's 整改时限 2026-09-30
+    set_row_plan(preview, 2, late)
+    assert [n.due for n in preview.importable[0].task_input().nodes] == [late.nodes[0].due, "2026-09-30"]
     set_row_plan(preview, 2, row_plan(best, past.today))
     set_row_plan(preview, 2, None)
     assert preview.importable[0].task_input() == preview.importable[0].data
