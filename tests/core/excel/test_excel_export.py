@@ -181,3 +181,36 @@ def test_control_characters_from_the_city_do_not_break_the_export(workspace: Wor
     titles = [c.value for row in openpyxl.load_workbook(path).active.iter_rows() for c in row
               if isinstance(c.value, str) and c.value.startswith("第一行")]
     assert titles == ["第一行\n第二行尾"]
+
+
+def test_the_detail_columns_are_a_collapsed_group_so_the_rest_prints_readably(demo_export) -> None:  # noqa: ANN001
+    """Measured with LibreOffice (tools/check_print_layout.py): every column on one A4 width printed at 28 %;
+    with the detail columns grouped away and the short ones wrapping, 54 %, five pages for the demo's 60 tasks."""
+    _, xlsx = demo_export
+    sheet = openpyxl.load_workbook(xlsx)["整改清单"]
+    header = [c.value for c in sheet[2]]
+    letter = openpyxl.utils.get_column_letter
+    dims = {label: sheet.column_dimensions[letter(i)] for i, label in enumerate(header, start=1)}
+    hidden = {label for label, d in dims.items() if d.hidden}
+    assert hidden == {"问题编号", "问题详情", "整改节点", "预警原因", "责任单位", "完成日期"}
+    assert all(dims[label].outlineLevel == 1 for label in hidden)
+    assert sheet.sheet_format.outlineLevelCol == 1  # Excel and WPS show the group's “+” only with it
+    assert dims["整改状态"].collapsed  # the button after 问题编号…整改节点
+    assert sum(d.width for label, d in dims.items() if label not in hidden) <= 230  # all 21 columns: 381
+    # the hidden columns still hold everything (the round trip reads them)
+    nodes = header.index("整改节点") + 1
+    assert sum(1 for r in range(3, 63) if sheet.cell(r, nodes).value) > 30
+
+
+def test_the_public_version_prints_every_column(tmp_path: Path) -> None:
+    ws = Workspace.open(tmp_path / "d", user="李志强", today=date(2026, 11, 23))
+    try:
+        from core.demo import build_demo
+
+        build_demo(ws)
+        with ws.read() as s:
+            path, _ = export_ledger(s, ws.today, tmp_path / "公示.xlsx", public=True)
+    finally:
+        ws.close()
+    sheet = openpyxl.load_workbook(path).worksheets[0]
+    assert not any(d.hidden for d in sheet.column_dimensions.values())
