@@ -28,6 +28,7 @@ SCRIPTS = [
     ("hostile", "hostile_bench.py", ["--skip-2gb", "--skip-tamper"]),
     ("longuse", "longuse_bench.py", ["--packages", "100"]),
     ("measures", "measures_bench.py", ["--tasks", "20000"]),
+    ("import_similar", "import_similar_bench.py", ["--tasks", "20000", "--rows", "1000"]),
     ("crash", "crash_bench.py", ["--trials", "20"]),
 ]
 
