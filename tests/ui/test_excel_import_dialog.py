@@ -146,3 +146,22 @@ def test_a_long_list_is_looked_up_in_background_chunks_rows_on_screen_first(
     assert titles[-1] in calls[1][1]
     assert dialog.rows_model.index(599, PreviewRows.SIMILAR).data() == dialog.rows_model.index(
         0, PreviewRows.SIMILAR).data() != "…"
+
+
+def test_closing_the_preview_stops_looking_up(workspace: Any, qtbot: Any, tmp_path: Path) -> None:
+    from core.excel.importer import read_problem_list
+    from ui.background import finish_all
+    from ui.context import AppContext
+    from ui.dialogs.excel_import import ExcelImportDialog
+
+    _past(workspace)
+    book = _list(tmp_path / "清单.xlsx", [f"第{i}项：消防通道被堵" for i in range(400)])
+    preview = read_problem_list(book)
+    dialog = ExcelImportDialog(book, preview, lambda *_a: preview, None, ctx=AppContext(workspace))
+    qtbot.addWidget(dialog)
+    asked = len(dialog.suggester.chunks)
+    dialog.reject()
+    assert dialog.suggester.pending == 0
+    finish_all()
+    qtbot.wait(50)
+    assert len(dialog.suggester.chunks) == asked  # nothing more was asked after the clerk closed it

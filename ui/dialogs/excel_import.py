@@ -65,12 +65,14 @@ class PreviewRows(QAbstractTableModel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.rows: list[Any] = []
+        self.at: dict[int, int] = {}  # row number -> index
         self.best: Any = lambda _row: None  # row number -> its suggestions (None while looked up)
         self.asked = False  # whether similar problems are looked up at all
 
     def set_rows(self, rows: list[Any]) -> None:
         self.beginResetModel()
         self.rows = rows
+        self.at = {r.row: i for i, r in enumerate(rows)}
         self.endResetModel()
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802 - Qt override
@@ -114,10 +116,9 @@ class PreviewRows(QAbstractTableModel):
 
     def changed(self, keys: list[Any]) -> None:
         """Suggestions or plans of these rows (row numbers) changed."""
-        wanted = set(keys)
-        for i, r in enumerate(self.rows):
-            if r.row in wanted:
-                self.dataChanged.emit(self.index(i, self.SIMILAR), self.index(i, self.COPIED))
+        found = [self.at[k] for k in keys if k in self.at]
+        if found:  # one signal for the chunk's span: the view repaints only what it shows of it
+            self.dataChanged.emit(self.index(min(found), self.SIMILAR), self.index(max(found), self.COPIED))
 
 
 class ExcelImportDialog(QDialog):
@@ -223,6 +224,7 @@ class ExcelImportDialog(QDialog):
 
             self.suggester = BatchSuggestions(self.ctx, self)
             self.suggester.arrived.connect(self._suggestions_arrived)
+            self.finished.connect(lambda _result: self.suggester.stop())
             self.rows_model.best = self.suggester.get
             self.rows_model.asked = True
             self.similar = SimilarPanel(self.ctx)

@@ -201,6 +201,12 @@ class BatchSuggestions(QObject):
         self.running = False
         self._next()
 
+    def stop(self) -> None:
+        """Ask nothing more (the preview was closed); a chunk on its way is kept for its text."""
+        self._generation += 1
+        self.waiting = {}
+        self.preferred = []
+
     def get(self, key: Any) -> list[Any] | None:
         text = self.texts.get(key)
         return None if text is None else self.by_text.get(text)
