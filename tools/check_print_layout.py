@@ -5,7 +5,7 @@ header), as many pages long as needed, the title and header rows repeated on eve
 (the body's 10-pt text as printed: 0.28 means 28 %), and every line of every wrapped cell inside its row
 (LibreOffice draws the lines a too-short row cannot hold over the row below: a clipped second line).
 
-Usage: uv run python tools/check_print_layout.py [LEDGER.xlsx] [--tasks N] [--keep DIR]
+Usage: uv run python tools/check_print_layout.py [LEDGER.xlsx] [--tasks N] [--public] [--keep DIR]
 Without a file, the demo ledger (60 tasks; --tasks N for a longer one) is exported first. Exit 0 when the layout
 is right, 1 when not, 2 without LibreOffice (soffice).
 """
@@ -177,8 +177,9 @@ def check(xlsx: Path, pdf: Path) -> Layout:
     return layout
 
 
-def export_demo(folder: Path, tasks: int = 0) -> Path:
-    """The demo ledger (60 tasks, or `tasks` more made from them) exported as the window exports it."""
+def export_demo(folder: Path, tasks: int = 0, public: bool = False) -> Path:
+    """The demo ledger (60 tasks, and `tasks` long ones more) exported as the window exports it (`public`: the
+    公示 version)."""
     from core.demo import build_demo
     from core.excel.exporter import export_ledger
     from core.workspace import Workspace
@@ -198,7 +199,7 @@ def export_demo(folder: Path, tasks: int = 0) -> Path:
                         section="党政办", measures="1. 逐村督促公开\n2. 建立季度公开制度\n3. 纳入年度考核",
                         nodes=[NodeInput("梳理应公开事项", "2026-12-10"), NodeInput("补公开", "2026-12-20")]))
         with ws.read() as s:
-            path, _ = export_ledger(s, ws.today, folder / "台账.xlsx")
+            path, _ = export_ledger(s, ws.today, folder / ("公示.xlsx" if public else "台账.xlsx"), public=public)
         return path
     finally:
         ws.close()
@@ -208,6 +209,7 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("xlsx", nargs="?", help="an exported ledger (default: export the demo ledger)")
     p.add_argument("--tasks", type=int, default=0, help="add this many long tasks to the demo ledger")
+    p.add_argument("--public", action="store_true", help="the 公示 version of the demo ledger")
     p.add_argument("--keep", help="keep the .xlsx and .pdf in this folder")
     args = p.parse_args(argv)
     if soffice() is None:
@@ -216,7 +218,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(args.keep) if args.keep else Path(tmp)
         folder.mkdir(parents=True, exist_ok=True)
-        xlsx = Path(args.xlsx) if args.xlsx else export_demo(folder, args.tasks)
+        xlsx = Path(args.xlsx) if args.xlsx else export_demo(folder, args.tasks, args.public)
         pdf = convert(xlsx, "pdf", folder)
         layout = check(xlsx, pdf)
     print(f"ledger pages: {layout.pages}, scale: {layout.scale:.0%}, landscape: {layout.landscape}, "

@@ -42,3 +42,9 @@ def test_a_row_too_short_for_its_lines_is_found(printed: tuple[Path, Path], tmp_
     layout = check(short, convert(short, "pdf", tmp_path))
     assert layout.clipped or layout.missing
     assert layout.problems
+
+
+def test_the_public_version_prints_as_well(tmp_path: Path) -> None:
+    xlsx = export_demo(tmp_path, public=True)
+    layout = check(xlsx, convert(xlsx, "pdf", tmp_path))
+    assert layout.problems == [] and layout.pages >= 3 and layout.rows == 60
