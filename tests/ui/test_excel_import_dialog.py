@@ -49,7 +49,7 @@ def test_a_rephrased_row_shows_its_past_task_and_copying_fills_the_imported_task
     from ui.main_window import MainWindow
 
     past = _past(workspace)
-    book = _list(tmp_path / "清单.xlsx", ["食堂采购没有台账", "村里账目没有张榜公布", "消防通道被堵"])
+    book = _list(tmp_path / "清单.xlsx", ["<b>食堂</b>采购没有台账", "村里账目没有张榜公布", "消防通道被堵"])
 
     def exec_(d: Any) -> int:
         assert d.tabs.currentIndex() == 1  # every column understood: the rows come first
@@ -58,6 +58,8 @@ def test_a_rephrased_row_shows_its_past_task_and_copying_fills_the_imported_task
         best = d.rows_model.index(i, PreviewRows.SIMILAR).data()  # the closest: the past task or the library's
         assert best.endswith(PAST_TITLE) or "财务公开" in best
         assert d.rows_model.index(_row_of(d, "消防通道被堵"), PreviewRows.SIMILAR).data() != best
+        markup = d.rows_model.index(_row_of(d, "<b>食堂</b>采购没有台账"), PreviewRows.PROBLEM)
+        assert markup.data(Qt.ItemDataRole.ToolTipRole) == "<p>&lt;b&gt;食堂&lt;/b&gt;采购没有台账</p>"
         d.rows_view.selectRow(i)
         panel = d.similar
         k = next(n for n, s in enumerate(panel.suggestions) if s.source == "ledger")
@@ -105,7 +107,8 @@ def test_a_rephrased_row_shows_its_past_task_and_copying_fills_the_imported_task
         nodes = live_nodes(task)
         assert [(n.title, n.due) for n in nodes] == [("梳理应公开事项", "2026-05-24"),
                                                      ("补公开并留存照片", "2026-07-04")]  # from today, 2026-04-15
-        assert tasks["食堂采购没有台账"].measures == "" and live_nodes(tasks["食堂采购没有台账"]) == []
+        other = tasks["<b>食堂</b>采购没有台账"]
+        assert other.measures == "" and live_nodes(other) == []
 
 
 def test_a_long_list_is_looked_up_in_background_chunks_rows_on_screen_first(

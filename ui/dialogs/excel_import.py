@@ -11,6 +11,7 @@ Everything shown comes from the file: plain text only, never markup.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -89,7 +90,12 @@ class PreviewRows(QAbstractTableModel):
                 self.tr("Copied from"))[section]
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+        if not index.isValid():
+            return None
+        if role == Qt.ItemDataRole.ToolTipRole:  # the file's text, always as rich text and so always escaped
+            text = self.data(index)
+            return "<p>" + html.escape(text) + "</p>" if text else None
+        if role != Qt.ItemDataRole.DisplayRole:
             return None
         r = self.rows[index.row()]
         col = index.column()
