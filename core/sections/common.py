@@ -167,12 +167,13 @@ def write_checked(session: Session, *, out_dir: Path, package_type: str, unit_co
     what to do)."""
     from core import GENERATOR
     from core.dates import now_ts
-    from core.exchange.exporter import MAX_PART_ENTRIES
+    from core.exchange.exporter import MAX_PART_ENTRIES, check_records
     from core.exchange.keys import unit_key_for
     from core.exchange.records import dump_line
 
     created = now_ts()
     lines = [dump_line(r) for r in records]
+    check_records(records, lines, seq, package_type)  # what the reader would refuse is never written
     body = b"".join(lines)
     head = lines[0] if records and records[0]["type"] == "unit" else b""  # later parts: the unit line only (§6)
     parts = bag.plan_parts(len(body), files, limit, MAX_PART_ENTRIES)

@@ -157,6 +157,7 @@ def import_tasks(ws: Workspace, path: Path) -> TasksImport:
             def reverify(p: Path) -> bag.Package:
                 return bag.read_package(p, expected_type=TASKS, expected_unit=me.unit_code, key_for=resolver)
 
+            ws.ensure_sound()  # never write an import into a damaged database (as for city feedback)
             parts = gather_parts(s, ws, pkg, path, created_files, False, reverify, "本单位", me.section_code)
             if parts is None:
                 result.waiting = (pkg.part_no, pkg.part_count)

@@ -75,7 +75,8 @@ def add_section(s: Session, actor: str, code: str, name: str) -> Section:
 def section_by_code(s: Session, code: str) -> Section:
     section = s.scalar(select(Section).where(Section.code == (code or "").strip()))
     if section is None:
-        raise NotFound(f"没有代码为“{code}”的科室。", hint="请先用 section add 登记科室，或用 section list 查看。")
+        raise NotFound(f"没有代码为“{code}”的科室。", hint="请先用 section add 登记科室，或用 section list 查看。",
+                       window_hint="请先在 设置 → 科室端 登记该科室。")
     return section
 
 

@@ -179,6 +179,7 @@ def import_report(ws: Workspace, path: Path) -> ReportImport:
             def reverify(p: Path) -> bag.Package:
                 return bag.read_package(p, expected_type=REPORT, expected_unit=unit.code, key_for=resolver)
 
+            ws.ensure_sound()  # never write an import into a damaged database (as for city feedback)
             parts = gather_parts(s, ws, pkg, path, created_files, False, reverify, section.name, section.code)
             if parts is None:
                 result.waiting = (pkg.part_no, pkg.part_count)

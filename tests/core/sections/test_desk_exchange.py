@@ -533,3 +533,24 @@ def test_the_citys_notice_attachments_go_down_in_parts(desks, tmp_path) -> None:
         ws.close()
     (notice,) = _rows(d["desk"], Notice)
     assert notice.attachments == shas
+
+
+def test_a_response_the_unit_would_refuse_is_never_written(desks, tmp_path) -> None:  # noqa: ANN001
+    """A control character in a response (typed around the checks): the desk says which, and writes nothing."""
+    from db.models import Response
+
+    d, cli = desks, desks["cli"]
+    _city_notice(d["unit"], d["ids"][0])
+    _started(d)
+    assert cli("--user", "李四", "respond", "ZS-DB-2026-001", "已整改。", data=d["desk"])[0] == 0
+    ws = _open(d["desk"])
+    try:
+        with ws.session() as s:
+            s.scalars(select(Response)).one().text = "已整改\x1b。"
+    finally:
+        ws.close()
+    back = tmp_path / "back"
+    back.mkdir()
+    code, _, err = cli("export", str(back), data=d["desk"])
+    assert code == 3 and "无法导出" in err, err
+    assert list(back.iterdir()) == []
