@@ -13,6 +13,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tools.pyi_rth_rectidesk import SHARED_PYZ
+
+__all__ = ["SHARED_PYZ", "boot_module", "is_icu", "keep", "write_version_file"]
+
 # Qt pieces that ride in through plugins but serve nothing here: the virtual keyboard (which drags in QML and
 # Quick), Wayland/EGLFS/VNC platforms, TLS and network information (no network use: only a local socket),
 # the PDF module, image formats nobody feeds the program, software OpenGL and the Direct3D shader compiler
@@ -25,15 +29,34 @@ DROP = (
     "imageformats/libqicns", "imageformats/qicns", "imageformats/libqtga", "imageformats/qtga",
     "imageformats/libqwbmp", "imageformats/qwbmp", "imageformats/libqpdf", "imageformats/qpdf",
     "opengl32sw", "d3dcompiler_",
+    # evdev/tslib/TUIO input (plugins/generic): loaded only when QT_QPA_GENERIC_PLUGINS names one
+    "plugins/generic/", "qt_help_",
+    # python-docx's template unpacked (its source): python-docx reads only templates/default*.{docx,xml}
+    "docx/templates/default-docx-template/",
+    # the translation's source: the program loads the compiled .qm
+    "resources/i18n/rectidesk_zh_CN.ts",
 )
 
-# System libraries that only the GTK platform theme needed (collected on Linux before the filter runs).
+# System libraries that only the GTK platform theme needed (collected on Linux before the filter runs; the last
+# line: what pango and Kerberos alone linked, which nothing left in the bundle loads).
 GTK_ONLY = ("libpango", "libcairo", "libgdk", "libgtk", "libatk", "libepoxy", "libthai", "libdatrie",
             "libfribidi", "libgraphite2", "libpixman", "libXcomposite", "libXcursor", "libXdamage", "libXi.",
             "libXinerama", "libXrandr", "libwayland", "libatspi", "libcloudproviders", "libtinysparql",
             "libtracker", "libjpeg", "libpng16", "libtiff", "libwebp", "libdeflate", "libjbig", "libLerc",
             "libgio", "libgmodule", "libmount", "libselinux", "libblkid", "libsystemd", "libkrb5", "libgssapi",
-            "libk5crypto", "libkrb5support", "libgcrypt", "liblz4", "libgpg-error", "libcap.")
+            "libk5crypto", "libkrb5support", "libgcrypt", "liblz4", "libgpg-error", "libcap.",
+            "libharfbuzz", "libgobject", "libcom_err", "libkeyutils")
+
+# CUPS and what only it links (GnuTLS and its crypto, IDN, Avahi), pulled in by Qt's Linux print plugin
+# (plugins/printsupport/libcupsprintersupport.so): the system's own copy is used, as for Kerberos above (a Linux
+# desktop that prints has it; without it Qt lists no printers and printing to PDF still works). Windows prints
+# through its own spooler: none of these exist there.
+CUPS_ONLY = ("libcups.", "libgnutls", "libp11-kit", "libunistring", "libidn2", "libnettle", "libhogweed",
+             "libgmp.", "libtasn1", "libavahi")
+
+# OpenSSL's TLS half (libssl.so.3, libssl-3.dll): build.spec leaves out Python's ssl, its only user (nothing here
+# connects anywhere); libcrypto stays for hashlib.
+TLS_ONLY = ("libssl",)
 
 # ICU (Qt's Unicode and locale data on Linux: ~40 MB) — Windows' Qt uses the system's ICU instead.
 ICU = ("libicudata", "libicuuc", "libicui18n")
@@ -44,11 +67,21 @@ def keep(dest: str) -> bool:
     dest = dest.replace("\\", "/")
     if any(d in dest for d in DROP):
         return False
-    if "/" not in dest and dest.startswith(GTK_ONLY):
+    if "/" not in dest and dest.startswith(GTK_ONLY + CUPS_ONLY + TLS_ONLY):
         return False
     if "/translations/" in dest and dest.endswith(".qm"):
         return "zh_CN" in dest
     return True
+
+
+# What PyInstaller's start imports from an executable's own archive before the run-time hook puts the shared one
+# in its place (PyInstaller/loader: pyimod01_archive needs struct, pyimod03_ctypes ctypes).
+BOOT_MODULES = ("ctypes", "struct")
+
+
+def boot_module(name: str) -> bool:
+    """True for a module the executables carry themselves; all others are in the shared archive only."""
+    return name.split(".", 1)[0] in BOOT_MODULES
 
 
 def is_icu(dest: str) -> bool:
