@@ -13,9 +13,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tools.pyi_rth_rectidesk import SHARED_PYZ
+from tools.pyi_rth_rectidesk import NETWORK_STAND_INS, SHARED_PYZ
 
-__all__ = ["SHARED_PYZ", "boot_module", "is_icu", "keep", "write_version_file"]
+__all__ = ["NETWORK_MODULES", "SHARED_PYZ", "boot_module", "is_icu", "keep", "write_version_file"]
+
+# Reports are signed and checked offline (core/reports/proof.py: no time-stamp server, no certificate, CRL or
+# OCSP fetching), so build.spec leaves out pyHanko's network clients and the libraries only they import; the
+# run-time hook's stand-ins answer pyHanko's module-level imports of the first two. TLS goes too: nothing here
+# connects anywhere (asyncio and http.client import ssl only when it is there).
+NETWORK_MODULES = (
+    *NETWORK_STAND_INS, "pyhanko.sign.timestamps.requests_client", "pyhanko.sign.signers.csc_signer",
+    "pyhanko_certvalidator.fetchers.requests_fetchers", "pyhanko.sign.validation.qualified.eutl_fetch",
+    "aiohttp", "aiohappyeyeballs", "aiosignal", "frozenlist", "multidict", "yarl", "propcache", "attr", "attrs",
+    "requests", "urllib3", "idna", "certifi", "ssl", "_ssl",
+)
 
 # Qt pieces that ride in through plugins but serve nothing here: the virtual keyboard (which drags in QML and
 # Quick), Wayland/EGLFS/VNC platforms, TLS and network information (no network use: only a local socket),

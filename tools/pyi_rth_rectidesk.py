@@ -8,8 +8,9 @@
    time-stamp server and without fetching (core/reports/proof.py). pyHanko imports them at module level, so
    stand-ins answer those imports; using one says what is missing instead of failing somewhere deeper.
 
-Run only inside the bundle (sys.frozen); build.spec and tools/bundle.py import its names. tools/check_bundle.sh
-proves both parts on the built bundle.
+It acts only inside the bundle (sys.frozen); build.spec and tools/bundle.py import its names. The tests sign and
+check a report with the network modules blocked and the stand-ins in place (tests/tools/test_bundle.py);
+tools/check_bundle.sh proves both parts on the built bundle.
 """
 
 # No `from __future__` here: until the shared archive is in place only built-in modules and base_library.zip's
@@ -52,7 +53,7 @@ class NotBundled:
         raise RuntimeError("本程序不联网：pyHanko 的网络时间戳与证书吊销查询未打包。")
 
 
-def _stand_ins_for_network_clients() -> None:
+def stand_ins_for_network_clients() -> None:
     for name, attrs in NETWORK_STAND_INS.items():
         module = types.ModuleType(name, "Stand-in: this network client is not in the bundle.")
         for attr in attrs:
@@ -63,4 +64,4 @@ def _stand_ins_for_network_clients() -> None:
 
 if getattr(sys, "frozen", False):
     _share_archive()
-    _stand_ins_for_network_clients()
+    stand_ins_for_network_clients()
