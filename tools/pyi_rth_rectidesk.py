@@ -32,8 +32,8 @@ def _share_archive() -> None:
     import pyimod02_importers  # type: ignore[import-not-found]
 
     path = os.path.join(sys._MEIPASS, SHARED_PYZ)  # type: ignore[attr-defined]  # noqa: SLF001
-    if not os.path.isfile(path):
-        return  # a bundle built without the shared archive: the executable's own archive holds everything
+    if not os.path.isfile(path):  # said here (PyInstaller shows it in a box), not as "No module named core"
+        raise RuntimeError(f"程序文件不完整：缺少 {path}。请重新复制整个 RectiDesk 文件夹。")
     pyimod02_importers.pyz_archive = pyimod01_archive.ZlibArchiveReader(path, check_pymagic=True)
     pyimod02_importers._pyz_tree = None  # noqa: SLF001 - the prefix tree of the executable's archive
     # Finders made so far (for _MEIPASS and the packages imported during the start) read the executable's archive.
