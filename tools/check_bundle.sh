@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Builds the PyInstaller bundle and checks it as a user would: the window starts (--smoke, offscreen) the
 # ordinary way, then the fast way (first page before SQLAlchemy) and through to the ready window; the
-# console twin runs CLI commands on a demo data folder (its JSON is UTF-8 under a GBK console encoding), and a
-# PDF report renders, signed with the unit's key and checked again (pyHanko without its network clients:
-# tools/pyi_rth_rectidesk.py). Both programs read one shared Python archive. Prints the size with and without
-# Linux's ICU (Windows' Qt uses the system's) and fails above 140 MB without it (issue 14).
+# console twin runs CLI commands on a demo data folder (its JSON is UTF-8 under a GBK console encoding); a PDF
+# report renders, also signed with the unit's key and checked again (pyHanko without its network clients:
+# tools/pyi_rth_rectidesk.py); a Word draft and an Excel ledger are written and read. Both programs read one
+# shared Python archive. Prints the size with and without Linux's ICU (Windows' Qt uses the system's) and fails
+# above 140 MB without it (issue 14).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 uv run --frozen pyinstaller build.spec --noconfirm --log-level WARN
@@ -31,6 +32,12 @@ export RECTIDESK_PASSPHRASE="bundle-check-$$"
 python3 -c "import json,sys; d=json.load(open(sys.argv[1], encoding='utf-8')); \
 assert d['matches'] and d['signed'] and d['signature'].startswith('数字签名完好'), d" "$data/../verify.json"
 unset RECTIDESK_PASSPHRASE
+# the Word draft (python-docx on lxml.etree) and the Excel ledger read back (openpyxl writes, calamine reads)
+"$dist/rectidesk-cli" --data-dir "$data" --user 李志强 report "$data/../draft.docx" >/dev/null
+python3 -c "import sys,zipfile; assert '整改' in zipfile.ZipFile(sys.argv[1]).read('word/document.xml').decode()" \
+  "$data/../draft.docx"
+"$dist/rectidesk-cli" --data-dir "$data" --user 李志强 export-excel "$data/../ledger.xlsx" >/dev/null
+"$dist/rectidesk-cli" --data-dir "$data" --user 李志强 import-excel "$data/../ledger.xlsx" --dry-run | grep -q 共
 # one Python archive for both programs: the executables carry only PyInstaller's start
 test -s "$dist/_internal/rectidesk.pyz"
 for exe in "$dist/RectiDesk" "$dist/rectidesk-cli"; do
