@@ -55,7 +55,7 @@ KEPT = [
     "libffi-8.dll", "libffi.so.8", "libdbus-1.so.3", "libglib-2.0.so.0", "libfreetype.so.6",
     "PySide6/Qt/plugins/platforminputcontexts/libibusplatforminputcontextplugin.so",
     "resources\\i18n\\rectidesk_zh_CN.qm", "resources/i18n/rectidesk_zh_CN.qm", "docx\\templates\\default.docx",
-    "docx/templates/default-styles.xml", "rectidesk.pyz",
+    "docx/templates/default-styles.xml", "docx\\parts\\hdrftr.py", "docx/parts/hdrftr.py", "rectidesk.pyz",
 ]
 
 
