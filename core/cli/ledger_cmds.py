@@ -262,8 +262,11 @@ def cmd_dashboard(ws: Workspace, args: argparse.Namespace) -> int:
         unit = ws.require_unit(s)
         d = LedgerQuery(s, ws.today).dashboard()
         warning = clock_warning(s, ws.today)
+        from core.sections.progress import section_progress
+
+        sections = section_progress(s, ws.today)
     if args.json:
-        print_json({**d, "clock_warning": warning})
+        print_json({**d, "clock_warning": warning, "sections": sections})
         return 0
     say(f"{unit.name} 工作台（{d['today']}）")
     say(f"整改任务 {d['total']} 条，已销号 {d['closed']} 条，整改完成率 {d['completion_rate'] * 100:.1f}%")
@@ -274,6 +277,13 @@ def cmd_dashboard(ws: Workspace, args: argparse.Namespace) -> int:
     ded = d["deductions"]
     say(f"预扣分 {ded['pre']:g} 分，扣分 {ded['final']:g} 分（已撤销 {ded['reversed']:g} 分）；"
         f"待市平台答复的申诉 {d['appeals_pending']} 件；有扣分风险的红灯任务 {d['red_tasks_at_risk']} 条")
+    for sec in sections:
+        lights = sec["lights"]
+        last = sec["last_report"]
+        received = f"最近报送第 {last['sequence']} 号（{last['date']}）" if last else "尚未报送"
+        say(f"科室 {sec['name']}（{sec['code']}）：任务 {sec['tasks']} 条，节点完成 {sec['nodes_done']}/"
+            f"{sec['nodes_total']}，待双人核查 {sec['awaiting_confirmation']} 个，红灯 {lights['red']} 黄灯 "
+            f"{lights['yellow']} 绿灯 {lights['green']}，{received}")
     if warning:
         say(f"注意：{warning}")
     return 0

@@ -57,16 +57,22 @@ def cmd_section_add(ws: Workspace, args: argparse.Namespace) -> int:
 
 
 def cmd_section_list(ws: Workspace, args: argparse.Namespace) -> int:  # noqa: ARG001
+    from core.sections.progress import section_progress
     from core.sections.registry import list_sections
 
     with ws.read() as s:
         rows = list_sections(s)
+        progress = {p["code"]: p for p in section_progress(s, ws.today)}
     if not rows:
         say("还没有科室。请用 section add 代码 --name 名称 登记。")
     for r in rows:
         key = f"公钥 {format_key_id(r.key_id)}" if r.key_id else "未导入公钥"
         code = r.code or "（未登记代码）"
-        say(f"{code}\t{r.name}\t未销号任务 {r.open_tasks} 条\t{key}\t已发送到第 {r.last_sent} 号")
+        line = f"{code}\t{r.name}\t未销号任务 {r.open_tasks} 条\t{key}\t已发送到第 {r.last_sent} 号"
+        p = progress.get(r.code)
+        if p is not None:
+            line += f"\t节点完成 {p['nodes_done']}/{p['nodes_total']}，待双人核查 {p['awaiting_confirmation']} 个"
+        say(line)
     return 0
 
 

@@ -129,30 +129,38 @@ def _reject(message: str, code: str = "not_handed") -> PackageRejected:
                            hint="整个数据包没有导入。请电话向单位核实，并索取一份新的数据包。")
 
 
+def check_tasks(s: Session, path: Path) -> tuple[DeskIdentity, bag.Package, bool, list[str]]:
+    """Every check of a 科室任务包 at this desk before its parts are gathered (key, section, first record,
+    Sequence); nothing is changed. (identity, package, already imported, warnings)"""
+    me = desk_identity(s)
+    pkg = bag.read_package(path, expected_type=TASKS, expected_unit=me.unit_code,
+                           key_for=key_resolver(s, PARENT_OWNER, None, "本单位"))
+    got = pkg.info.get("Section-Code", "")
+    if got != me.section_code:
+        raise PackageRejected(
+            f"这个科室任务包是发给科室“{got or '（未标明）'}”的，不是本科室（{me.section_code}）。",
+            reason_code="wrong_section", hint="请确认拿到的是发给本科室的数据包。")
+    first = pkg.records[0][1] if pkg.records else None
+    if first is None or first["type"] != "unit" or first["id"] != me.unit_code:
+        raise PackageRejected("records.jsonl 第 1 行应为本单位（unit）记录。", reason_code="bad_record",
+                              hint="请向单位索取一份新的数据包。")
+    if already_logged(s, pkg):
+        return me, pkg, True, []
+    already, warnings = sequence_check(pkg, accepted_in(s, TASKS, me.section_code), "科室任务包")
+    return me, pkg, already, warnings
+
+
 def import_tasks(ws: Workspace, path: Path) -> TasksImport:
     """Verify a 科室任务包 completely, then apply it in one transaction (nothing changes when refused)."""
     path = Path(path)
     created_files: list[Path] = []
     try:
         with ws.session() as s:
-            me = desk_identity(s)
-            resolver = key_resolver(s, PARENT_OWNER, None, "本单位")
-            pkg = bag.read_package(path, expected_type=TASKS, expected_unit=me.unit_code, key_for=resolver)
-            got = pkg.info.get("Section-Code", "")
-            if got != me.section_code:
-                raise PackageRejected(
-                    f"这个科室任务包是发给科室“{got or '（未标明）'}”的，不是本科室（{me.section_code}）。",
-                    reason_code="wrong_section", hint="请确认拿到的是发给本科室的数据包。")
-            first = pkg.records[0][1] if pkg.records else None
-            if first is None or first["type"] != "unit" or first["id"] != me.unit_code:
-                raise PackageRejected("records.jsonl 第 1 行应为本单位（unit）记录。", reason_code="bad_record",
-                                      hint="请向单位索取一份新的数据包。")
-            if already_logged(s, pkg):
-                return TasksImport(pkg.sequence, already=True)
-            already, warnings = sequence_check(pkg, accepted_in(s, TASKS, me.section_code), "科室任务包")
+            me, pkg, already, warnings = check_tasks(s, path)
             result = TasksImport(pkg.sequence, already=already, warnings=warnings)
             if already:
                 return result
+            resolver = key_resolver(s, PARENT_OWNER, None, "本单位")
 
             def reverify(p: Path) -> bag.Package:
                 return bag.read_package(p, expected_type=TASKS, expected_unit=me.unit_code, key_for=resolver)

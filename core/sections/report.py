@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from core import audit, counters
 from core import settings as settings_mod
@@ -151,33 +152,60 @@ def _refuse(message: str, code: str = "not_handed") -> PackageRejected:
                            hint="整个数据包没有导入。请电话向该科室核实，并索取一份新的数据包。")
 
 
+@dataclass
+class CheckedReport:
+    """A section report verified whole (signature, section, sequence, every record within its tasks): what
+    `import_report` applies and `core.sections.preview.preview_report` shows."""
+
+    pkg: bag.Package
+    section: Section
+    already: bool
+    warnings: list[str]
+    plan: list[tuple[str, dict[str, Any], Any]]
+    resolver: Any = None
+    unit_code: str = ""
+
+
+def check_report(ws: Workspace, s: Session, path: Path) -> CheckedReport:
+    """Every check of a section report at the unit before its parts are gathered; nothing is changed
+    (docs/section-exchange.md §6). `plan` is the records' check (`_check`) of a single-part package."""
+    if is_section_desk(s):
+        raise InputRefused("科室端不导入科室报送包。")
+    unit = ws.require_unit(s)
+    resolver = key_resolver(s, SECTION_OWNER, None, "科室")
+    pkg = bag.read_package(path, expected_type=REPORT, expected_unit=unit.code, key_for=resolver)
+    code = pkg.info.get("Section-Code", "")
+    section = s.scalar(select(Section).where(Section.code == code)) if code else None
+    if section is None:
+        raise _refuse(f"数据包来自科室“{code or '（未标明）'}”，本单位没有登记这个科室。", "unknown_section")
+    signer = s.get(Key, pkg.key_id)
+    if signer is None or signer.code != section.code:
+        raise _refuse(f"数据包自称来自“{section.name}”，却由另一个科室的密钥签名。", "unknown_key")
+    checked = CheckedReport(pkg, section, True, [], [], resolver, unit.code)
+    if already_logged(s, pkg):
+        return checked
+    checked.already, checked.warnings = sequence_check(pkg, accepted_in(s, REPORT, section.code or ""),
+                                                       f"{section.name}报送包")
+    if not checked.already and pkg.part_count == 1:
+        checked.plan = _check(s, ws, section, pkg.records, {sha: pkg for sha in pkg.files})
+    return checked
+
+
 def import_report(ws: Workspace, path: Path) -> ReportImport:
     """The unit takes a section report: verified whole, every record within that section's tasks, then applied."""
     path = Path(path)
     created_files: list[Path] = []
     try:
         with ws.session() as s:
-            if is_section_desk(s):
-                raise InputRefused("科室端不导入科室报送包。")
-            unit = ws.require_unit(s)
-            resolver = key_resolver(s, SECTION_OWNER, None, "科室")
-            pkg = bag.read_package(path, expected_type=REPORT, expected_unit=unit.code, key_for=resolver)
-            code = pkg.info.get("Section-Code", "")
-            section = s.scalar(select(Section).where(Section.code == code)) if code else None
-            if section is None:
-                raise _refuse(f"数据包来自科室“{code or '（未标明）'}”，本单位没有登记这个科室。", "unknown_section")
-            signer = s.get(Key, pkg.key_id)
-            if signer is None or signer.code != section.code:
-                raise _refuse(f"数据包自称来自“{section.name}”，却由另一个科室的密钥签名。", "unknown_key")
-            if already_logged(s, pkg):
-                return ReportImport(pkg.sequence, section.name, already=True)
-            already, warnings = sequence_check(pkg, accepted_in(s, REPORT, section.code), f"{section.name}报送包")
-            result = ReportImport(pkg.sequence, section.name, already=already, warnings=warnings)
-            if already:
+            checked = check_report(ws, s, path)
+            pkg, section = checked.pkg, checked.section
+            result = ReportImport(pkg.sequence, section.name, already=checked.already, warnings=checked.warnings)
+            if checked.already:
                 return result
+            resolver, unit_code = checked.resolver, checked.unit_code
 
             def reverify(p: Path) -> bag.Package:
-                return bag.read_package(p, expected_type=REPORT, expected_unit=unit.code, key_for=resolver)
+                return bag.read_package(p, expected_type=REPORT, expected_unit=unit_code, key_for=resolver)
 
             ws.ensure_sound()  # never write an import into a damaged database (as for city feedback)
             parts = gather_parts(s, ws, pkg, path, created_files, False, reverify, section.name, section.code)
