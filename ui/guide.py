@@ -14,10 +14,10 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayo
 
 translate = QCoreApplication.translate
 SECTIONS = ("first-day", "import", "respond", "task", "two-person", "export", "print", "backup", "users", "appeal",
-            "rechecks", "keys", "excel")
+            "rechecks", "keys", "excel", "sections")
 # docs/screenshots/<name> → resources/guide/img/<name>, scaled to this width (the guide shows them smaller).
 IMAGES = ("first-run.png", "import-preview.png", "exchange.png", "notices.png", "task-editor-nodes.png",
-          "print-preview.png", "settings.png", "import-similar.png")
+          "print-preview.png", "settings.png", "import-similar.png", "sections.png")
 IMAGE_WIDTH = 900
 
 

@@ -81,6 +81,8 @@ def _tables() -> dict[str, dict[str, str]]:
         "package_type": {
             "city-feedback": translate("Labels", "Feedback"),
             "unit-report": translate("Labels", "Report"),
+            "section-tasks": translate("Labels", "Section tasks"),
+            "section-report": translate("Labels", "Section report"),
         },
         "field": {
             "title": translate("Labels", "Title"),

@@ -173,7 +173,22 @@ class MainWindow(QMainWindow):
 
     def _set_title(self, unit_name: str | None) -> None:
         # The unit alone: Qt adds the application's name (整改通) itself, so it is never named twice.
-        self.setWindowTitle(unit_name or self.tr("no ledger yet"))
+        desk = self.desk_words(unit_name)
+        self.setWindowTitle(desk or unit_name or self.tr("no ledger yet"))
+
+    def desk_words(self, unit_name: str | None) -> str:
+        """科室端 · <section> · <unit> when this data folder is a section desk (内部督办), else ""."""
+        if not self.ctx.ready:
+            return ""
+        from core.sections.common import SECTION_NAME_KEY, get_setting, is_section_desk
+
+        def read(s: Any) -> str | None:
+            return get_setting(s, SECTION_NAME_KEY) if is_section_desk(s) else None
+
+        section = self.ctx.read(read)
+        if section is None:
+            return ""
+        return fill(self.tr("Section desk · %1 · %2"), section, unit_name or "")
 
     def attach(self, ws: Workspace) -> None:
         """The workspace is open (fast start): the ledger reads afresh, the rest of the window follows."""
@@ -406,7 +421,8 @@ class MainWindow(QMainWindow):
     def _update_status(self) -> None:
         self.check_clock()  # a newly imported package may show that the clock is behind
         unit = self.ctx.ws.unit()
-        self._status.setText(fill(self.tr("%1 · today %2 · data folder %3"), unit.name if unit else "-",
+        name = unit.name if unit else "-"
+        self._status.setText(fill(self.tr("%1 · today %2 · data folder %3"), self.desk_words(name) or name,
                                   self.ctx.ws.today.isoformat(), str(self.ctx.ws.paths.root)))
         user = self.ctx.user_shown()
         self.user_label.setText(fill(self.tr("Current user: %1"), user) if user else "")

@@ -132,16 +132,8 @@ def cmd_keys_create(ws: Workspace, args: argparse.Namespace) -> int:  # noqa: AR
 
 
 def cmd_keys_export(ws: Workspace, args: argparse.Namespace) -> int:
-    from core.sections.common import is_section_desk
-
     with ws.read() as s:
-        if is_section_desk(s):  # the section desk's file names the section it speaks for
-            from core.sections.desk import desk_public_file
-
-            keys_mod.write_json_atomic(Path(args.out), desk_public_file(s))
-            key = keys_mod.require_unit_key(s)
-        else:
-            key = keys_mod.export_public(s, Path(args.out))
+        key = keys_mod.export_public(s, Path(args.out))  # a section desk's file names its section
     say(f"已写出公钥文件：{Path(args.out).resolve()}")
     say(f"密钥编号：{keys_mod.format_key_id(key.key_id)}（请与市督查室电话核对）")
     return 0

@@ -159,8 +159,16 @@ def write_json_atomic(path: Path, data: dict[str, Any]) -> None:
 
 
 def export_public(session: Session, out: Path) -> Key:
+    """This desk's public key file; a section desk's names the section it speaks for (core.sections.desk)."""
+    from core.sections.common import is_section_desk
+
     key = require_unit_key(session)
-    write_json_atomic(out, public_file(key))
+    if is_section_desk(session):
+        from core.sections.desk import desk_public_file
+
+        write_json_atomic(out, desk_public_file(session))
+    else:
+        write_json_atomic(out, public_file(key))
     return key
 
 

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QLayout,
     QLineEdit,
     QPushButton,
+    QRadioButton,
     QWidget,
 )
 from sqlalchemy.orm import Session
@@ -37,7 +38,7 @@ from ui.dialogs.key_dialogs import (
 )
 from ui.dialogs.people_dialogs import FIELD_ERROR_STYLE, keep_wide
 from ui.guide import add_help
-from ui.messages import confirm, fill, plain, show_user_error
+from ui.messages import confirm, fill, plain, show_user_error, tooltip
 
 
 class FirstRunDialog(GuardedDialog):
@@ -45,6 +46,8 @@ class FirstRunDialog(GuardedDialog):
         super().__init__(parent)
         self.ws = ws
         self.city_key_path: Path | None = None
+        self.unit_key_path: Path | None = None
+        self.unit_key_data: dict[str, Any] | None = None
         self.setWindowTitle(self.tr("Set up RectiDesk"))
         self.setMinimumWidth(560)
         form = QFormLayout(self)
@@ -55,6 +58,17 @@ class FirstRunDialog(GuardedDialog):
         intro.setWordWrap(True)
         form.addRow(intro)
         form.addRow(floor_note())  # what the PC needs (64-bit Windows 10 1809+), on the program's first screen
+        # 内部督办: this PC may be the unit's, or one section's desk (it reports to the unit, never to the city)
+        self.as_unit = QRadioButton(self.tr("This PC keeps the unit's ledger"))
+        self.as_section = QRadioButton(self.tr("This PC is a section desk"))
+        self.as_section.setToolTip(tooltip(self.tr(
+            "A section (科室、站所, 村委) that receives its tasks from the unit and reports back to it")))
+        self.as_unit.setChecked(True)
+        roles = QHBoxLayout()
+        roles.addWidget(self.as_unit)
+        roles.addWidget(self.as_section)
+        roles.addStretch(1)
+        form.addRow(roles)
         self.code = QLineEdit()
         self.code.setPlaceholderText("442000-017")
         self.name = QLineEdit()
@@ -66,9 +80,16 @@ class FirstRunDialog(GuardedDialog):
         form.addRow(self.tr("Unit code"), self.code)
         form.addRow(self.tr("Unit name"), self.name)
         keep_wide(self.code, self.name, width=380)
-        for field in (self.code, self.name, self.admin):  # a field being corrected loses its red mark
-            field.textEdited.connect(lambda _text, f=field: f.setStyleSheet(""))
         form.addRow(self.tr("Level"), self.level)
+        self.section_code = QLineEdit()
+        self.section_code.setPlaceholderText("CZS")
+        self.section_code.setToolTip(tooltip(self.tr("The code the unit gave this section when it registered it")))
+        self.section_name = QLineEdit()
+        self.section_name.setPlaceholderText(self.tr("e.g. 财政所"))
+        form.addRow(self.tr("Section code"), self.section_code)
+        form.addRow(self.tr("Section name"), self.section_name)
+        for field in (self.code, self.name, self.admin, self.section_code, self.section_name):
+            field.textEdited.connect(lambda _text, f=field: f.setStyleSheet(""))  # corrected: the red mark goes
         form.addRow(self.tr("First user (administrator)"), self.admin)
 
         form.addRow(passphrase_warning())
@@ -84,6 +105,17 @@ class FirstRunDialog(GuardedDialog):
         row.addWidget(choose)
         row.addWidget(self.city_key_label, 1)
         form.addRow(self.tr("City's public key"), row)
+        choose_unit = QPushButton(self.tr("Choose file…"))
+        choose_unit.clicked.connect(self.choose_unit_key)
+        self.unit_key_label = plain(QLabel(self.tr("(not chosen yet — can be done later in Settings)")))
+        self.unit_key_label.setWordWrap(True)
+        unit_row = QHBoxLayout()
+        unit_row.addWidget(choose_unit)
+        unit_row.addWidget(self.unit_key_label, 1)
+        form.addRow(self.tr("Unit's public key"), unit_row)
+        self.form = form
+        self._city_row, self._unit_row = row, unit_row
+        self.unit_key_button = choose_unit
 
         self.demo = QCheckBox(self.tr("Fill in a demo ledger to try the program"))
         form.addRow(self.demo)
@@ -98,6 +130,46 @@ class FirstRunDialog(GuardedDialog):
         buttons.rejected.connect(self.reject)
         add_help(self, buttons, "first-day")
         form.addRow(buttons)
+        self.as_section.toggled.connect(self._role_changed)
+        self._role_changed()
+
+    @property
+    def section_desk(self) -> bool:
+        return self.as_section.isChecked()
+
+    def _role_changed(self) -> None:
+        """The unit's form, or the section desk's: its section, the unit's key instead of the city's, no demo."""
+        desk = self.section_desk
+        for widget, shown in ((self.section_code, desk), (self.section_name, desk), (self.level, not desk),
+                              (self._city_row, not desk), (self._unit_row, desk)):
+            self.form.setRowVisible(widget, shown)
+        self.demo.setVisible(not desk)
+        if desk:
+            self.demo.setChecked(False)
+        self.adjustSize()
+
+    def choose_unit_key(self) -> None:
+        from ui.dialogs.key_dialogs import ask_unit_key_file
+
+        path = ask_unit_key_file(self)
+        if path:
+            self.set_unit_key(path)
+
+    def set_unit_key(self, path: Path) -> None:
+        """The unit's public key file, read and shown with its key id to compare by phone (as the city's)."""
+        from core.exchange.keys import format_key_id, read_public_file
+
+        self.unit_key_button.setStyleSheet("")
+        try:
+            data = read_public_file(path, owner="unit")
+        except UserError as exc:
+            self.unit_key_path, self.unit_key_data = None, None
+            self.unit_key_label.setText(exc.for_window())
+            return
+        self.unit_key_path, self.unit_key_data = path, data
+        self.unit_key_label.setText(fill(self.tr("Key id %1 (%2): compare it by phone with the key id the unit "
+                                                 "gave you."), str(format_key_id(data["key_id"])),
+                                         str(data.get("name", ""))))
 
     def choose_city_key(self) -> None:
         path = ask_city_key_file(self)
@@ -127,6 +199,8 @@ class FirstRunDialog(GuardedDialog):
         found: dict[str, str] = {}
         if not self.demo.isChecked():
             found.update(unit_problems(self.code.text(), self.name.text(), self.admin.text()))
+        if self.section_desk:
+            found.update(self._desk_problems())
         if feature_links.link("create_unit_key").resolve() is not None and not self.pass1.text():
             found["pass1"] = self.tr("Please set the key passphrase")
         elif self.pass1.text() != self.pass2.text():
@@ -134,8 +208,9 @@ class FirstRunDialog(GuardedDialog):
         return found
 
     def show_problems(self, found: dict[str, str], hint: str = "") -> None:
-        fields = {"code": self.code, "name": self.name, "admin": self.admin, "pass1": self.pass1,
-                  "pass2": self.pass2}
+        fields = {"code": self.code, "name": self.name, "section_code": self.section_code,
+                  "section_name": self.section_name, "admin": self.admin, "pass1": self.pass1,
+                  "pass2": self.pass2, "unit_key": self.unit_key_button}
         for key, widget in fields.items():
             widget.setStyleSheet(FIELD_ERROR_STYLE if key in found else "")
         lines = [f"• {text}" for text in found.values()]
@@ -166,7 +241,9 @@ class FirstRunDialog(GuardedDialog):
                 trust(s, actor, self.city_key_path)
 
         try:
-            if self.demo.isChecked():
+            if self.section_desk:
+                self._create_desk(admin)
+            elif self.demo.isChecked():
                 from core.demo import DEMO_ADMIN, build_demo
 
                 build_demo(self.ws)
@@ -188,6 +265,38 @@ class FirstRunDialog(GuardedDialog):
                 self.ws.set_user(acting_user(s))  # the first user acts from now on
         self.offer_key_backup()
         self.accept()
+
+    def _desk_problems(self) -> dict[str, str]:
+        """The section's code and name, and a unit key file that is the unit's (the same rules as core's)."""
+        from core.errors import InputRefused
+        from core.sections.common import check_code
+        from core.unit import normal_code
+
+        found: dict[str, str] = {}
+        try:
+            check_code(self.section_code.text())
+        except InputRefused as exc:
+            found["section_code"] = exc.message.rstrip("。")
+        if not self.section_name.text().strip():
+            found["section_name"] = self.tr("Please enter the section's name")
+        data = self.unit_key_data
+        if data is not None and (data.get("section") or data.get("code") != normal_code(self.code.text())):
+            found["unit_key"] = fill(self.tr("The chosen key file is not the key of unit %1 (it names “%2”)"),
+                                     normal_code(self.code.text()), str(data.get("section") or data.get("code")))
+        return found
+
+    def _create_desk(self, admin: str) -> None:
+        """What `init --section …`, `keys create` and `keys trust-unit` do, in one transaction."""
+        from core.exchange.keys import create_unit_key
+        from core.sections.desk import init_section_desk, trust_unit
+
+        with self.ws.session() as s:  # a refusal leaves the folder empty
+            init_section_desk(s, self.code.text(), self.name.text(), self.section_code.text(),
+                              self.section_name.text(), admin)
+            actor = acting_user(s)
+            create_unit_key(s, actor, self.pass1.text())
+            if self.unit_key_path is not None:
+                trust_unit(s, actor, self.unit_key_path)
 
     def offer_key_backup(self) -> None:
         backup: Any = feature_links.link("backup_keys").resolve()

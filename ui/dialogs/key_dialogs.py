@@ -54,6 +54,11 @@ def ask_city_key_file(parent: QWidget | None) -> Path | None:
                                   translate("KeyDialogs", "Public key (*.pub.json)"))
 
 
+def ask_unit_key_file(parent: QWidget | None) -> Path | None:
+    return file_dialogs.open_file(parent, "keys", translate("KeyDialogs", "The unit's public key file"),
+                                  translate("KeyDialogs", "Public key (*.pub.json)"))
+
+
 def ask_key_backup_file(parent: QWidget | None) -> Path | None:
     return file_dialogs.save_file(parent, "key-backup", translate("KeyDialogs", "Back up the encrypted signing key"),
                                   "rectidesk-key-backup.json", translate("KeyDialogs", "Key backup (*.json)"))

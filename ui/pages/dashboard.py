@@ -118,6 +118,7 @@ class DashboardPage(LazyPage):
         layout.addWidget(self.title)
         layout.addLayout(grid)
         layout.addWidget(self._points_box())
+        layout.addWidget(self._sections_box())
         layout.addLayout(charts, 1)
         layout.addWidget(self.month_chart, 1)
         scroll = QScrollArea()
@@ -151,6 +152,37 @@ class DashboardPage(LazyPage):
         layout.addLayout(row)
         layout.addWidget(self.points)
         return box
+
+    def _sections_box(self) -> QGroupBox:
+        """内部督办: each section desk's progress (core.sections.progress); hidden while there is none."""
+        self.sections_box = QGroupBox(self.tr("Section desks"))
+        self.sections = QTreeWidget()
+        self.sections.setRootIsDecorated(False)
+        self.sections.setHeaderLabels([
+            self.tr("Section"), self.tr("Tasks handed"), self.tr("Nodes done"), self.tr("Awaiting two-person check"),
+            self.tr("Red"), self.tr("Yellow"), self.tr("Green"), self.tr("Last report received")])
+        self.sections.header().setSectionResizeMode(7, QHeaderView.ResizeMode.Stretch)
+        self.sections.setMinimumHeight(80)
+        self.sections.setMaximumHeight(170)
+        QVBoxLayout(self.sections_box).addWidget(self.sections)
+        self.sections_box.hide()
+        return self.sections_box
+
+    def _show_sections(self, rows: list[dict[str, Any]]) -> None:
+        self.sections.clear()
+        for r in rows:
+            last = r["last_report"]
+            received = fill(self.tr("no. %1 on %2"), last["sequence"], last["date"]) if last else self.tr("none yet")
+            item = QTreeWidgetItem([
+                f"{r['name']}（{r['code']}）", str(r["tasks"]), f"{r['nodes_done']}/{r['nodes_total']}",
+                str(r["awaiting_confirmation"]), str(r["lights"]["red"]), str(r["lights"]["yellow"]),
+                str(r["lights"]["green"]), received])
+            for col, color in ((4, "red"), (5, "yellow"), (6, "green")):
+                item.setForeground(col, QColor(LIGHT_COLORS[color]))
+            self.sections.addTopLevelItem(item)
+        for col in range(7):
+            self.sections.resizeColumnToContents(col)
+        self.sections_box.setVisible(bool(rows))
 
     def _show_points(self, p: dict[str, Any]) -> None:
         t = p["totals"]
@@ -188,6 +220,9 @@ class DashboardPage(LazyPage):
         d = self.ctx.query(lambda q: {**q.dashboard(), "months": q.completion_by_month(12),
                                       "due_soon_days": q.thresholds.due_soon_days, "points": q.points()})
         self._show_points(d["points"])
+        from core.sections.progress import section_progress
+
+        self._show_sections(self.ctx.read(lambda s: section_progress(s, self.ctx.ws.today)))
         self.figures = d
         self.title.setText(self.tr("Today %s") % d["today"])
         self.cards["total"].set_value(f"{d['total']:,}")

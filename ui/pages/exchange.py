@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -31,8 +33,10 @@ from ui import feature_links, labels
 from ui.background import Progress, run_in_background
 from ui.context import AppContext
 from ui.dialogs import file_dialogs
-from ui.messages import fill, show_error, show_info, tooltip
+from ui.messages import fill, plain, show_error, show_info, tooltip
 from ui.pages import LazyPage
+
+log = logging.getLogger(__name__)
 
 
 class ExchangePage(LazyPage):
@@ -40,6 +44,10 @@ class ExchangePage(LazyPage):
         super().__init__(ctx, parent)
         self.setAcceptDrops(True)
         self.last_job: Any = None
+        from core.sections.common import is_section_desk
+
+        # A section desk (内部督办) takes its tasks from the unit and reports to it, never to the city.
+        self.at_desk = bool(ctx.read(is_section_desk))
 
         imp = QGroupBox(self.tr("Import the city’s feedback"))
         il = QVBoxLayout(imp)
@@ -71,6 +79,27 @@ class ExchangePage(LazyPage):
         form.addRow(self.tr("Contents"), self.kind)
         form.addRow(self.tr("Volume size"), self.volume)
         form.addRow("", self.export_button)
+        self.report_button = QPushButton(self.tr("Report to the unit…"))
+        self.report_button.setToolTip(tooltip(self.tr(
+            "Writes a signed section report (nodes done, evidence) to a folder or USB drive for the unit")))
+        self.report_button.clicked.connect(self.choose_unit_report_folder)
+        form.addRow("", self.report_button)
+        self.report_button.setVisible(self.at_desk)
+        if self.at_desk:
+            imp.setTitle(self.tr("Import a tasks package from the unit"))
+            drop.setText(self.tr("Drop the unit's tasks package (.zgb) here, or choose it from a folder or USB "
+                                 "drive. You will see what it brings before anything is applied."))
+            self.import_button.setText(self.tr("Import tasks package…"))
+            exp.setTitle(self.tr("Report to the unit"))
+            why = self.tr("This PC is a section desk: it reports to the unit, and the unit reports to the city.")
+            for row_widget in (self.kind, self.volume):
+                form.setRowVisible(row_widget, False)
+            self.export_button.setEnabled(False)
+            self.export_button.setVisible(False)
+            self.export_button.setToolTip(tooltip(why))
+            note = plain(QLabel(why))
+            note.setWordWrap(True)
+            form.insertRow(0, note)
 
         hist = QGroupBox(self.tr("Package history"))
         hl = QVBoxLayout(hist)
@@ -132,32 +161,45 @@ class ExchangePage(LazyPage):
             self.import_feedback(files)
 
     def choose_feedback(self) -> None:
-        files = file_dialogs.open_files(self, "feedback", self.tr("Choose feedback packages"),
-                                        self.tr("Feedback packages (*.zgb *.zip)"))
+        title = self.tr("Choose the unit's tasks packages") if self.at_desk else self.tr("Choose feedback packages")
+        files = file_dialogs.open_files(self, "feedback", title, self.tr("Feedback packages (*.zgb *.zip)"))
         if files:
             self.import_feedback(files)
 
     def import_feedback(self, files: list[Path]) -> None:
-        """Preview every package first (nothing changes), then apply the ones the user accepts."""
+        """Preview every package first (nothing changes), then apply the ones the user accepts. Each file goes
+        to its reader by its Package-Type: the city's feedback, a section's report (at the unit), or the unit's
+        tasks package (at a section desk)."""
         importer = feature_links.link("feedback_importer").resolve()
         if importer is None:
             show_info(self, self.tr("Import feedback"), feature_links.not_ready_text())
             return
-        ws = self.ctx.ws
+        ws, at_desk = self.ctx.ws, self.at_desk
 
         def preview(progress: Progress) -> list[tuple[Path, Any, UserError | None]]:
-            imp = importer(ws, progress=progress.report, cancel=lambda: progress.cancelled)
-            return list(imp.preview_files(files))  # each on its own: one that fails never stops the others
+            from core.sections.report import package_type_of
+
+            rows: dict[Path, tuple[Path, Any, UserError | None]] = {}
+            city = []
+            for f in files:
+                if at_desk or package_type_of(f) == "section-report":
+                    rows[f] = _section_preview(ws, f, at_desk)
+                else:
+                    city.append(f)
+            if city:
+                imp = importer(ws, progress=progress.report, cancel=lambda: progress.cancelled)
+                rows.update((row[0], row) for row in imp.preview_files(city))  # each on its own
+            return [rows[f] for f in files if f in rows]
 
         self.last_job = run_in_background(self, preview, lambda rows: self._confirm_import(importer, rows),
-                                          self._failed, title=self.tr("Checking the feedback packages…"))
+                                          self._failed, title=self.tr("Checking the packages…"))
 
     def _confirm_import(self, importer: Any, rows: list[tuple[Path, Any, UserError | None]]) -> None:
-        from ui.dialogs.import_preview import ImportPreviewDialog
+        from ui.dialogs.import_preview import ImportPreviewDialog, is_new
 
         dialog = ImportPreviewDialog(rows, self)
         self.preview_dialog = dialog
-        acceptable = [f for f, pv, err in rows if err is None and pv.result.status != "already"]
+        acceptable = [(f, pv) for f, pv, err in rows if err is None and is_new(pv)]
         applied = dialog.exec()  # shown even when all are refused: the user must see why
         if any(err is not None for _, _, err in rows):
             self.refresh()  # the refusals are in the history now
@@ -166,11 +208,18 @@ class ExchangePage(LazyPage):
         ws = self.ctx.ws
 
         def apply(progress: Progress) -> Any:
-            imp = importer(ws, progress=progress.report, cancel=lambda: progress.cancelled)
-            return imp.import_files(acceptable)
+            outcomes: dict[Path, Any] = {}
+            city = [f for f, pv in acceptable if getattr(pv, "kind", "") not in SECTION_KINDS]
+            for f, pv in acceptable:
+                if getattr(pv, "kind", "") in SECTION_KINDS:
+                    outcomes[f] = _section_import(ws, f, pv.kind)
+            if city:
+                imp = importer(ws, progress=progress.report, cancel=lambda: progress.cancelled)
+                outcomes.update((o.path, o) for o in imp.import_files(city))
+            return [outcomes[f] for f, _ in acceptable if f in outcomes]
 
         self.last_job = run_in_background(self, apply, self._imported, self._failed,
-                                          title=self.tr("Importing feedback…"))
+                                          title=self.tr("Importing…"))
 
     def _imported(self, outcomes: Any) -> None:
         from ui.reminders import schedule_rechecks
@@ -265,8 +314,89 @@ class ExchangePage(LazyPage):
         self.last_summary = "\n".join([text, files, *(f"⚠ {w}" for w in result.warnings)])
         show_info(self, self.tr("Export report"), self.last_summary)
 
+    # -- 报送单位 (at a section desk) ----------------------------------------------------------------
+    def choose_unit_report_folder(self) -> None:
+        folder = file_dialogs.choose_folder(self, "section-report",
+                                            self.tr("Choose a folder or USB drive for the report to the unit"))
+        if folder:
+            self.report_to_unit(folder)
+
+    def report_to_unit(self, folder: Path) -> None:
+        """The passphrase (checked first), then the section report written and read back in the background."""
+        from core.sections.report import export_report
+
+        passphrase = self.ask_passphrase()
+        if passphrase is None:
+            return
+        ws = self.ctx.ws
+
+        def task(_progress: Progress) -> tuple[Any, str]:
+            from core.exchange.keys import current_unit_key, format_key_id
+
+            result = export_report(ws, folder, passphrase)
+            with ws.read() as s:
+                key = current_unit_key(s)
+            return result, str(format_key_id(key.key_id)) if key is not None else ""
+
+        self.last_job = run_in_background(self, task, self._reported, self._failed,
+                                          title=self.tr("Writing the report to the unit…"))
+
+    def _reported(self, done: tuple[Any, str]) -> None:
+        result, key_id = done
+        self.ctx.changed.emit()
+        lines = [fill(self.tr("Section report no. %1 written (%2 node(s) done, %3 evidence file(s)), checked:"),
+                      result.sequence, result.nodes, result.evidence), f"  {result.path}"]
+        if result.public_key_file is not None:
+            lines += [self.tr("The first time, this desk's public key file was written beside it:"),
+                      f"  {result.public_key_file}",
+                      fill(self.tr("Carry both files to the unit and compare the key id %1 by phone."), key_id)]
+        self.last_summary = "\n".join(lines)
+        show_info(self, self.tr("Report to the unit"), self.last_summary)
+
     def _failed(self, exc: BaseException) -> None:
         show_error(self, exc)
+
+
+SECTION_KINDS = ("section-report", "section-tasks")
+
+
+@dataclass
+class _Outcome:
+    """One section package applied, or refused (as the city importer's ImportOutcome)."""
+
+    path: Path
+    result: Any = None
+    error: UserError | None = None
+
+
+def _section_preview(ws: Any, path: Path, at_desk: bool) -> tuple[Path, Any, UserError | None]:
+    from core.exchange.importer import _unexpected
+    from core.sections.preview import preview_report, preview_tasks
+
+    try:
+        return path, (preview_tasks(ws, path) if at_desk else preview_report(ws, path)), None
+    except UserError as exc:
+        return path, None, exc
+    except Exception:  # noqa: BLE001 - a bug on one package must not stop the others
+        log.exception("section package %s: unexpected error in preview", path)
+        return path, None, _unexpected()
+
+
+def _section_import(ws: Any, path: Path, kind: str) -> _Outcome:
+    from core.errors import Cancelled, MachineError
+    from core.exchange.importer import _unexpected
+    from core.sections.desk import import_tasks
+    from core.sections.report import import_report
+
+    try:
+        return _Outcome(path, result=import_tasks(ws, path) if kind == "section-tasks" else import_report(ws, path))
+    except (MachineError, Cancelled):
+        raise
+    except UserError as exc:
+        return _Outcome(path, error=exc)
+    except Exception:  # noqa: BLE001
+        log.exception("section package %s: unexpected error", path)
+        return _Outcome(path, error=_unexpected())
 
 
 def _moment(stamp: str) -> float:

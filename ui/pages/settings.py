@@ -178,7 +178,16 @@ class SettingsPage(LazyPage):
         grid2.addWidget(th_box, 1, 0)
         grid2.addWidget(users_box, 1, 1)
         grid2.addWidget(keys_box, 2, 0, 1, 2)
-        grid2.setRowStretch(3, 1)
+        from core.sections.common import is_section_desk
+        from ui.pages.sections_page import SectionsBox
+
+        self.at_desk = bool(ctx.read(is_section_desk))
+        self.sections = SectionsBox(ctx)
+        self.sections.setVisible(not self.at_desk)  # a section desk has no sections of its own
+        grid2.addWidget(self.sections, 3, 0, 1, 2)
+        if self.at_desk:  # its keys: its own, and the unit's (never the city's)
+            self.key_buttons["trust_city"].setText(self.tr("Trust the unit's public key…"))
+        grid2.setRowStretch(4, 1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(body)
@@ -211,8 +220,11 @@ class SettingsPage(LazyPage):
             active = self.tr("yes") if p["active"] else self.tr("left")
             role = labels.label("role", p["role"])
             self.people.addTopLevelItem(QTreeWidgetItem([p["name"], role, p["section"], active]))
+        if not self.at_desk:
+            self.sections.refresh()
         self.keys.clear()
-        whose = {"unit": self.tr("this unit"), "city": self.tr("the city")}
+        whose = {"unit": self.tr("this desk") if self.at_desk else self.tr("this unit"), "city": self.tr("the city"),
+                 "parent": self.tr("the unit"), "section": self.tr("a section desk")}
         rows = self.ctx.read(key_rows)
         self.key_buttons["create_key"].setVisible(not any(k["owner"] == "unit" for k in rows))
         for k in rows:
@@ -370,7 +382,12 @@ class SettingsPage(LazyPage):
             return
         unit = self.ctx.unit()
         name = f"{unit.code if unit else 'unit'}.pub.json"
-        path = file_dialogs.save_file(self, "keys", self.tr("Save the public key for the city"), name, "*.pub.json")
+        if self.at_desk:  # the desk's file names the section it speaks for (core.exchange.keys.export_public)
+            from core.sections.desk import desk_identity
+
+            name = f"{unit.code if unit else 'unit'}_{self.ctx.read(desk_identity).section_code}.pub.json"
+        path = file_dialogs.save_file(self, "keys", self.tr("Save the public key for the city") if not self.at_desk
+                                      else self.tr("Save the public key for the unit"), name, "*.pub.json")
         if path:
             key = self.ctx.act(self, lambda s: fn(s, path))
             if key is not None:
@@ -407,6 +424,9 @@ class SettingsPage(LazyPage):
                               "that is signed with it.") % self._fmt(key.key_id))
 
     def trust_city(self) -> None:
+        if self.at_desk:
+            self.trust_unit()
+            return
         fn = self._core_op("trust_city", self.tr("Trust the city's public key"))
         read = feature_links.link("read_public_file").resolve()
         if fn is None or read is None:
@@ -425,6 +445,26 @@ class SettingsPage(LazyPage):
                                 "you. Trust this key?"), self._fmt(data["key_id"]), str(data.get("name") or ""))
         if confirm(self, self.tr("Trust the city's public key"), question):
             self.ctx.act(self, lambda s: fn(s, self.ctx.user, path))
+
+    def trust_unit(self) -> None:
+        """At a section desk: the unit's public key file (written beside its first tasks package)."""
+        from core.exchange.keys import read_public_file
+        from core.sections.desk import trust_unit
+        from ui.dialogs.key_dialogs import ask_unit_key_file
+        from ui.messages import confirm
+
+        path = ask_unit_key_file(self)
+        if not path:
+            return
+        try:
+            data = read_public_file(path, owner="unit")
+        except UserError as exc:
+            show_user_error(self, exc)
+            return
+        question = fill(self.tr("Key id %1 of %2. Compare it by phone with the key id the unit gave you. Trust "
+                                "this key?"), self._fmt(data["key_id"]), str(data.get("name") or ""))
+        if confirm(self, self.tr("Trust the unit's public key"), question):
+            self.ctx.act(self, lambda s: trust_unit(s, self.ctx.user, path))
 
     @staticmethod
     def _fmt(key_id: str) -> str:
