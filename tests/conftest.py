@@ -25,6 +25,7 @@ CLI_WORDS = re.compile(
     r"user (passwd|list|add|disable|role)\b|keys (show|create|export-public|trust-city|backup|restore|rotate)\b"
     r"|recheck (list|record|schedule)\b|--[a-z]|main\.py|rectidesk-cli|import-excel|export-excel"
     r"|运行 ?(verify|init|keys|user|backup|restore)|（(init|restore|backup|verify)）|ledger 命令"
+    r"|section (add|list|send|trust)\b|trust-unit|export-public"
 )
 
 

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from core import audit, counters
+from core import audit, counters, places
 from core import settings as settings_mod
 from core.dates import now_ts, parse_date
 from core.errors import InputRefused, NotFound
@@ -76,7 +76,7 @@ def section_by_code(s: Session, code: str) -> Section:
     section = s.scalar(select(Section).where(Section.code == (code or "").strip()))
     if section is None:
         raise NotFound(f"没有代码为“{code}”的科室。", hint="请先用 section add 登记科室，或用 section list 查看。",
-                       window_hint="请先在 设置 → 科室端 登记该科室。")
+                       window_hint=f"请先在 {places.SECTIONS} 中登记科室。")
     return section
 
 

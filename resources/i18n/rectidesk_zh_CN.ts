@@ -257,6 +257,10 @@
             <translation>已完成待审核销号</translation>
         </message>
         <message>
+            <source>Awaiting two-person check</source>
+            <translation>待双人核查</translation>
+        </message>
+        <message>
             <source>Closed</source>
             <translation>已销号</translation>
         </message>
@@ -285,6 +289,10 @@
             <translation>佐证质量提示</translation>
         </message>
         <message>
+            <source>Green</source>
+            <translation>绿灯</translation>
+        </message>
+        <message>
             <source>Green light</source>
             <translation>绿灯</translation>
         </message>
@@ -297,8 +305,16 @@
             <translation>类型</translation>
         </message>
         <message>
+            <source>Last report received</source>
+            <translation>最近收到的报送</translation>
+        </message>
+        <message>
             <source>No deduction from the city.</source>
             <translation>市平台没有下发扣分。</translation>
+        </message>
+        <message>
+            <source>Nodes done</source>
+            <translation>节点完成</translation>
         </message>
         <message>
             <source>Nodes due soon</source>
@@ -337,8 +353,20 @@
             <translation>整改任务总数</translation>
         </message>
         <message>
+            <source>Red</source>
+            <translation>红灯</translation>
+        </message>
+        <message>
             <source>Red light</source>
             <translation>红灯</translation>
+        </message>
+        <message>
+            <source>Section</source>
+            <translation>科室</translation>
+        </message>
+        <message>
+            <source>Section desks</source>
+            <translation>科室端</translation>
         </message>
         <message>
             <source>Task</source>
@@ -349,6 +377,10 @@
             <translation>按问题来源统计（点击柱条查看清单）</translation>
         </message>
         <message>
+            <source>Tasks handed</source>
+            <translation>交办任务</translation>
+        </message>
+        <message>
             <source>Three-colour warning</source>
             <translation>三色预警</translation>
         </message>
@@ -357,8 +389,20 @@
             <translation>今天 %s</translation>
         </message>
         <message>
+            <source>Yellow</source>
+            <translation>黄灯</translation>
+        </message>
+        <message>
             <source>Yellow light</source>
             <translation>黄灯</translation>
+        </message>
+        <message>
+            <source>no. %1 on %2</source>
+            <translation>第 %1 号（%2）</translation>
+        </message>
+        <message>
+            <source>none yet</source>
+            <translation>尚无</translation>
         </message>
     </context>
     <context>
@@ -534,20 +578,32 @@
             <translation>%1：已拒收 — %2</translation>
         </message>
         <message>
+            <source>Carry both files to the unit and compare the key id %1 by phone.</source>
+            <translation>请把两个文件一并交本单位，并电话核对密钥编号 %1。</translation>
+        </message>
+        <message>
             <source>Changes since the last report (delta)</source>
             <translation>上次报送以来的变化（增量）</translation>
         </message>
         <message>
-            <source>Checking the feedback packages…</source>
-            <translation>正在核验反馈包…</translation>
+            <source>Checking the packages…</source>
+            <translation>正在检查数据包…</translation>
         </message>
         <message>
             <source>Choose a folder or USB drive for the report</source>
             <translation>选择保存报送包的文件夹或U盘</translation>
         </message>
         <message>
+            <source>Choose a folder or USB drive for the report to the unit</source>
+            <translation>选择保存报送包的文件夹或U盘</translation>
+        </message>
+        <message>
             <source>Choose feedback packages</source>
             <translation>选择反馈包</translation>
+        </message>
+        <message>
+            <source>Choose the unit's tasks packages</source>
+            <translation>选择单位发来的科室任务包</translation>
         </message>
         <message>
             <source>Collecting what the report carries…</source>
@@ -568,6 +624,10 @@
         <message>
             <source>Drop a feedback package (.zgb) here, or choose it from a folder or USB drive. You will see what changes before anything is applied.</source>
             <translation>把反馈包（.zgb）拖到这里，或从文件夹、U盘中选择。应用之前会先列出将要发生的变化。</translation>
+        </message>
+        <message>
+            <source>Drop the unit's tasks package (.zgb) here, or choose it from a folder or USB drive. You will see what it brings before anything is applied.</source>
+            <translation>把单位发来的科室任务包（.zgb）拖到这里，或从文件夹、U盘中选择。导入前会先显示它带来的任务。</translation>
         </message>
         <message>
             <source>Everything (full)</source>
@@ -594,6 +654,10 @@
             <translation>文件</translation>
         </message>
         <message>
+            <source>Import a tasks package from the unit</source>
+            <translation>导入科室任务包</translation>
+        </message>
+        <message>
             <source>Import feedback</source>
             <translation>导入反馈</translation>
         </message>
@@ -602,12 +666,16 @@
             <translation>导入反馈包…</translation>
         </message>
         <message>
+            <source>Import tasks package…</source>
+            <translation>导入科室任务包…</translation>
+        </message>
+        <message>
             <source>Import the city’s feedback</source>
             <translation>导入市平台反馈</translation>
         </message>
         <message>
-            <source>Importing feedback…</source>
-            <translation>正在导入反馈…</translation>
+            <source>Importing…</source>
+            <translation>正在导入…</translation>
         </message>
         <message>
             <source>Package history</source>
@@ -634,6 +702,18 @@
             <translation>第 %1 号报送包已生成（%2 个文件），签名密钥 %3：</translation>
         </message>
         <message>
+            <source>Report to the unit</source>
+            <translation>报送单位</translation>
+        </message>
+        <message>
+            <source>Report to the unit…</source>
+            <translation>报送单位…</translation>
+        </message>
+        <message>
+            <source>Section report no. %1 written (%2 node(s) done, %3 evidence file(s)), checked:</source>
+            <translation>第 %1 号科室报送包已写出（完成节点 %2 个，佐证材料 %3 份），已复核无误：</translation>
+        </message>
+        <message>
             <source>Sent</source>
             <translation>报出</translation>
         </message>
@@ -646,12 +726,28 @@
             <translation>状态</translation>
         </message>
         <message>
+            <source>The first time, this desk's public key file was written beside it:</source>
+            <translation>首次报送，旁边还写出了本科室的公钥文件：</translation>
+        </message>
+        <message>
+            <source>This PC is a section desk: it reports to the unit, and the unit reports to the city.</source>
+            <translation>本机是科室端：进展报送本单位，由单位汇总后报送市督查平台。</translation>
+        </message>
+        <message>
             <source>Type</source>
             <translation>类型</translation>
         </message>
         <message>
             <source>Volume size</source>
             <translation>分卷大小</translation>
+        </message>
+        <message>
+            <source>Writes a signed section report (nodes done, evidence) to a folder or USB drive for the unit</source>
+            <translation>把签名的科室报送包（完成的节点、佐证材料）写到文件夹或U盘，交本单位</translation>
+        </message>
+        <message>
+            <source>Writing the report to the unit…</source>
+            <translation>正在写出科室报送包…</translation>
         </message>
         <message>
             <source>Writing the report…</source>
@@ -727,6 +823,10 @@
             <translation>（尚未选择 — 也可以以后在“设置”中导入）</translation>
         </message>
         <message>
+            <source>A section (科室、站所, 村委) that receives its tasks from the unit and reports back to it</source>
+            <translation>科室、站所或村委：从本单位接收任务，并把进展报送本单位</translation>
+        </message>
+        <message>
             <source>Back up the encrypted signing key now (to a USB drive)?</source>
             <translation>现在就把加密的签名密钥备份到U盘吗？</translation>
         </message>
@@ -751,6 +851,10 @@
             <translation>第一位用户（管理员）</translation>
         </message>
         <message>
+            <source>Key id %1 (%2): compare it by phone with the key id the unit gave you.</source>
+            <translation>密钥编号 %1（%2）：请与单位告知的密钥编号电话核对。</translation>
+        </message>
+        <message>
             <source>Key id %1 (%2): compare it with the key id the city gave you.</source>
             <translation>密钥标识 %1（%2）：请与市督查室提供的密钥标识核对。</translation>
         </message>
@@ -763,12 +867,40 @@
             <translation>单位层级</translation>
         </message>
         <message>
+            <source>Please enter the section's name</source>
+            <translation>请填写科室名称</translation>
+        </message>
+        <message>
             <source>Please set the key passphrase</source>
             <translation>请设置密钥密码</translation>
         </message>
         <message>
+            <source>Section code</source>
+            <translation>科室代码</translation>
+        </message>
+        <message>
+            <source>Section name</source>
+            <translation>科室名称</translation>
+        </message>
+        <message>
             <source>Set up RectiDesk</source>
             <translation>首次设置整改通</translation>
+        </message>
+        <message>
+            <source>The chosen key file is not the key of unit %1 (it names “%2”)</source>
+            <translation>所选公钥文件不是单位 %1 的（文件标明的是“%2”）</translation>
+        </message>
+        <message>
+            <source>The code the unit gave this section when it registered it</source>
+            <translation>单位登记本科室时给出的科室代码</translation>
+        </message>
+        <message>
+            <source>This PC is a section desk</source>
+            <translation>本机是科室端</translation>
+        </message>
+        <message>
+            <source>This PC keeps the unit's ledger</source>
+            <translation>本机是单位台账</translation>
         </message>
         <message>
             <source>This data folder has no ledger yet. Enter your unit as the city's supervision office registered it.</source>
@@ -785,6 +917,14 @@
         <message>
             <source>Unit name</source>
             <translation>单位名称</translation>
+        </message>
+        <message>
+            <source>Unit's public key</source>
+            <translation>单位公钥</translation>
+        </message>
+        <message>
+            <source>e.g. 财政所</source>
+            <translation>例如：财政所</translation>
         </message>
         <message>
             <source>your name, e.g. 张伟</source>
@@ -847,16 +987,44 @@
     <context>
         <name>ImportPreviewDialog</name>
         <message>
+            <source> (already attached)</source>
+            <translation>（本单位已有，不重复导入）</translation>
+        </message>
+        <message>
+            <source> (already done here, unchanged)</source>
+            <translation>（本单位已是完成状态，不变）</translation>
+        </message>
+        <message>
+            <source> — %1</source>
+            <translation> — %1</translation>
+        </message>
+        <message>
+            <source>, node %1</source>
+            <translation>，节点 %1</translation>
+        </message>
+        <message>
             <source>Apply</source>
             <translation>应用</translation>
         </message>
         <message>
-            <source>Import feedback: preview</source>
-            <translation>导入反馈：预览</translation>
+            <source>Evidence: %1 (%2, added by %3%4)</source>
+            <translation>佐证材料：%1（%2，%3 上传%4）</translation>
+        </message>
+        <message>
+            <source>Import: preview</source>
+            <translation>导入预览</translation>
         </message>
         <message>
             <source>New tasks:</source>
             <translation>新交办任务：</translation>
+        </message>
+        <message>
+            <source>Node %1 “%2”: done on %3 by %4</source>
+            <translation>节点 %1“%2”：%4 于 %3 完成</translation>
+        </message>
+        <message>
+            <source>Nodes marked done by the section await the unit's two-person check after the import.</source>
+            <translation>科室完成的节点导入后等待本单位双人核查。</translation>
         </message>
         <message>
             <source>Nothing has been changed yet. Check what the packages will do, then apply.</source>
@@ -865,6 +1033,10 @@
         <message>
             <source>Refused:</source>
             <translation>已拒收：</translation>
+        </message>
+        <message>
+            <source>Task: %1</source>
+            <translation>任务：%1</translation>
         </message>
         <message>
             <source>Tasks changed:</source>
@@ -900,6 +1072,10 @@
         <message>
             <source>The two passphrases differ. Please type them again.</source>
             <translation>两次输入的密码不一致，请重新输入。</translation>
+        </message>
+        <message>
+            <source>The unit's public key file</source>
+            <translation>单位的公钥文件</translation>
         </message>
     </context>
     <context>
@@ -1385,6 +1561,14 @@
             <translation>修改角色</translation>
         </message>
         <message>
+            <source>Section report</source>
+            <translation>科室报送包</translation>
+        </message>
+        <message>
+            <source>Section tasks</source>
+            <translation>科室任务包</translation>
+        </message>
+        <message>
             <source>Sent, no receipt yet</source>
             <translation>已报出，尚无回执</translation>
         </message>
@@ -1778,6 +1962,10 @@ Add them one by one with “New task…” (Ctrl+N), or import the problem list 
             <translation>搜索台账</translation>
         </message>
         <message>
+            <source>Section desk · %1 · %2</source>
+            <translation>科室端 · %1 · %2</translation>
+        </message>
+        <message>
             <source>Settings</source>
             <translation>设置</translation>
         </message>
@@ -2168,6 +2356,25 @@ Add them one by one with “New task…” (Ctrl+N), or import the problem list 
         </message>
     </context>
     <context>
+        <name>RegisterSectionDialog</name>
+        <message>
+            <source>Give the section a short code (letters, digits and “-”). Its desk is set up with the same code.</source>
+            <translation>给科室一个简短的代码（字母、数字和“-”）。科室端首次设置时填写同一个代码。</translation>
+        </message>
+        <message>
+            <source>Register a section desk</source>
+            <translation>登记科室</translation>
+        </message>
+        <message>
+            <source>Section</source>
+            <translation>科室</translation>
+        </message>
+        <message>
+            <source>Section code</source>
+            <translation>科室代码</translation>
+        </message>
+    </context>
+    <context>
         <name>ReminderBanner</name>
         <message>
             <source>Details…</source>
@@ -2553,6 +2760,113 @@ It is neither signed nor registered; when the text is final, make the PDF report
         </message>
     </context>
     <context>
+        <name>SectionsBox</name>
+        <message>
+            <source>(no code)</source>
+            <translation>（未登记代码）</translation>
+        </message>
+        <message>
+            <source>Choose a folder or USB drive for the tasks package</source>
+            <translation>选择保存科室任务包的文件夹或U盘</translation>
+        </message>
+        <message>
+            <source>Code</source>
+            <translation>代码</translation>
+        </message>
+        <message>
+            <source>Hand both files to the section and compare the key id %1 by phone.</source>
+            <translation>请把两个文件一并交给该科室，并电话核对密钥编号 %1。</translation>
+        </message>
+        <message>
+            <source>Import section's public key</source>
+            <translation>导入科室公钥</translation>
+        </message>
+        <message>
+            <source>Import section's public key…</source>
+            <translation>导入科室公钥…</translation>
+        </message>
+        <message>
+            <source>Key id %1 of the desk of %2. Compare it by phone with the key id the section's desk shows. Trust this key?</source>
+            <translation>%2科室端的密钥编号 %1。请与该科室电话核对其科室端显示的密钥编号。信任这把密钥吗？</translation>
+        </message>
+        <message>
+            <source>Last sent</source>
+            <translation>已发送</translation>
+        </message>
+        <message>
+            <source>Open tasks</source>
+            <translation>未销号任务</translation>
+        </message>
+        <message>
+            <source>Public key (*.pub.json)</source>
+            <translation>公钥 (*.pub.json)</translation>
+        </message>
+        <message>
+            <source>Register section…</source>
+            <translation>登记科室…</translation>
+        </message>
+        <message>
+            <source>Section</source>
+            <translation>科室</translation>
+        </message>
+        <message>
+            <source>Section desks (internal supervision)</source>
+            <translation>科室端（内部督办）</translation>
+        </message>
+        <message>
+            <source>Section's key id</source>
+            <translation>科室公钥编号</translation>
+        </message>
+        <message>
+            <source>Sections that run RectiDesk on their own PC receive their tasks from here and send their progress and evidence back, signed, by USB drive or e-mail.</source>
+            <translation>在自己电脑上运行整改通的科室，从这里接收任务，并通过U盘或电子邮件把签名的进展和佐证材料报送回来。</translation>
+        </message>
+        <message>
+            <source>Select a section with a code in the list first (Register section… gives one).</source>
+            <translation>请先在列表中选中一个已有代码的科室（用“登记科室…”给出代码）。</translation>
+        </message>
+        <message>
+            <source>Send tasks</source>
+            <translation>发送任务</translation>
+        </message>
+        <message>
+            <source>Send tasks…</source>
+            <translation>发送任务…</translation>
+        </message>
+        <message>
+            <source>Tasks package no. %1 written (%2 task(s), %3 node(s)), checked:</source>
+            <translation>第 %1 号科室任务包已写出（任务 %2 条，节点 %3 个），已复核无误：</translation>
+        </message>
+        <message>
+            <source>The first time, the unit's public key file was written beside it:</source>
+            <translation>首次发送，旁边还写出了本单位的公钥文件：</translation>
+        </message>
+        <message>
+            <source>The section desk's public key file</source>
+            <translation>科室端的公钥文件</translation>
+        </message>
+        <message>
+            <source>Writes a signed package of the chosen section's open tasks to a folder or USB drive</source>
+            <translation>把所选科室未销号任务的签名任务包写到文件夹或U盘</translation>
+        </message>
+        <message>
+            <source>Writing the tasks package…</source>
+            <translation>正在写出科室任务包…</translation>
+        </message>
+        <message>
+            <source>no. %1</source>
+            <translation>第 %1 号</translation>
+        </message>
+        <message>
+            <source>none</source>
+            <translation>无</translation>
+        </message>
+        <message>
+            <source>not imported</source>
+            <translation>未导入</translation>
+        </message>
+    </context>
+    <context>
         <name>SettingsPage</name>
         <message>
             <source>%1 (code %2, %3)</source>
@@ -2691,6 +3005,10 @@ It is neither signed nor registered; when the text is final, make the PDF report
             <translation>密钥标识</translation>
         </message>
         <message>
+            <source>Key id %1 of %2. Compare it by phone with the key id the unit gave you. Trust this key?</source>
+            <translation>%2的密钥编号 %1。请与单位告知的密钥编号电话核对。信任这把密钥吗？</translation>
+        </message>
+        <message>
             <source>Key id %1 of %2. Compare it with the key id the city's supervision office gave you. Trust this key?</source>
             <translation>%2 的密钥标识为 %1。请与市督查室提供的密钥标识核对。确定信任这把密钥吗？</translation>
         </message>
@@ -2759,6 +3077,10 @@ It is neither signed nor registered; when the text is final, make the PDF report
             <translation>保存报送市平台的公钥</translation>
         </message>
         <message>
+            <source>Save the public key for the unit</source>
+            <translation>保存交单位的公钥文件</translation>
+        </message>
+        <message>
             <source>Save thresholds</source>
             <translation>保存设置</translation>
         </message>
@@ -2823,6 +3145,14 @@ It is neither signed nor registered; when the text is final, make the PDF report
             <translation>导入市平台公钥…</translation>
         </message>
         <message>
+            <source>Trust the unit's public key</source>
+            <translation>导入单位公钥</translation>
+        </message>
+        <message>
+            <source>Trust the unit's public key…</source>
+            <translation>导入单位公钥…</translation>
+        </message>
+        <message>
             <source>Unit</source>
             <translation>本单位</translation>
         </message>
@@ -2851,6 +3181,10 @@ It is neither signed nor registered; when the text is final, make the PDF report
             <translation>密码已修改。</translation>
         </message>
         <message>
+            <source>a section desk</source>
+            <translation>科室端</translation>
+        </message>
+        <message>
             <source>left</source>
             <translation>已离岗</translation>
         </message>
@@ -2861,6 +3195,14 @@ It is neither signed nor registered; when the text is final, make the PDF report
         <message>
             <source>the city</source>
             <translation>市平台</translation>
+        </message>
+        <message>
+            <source>the unit</source>
+            <translation>本单位</translation>
+        </message>
+        <message>
+            <source>this desk</source>
+            <translation>本科室端</translation>
         </message>
         <message>
             <source>this unit</source>

@@ -81,7 +81,8 @@ class ImportPreviewDialog(QDialog):
             parts.append("<p>" + escape(self.tr("Nodes marked done by the section await the unit's two-person "
                                                 "check after the import.")) + "</p>")
         for t in pv.tasks:
-            parts.append(f"<p><b>{escape(fill(self.tr('Task: %1'), t.title))}</b></p><ul>")
+            heading = fill(self.tr("Task: %1"), t.title)
+            parts.append(f"<p><b>{escape(heading)}</b></p><ul>")
             for n in t.nodes:
                 text = fill(self.tr("Node %1 “%2”: done on %3 by %4"), n.seq, n.title, n.done or "—",
                             n.done_by or "—")
