@@ -192,6 +192,100 @@ def attachment_screens(win: Any) -> None:
     dialog.done(0)
 
 
+def section_screens(win: Any, ws: Any, tmp: Path) -> None:
+    """内部督办: the unit's 科室端 page, the section desk's first run and its exchange page, the unit's preview
+    of the section's report, and the dashboard's section table — on real packages written by core."""
+    from sqlalchemy import select
+
+    from core.evidence.attach import attach_file
+    from core.exchange.keys import create_unit_key
+    from core.ledger.tasks import complete_node
+    from core.sections.desk import import_tasks, init_section_desk, trust_unit
+    from core.sections.preview import preview_report
+    from core.sections.registry import add_section, send_tasks, trust_section
+    from core.sections.report import export_report, import_report
+    from core.workspace import Workspace
+    from db.models import Node, Task
+    from ui.dialogs.first_run import FirstRunDialog
+    from ui.dialogs.import_preview import ImportPreviewDialog
+    from ui.main_window import MainWindow
+
+    passphrase = "screenshot-passphrase"
+    usb = tmp / "sections-usb"
+    usb.mkdir(parents=True, exist_ok=True)
+    with ws.session() as s:
+        add_section(s, "陈晓红", "CZS", "财政所")
+        add_section(s, "陈晓红", "NYB", "农业农村办")
+    sent = send_tasks(ws, "CZS", usb, passphrase)
+    send_tasks(ws, "NYB", usb, passphrase)
+    desk_ws = Workspace.open(tmp / "desk", user="黄伟明", today=ws.today)
+    try:
+        first = FirstRunDialog(desk_ws)
+        first.as_section.setChecked(True)
+        first.code.setText("442000-017")
+        first.name.setText("中山市某某镇人民政府")
+        first.section_code.setText("CZS")
+        first.section_name.setText("财政所")
+        first.admin.setText("黄伟明")
+        if sent.public_key_file is not None:
+            first.set_unit_key(sent.public_key_file)
+        first.show()
+        print(grab(first, "section-first-run.png"))
+        first.done(0)
+        with desk_ws.session() as s:
+            init_section_desk(s, "442000-017", "中山市某某镇人民政府", "CZS", "财政所", "黄伟明")
+            create_unit_key(s, "黄伟明", passphrase)
+            if sent.public_key_file is not None:
+                trust_unit(s, "黄伟明", sent.public_key_file)
+        import_tasks(desk_ws, sent.path)
+        with desk_ws.session() as s:
+            tasks = list(s.scalars(select(Task).join(Node).where(Node.status == "pending", Task.deleted.is_(None))
+                                   .order_by(Task.deadline).limit(2)))
+            for task in tasks:
+                node = min((n for n in task.nodes if n.status == "pending"), key=lambda n: n.seq)
+                complete_node(s, "黄伟明", task.id, node.seq, done=ws.today, note="已按方案完成，附凭证。",
+                              today=ws.today)
+                voucher = tmp / f"{task.title[:8]}-拨付凭证.pdf"
+                voucher.write_bytes(b"%PDF-1.4 screenshot voucher\n" * 900)
+                attach_file(s, desk_ws.evidence, "黄伟明", task.id, voucher, node_seq=node.seq)
+        desk = MainWindow(desk_ws)
+        desk.resize(*SIZE)
+        desk.show()
+        desk.show_page("exchange")
+        print(grab(desk, "section-desk-exchange.png"))
+        desk.close()
+        back = tmp / "sections-back"
+        back.mkdir(exist_ok=True)
+        report = export_report(desk_ws, back, passphrase)
+    finally:
+        desk_ws.close()
+    if report.public_key_file is not None:
+        with ws.session() as s:
+            trust_section(s, "陈晓红", "CZS", report.public_key_file)
+    preview = ImportPreviewDialog([(report.path, preview_report(ws, report.path), None)])
+    preview.show()
+    print(grab(preview, "section-report-preview.png"))
+    preview.close()
+    import_report(ws, report.path)
+    win.ctx.changed.emit()
+    win.show_page("settings")
+    page = win.settings_page
+    page.refresh()
+    from PySide6.QtWidgets import QScrollArea
+
+    scroll = page.findChild(QScrollArea)
+    if scroll is not None:
+        scroll.ensureWidgetVisible(page.sections)
+    print(grab(win, "sections.png"))
+    win.show_page("dashboard")
+    dash = win.dashboard_page
+    dash.refresh()
+    scroll = dash.findChild(QScrollArea)
+    if scroll is not None:
+        scroll.ensureWidgetVisible(dash.sections_box)
+    print(grab(win, "dashboard-sections.png"))
+
+
 def grab_pixmap(widget: QWidget) -> Any:
     app = QApplication.instance()
     assert app is not None
@@ -451,6 +545,7 @@ def main(argv: list[str] | None = None) -> int:
             identity_screens(win, ws)
             import_mapping_screen(ws, Path(tmp) / "lists")
             import_similar_screen(win, Path(tmp) / "lists")
+            section_screens(win, ws, Path(tmp))
             guide_screens(win, ws, Path(tmp))
             win.close()
         finally:

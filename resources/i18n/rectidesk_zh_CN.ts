@@ -903,6 +903,10 @@
             <translation>本机是单位台账</translation>
         </message>
         <message>
+            <source>This data folder has no ledger yet. Enter your unit as it is registered, and this section as the unit registered it (ask the unit for the section code and its public key file).</source>
+            <translation>这个数据文件夹还没有台账。请填写本单位的代码和名称，以及单位登记本科室时给出的科室代码（科室代码和单位公钥文件请向单位索取）。</translation>
+        </message>
+        <message>
             <source>This data folder has no ledger yet. Enter your unit as the city's supervision office registered it.</source>
             <translation>这个数据文件夹还没有台账。请按市督查室登记的信息填写本单位。</translation>
         </message>

@@ -56,6 +56,7 @@ class FirstRunDialog(GuardedDialog):
             "This data folder has no ledger yet. Enter your unit as the city's supervision office "
             "registered it."))
         intro.setWordWrap(True)
+        self.intro = intro
         form.addRow(intro)
         form.addRow(floor_note())  # what the PC needs (64-bit Windows 10 1809+), on the program's first screen
         # 内部督办: this PC may be the unit's, or one section's desk (it reports to the unit, never to the city)
@@ -146,6 +147,11 @@ class FirstRunDialog(GuardedDialog):
         self.demo.setVisible(not desk)
         if desk:
             self.demo.setChecked(False)
+        self.intro.setText(self.tr(
+            "This data folder has no ledger yet. Enter your unit as it is registered, and this section as the "
+            "unit registered it (ask the unit for the section code and its public key file).") if desk else self.tr(
+            "This data folder has no ledger yet. Enter your unit as the city's supervision office "
+            "registered it."))
         self.adjustSize()
 
     def choose_unit_key(self) -> None:
