@@ -626,6 +626,10 @@
             <translation>把反馈包（.zgb）拖到这里，或从文件夹、U盘中选择。应用之前会先列出将要发生的变化。</translation>
         </message>
         <message>
+            <source>Drop a feedback package from the city or a section's report (.zgb) here, or choose it from a folder or USB drive. You will see what changes before anything is applied.</source>
+            <translation>把市平台的反馈包或科室的报送包（.zgb）拖到这里，或从文件夹、U盘中选择。应用之前会先列出将要发生的变化。</translation>
+        </message>
+        <message>
             <source>Drop the unit's tasks package (.zgb) here, or choose it from a folder or USB drive. You will see what it brings before anything is applied.</source>
             <translation>把单位发来的科室任务包（.zgb）拖到这里，或从文件夹、U盘中选择。导入前会先显示它带来的任务。</translation>
         </message>
@@ -682,6 +686,10 @@
             <translation>报送与反馈记录</translation>
         </message>
         <message>
+            <source>Passphrase of this section desk's signing key:</source>
+            <translation>本科室端签名密钥的密码：</translation>
+        </message>
+        <message>
             <source>Received</source>
             <translation>收到</translation>
         </message>
@@ -724,6 +732,10 @@
         <message>
             <source>State</source>
             <translation>状态</translation>
+        </message>
+        <message>
+            <source>The city's feedback packages and the section desks' reports</source>
+            <translation>市平台的反馈包，以及各科室端的报送包</translation>
         </message>
         <message>
             <source>The first time, this desk's public key file was written beside it:</source>
@@ -865,6 +877,10 @@
         <message>
             <source>Level</source>
             <translation>单位层级</translation>
+        </message>
+        <message>
+            <source>Please enter the section code the unit gave</source>
+            <translation>请填写单位给出的科室代码</translation>
         </message>
         <message>
             <source>Please enter the section's name</source>

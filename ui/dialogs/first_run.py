@@ -125,6 +125,8 @@ class FirstRunDialog(GuardedDialog):
         self.error.setWordWrap(True)
         form.addRow(self.error)
         clear_when_they_agree(self.pass1, self.pass2, self.error)
+        for field in (self.pass1, self.pass2):
+            field.textEdited.connect(lambda _text, f=field: f.setStyleSheet(""))
         ok_cancel = QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         buttons = QDialogButtonBox(ok_cancel)
         buttons.accepted.connect(self.create)
@@ -225,7 +227,13 @@ class FirstRunDialog(GuardedDialog):
 
             hint = hint or CODE_HINT
         self.error.setText("\n".join(lines + ([hint] if hint else [])))
-        self.adjustSize()
+        # a wrapped label in a form row is not given its height by the layout: ask for it (nothing cut off)
+        self.error.setMinimumHeight(max(0, self.error.heightForWidth(max(self.error.width(), self.width() - 40))))
+        self.adjustSize()  # (which stops at 2/3 of the screen: the rest is asked for below)
+        layout = self.layout()
+        need = layout.totalHeightForWidth(self.width()) if layout.hasHeightForWidth() else self.sizeHint().height()
+        room = self.screen().availableGeometry().height() - 40
+        self.resize(self.width(), max(self.height(), min(need, room), layout.totalMinimumSize().height()))
         first = next((fields[k] for k in fields if k in found), None)
         if first is not None:
             first.setFocus()
@@ -279,10 +287,13 @@ class FirstRunDialog(GuardedDialog):
         from core.unit import normal_code
 
         found: dict[str, str] = {}
-        try:
-            check_code(self.section_code.text())
-        except InputRefused as exc:
-            found["section_code"] = exc.message.rstrip("。")
+        if not self.section_code.text().strip():
+            found["section_code"] = self.tr("Please enter the section code the unit gave")
+        else:
+            try:
+                check_code(self.section_code.text())
+            except InputRefused as exc:
+                found["section_code"] = exc.message.rstrip("。")
         if not self.section_name.text().strip():
             found["section_name"] = self.tr("Please enter the section's name")
         data = self.unit_key_data

@@ -162,8 +162,6 @@ class DashboardPage(LazyPage):
             self.tr("Section"), self.tr("Tasks handed"), self.tr("Nodes done"), self.tr("Awaiting two-person check"),
             self.tr("Red"), self.tr("Yellow"), self.tr("Green"), self.tr("Last report received")])
         self.sections.header().setSectionResizeMode(7, QHeaderView.ResizeMode.Stretch)
-        self.sections.setMinimumHeight(80)
-        self.sections.setMaximumHeight(170)
         QVBoxLayout(self.sections_box).addWidget(self.sections)
         self.sections_box.hide()
         return self.sections_box
@@ -182,6 +180,8 @@ class DashboardPage(LazyPage):
             self.sections.addTopLevelItem(item)
         for col in range(7):
             self.sections.resizeColumnToContents(col)
+        row_h = self.sections.sizeHintForRow(0) if rows else 20
+        self.sections.setFixedHeight(min(170, self.sections.header().sizeHint().height() + row_h * len(rows) + 8))
         self.sections_box.setVisible(bool(rows))
 
     def _show_points(self, p: dict[str, Any]) -> None:

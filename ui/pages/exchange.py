@@ -85,6 +85,14 @@ class ExchangePage(LazyPage):
         self.report_button.clicked.connect(self.choose_unit_report_folder)
         form.addRow("", self.report_button)
         self.report_button.setVisible(self.at_desk)
+        from core.sections.progress import section_progress
+
+        if not self.at_desk and ctx.read(lambda s: section_progress(s, ctx.ws.today)):
+            drop.setText(self.tr("Drop a feedback package from the city or a section's report (.zgb) here, or "
+                                 "choose it from a folder or USB drive. You will see what changes before anything "
+                                 "is applied."))
+            self.import_button.setToolTip(tooltip(self.tr("The city's feedback packages and the section desks' "
+                                                          "reports")))
         if self.at_desk:
             imp.setTitle(self.tr("Import a tasks package from the unit"))
             drop.setText(self.tr("Drop the unit's tasks package (.zgb) here, or choose it from a folder or USB "
@@ -248,7 +256,8 @@ class ExchangePage(LazyPage):
         """The passphrase, checked against the key before anything is written (asked again in place)."""
         from ui.dialogs.key_dialogs import ask_signing_passphrase
 
-        return ask_signing_passphrase(self, self.ctx, ignore_env=ignore_env)
+        prompt = self.tr("Passphrase of this section desk's signing key:") if self.at_desk else ""
+        return ask_signing_passphrase(self, self.ctx, ignore_env=ignore_env, prompt=prompt)
 
     def export_report(self, folder: Path) -> None:
         """First what the report will carry (computed in the background), then the passphrase, then writing."""

@@ -135,6 +135,9 @@ class SectionsBox(QGroupBox):
 
         names = [r.name for r in self.ctx.read(list_sections) if not r.code]
         dialog = RegisterSectionDialog(names, self)
+        item = self.table.currentItem()
+        if item is not None and not item.data(0, Qt.ItemDataRole.UserRole) and item.text(1) in names:
+            dialog.name.setCurrentIndex(names.index(item.text(1)))  # the row chosen in the list
         self.register_dialog = dialog
         user = self.ctx.user
 
