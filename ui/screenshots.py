@@ -548,6 +548,10 @@ def main(argv: list[str] | None = None) -> int:
             section_screens(win, ws, Path(tmp))
             guide_screens(win, ws, Path(tmp))
             win.close()
+            from ui import background
+
+            while win.exit_backup_job is not None and win.exit_backup_job in background._running:
+                app.processEvents()  # the backup on exit ends before the data folder goes
         finally:
             ws.close()
     return 0
