@@ -98,7 +98,8 @@ def preview_report(ws: Workspace, path: Path) -> ReportPreview:
                 lines_of(r["task_id"]).files.append(FileLine(
                     r["filename"], int(r.get("size") or 0), r.get("added_by") or "", at.seq if at else None,
                     new=s.get(Evidence, r["id"]) is None))
-        out.tasks = sorted(by_task.values(), key=lambda t: not any(x.new for x in (*t.nodes, *t.files)))
+        out.tasks = sorted(by_task.values(), key=lambda t: not (any(n.new for n in t.nodes)
+                                                                  or any(f.new for f in t.files)))
         for t in out.tasks:  # what the import changes first, then what the unit already has
             t.nodes.sort(key=lambda n: (not n.new, n.seq))
     return out

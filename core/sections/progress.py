@@ -48,7 +48,7 @@ def section_progress(s: Session, today: date) -> list[dict[str, Any]]:
             select(PackageLog.section_code, PackageLog.sequence, PackageLog.created)
             .where(PackageLog.direction == "in", PackageLog.package_type == REPORT, PackageLog.status == "accepted")
             .order_by(PackageLog.sequence)):
-        last[code] = (seq, created)
+        last[code or ""] = (seq, created)
     out = []
     for sec in sections:
         t = tasks[sec.id]
