@@ -376,3 +376,28 @@ def test_the_desk_previews_its_tasks_package_then_imports(pair: Any, qtbot: Any,
     with pair["desk"].read() as s:
         assert s.scalar(select(Task.deadline).where(Task.title == "专项资金拨付滞后")) == "2026-07-31"
         assert s.scalar(select(Section.code)) == "CZS"
+
+
+def test_a_report_handed_over_by_a_second_start_or_dropped_goes_to_its_preview(pair: Any, unit_win: Any, qtbot: Any,
+                                                                               tmp_path: Path,
+                                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+    from PySide6.QtGui import QDropEvent
+
+    from ui.dialogs.import_preview import ImportPreviewDialog
+
+    report = _report(pair, tmp_path)
+    seen: list[str] = []
+    monkeypatch.setattr(ImportPreviewDialog, "exec", lambda d: (seen.append(d.text), 0)[1])  # looked, cancelled
+    unit_win.come_forward([report])  # RectiDesk.exe FILE.zgb while the window is open
+    qtbot.waitUntil(lambda: bool(seen), timeout=30000)
+    assert unit_win.current_page() == "exchange" and "财政所的第 1 号科室报送包" in seen[-1]
+    data = QMimeData()
+    data.setUrls([QUrl.fromLocalFile(str(report))])
+    drop = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, data, Qt.MouseButton.NoButton,
+                      Qt.KeyboardModifier.NoModifier)
+    unit_win.exchange_page.dropEvent(drop)
+    qtbot.waitUntil(lambda: len(seen) == 2, timeout=30000)
+    assert "拨付凭证.pdf" in seen[-1]
+    with pair["unit"].read() as s:  # cancelled both times: nothing applied
+        assert s.scalar(select(Node.status).join(Task).where(Task.title == "食堂账目不清", Node.seq == 1)) == "pending"
