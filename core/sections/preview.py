@@ -93,7 +93,7 @@ def preview_report(ws: Workspace, path: Path) -> ReportPreview:
                 lines_of(node.task_id).nodes.append(NodeLine(
                     node.seq, node.title, r.get("done"), r.get("done_by"), r.get("note") or "",
                     new=node.status == "pending" and r["status"] == "done"))
-            else:
+            elif kind == "evidence":
                 at = s.get(Node, r["node_id"]) if r.get("node_id") else None
                 lines_of(r["task_id"]).files.append(FileLine(
                     r["filename"], int(r.get("size") or 0), r.get("added_by") or "", at.seq if at else None,
