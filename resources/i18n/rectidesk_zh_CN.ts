@@ -1048,7 +1048,7 @@
         </message>
         <message>
             <source>Nothing has been changed yet. Check what the packages will do, then apply.</source>
-            <translation>目前还没有任何改动。请核对反馈包将带来的变化，再点击“应用”。</translation>
+            <translation>目前还没有任何改动。请核对数据包将带来的变化，再点击“应用”。</translation>
         </message>
         <message>
             <source>Refused:</source>
