@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sys
 
+import pytest
 from PySide6.QtCore import QObject, Signal
 
 
@@ -18,7 +19,8 @@ class _Emitter(QObject):
     bare = Signal()
 
 
-def test_emitting_signals_keeps_the_interpreters_own_objects_alive(qapp) -> None:  # noqa: ANN001
+@pytest.mark.usefixtures("qapp")
+def test_emitting_signals_keeps_the_interpreters_own_objects_alive() -> None:
     e = _Emitter()
     seen: list[object] = []
     e.value.connect(seen.append)
