@@ -107,7 +107,7 @@ def cmd_section_notify(ws: Workspace, args: argparse.Namespace) -> int:
     from core.sections.registry import send_unit_notice
 
     with ws.session() as s:
-        notices = send_unit_notice(s, ws.user, args.code, args.task, args.text, args.due)
+        notices = send_unit_notice(s, ws.user, args.code, args.task, args.text, args.due, today=ws.today)
         for n in notices:
             say(n.id)
         say(f"已记录对科室 {args.code} 的内部督办通知 {len(notices)} 份（反馈期限 {notices[0].respond_by}），"

@@ -127,11 +127,22 @@ TAKEN = "taken"  # SectionSent.fingerprint once the section was told the object 
 DEFAULT_NOTICE_DAYS = 7
 
 
+def open_section_tasks(s: Session, code: str) -> list[tuple[str, str, str]]:
+    """(id, title, deadline) of the section's tasks not yet closed: what the unit may 督办 (send_unit_notice)."""
+    section = section_by_code(s, code)
+    rows = s.execute(select(Task.id, Task.title, Task.deadline).where(
+        Task.section_id == section.id, Task.deleted.is_(None), Task.status != "closed").order_by(Task.deadline,
+                                                                                                Task.title))
+    return [(r.id, r.title, r.deadline or "") for r in rows]
+
+
 def send_unit_notice(session: Session, actor: str, section_code: str, task_ids: list[str], text: str,
-                     due: str | None = None) -> list[Notice]:
+                     due: str | None = None, *, today: date | None = None) -> list[Notice]:
     """The unit's own 督办 to a section: one notice per task (the section's tasks only), answered by `due`
-    (default: in 7 days). Stored at once; it travels in the section's next 科室任务包 and never to the city."""
+    (default: in 7 days from `today`, the workspace's day). Stored at once; it travels in the section's next
+    科室任务包 and never to the city."""
     _not_at_section_desk(session)
+    today = today or date.today()
     section = section_by_code(session, section_code)
     body = clean_text(text or "").strip()
     if not body:
@@ -141,8 +152,8 @@ def send_unit_notice(session: Session, actor: str, section_code: str, task_ids: 
     ids = list(dict.fromkeys(t.strip() for t in task_ids or [] if t and t.strip()))
     if not ids:
         raise InputRefused("请至少选择一条任务。", hint="督办通知针对该科室的具体任务。", field="task")
-    day = parse_date(due, "反馈期限") if due else date.today() + timedelta(days=DEFAULT_NOTICE_DAYS)
-    if day < date.today():
+    day = parse_date(due, "反馈期限") if due else today + timedelta(days=DEFAULT_NOTICE_DAYS)
+    if day < today:
         raise InputRefused(f"反馈期限 {day.isoformat()} 已经过去。", hint="请填写今天或以后的日期。", field="due")
     tasks = []
     for tid in ids:

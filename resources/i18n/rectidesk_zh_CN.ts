@@ -2782,6 +2782,14 @@ It is neither signed nor registered; when the text is final, make the PDF report
     <context>
         <name>SectionsBox</name>
         <message>
+            <source>%1 has no open task to supervise.</source>
+            <translation>%1没有未销号的任务，无需督办。</translation>
+        </message>
+        <message>
+            <source>%1 supervision notice(s) to %2 recorded (answer by %3). They go to the section with the next “Send tasks…”.</source>
+            <translation>已记录对%2的督办通知 %1 份（反馈期限 %3），将随下一次“发送任务…”送达该科室。</translation>
+        </message>
+        <message>
             <source>(no code)</source>
             <translation>（未登记代码）</translation>
         </message>
@@ -2846,6 +2854,14 @@ It is neither signed nor registered; when the text is final, make the PDF report
             <translation>请先在列表中选中一个已有代码的科室（用“登记科室…”给出代码）。</translation>
         </message>
         <message>
+            <source>Send supervision notice</source>
+            <translation>发督办通知</translation>
+        </message>
+        <message>
+            <source>Send supervision notice…</source>
+            <translation>发督办通知…</translation>
+        </message>
+        <message>
             <source>Send tasks</source>
             <translation>发送任务</translation>
         </message>
@@ -2864,6 +2880,10 @@ It is neither signed nor registered; when the text is final, make the PDF report
         <message>
             <source>The section desk's public key file</source>
             <translation>科室端的公钥文件</translation>
+        </message>
+        <message>
+            <source>The unit's own supervision notice (督办) to the chosen section on its open tasks; it goes with the next “Send tasks…”</source>
+            <translation>本单位对所选科室未销号任务的内部督办通知，随下一次“发送任务…”送达</translation>
         </message>
         <message>
             <source>Writes a signed package of the chosen section's open tasks to a folder or USB drive</source>
@@ -3609,6 +3629,14 @@ SHA-256：%6</translation>
             <translation>责任人：从本单位人员中选择，或输入新的姓名</translation>
         </message>
         <message>
+            <source>The unit requests sign-off from the city after this desk's “Report to the unit”</source>
+            <translation>销号由单位申请：本科室端“报送单位”后，由单位向市平台申请销号</translation>
+        </message>
+        <message>
+            <source>The unit's second person confirms the node after this desk's “Report to the unit”</source>
+            <translation>双人核查由单位确认：本科室端“报送单位”后，由单位的另一人核查确认</translation>
+        </message>
+        <message>
             <source>Time</source>
             <translation>时间</translation>
         </message>
@@ -3658,6 +3686,49 @@ SHA-256：%6</translation>
         <message>
             <source>Unit name</source>
             <translation>单位名称</translation>
+        </message>
+    </context>
+    <context>
+        <name>UnitNoticeDialog</name>
+        <message>
+            <source>%1 (deadline %2)</source>
+            <translation>%1（期限 %2）</translation>
+        </message>
+        <message>
+            <source>Answer by</source>
+            <translation>反馈期限</translation>
+        </message>
+        <message>
+            <source>Notice</source>
+            <translation>督办内容</translation>
+        </message>
+        <message>
+            <source>Record notice</source>
+            <translation>记录督办通知</translation>
+        </message>
+        <message>
+            <source>Supervision notice to %1</source>
+            <translation>向%1发督办通知</translation>
+        </message>
+        <message>
+            <source>Tasks</source>
+            <translation>任务</translation>
+        </message>
+        <message>
+            <source>The notice goes to %1 with the next “Send tasks…”; the section answers it at its desk.</source>
+            <translation>督办通知随下一次“发送任务…”送达%1，由科室在科室端反馈。</translation>
+        </message>
+        <message>
+            <source>The section answers by this day (7 days from today unless changed)</source>
+            <translation>科室须在此日期前反馈（默认今天起 7 天）</translation>
+        </message>
+        <message>
+            <source>Tick the tasks the notice is about (one notice per task)</source>
+            <translation>勾选要督办的任务（每条任务一份督办通知）</translation>
+        </message>
+        <message>
+            <source>What the section must do, and what to report back</source>
+            <translation>写明要求科室做什么、反馈什么</translation>
         </message>
     </context>
 </TS>

@@ -401,3 +401,118 @@ def test_a_report_handed_over_by_a_second_start_or_dropped_goes_to_its_preview(p
     assert "拨付凭证.pdf" in seen[-1]
     with pair["unit"].read() as s:  # cancelled both times: nothing applied
         assert s.scalar(select(Node.status).join(Task).where(Task.title == "食堂账目不清", Node.seq == 1)) == "pending"
+
+
+# -- the unit's own 督办 to a section, and what a desk's editor leaves to the unit ---------------------------
+
+def _notice_dialog(monkeypatch: pytest.MonkeyPatch, act: Any) -> list[Any]:
+    from ui.pages.sections_page import UnitNoticeDialog
+
+    kept: list[Any] = []
+
+    def run(dialog: UnitNoticeDialog) -> int:
+        kept.append(dialog)
+        return act(dialog)
+
+    monkeypatch.setattr(UnitNoticeDialog, "exec", run)
+    return kept
+
+
+def test_a_supervision_notice_goes_to_the_section_with_the_next_package(pair: Any, unit_win: Any, qtbot: Any,
+                                                                        messages: list[str],
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtCore import Qt
+
+    from core.ledger.queries import notice_rows
+    from core.sections.desk import import_tasks
+    from core.sections.registry import UNIT_ORIGIN
+    from core.sections.registry import send_tasks
+    from db.models import Notice
+
+    unit_win.show_page("settings")
+    box = unit_win.settings_page.sections
+    box.refresh()
+    box.select("CZS")
+
+    def tick_and_write(dialog: Any) -> int:
+        titles = [dialog.tasks.item(i).text() for i in range(dialog.tasks.count())]
+        assert len(titles) == 2 and all("会议记录不全" not in t for t in titles)  # only 财政所's tasks
+        assert dialog.due.date().toString("yyyy-MM-dd") == "2026-04-22"  # 7 days from the unit's today
+        for i, t in enumerate(titles):
+            if t.startswith("食堂账目不清"):
+                dialog.tasks.item(i).setCheckState(Qt.CheckState.Checked)
+        dialog.text.setPlainText("请于一周内补齐食堂账目凭证。")
+        return press_ok(dialog)
+
+    kept = _notice_dialog(monkeypatch, tick_and_write)
+    box.send_notice()
+    assert kept and kept[0].result() == kept[0].DialogCode.Accepted
+    assert "1 份" in messages[-1] and "财政所" in messages[-1] and "发送任务" in messages[-1]
+    with pair["unit"].read() as s:
+        notice = s.scalar(select(Notice).where(Notice.section_code == "CZS"))
+        task = s.get(Task, notice.task_id)
+        assert task.title == "食堂账目不清" and notice.origin == UNIT_ORIGIN and notice.respond_by == "2026-04-22"
+    package = send_tasks(pair["unit"], "CZS", pair["stick"], PASS)
+    assert package.notices == 1
+    import_tasks(pair["desk"], package.path)
+    with pair["desk"].read() as s:
+        rows = notice_rows(s)
+    assert [(r["title"], r["origin"]) for r in rows] == [("内部督办：食堂账目不清", "parent")]  # from the unit
+    assert UNIT_NAME in rows[0]["issuer"]
+    from ui.main_window import MainWindow
+
+    desk_win = MainWindow(pair["desk"])  # the desk's clerk sees it among the notices, to answer
+    qtbot.addWidget(desk_win)
+    desk_win.show_page("notices")
+    page = desk_win.notices_page
+    page.refresh()
+    assert [r["title"] for r in page.model.rows] == ["内部督办：食堂账目不清"]
+    assert "请于一周内补齐食堂账目凭证。" in page.detail.toPlainText()
+
+
+def test_a_supervision_notice_without_a_task_keeps_the_dialog(pair: Any, unit_win: Any,
+                                                              messages: list[str],
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    from db.models import Notice
+
+    box = unit_win.settings_page.sections
+    box.refresh()
+    box.select("CZS")
+
+    def write_only(dialog: Any) -> int:
+        dialog.text.setPlainText("请尽快整改。")
+        press_ok(dialog)
+        return int(dialog.result())
+
+    kept = _notice_dialog(monkeypatch, write_only)
+    box.send_notice()
+    dialog = kept[0]
+    assert dialog.result() != dialog.DialogCode.Accepted  # still open: the text stays
+    assert "请至少选择一条任务" in messages[-1]
+    assert dialog.marked() == [dialog.tasks] and dialog.text.toPlainText() == "请尽快整改。"
+    with pair["unit"].read() as s:
+        assert s.scalar(select(Notice).where(Notice.section_code == "CZS")) is None
+
+
+def test_the_desk_editor_leaves_confirm_and_sign_off_to_the_unit(pair: Any, qtbot: Any, unit_win: Any) -> None:
+    from core.ledger.tasks import complete_node
+    from ui.dialogs.task_editor import TaskEditor
+    from ui.main_window import MainWindow
+
+    for ws in (pair["desk"], pair["unit"]):
+        with ws.session() as s:
+            task_id = s.scalar(select(Task.id).where(Task.title == "食堂账目不清"))
+            complete_node(s, "李四", task_id, 1, done=date(2026, 4, 15), note="方案已印发", today=date(2026, 4, 15))
+    win = MainWindow(pair["desk"])
+    qtbot.addWidget(win)
+    editor = TaskEditor(win.ctx, task_id, win)
+    qtbot.addWidget(editor)
+    editor.nodes.setCurrentItem(editor.nodes.topLevelItem(0))
+    assert not editor.confirm_button.isEnabled() and "单位" in editor.confirm_button.toolTip()
+    assert not editor.submit_button.isVisibleTo(editor) and not editor.submit_button.isEnabled()
+    assert "单位" in editor.submit_button.toolTip()
+    # at the unit the same node can be confirmed and the task offered for sign-off
+    unit_editor = TaskEditor(unit_win.ctx, task_id, unit_win)
+    qtbot.addWidget(unit_editor)
+    unit_editor.nodes.setCurrentItem(unit_editor.nodes.topLevelItem(0))
+    assert unit_editor.confirm_button.isEnabled() and unit_editor.submit_button.isVisibleTo(unit_editor)

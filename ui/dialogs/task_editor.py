@@ -170,6 +170,10 @@ class TaskEditor(GuardedDialog):
         super().__init__(parent)
         self.ctx = ctx
         self.task_id = task_id
+        from core.sections.common import is_section_desk
+
+        # A section desk (内部督办) reports its nodes to the unit: 双人核查 and 申请销号 stay with the unit.
+        self.at_desk = bool(ctx.read(is_section_desk))
         self.undo_step: tuple[str, Callable[[Session], Any]] | None = None
         self.attachments: list[Any] = []  # the city's files with this task's notices (core.ledger.queries)
         self.setWindowTitle(self.tr("Rectification task"))
@@ -195,6 +199,10 @@ class TaskEditor(GuardedDialog):
                                                QDialogButtonBox.ButtonRole.ActionRole)
         self.submit_button.setToolTip(self.tr("All nodes are done: ask the city to close (销号) this task"))
         self.submit_button.clicked.connect(self.submit)
+        if self.at_desk:
+            self.submit_button.setVisible(False)
+            self.submit_button.setToolTip(tooltip(self.tr(
+                "The unit requests sign-off from the city after this desk's “Report to the unit”")))
         self.pdf_button = buttons.addButton(self.tr("Task report (PDF)…"), QDialogButtonBox.ButtonRole.ActionRole)
         self.pdf_button.clicked.connect(self.task_pdf)
         close = buttons.addButton(QDialogButtonBox.StandardButton.Close)
@@ -342,6 +350,9 @@ class TaskEditor(GuardedDialog):
         self.confirm_button.setToolTip(self.tr("Two-person check: a colleague other than the one who "
                                                "reported it confirms that the node is really done"))
         self.confirm_button.clicked.connect(self.confirm_node)
+        if self.at_desk:
+            self.confirm_button.setToolTip(tooltip(self.tr(
+                "The unit's second person confirms the node after this desk's “Report to the unit”")))
         self.delete_node_button = QPushButton(self.tr("Delete node"))
         self.delete_node_button.clicked.connect(self.delete_node)
         self.up_button = QPushButton(self.tr("Move up"))
@@ -479,7 +490,7 @@ class TaskEditor(GuardedDialog):
         is_new = self.task_id is None
         for i in range(1, self.tabs.count()):
             self.tabs.setTabEnabled(i, not is_new)
-        self.submit_button.setEnabled(not is_new)
+        self.submit_button.setEnabled(not is_new and not self.at_desk)
         self.pdf_button.setEnabled(not is_new)
         typed = self.is_dirty()  # fields typed and not saved yet stay as they are while nodes change
         if is_new:
@@ -532,7 +543,7 @@ class TaskEditor(GuardedDialog):
             self.mark_clean()
         closed = d["status"] == "closed"
         self.save_button.setEnabled(not closed)
-        self.submit_button.setEnabled(d["status"] in ("in_progress", "returned", "open"))
+        self.submit_button.setEnabled(d["status"] in ("in_progress", "returned", "open") and not self.at_desk)
 
         self.nodes.clear()
         self.evidence_node.clear()
@@ -694,7 +705,7 @@ class TaskEditor(GuardedDialog):
             self.last_job = write_pdf_report(self, self.ctx, path, "task", self.task_id)
 
     def submit(self) -> None:
-        if self.task_id is None:
+        if self.task_id is None or self.at_desk:
             return
         task_id = self.task_id
         if self.ctx.act(self, lambda s: submit_task(s, self.ctx.user, task_id)) is not None:
@@ -710,7 +721,7 @@ class TaskEditor(GuardedDialog):
     def _node_buttons(self) -> None:
         sel = self.selected_node() if hasattr(self, "nodes") else None
         self.done_button.setEnabled(sel is not None and sel[1] == "pending")
-        self.confirm_button.setEnabled(sel is not None and sel[1] == "done")
+        self.confirm_button.setEnabled(sel is not None and sel[1] == "done" and not self.at_desk)
         self.delete_node_button.setEnabled(sel is not None)
         row = self.nodes.indexOfTopLevelItem(self.nodes.selectedItems()[0]) if sel is not None else -1
         self.up_button.setEnabled(row > 0)
@@ -772,7 +783,7 @@ class TaskEditor(GuardedDialog):
 
     def confirm_node(self) -> None:
         sel = self.selected_node()
-        if sel is None or self.task_id is None:
+        if sel is None or self.task_id is None or self.at_desk:
             return
         task_id = self.task_id
         from core.errors import UserError

@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QComboBox,
+    QDateEdit,
     QDialogButtonBox,
     QFormLayout,
     QGroupBox,
@@ -15,6 +16,9 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
     QPushButton,
     QTreeWidget,
     QTreeWidgetItem,
@@ -65,6 +69,54 @@ class RegisterSectionDialog(GuardedDialog):
         self.fields = {"code": self.code, "name": self.name}
 
 
+class UnitNoticeDialog(GuardedDialog):
+    """发督办通知: the unit's own 督办 to one section, on the tasks ticked, answered by a date."""
+
+    def __init__(self, section: str, tasks: list[tuple[str, str, str]], due: QDate,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(fill(self.tr("Supervision notice to %1"), section))
+        self.setMinimumWidth(520)
+        form = QFormLayout(self)
+        intro = plain(QLabel(fill(self.tr("The notice goes to %1 with the next “Send tasks…”; the section "
+                                          "answers it at its desk."), section)))
+        intro.setWordWrap(True)
+        form.addRow(intro)
+        self.tasks = QListWidget()
+        self.tasks.setToolTip(tooltip(self.tr("Tick the tasks the notice is about (one notice per task)")))
+        for task_id, title, deadline in tasks:
+            item = QListWidgetItem(fill(self.tr("%1 (deadline %2)"), title, deadline) if deadline else title)
+            item.setData(Qt.ItemDataRole.UserRole, task_id)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Unchecked)
+            self.tasks.addItem(item)
+        self.tasks.setMaximumHeight(160)
+        self.text = QPlainTextEdit()
+        self.text.setPlaceholderText(self.tr("What the section must do, and what to report back"))
+        self.text.setMinimumHeight(100)
+        self.due = QDateEdit(due)
+        self.due.setCalendarPopup(True)
+        self.due.setDisplayFormat("yyyy-MM-dd")
+        self.due.setToolTip(tooltip(self.tr("The section answers by this day (7 days from today unless changed)")))
+        form.addRow(self.tr("Tasks"), self.tasks)
+        form.addRow(self.tr("Notice"), self.text)
+        form.addRow(self.tr("Answer by"), self.due)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Record notice"))
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        add_help(self, buttons, "sections")
+        form.addRow(buttons)
+        self.fields = {"task": self.tasks, "text": self.text, "due": self.due}
+
+    def chosen(self) -> list[str]:
+        return [str(self.tasks.item(i).data(Qt.ItemDataRole.UserRole)) for i in range(self.tasks.count())
+                if self.tasks.item(i).checkState() == Qt.CheckState.Checked]
+
+    def extra_state(self) -> tuple[Any, ...]:
+        return tuple(self.chosen())
+
+
 class SectionsBox(QGroupBox):
     """The sections with a code, their open tasks, the trusted key of their desk, the last package sent."""
 
@@ -97,7 +149,12 @@ class SectionsBox(QGroupBox):
         self.send_button.setToolTip(tooltip(self.tr(
             "Writes a signed package of the chosen section's open tasks to a folder or USB drive")))
         self.send_button.clicked.connect(self.choose_send_folder)
-        for b in (self.register_button, self.trust_button, self.send_button):
+        self.notice_button = QPushButton(self.tr("Send supervision notice…"))
+        self.notice_button.setToolTip(tooltip(self.tr(
+            "The unit's own supervision notice (督办) to the chosen section on its open tasks; it goes with the "
+            "next “Send tasks…”")))
+        self.notice_button.clicked.connect(self.send_notice)
+        for b in (self.register_button, self.trust_button, self.send_button, self.notice_button):
             row.addWidget(b)
         row.addStretch(1)
         layout.addLayout(row)
@@ -155,6 +212,45 @@ class SectionsBox(QGroupBox):
         if dialog.exec():
             self.refresh()
             self.select(dialog.code.text().strip())
+
+    # -- 发督办通知 ------------------------------------------------------------------------------------
+    def send_notice(self) -> None:
+        from core.sections.registry import open_section_tasks, send_unit_notice
+
+        title = self.tr("Send supervision notice")
+        code = self.selected_code(title)
+        if code is None:
+            return
+        item = self.table.currentItem()
+        section = item.text(1) if item is not None else code
+        tasks = self.ctx.read(lambda s: open_section_tasks(s, code))
+        if not tasks:
+            show_info(self, title, fill(self.tr("%1 has no open task to supervise."), section))
+            return
+        today = self.ctx.ws.today
+        dialog = UnitNoticeDialog(section, tasks, QDate(today.year, today.month, today.day).addDays(7), self)
+        self.notice_dialog = dialog
+        user = self.ctx.user
+
+        def action(s: Any) -> Any:
+            due = dialog.due.date().toString("yyyy-MM-dd")
+            return send_unit_notice(s, user, code, dialog.chosen(), dialog.text.toPlainText(), due, today=today)
+
+        sent: list[Any] = []
+
+        def submit() -> bool:
+            notices = self.ctx.act(dialog, action, on_refused=dialog.mark_error)
+            if notices is None:
+                return False
+            sent.append((len(notices), notices[0].respond_by))
+            return True
+
+        dialog.on_accept(submit)
+        if dialog.exec() and sent:
+            count, due = sent[0]
+            self.last_summary = fill(self.tr("%1 supervision notice(s) to %2 recorded (answer by %3). They go to "
+                                             "the section with the next “Send tasks…”."), count, section, due)
+            show_info(self, title, self.last_summary)
 
     # -- 导入科室公钥 --------------------------------------------------------------------------------
     def trust(self) -> None:
