@@ -425,8 +425,7 @@ def test_a_supervision_notice_goes_to_the_section_with_the_next_package(pair: An
 
     from core.ledger.queries import notice_rows
     from core.sections.desk import import_tasks
-    from core.sections.registry import UNIT_ORIGIN
-    from core.sections.registry import send_tasks
+    from core.sections.registry import UNIT_ORIGIN, send_tasks
     from db.models import Notice
 
     unit_win.show_page("settings")
