@@ -472,6 +472,8 @@ def test_a_supervision_notice_goes_to_the_section_with_the_next_package(pair: An
 def test_a_supervision_notice_without_a_task_keeps_the_dialog(pair: Any, unit_win: Any,
                                                               messages: list[str],
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtCore import Qt
+
     from db.models import Notice
 
     box = unit_win.settings_page.sections
@@ -489,6 +491,8 @@ def test_a_supervision_notice_without_a_task_keeps_the_dialog(pair: Any, unit_wi
     assert dialog.result() != dialog.DialogCode.Accepted  # still open: the text stays
     assert "请至少选择一条任务" in messages[-1]
     assert dialog.marked() == [dialog.tasks] and dialog.text.toPlainText() == "请尽快整改。"
+    dialog.tasks.item(0).setCheckState(Qt.CheckState.Checked)  # ticking one clears the mark
+    assert dialog.marked() == []
     with pair["unit"].read() as s:
         assert s.scalar(select(Notice).where(Notice.section_code == "CZS")) is None
 

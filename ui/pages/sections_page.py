@@ -91,6 +91,7 @@ class UnitNoticeDialog(GuardedDialog):
             item.setCheckState(Qt.CheckState.Unchecked)
             self.tasks.addItem(item)
         self.tasks.setMaximumHeight(160)
+        self.tasks.itemChanged.connect(lambda *_: self._unmark(self.tasks))  # a tick undoes the red frame
         self.text = QPlainTextEdit()
         self.text.setPlaceholderText(self.tr("What the section must do, and what to report back"))
         self.text.setMinimumHeight(100)
