@@ -10,6 +10,7 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QWidget
 
 from core.errors import UserError
+from core.exchange.keys import require_unit_key
 from ui.context import AppContext
 from ui.dialogs import file_dialogs
 from ui.dialogs.guard import GuardedDialog
@@ -155,6 +156,13 @@ def ask_signing_passphrase(parent: QWidget, ctx: AppContext, *, ignore_env: bool
     if not ignore_env and from_env is not None and from_env():
         return str(from_env())
     opens = feature_links.link("signing_key").resolve()
+    try:  # no key yet: say which button makes one, instead of asking for a passphrase that opens nothing
+        ctx.read(require_unit_key)
+    except UserError as exc:
+        from ui.messages import show_user_error
+
+        show_user_error(parent, exc)
+        return None
 
     def check(passphrase: str) -> str:
         if opens is None:
