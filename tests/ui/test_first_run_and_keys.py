@@ -211,7 +211,7 @@ def test_backup_then_restore_brings_the_ledger_back(window: Any, demo_ws: Any, m
 
 def test_without_a_key_no_passphrase_is_asked_and_the_message_names_the_button(ctx, messages,  # noqa: ANN001
                                                                                  monkeypatch) -> None:  # noqa: ANN001
-    """发送任务, 生成报送包 …: with no signing key yet, asking for its passphrase opens nothing — say where to make one."""
+    """发送任务, 生成报送包 …: with no signing key yet, a passphrase opens nothing — say where to make one."""
     from ui.dialogs import key_dialogs
 
     with ctx.ws.read() as s:
@@ -219,7 +219,7 @@ def test_without_a_key_no_passphrase_is_asked_and_the_message_names_the_button(c
 
         assert current_unit_key(s) is None
     asked: list[int] = []
-    monkeypatch.setattr(key_dialogs.AskPassphraseDialog, "exec", lambda self: asked.append(1) or 0)
+    monkeypatch.setattr(key_dialogs.AskPassphraseDialog, "exec", lambda _self: asked.append(1) or 0)
     monkeypatch.delenv("RECTIDESK_PASSPHRASE", raising=False)
     assert key_dialogs.ask_signing_passphrase(None, ctx) is None
     assert not asked
