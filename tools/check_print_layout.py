@@ -206,7 +206,7 @@ def export_demo(folder: Path, tasks: int = 0, public: bool = False) -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0], allow_abbrev=False)
     p.add_argument("xlsx", nargs="?", help="an exported ledger (default: export the demo ledger)")
     p.add_argument("--tasks", type=int, default=0, help="add this many long tasks to the demo ledger")
     p.add_argument("--public", action="store_true", help="the 公示 version of the demo ledger")
