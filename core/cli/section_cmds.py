@@ -92,12 +92,8 @@ def cmd_section_send(ws: Workspace, args: argparse.Namespace) -> int:
     if args.volume_mb is not None and args.volume_mb < 1:
         raise UsageError("--volume-mb 至少为 1。")
     result = send_tasks(ws, args.code, Path(args.out_dir), passphrase(), volume_mb=args.volume_mb)
-    for p in result.paths:
-        say(str(p.resolve()))
-    if result.public_key_file is not None:
-        say(str(result.public_key_file.resolve()))
-        say("首次发送：已同时写出本单位公钥文件，请一并交给该科室，并电话核对密钥编号。")
-    parts = f"，共 {len(result.paths)} 卷" if len(result.paths) > 1 else ""
+    parts = _say_written(result.paths, result.public_key_file,
+                         "首次发送：已同时写出本单位公钥文件，请一并交给该科室，并电话核对密钥编号。")
     say(f"已写出第 {result.sequence} 号科室任务包{parts}：任务 {result.tasks} 条，节点 {result.nodes} 个，"
         f"督办通知 {result.notices} 份，收回任务 {result.removed} 条（只含该科室尚未收到的变化），已复核无误。")
     return 0
@@ -160,16 +156,22 @@ def cmd_keys_trust_unit(ws: Workspace, args: argparse.Namespace) -> int:
     return 0
 
 
+def _say_written(paths: list[Path], public_key_file: Path | None, first_time: str) -> str:
+    """Print the package files written (and the desk's key file the first time); the "，共 N 卷" of the summary."""
+    for p in paths:
+        say(str(p.resolve()))
+    if public_key_file is not None:
+        say(str(public_key_file.resolve()))
+        say(first_time)
+    return f"，共 {len(paths)} 卷" if len(paths) > 1 else ""
+
+
 def export_at_desk(ws: Workspace, out_dir: Path, secret: str, volume_mb: int | None = None) -> int:
     from core.sections.report import export_report
 
     result = export_report(ws, out_dir, secret, volume_mb=volume_mb)
-    for p in result.paths:
-        say(str(p.resolve()))
-    if result.public_key_file is not None:
-        say(str(result.public_key_file.resolve()))
-        say("首次报送：已同时写出本科室公钥文件，请一并交本单位，并电话核对密钥编号。")
-    parts = f"，共 {len(result.paths)} 卷" if len(result.paths) > 1 else ""
+    parts = _say_written(result.paths, result.public_key_file,
+                         "首次报送：已同时写出本科室公钥文件，请一并交本单位，并电话核对密钥编号。")
     say(f"已写出第 {result.sequence} 号科室报送包（交本单位）{parts}：完成节点 {result.nodes} 个，"
         f"佐证材料 {result.evidence} 份，督办反馈 {result.responses} 条（只含单位尚未收到的），已复核无误。")
     return 0
